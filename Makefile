@@ -1,0 +1,47 @@
+# okr-tracker: `make run` serves the API, `make test` runs the suite. Both set themselves up.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help venv run test test-postgres lint format migrate check-migrations clean
+
+help:
+	@echo "make run    - install, migrate the SQLite default and serve on http://$(HOST):$(PORT) (docs at /docs)"
+	@echo "make test   - install and run the test suite"
+	@echo "make lint   - ruff lint and format check"
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: requirements/prod.txt requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	touch $@
+
+instance/config.py:
+	@mkdir -p instance
+	@$(PYTHON) -c "import secrets; print('SECRET_KEY = %r' % secrets.token_urlsafe(48))" > $@
+	@echo "Created instance/config.py with a random SECRET_KEY."
+
+migrate: venv instance/config.py
+	$(FLASK) db upgrade
+
+run: migrate
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: venv
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

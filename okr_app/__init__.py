@@ -1,0 +1,70 @@
+"""okr-tracker: personal objectives and key results behind a REST API."""
+
+from flask import Flask
+
+from okr_app import config as settings
+from okr_app.extensions import api, db, jwt, limiter, migrate
+
+
+def create_app(config=None):
+    """Create the application: defaults, ``instance/config.py``, environment, ``config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    settings.load_defaults(app.config)
+    app.config.from_pyfile("config.py", silent=True)
+    settings.load_environment(app.config)
+    if config:
+        app.config.update(config)
+    settings.check_secret(app.config)
+    settings.derive_library_settings(app.config, app.instance_path)
+    app.url_map.strict_slashes = False
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_hooks(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    """Bind the extensions to ``app``."""
+    from okr_app import errors, models  # noqa: F401  (models register their tables)
+    from okr_app.auth import tokens
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=settings.MIGRATIONS_DIR, render_as_batch=True, compare_type=True
+    )
+    api.init_app(app)
+    jwt.init_app(app)
+    limiter.init_app(app)
+    tokens.init_app(app)
+    errors.init_app(app)
+
+
+def register_blueprints(app):
+    """Register one flask-smorest blueprint per area."""
+    from okr_app import docs
+    from okr_app.auth.routes import blp as auth_blp
+    from okr_app.ops.routes import blp as ops_blp
+
+    docs.init_app(app)
+    for blueprint in (auth_blp, ops_blp):
+        api.register_blueprint(blueprint)
+
+
+def register_hooks(app):
+    """Install the request hooks: proxies, request ids, content types."""
+    from okr_app import requests
+    from okr_app.audit import hook
+
+    requests.init_app(app)
+    hook.init_app(app)
+
+
+def register_commands(app):
+    """Add the ``flask`` command groups."""
+    from okr_app.audit import commands as audit_commands
+    from okr_app.auth import commands as auth_commands
+
+    auth_commands.init_app(app)
+    audit_commands.init_app(app)

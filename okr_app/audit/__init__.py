@@ -1,0 +1,1 @@
+"""The audit trail: one tamper-evident row per critical request."""

@@ -1,0 +1,94 @@
+"""Failed-login lockout, kept in the Flask-Limiter storage shared by every worker.
+
+Per account identifier (the normalised e-mail, known or not): an attempt is reserved
+atomically before the password is checked, so a parallel burst gets at most
+``OKR_LOCKOUT_MAX_FAILURES`` password checks per window. The failure that reaches the
+maximum starts an explicit lock entry lasting ``OKR_LOCKOUT_SECONDS``; a success clears the
+failure count. Per client address, failed logins are throttled by ``OKR_LOGIN_IP_LIMIT``.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from limits import RateLimitItemPerSecond, parse
+
+from okr_app.extensions import limiter
+
+
+class StorageUnavailable(Exception):
+    """The limiter storage cannot be reached; logins must fail closed."""
+
+
+@dataclass
+class Refusal:
+    """Why an attempt is refused before any password check, and for how long."""
+
+    reason: str  # "locked", "busy" or "address"
+    retry_after: int
+
+
+def _items():
+    """Return the failure window, the lock and the per-address limit from the settings."""
+    config = current_app.config
+    failures = RateLimitItemPerSecond(
+        config["OKR_LOCKOUT_MAX_FAILURES"], config["OKR_LOCKOUT_WINDOW_SECONDS"]
+    )
+    lock = RateLimitItemPerSecond(1, config["OKR_LOCKOUT_SECONDS"])
+    return failures, lock, parse(config["OKR_LOGIN_IP_LIMIT"])
+
+
+def _namespace(name):
+    """Return ``name`` under the configured key prefix, so deployments can share a Redis."""
+    return f"{current_app.config['RATELIMIT_KEY_PREFIX']}:{name}"
+
+
+def _retry_after(item, namespace, key):
+    """Return the whole seconds until the window of ``item`` for ``key`` frees a slot."""
+    stats = _storage_call(limiter.limiter.get_window_stats, item, namespace, key)
+    return max(1, math.ceil(stats.reset_time - time.time()))
+
+
+def _storage_call(function, *args):
+    """Call the limiter storage, turning any storage failure into ``StorageUnavailable``."""
+    try:
+        return function(*args)
+    except Exception as error:  # every backend raises its own connection errors
+        raise StorageUnavailable(str(error)) from error
+
+
+def reserve_attempt(identifier, address):
+    """Reserve one password check for ``identifier``; return a ``Refusal`` or ``None``."""
+    failures, lock, per_address = _items()
+    strategy = limiter.limiter
+    if not _storage_call(strategy.test, lock, _namespace("login-lock"), identifier):
+        return Refusal("locked", _retry_after(lock, _namespace("login-lock"), identifier))
+    if not _storage_call(strategy.test, per_address, _namespace("login-address"), address):
+        return Refusal("address", _retry_after(per_address, _namespace("login-address"), address))
+    if not _storage_call(strategy.hit, failures, _namespace("login"), identifier):
+        return Refusal("busy", _retry_after(failures, _namespace("login"), identifier))
+    return None
+
+
+def record_failure(identifier, address):
+    """Count a failed check; return True when it starts the lock of ``identifier``."""
+    failures, lock, per_address = _items()
+    strategy = limiter.limiter
+    _storage_call(strategy.hit, per_address, _namespace("login-address"), address)
+    stats = _storage_call(strategy.get_window_stats, failures, _namespace("login"), identifier)
+    if stats.remaining > 0:
+        return False
+    return bool(_storage_call(strategy.hit, lock, _namespace("login-lock"), identifier))
+
+
+def record_success(identifier):
+    """Forget the failures of ``identifier`` after a correct password."""
+    failures, _, _ = _items()
+    _storage_call(limiter.limiter.clear, failures, _namespace("login"), identifier)
+
+
+def check_storage():
+    """Raise ``StorageUnavailable`` unless the limiter storage answers."""
+    if not _storage_call(limiter.storage.check):
+        raise StorageUnavailable("the rate-limit storage did not answer")

@@ -1,0 +1,134 @@
+"""Tokens and the sessions behind them: issue, check, rotate and revoke."""
+
+import uuid
+from datetime import timedelta
+
+from flask import current_app, g
+from flask_jwt_extended import create_access_token, create_refresh_token
+from sqlalchemy import select, update
+
+from okr_app.extensions import db, jwt
+from okr_app.models import AuthSession, User
+from okr_app.models.types import utcnow
+
+
+def init_app(app):
+    """Register the token loaders so every token error is a JSON 401."""
+    jwt.user_identity_loader(lambda user: str(user.id))
+    jwt.token_in_blocklist_loader(_is_revoked)
+    jwt.user_lookup_loader(lambda _header, _payload: g.get("okr_session_user"))
+    jwt.unauthorized_loader(lambda reason: _unauthorized("Missing or malformed token: " + reason))
+    jwt.invalid_token_loader(lambda reason: _unauthorized("Invalid token: " + reason))
+    jwt.expired_token_loader(lambda _header, _payload: _unauthorized("The token has expired."))
+    jwt.revoked_token_loader(lambda _header, _payload: _unauthorized("The session has ended."))
+    jwt.user_lookup_error_loader(lambda _header, _payload: _unauthorized("Unknown user."))
+    jwt.needs_fresh_token_loader(
+        lambda _header, _payload: _unauthorized("A fresh login is needed.")
+    )
+    jwt.token_verification_failed_loader(lambda _header, _payload: _unauthorized("Invalid token."))
+
+
+def _unauthorized(message):
+    """Answer 401 in the API's error shape."""
+    body = {"code": 401, "status": "Unauthorized", "message": message}
+    return body, 401, {"WWW-Authenticate": "Bearer"}
+
+
+def _is_revoked(_header, payload):
+    """Tell whether the token's session is gone, revoked, expired or its user inactive.
+
+    The session and its user are loaded in one query and kept for ``current_user``.
+    """
+    row = db.session.execute(
+        select(AuthSession, User)
+        .join(User, AuthSession.user_id == User.id)
+        .where(AuthSession.id == payload.get("sid", ""))
+    ).first()
+    if row is None:
+        return True
+    session, user = row
+    if session.revoked_at is not None or session.expires_at <= utcnow() or not user.is_active:
+        return True
+    if str(user.id) != payload.get("sub"):
+        return True
+    g.okr_session = session
+    g.okr_session_user = user
+    return False
+
+
+def start_session(user):
+    """Open a session for ``user`` and return its token pair."""
+    session = AuthSession(
+        id=uuid.uuid4().hex,
+        user_id=user.id,
+        refresh_jti=str(uuid.uuid4()),
+        expires_at=utcnow() + _refresh_lifetime(),
+    )
+    db.session.add(session)
+    return session, token_pair(user, session.id, session.refresh_jti)
+
+
+def token_pair(user, session_id, refresh_jti):
+    """Return the login response body: a new access token and the given refresh token."""
+    return {
+        "access_token": create_access_token(user, additional_claims={"sid": session_id}),
+        "refresh_token": create_refresh_token(
+            user, additional_claims={"sid": session_id, "jti": refresh_jti}
+        ),
+        "token_type": "Bearer",
+        "expires_in": current_app.config["OKR_ACCESS_TOKEN_SECONDS"],
+    }
+
+
+def rotate(session, presented_jti):
+    """Give ``session`` a new refresh token id and return it; None when ``presented_jti`` is stale.
+
+    The compare-and-set runs in SQL, so of two requests presenting the same refresh token
+    exactly one succeeds, and the other is treated as reuse.
+    """
+    new_jti = str(uuid.uuid4())
+    result = db.session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.id == session.id,
+            AuthSession.refresh_jti == presented_jti,
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(refresh_jti=new_jti, expires_at=utcnow() + _refresh_lifetime())
+        .execution_options(synchronize_session=False)
+    )
+    return new_jti if result.rowcount == 1 else None
+
+
+def revoke_session(session_id, reason):
+    """End one session: its access and refresh tokens are refused from now on."""
+    db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def revoke_all_sessions(user_id, reason):
+    """End every session of a user at once; return how many were still open."""
+    result = db.session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revoked_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def purge_expired(user_id=None):
+    """Delete sessions whose refresh lifetime is over; return how many went."""
+    statement = AuthSession.__table__.delete().where(AuthSession.expires_at < utcnow())
+    if user_id is not None:
+        statement = statement.where(AuthSession.user_id == user_id)
+    return db.session.execute(statement).rowcount
+
+
+def _refresh_lifetime():
+    """Return the refresh token lifetime from the settings."""
+    return timedelta(seconds=current_app.config["OKR_REFRESH_TOKEN_SECONDS"])

@@ -1,0 +1,148 @@
+"""Settings: built-in defaults, then ``instance/config.py``, then the environment."""
+
+import json
+import os
+from datetime import timedelta
+
+#: Alembic's scripts, next to the package.
+MIGRATIONS_DIR = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"
+)
+
+#: The placeholder shipped in ``instance/config.example.py``; never accepted.
+EXAMPLE_SECRET = "change-me-to-a-long-random-string"  # noqa: S105
+MIN_SECRET_LENGTH = 32
+
+#: Built-in defaults; every ``OKR_*`` name may be overridden by the environment.
+DEFAULTS = {
+    "DATABASE_URL": None,  # None means a SQLite file in the instance folder
+    "SECRET_KEY": None,
+    "REDIS_URL": None,
+    "OKR_PASSWORD_MIN_LENGTH": 12,
+    "OKR_PASSWORD_MAX_LENGTH": 128,
+    "OKR_ARGON2_TIME_COST": 2,
+    "OKR_ARGON2_MEMORY_KIB": 19456,
+    "OKR_ARGON2_PARALLELISM": 1,
+    "OKR_LOCKOUT_MAX_FAILURES": 5,
+    "OKR_LOCKOUT_WINDOW_SECONDS": 180,
+    "OKR_LOCKOUT_SECONDS": 300,
+    "OKR_LOGIN_IP_LIMIT": "30 per 3 minutes",
+    "OKR_ACCESS_TOKEN_SECONDS": 900,
+    "OKR_REFRESH_TOKEN_SECONDS": 30 * 24 * 3600,
+    "OKR_MAX_BODY_BYTES": 64 * 1024,
+    "OKR_TRUSTED_PROXIES": 0,
+    "OKR_DB_POOL_SIZE": 5,
+    "OKR_DB_MAX_OVERFLOW": 10,
+    "OKR_DB_POOL_TIMEOUT_SECONDS": 10,
+    "OKR_DB_STATEMENT_TIMEOUT_MS": 15000,
+    "OKR_PAGE_SIZE_DEFAULT": 20,
+    "OKR_PAGE_SIZE_MAX": 100,
+    # flask-smorest
+    "API_TITLE": "okr-tracker",
+    "API_VERSION": "1.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "docs",
+    "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
+    # Flask-Limiter
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_KEY_PREFIX": "okr",
+    # flask-jwt-extended
+    "JWT_TOKEN_LOCATION": ["headers"],
+    "JWT_ALGORITHM": "HS256",
+    "JWT_DECODE_ALGORITHMS": ["HS256"],
+    "JWT_ERROR_MESSAGE_KEY": "message",
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "JSON_SORT_KEYS": False,
+}
+
+#: Environment names that are not prefixed with ``OKR_``.
+CONVENTIONAL_NAMES = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
+
+
+def load_defaults(config):
+    """Write the built-in defaults into ``config``."""
+    for name, value in DEFAULTS.items():
+        config[name] = value.copy() if isinstance(value, dict) else value
+
+
+def load_environment(config, environ=os.environ):
+    """Override settings from ``DATABASE_URL``, ``SECRET_KEY``, ``REDIS_URL`` and ``OKR_*``."""
+    for name, raw in environ.items():
+        if name in CONVENTIONAL_NAMES:
+            config[name] = raw or None
+        elif name.startswith("OKR_"):
+            config[name] = parse_value(raw, DEFAULTS.get(name))
+
+
+def parse_value(raw, default):
+    """Convert an environment string to the type of the setting's default."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, str) or default is None:
+        return raw
+    return json.loads(raw)
+
+
+def database_url(config, instance_path):
+    """Return the SQLAlchemy URL, defaulting to a SQLite file in the instance folder."""
+    url = config.get("DATABASE_URL")
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "okr.sqlite3")
+    # psycopg2 is the driver; SQLAlchemy 2.1 would otherwise pick psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg2://" + url[len(prefix) :]
+    return url
+
+
+def engine_options(config, url):
+    """Return the engine options: pool sizes and timeouts from the settings."""
+    options = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options.update(
+            pool_size=config["OKR_DB_POOL_SIZE"],
+            max_overflow=config["OKR_DB_MAX_OVERFLOW"],
+            pool_timeout=config["OKR_DB_POOL_TIMEOUT_SECONDS"],
+            connect_args={
+                "connect_timeout": 5,
+                "options": f"-c statement_timeout={config['OKR_DB_STATEMENT_TIMEOUT_MS']}",
+            },
+        )
+    elif url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 30}
+    options.update(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    return options
+
+
+def derive_library_settings(config, instance_path):
+    """Translate the project's settings into the names the extensions read."""
+    url = database_url(config, instance_path)
+    config["SQLALCHEMY_DATABASE_URI"] = url
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config, url)
+    config["JWT_SECRET_KEY"] = config["SECRET_KEY"]
+    config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(seconds=config["OKR_ACCESS_TOKEN_SECONDS"])
+    config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(seconds=config["OKR_REFRESH_TOKEN_SECONDS"])
+    config["MAX_CONTENT_LENGTH"] = config["OKR_MAX_BODY_BYTES"]
+    config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+
+
+def check_secret(config):
+    """Refuse to run outside debug and testing without a real secret key."""
+    if config.get("TESTING") or config.get("DEBUG"):
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = os.urandom(32).hex()
+        return
+    secret = config.get("SECRET_KEY")
+    if not secret or secret == EXAMPLE_SECRET or len(secret) < MIN_SECRET_LENGTH:
+        raise RuntimeError(
+            "SECRET_KEY is missing, too short or the example value. Set a random one of at "
+            f"least {MIN_SECRET_LENGTH} characters, e.g. "
+            "export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\""
+            " "
+            "or SECRET_KEY = '...' in instance/config.py."
+        )

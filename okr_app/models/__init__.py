@@ -1,0 +1,7 @@
+"""The database models, one module per aggregate."""
+
+from okr_app.models.audit import AuditHead, AuditRow
+from okr_app.models.auth_session import AuthSession
+from okr_app.models.user import ROLES, User
+
+__all__ = ["ROLES", "AuditHead", "AuditRow", "AuthSession", "User"]

@@ -1,0 +1,35 @@
+"""Accounts."""
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from okr_app.extensions import db
+from okr_app.models.types import UTCDateTime, utcnow
+
+ROLES = ("user", "admin")
+
+
+class User(db.Model):
+    """A person with an account; ``email`` is stored normalised, so unique ignoring case."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="user")
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def is_admin(self):
+        """Tell whether the user may use the admin endpoints."""
+        return self.role == "admin"
+
+    def __repr__(self):
+        return f"<User {self.id}>"

@@ -1,0 +1,48 @@
+"""Operational endpoints."""
+
+from marshmallow import fields
+from sqlalchemy import text
+
+from okr_app.auth.lockout import StorageUnavailable, check_storage
+from okr_app.extensions import db
+from okr_app.schemas import Schema
+from okr_app.smorest import Blueprint
+
+blp = Blueprint("ops", __name__, description="Service health.")
+
+
+class HealthSchema(Schema):
+    """The state of each dependency: ``ok`` or what failed."""
+
+    status = fields.String(metadata={"enum": ["ok", "degraded"]})
+    database = fields.String()
+    limiter = fields.String()
+
+
+@blp.route("/health", methods=["GET"])
+@blp.response(200, HealthSchema)
+@blp.alt_response(503, schema=HealthSchema, description="A dependency is failing.")
+def health():
+    """Report whether the database and the rate-limit storage answer."""
+    checks = {"database": _check_database(), "limiter": _check_limiter()}
+    healthy = all(value == "ok" for value in checks.values())
+    return {"status": "ok" if healthy else "degraded", **checks}, 200 if healthy else 503
+
+
+def _check_database():
+    """Run ``SELECT 1``; return ``ok`` or the failure's name."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        return "ok"
+    except Exception as error:  # any driver error means the database is not usable
+        db.session.rollback()
+        return f"unavailable: {error.__class__.__name__}"
+
+
+def _check_limiter():
+    """Ping the limiter storage; return ``ok`` or the failure."""
+    try:
+        check_storage()
+        return "ok"
+    except StorageUnavailable:
+        return "unavailable"

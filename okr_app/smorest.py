@@ -1,0 +1,51 @@
+"""flask-smorest subclasses: one error shape, and blueprints that know about tokens."""
+
+from functools import wraps
+
+import flask_smorest
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import abort
+
+BEARER = [{"bearerAuth": []}]
+ERROR = "DEFAULT_ERROR"
+
+
+class Api(flask_smorest.Api):
+    """An ``Api`` whose errors always carry a human-readable ``message``."""
+
+    def handle_http_exception(self, error):
+        """Answer any HTTP error as ``{code, status, message, errors?}``."""
+        payload, code, headers = super().handle_http_exception(error)
+        if "message" not in payload and error.description:
+            payload["message"] = error.description
+        return payload, code, headers
+
+
+class Blueprint(flask_smorest.Blueprint):
+    """A blueprint with ``login_required`` and ``admin_required`` view decorators."""
+
+    def login_required(self, view=None, *, refresh=False):
+        """Require a valid token; document the 401 answer and the bearer scheme."""
+
+        def decorator(function):
+            return self._document(jwt_required(refresh=refresh)(function), 401)
+
+        return decorator(view) if view else decorator
+
+    def admin_required(self, view):
+        """Require an admin's access token; document the 401 and 403 answers."""
+
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if current_user.role != "admin":
+                abort(403, message="This endpoint is for admins only.")
+            return view(*args, **kwargs)
+
+        protected = self._document(jwt_required()(wrapper), 401, 403)
+        return self.doc(description=(view.__doc__ or "").strip() + "\n\nAdmins only.")(protected)
+
+    def _document(self, view, *codes):
+        """Add error responses and the bearer security requirement to the docs."""
+        for code in codes:
+            view = self.alt_response(code, response=ERROR)(view)
+        return self.doc(security=BEARER)(view)

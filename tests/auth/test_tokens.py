@@ -1,0 +1,86 @@
+"""Forged, expired and otherwise invalid tokens are refused with a JSON 401."""
+
+import base64
+import json
+import time
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+import time_machine
+
+from tests.conftest import bearer
+
+
+def claims_of(token):
+    """Return the unverified claims of ``token``."""
+    return jwt.decode(token, options={"verify_signature": False})
+
+
+def b64(data):
+    """Encode ``data`` as unpadded URL-safe base64 JSON."""
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+@pytest.fixture
+def claims(auth):
+    """The claims of a valid access token of a new user."""
+    _, tokens, _ = auth.user()
+    return claims_of(tokens["access_token"])
+
+
+def assert_refused(client, token):
+    """Assert that /auth/me refuses ``token`` with a JSON 401."""
+    response = client.get("/auth/me", headers=bearer(token))
+    assert response.status_code == 401
+    assert response.get_json()["code"] == 401
+
+
+def test_signed_with_another_key(client, claims):
+    assert_refused(client, jwt.encode(claims, "another-key-" + "y" * 40, algorithm="HS256"))
+
+
+def test_alg_none(client, claims):
+    token = f"{b64({'alg': 'none', 'typ': 'JWT'})}.{b64(claims)}."
+    assert_refused(client, token)
+
+
+def test_expired(app, client, claims):
+    now = int(time.time())
+    claims.update(iat=now - 3600, nbf=now - 3600, exp=now - 60)
+    assert_refused(client, jwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256"))
+
+
+def test_not_yet_valid(app, client, claims):
+    now = int(time.time())
+    claims.update(nbf=now + 3600, exp=now + 7200)
+    assert_refused(client, jwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256"))
+
+
+def test_unknown_session(app, client, claims):
+    claims["sid"] = "0" * 32
+    assert_refused(client, jwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256"))
+
+
+def test_other_users_identity_in_own_session(app, client, auth, claims):
+    other, _, _ = auth.user()
+    claims["sub"] = str(other["id"])
+    assert_refused(client, jwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256"))
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer not.a.token", "Basic abc", "Token x"])
+def test_malformed_headers(client, header):
+    response = client.get("/auth/me", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert response.get_json()["code"] == 401
+
+
+@pytest.mark.settings(OKR_ACCESS_TOKEN_SECONDS=1)
+def test_access_token_lifetime_is_a_setting(client, auth):
+    _, tokens, headers = auth.user()
+    assert tokens["expires_in"] == 1
+    exp = claims_of(tokens["access_token"])["exp"]
+    assert exp - claims_of(tokens["access_token"])["iat"] == timedelta(seconds=1).seconds
+    assert client.get("/auth/me", headers=headers).status_code == 200
+    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=5)):
+        assert client.get("/auth/me", headers=headers).status_code == 401

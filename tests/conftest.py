@@ -1,0 +1,157 @@
+"""Fixtures: an app per test on SQLite or PostgreSQL, a client, and an ``auth`` helper.
+
+Without ``TEST_DATABASE_URL`` every test gets a fresh SQLite file built from the models.
+With it, the PostgreSQL schema is built once from the migrations, and each test runs inside
+a transaction that is rolled back at teardown. Tests marked ``concurrent`` need real commits
+from several connections: they run without that transaction and the tables are emptied
+afterwards. ``TEST_REDIS_URL`` puts the limiter storage in Redis, under a key prefix of its own.
+"""
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from okr_app import create_app
+from okr_app.extensions import db
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
+PASSWORD = "a perfectly long passphrase"
+
+
+def pytest_configure(config):
+    """Declare the markers."""
+    config.addinivalue_line("markers", "concurrent: the test commits from several threads")
+    config.addinivalue_line("markers", "settings(**values): setting overrides for the app")
+
+
+def make_config(database_url, **overrides):
+    """Return the settings of a test app."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-" + "x" * 40,
+        "DATABASE_URL": database_url,
+        "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
+        "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def postgres_schema():
+    """Build the PostgreSQL schema from the migrations, once per run."""
+    if not POSTGRES_URL:
+        return None
+    from flask_migrate import upgrade
+
+    app = create_app(make_config(POSTGRES_URL))
+    with app.app_context():
+        upgrade()
+        empty_tables()
+        db.engine.dispose()
+    return POSTGRES_URL
+
+
+def empty_tables():
+    """Delete every row of every table and reset the audit head (PostgreSQL only)."""
+    names = ", ".join(table.name for table in db.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        connection.execute(text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, '')"))
+
+
+@pytest.fixture
+def settings(request):
+    """Setting overrides from the test's ``@pytest.mark.settings(NAME=value)`` marker."""
+    marker = request.node.get_closest_marker("settings")
+    return dict(marker.kwargs) if marker else {}
+
+
+@pytest.fixture
+def app(request, tmp_path, postgres_schema, settings):
+    """Create an app on a clean database."""
+    if BACKEND == "sqlite":
+        app = create_app(make_config(f"sqlite:///{tmp_path}/test.sqlite3", **settings))
+        with app.app_context():
+            db.create_all()
+        yield app
+        with app.app_context():
+            db.engine.dispose()
+        return
+    app = create_app(make_config(postgres_schema, **settings))
+    if request.node.get_closest_marker("concurrent"):
+        yield app
+        with app.app_context():
+            empty_tables()
+            db.engine.dispose()
+        return
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        # Every session of every request joins this transaction through savepoints.
+        engines[None] = connection
+        original = db.session
+        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.session = original
+        engines[None] = engine
+        transaction.rollback()
+        connection.close()
+        engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client for the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """A CLI runner for the app."""
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Register and log users in through the API."""
+
+    def __init__(self, client):
+        self.client = client
+        self.counter = 0
+
+    def register(self, email=None, password=PASSWORD, **extra):
+        """Register an account and return the response."""
+        if email is None:
+            self.counter += 1
+            email = f"user{self.counter}-{uuid.uuid4().hex[:6]}@example.com"
+        return self.client.post(
+            "/auth/register", json={"email": email, "password": password, **extra}
+        )
+
+    def login(self, email, password=PASSWORD):
+        """Log in and return the response."""
+        return self.client.post("/auth/login", json={"email": email, "password": password})
+
+    def user(self, email=None, password=PASSWORD):
+        """Register and log in a new user; return ``(profile, tokens, headers)``."""
+        profile = self.register(email, password).get_json()
+        tokens = self.login(profile["email"], password).get_json()
+        return profile, tokens, bearer(tokens["access_token"])
+
+
+def bearer(token):
+    """Return the ``Authorization`` header for ``token``."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def auth(client):
+    """The ``AuthActions`` helper."""
+    return AuthActions(client)

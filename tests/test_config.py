@@ -1,0 +1,72 @@
+"""Settings: defaults, instance/config.py, environment, and the secret check."""
+
+import pytest
+
+from okr_app import config, create_app
+
+
+def test_environment_overrides_defaults(monkeypatch, tmp_path):
+    monkeypatch.setenv("OKR_LOCKOUT_SECONDS", "42")
+    monkeypatch.setenv("OKR_LOGIN_IP_LIMIT", "7 per minute")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/env.sqlite3")
+    app = create_app({"TESTING": True})
+    assert app.config["OKR_LOCKOUT_SECONDS"] == 42
+    assert app.config["OKR_LOGIN_IP_LIMIT"] == "7 per minute"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("env.sqlite3")
+
+
+def test_instance_config_sits_between_defaults_and_environment(monkeypatch, tmp_path):
+    (tmp_path / "config.py").write_text("OKR_LOCKOUT_SECONDS = 11\nOKR_LOCKOUT_MAX_FAILURES = 9\n")
+    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path))
+    monkeypatch.setenv("OKR_LOCKOUT_SECONDS", "12")
+    app = create_app({"TESTING": True})
+    assert app.config["OKR_LOCKOUT_MAX_FAILURES"] == 9
+    assert app.config["OKR_LOCKOUT_SECONDS"] == 12
+
+
+def test_default_database_is_sqlite_in_instance_folder(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"TESTING": True})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/okr.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://u@h/db", "postgresql+psycopg2://u@h/db"),
+        ("postgres://u@h/db", "postgresql+psycopg2://u@h/db"),
+        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ],
+)
+def test_postgres_urls_use_psycopg2(url, expected):
+    assert config.database_url({"DATABASE_URL": url}, "/instance") == expected
+
+
+@pytest.mark.parametrize("secret", [None, "", config.EXAMPLE_SECRET, "too-short"])
+def test_refuses_to_start_without_a_real_secret(monkeypatch, secret):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app({"SECRET_KEY": secret, "DATABASE_URL": "sqlite://"})
+
+
+def test_starts_with_a_real_secret():
+    app = create_app({"SECRET_KEY": "s" * 48, "DATABASE_URL": "sqlite://"})
+    assert app.config["JWT_SECRET_KEY"] == "s" * 48
+
+
+def test_testing_mode_makes_a_throwaway_secret(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    assert len(app.config["SECRET_KEY"]) >= 32
+
+
+def test_limiter_storage_follows_redis_url(monkeypatch):
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6399/0")
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6399/0"
+
+
+def test_limiter_storage_defaults_to_memory(monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
+    assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
