@@ -44,11 +44,13 @@ def register_extensions(app):
 def register_blueprints(app):
     """Register one flask-smorest blueprint per area."""
     from okr_app import docs
+    from okr_app.admin.routes import blp as admin_blp
+    from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
     from okr_app.ops.routes import blp as ops_blp
 
     docs.init_app(app)
-    for blueprint in (auth_blp, ops_blp):
+    for blueprint in (auth_blp, audit_blp, admin_blp, ops_blp):
         api.register_blueprint(blueprint)
 
 
@@ -63,8 +65,10 @@ def register_hooks(app):
 
 def register_commands(app):
     """Add the ``flask`` command groups."""
+    from okr_app.admin import commands as admin_commands
     from okr_app.audit import commands as audit_commands
     from okr_app.auth import commands as auth_commands
 
     auth_commands.init_app(app)
     audit_commands.init_app(app)
+    admin_commands.init_app(app)

@@ -24,6 +24,9 @@ class Api(flask_smorest.Api):
 class Blueprint(flask_smorest.Blueprint):
     """A blueprint with ``login_required`` and ``admin_required`` view decorators."""
 
+    # ``@blp.paginate()``: ``?page=&page_size=``, 20 by default, at most 100.
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
     def login_required(self, view=None, *, refresh=False):
         """Require a valid token; document the 401 answer and the bearer scheme."""
 

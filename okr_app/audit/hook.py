@@ -87,3 +87,25 @@ def scrub(value):
     if isinstance(value, list):
         return [scrub(item) for item in value]
     return value
+
+
+def record_command(action, *, resource_type, resource_id, owner_id, details=None):
+    """Append the row of an administrative command run from the shell (no request)."""
+    chain.append(
+        {
+            "at": utcnow(),
+            "actor_id": None,
+            "owner_id": owner_id,
+            "action": action,
+            "resource_type": resource_type,
+            "resource_id": str(resource_id),
+            "outcome": "success",
+            "status_code": 0,
+            "method": "CLI",
+            "path": "flask " + action,
+            "ip": None,
+            "user_agent": None,
+            "request_id": None,
+            "details": scrub(details or {}),
+        }
+    )

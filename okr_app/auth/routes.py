@@ -75,18 +75,20 @@ def login(data):
 def _check_password(identifier, password, action):
     """Return the user whose password matches, after the lockout; abort otherwise."""
     address = request.remote_addr or "unknown"
+    user = db.session.scalar(select(User).where(User.email == identifier))
+    owner = {"resource_type": "user", "owner_id": user.id, "resource_id": user.id} if user else {}
     try:
         refusal = lockout.reserve_attempt(identifier, address)
     except lockout.StorageUnavailable:
         abort(503, message="Login is unavailable: the lockout store cannot be reached.")
     if refusal is not None:
-        describe(f"{action}.locked", details={"email": identifier, "reason": refusal.reason})
+        details = {"email": identifier, "reason": refusal.reason}
+        describe(f"{action}.locked", details=details, **owner)
         abort(
             429,
             message="Too many failed logins. Try again later.",
             headers={"Retry-After": str(refusal.retry_after)},
         )
-    user = db.session.scalar(select(User).where(User.email == identifier))
     if user is not None and passwords.verify_password(user.password_hash, password):
         lockout.record_success(identifier)
         return user
@@ -97,12 +99,7 @@ def _check_password(identifier, password, action):
     except lockout.StorageUnavailable:
         started = False
     event = "auth.lockout.started" if started else f"{action}.failed"
-    describe(
-        event,
-        resource_type="user",
-        resource_id=user.id if user else None,
-        details={"email": identifier},
-    )
+    describe(event, details={"email": identifier}, **owner)
     abort(401, message="Wrong e-mail or password.")
 
 

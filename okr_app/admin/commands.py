@@ -1,0 +1,57 @@
+"""``flask users`` commands."""
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from marshmallow import ValidationError, validate
+from sqlalchemy import select
+
+from okr_app.audit.hook import record_command
+from okr_app.auth import passwords
+from okr_app.auth.emails import normalize_email
+from okr_app.extensions import db
+from okr_app.models import User
+
+users_cli = AppGroup("users", help="Accounts.")
+
+
+def init_app(app):
+    """Register the ``users`` command group."""
+    app.cli.add_command(users_cli)
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_admin(email, password_stdin):
+    """Create an admin account, or promote an existing account to admin."""
+    email = normalize_email(email)
+    try:
+        validate.Email()(email)
+    except ValidationError as error:
+        raise click.ClickException(f"Not an e-mail address: {email}") from error
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is not None:
+        user.role = "admin"
+        record_command(
+            "admin.user.promoted", resource_type="user", resource_id=user.id, owner_id=user.id
+        )
+        db.session.commit()
+        click.echo(f"Promoted {email} to admin.")
+        return
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    errors = passwords.policy_errors(password, email)
+    if errors:
+        raise click.ClickException("Password refused: " + " ".join(errors))
+    user = User(email=email, role="admin", password_hash=passwords.hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    record_command(
+        "admin.user.created", resource_type="user", resource_id=user.id, owner_id=user.id
+    )
+    db.session.commit()
+    click.echo(f"Created admin {email}.")

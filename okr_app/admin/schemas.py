@@ -1,0 +1,34 @@
+"""Bodies and query arguments of the admin area."""
+
+from marshmallow import fields, validate
+
+from okr_app.auth.schemas import UserSchema
+from okr_app.models import ROLES
+from okr_app.schemas import Schema
+
+
+class AdminUserSchema(UserSchema):
+    """A user as admins see it."""
+
+    is_active = fields.Boolean(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class UserQuerySchema(Schema):
+    """Filters of the user listing."""
+
+    q = fields.String(
+        validate=validate.Length(min=1, max=254),
+        metadata={"description": "Part of the e-mail address, case-insensitive."},
+    )
+    role = fields.String(validate=validate.OneOf(ROLES))
+    active = fields.Boolean()
+
+
+class UserPatchSchema(Schema):
+    """What an admin may change on an account."""
+
+    role = fields.String(validate=validate.OneOf(ROLES))
+    is_active = fields.Boolean(
+        metadata={"description": "false ends every session at once and refuses logins (403)."}
+    )

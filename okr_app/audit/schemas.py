@@ -1,0 +1,54 @@
+"""Query arguments and rows of GET /audit."""
+
+from datetime import UTC
+
+from marshmallow import fields, validate
+
+from okr_app.schemas import Schema
+
+OUTCOMES = ("success", "denied", "error")
+
+
+class AuditQuerySchema(Schema):
+    """Filters of the audit listing."""
+
+    action = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Prefix of the action, e.g. `auth.` or `objective.updated`."},
+    )
+    since = fields.AwareDateTime(
+        default_timezone=UTC, metadata={"description": "Rows at or after this time (ISO 8601)."}
+    )
+    until = fields.AwareDateTime(
+        default_timezone=UTC, metadata={"description": "Rows before this time (ISO 8601)."}
+    )
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES))
+    user_id = fields.Integer(
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "Admins only: rows where this user is actor or owner."},
+    )
+
+
+class AuditRowSchema(Schema):
+    """One audited request."""
+
+    id = fields.Integer()
+    seq = fields.Integer(metadata={"description": "Position in the hash chain."})
+    at = fields.DateTime(metadata={"description": "UTC, microseconds."})
+    actor_id = fields.Integer(allow_none=True)
+    owner_id = fields.Integer(allow_none=True)
+    action = fields.String(metadata={"example": "objective.updated"})
+    resource_type = fields.String(allow_none=True)
+    resource_id = fields.String(allow_none=True)
+    outcome = fields.String(metadata={"enum": list(OUTCOMES)})
+    status_code = fields.Integer()
+    method = fields.String()
+    path = fields.String()
+    ip = fields.String(allow_none=True)
+    user_agent = fields.String(allow_none=True)
+    request_id = fields.String(allow_none=True)
+    details = fields.Dict(
+        metadata={"description": "Changed fields with old and new values, or a deleted snapshot."}
+    )
+    prev_hash = fields.String()
+    hash = fields.String(metadata={"description": "SHA-256 over the content and prev_hash."})

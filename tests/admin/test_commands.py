@@ -1,0 +1,57 @@
+"""flask users create-admin."""
+
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.models import AuditRow, User
+from tests.conftest import PASSWORD
+
+
+def invoke(runner, *args, stdin=None):
+    """Run ``flask users create-admin``."""
+    return runner.invoke(args=["users", "create-admin", *args], input=stdin)
+
+
+def test_creates_an_admin_from_stdin(app, runner, auth):
+    result = invoke(runner, " Root@Example.com ", "--password-stdin", stdin=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "Created admin root@example.com" in result.output
+    assert auth.login("root@example.com").status_code == 200
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "root@example.com"))
+        assert user.role == "admin"
+        row = db.session.scalar(select(AuditRow).where(AuditRow.action == "admin.user.created"))
+        assert row.resource_id == str(user.id)
+
+
+def test_prompts_for_the_password(runner, auth):
+    result = invoke(runner, "root@example.com", stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert auth.login("root@example.com").status_code == 200
+
+
+def test_promotes_an_existing_user(app, runner, auth):
+    profile, _, headers = auth.user()
+    result = invoke(runner, profile["email"])
+    assert result.exit_code == 0, result.output
+    assert "Promoted" in result.output
+    assert auth.client.get("/auth/me", headers=headers).get_json()["role"] == "admin"
+
+
+def test_refuses_a_weak_password(app, runner):
+    result = invoke(runner, "root@example.com", "--password-stdin", stdin="password\n")
+    assert result.exit_code != 0
+    assert "Password refused" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(User)) is None
+
+
+def test_refuses_a_bad_email(runner):
+    result = invoke(runner, "not-an-address", "--password-stdin", stdin=PASSWORD + "\n")
+    assert result.exit_code != 0
+    assert "Not an e-mail address" in result.output
+
+
+def test_registration_never_makes_an_admin(auth):
+    assert auth.register("x@example.com", role="admin").status_code == 422
+    assert auth.register("x@example.com").get_json()["role"] == "user"
