@@ -58,7 +58,12 @@ def register_hooks(app):
     """Install the request hooks: proxies, request ids, content types."""
     from okr_app import requests
     from okr_app.audit import hook
+    from okr_app.ops import metrics, request_log
 
+    # after_request hooks run last-registered first: the audit hook may replace the
+    # response, so metrics and the request log are registered before it and see the result.
+    metrics.init_app(app)
+    request_log.init_app(app)
     requests.init_app(app)
     hook.init_app(app)
 

@@ -5,6 +5,7 @@ from flask import current_app, g, jsonify, request
 from okr_app.audit import chain
 from okr_app.audit.context import current_event, declared_action
 from okr_app.extensions import db
+from okr_app.ops import metrics
 from okr_app.models.types import utcnow
 
 AUDITED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -31,8 +32,10 @@ def write_audit_row(response):
     try:
         if not success:
             db.session.rollback()
-        chain.append(_row_fields(event, response.status_code))
+        fields = _row_fields(event, response.status_code)
+        chain.append(fields)
         db.session.commit()
+        metrics.record_audit_row(fields["action"], fields["outcome"])
     except Exception:
         db.session.rollback()
         current_app.logger.exception("audit row could not be written; change rolled back")

@@ -1,14 +1,20 @@
 """Operational endpoints."""
 
+import hmac
+
+from flask import Response, current_app, request
+from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import text
 
 from okr_app.auth.lockout import StorageUnavailable, check_storage
 from okr_app.extensions import db
+from okr_app.ops import metrics
 from okr_app.schemas import Schema
-from okr_app.smorest import Blueprint
+from okr_app.smorest import BEARER, ERROR, Blueprint
 
-blp = Blueprint("ops", __name__, description="Service health.")
+blp = Blueprint("ops", __name__, description="Service health and metrics.")
 
 
 class HealthSchema(Schema):
@@ -46,3 +52,31 @@ def _check_limiter():
         return "ok"
     except StorageUnavailable:
         return "unavailable"
+
+
+@blp.route("/metrics", methods=["GET"])
+@blp.doc(
+    security=BEARER,
+    responses={
+        "200": {
+            "description": "Prometheus text exposition format.",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
+@blp.alt_response(401, response=ERROR)
+def prometheus_metrics():
+    """Return the Prometheus metrics; for admins, or a scraper presenting OKR_METRICS_TOKEN."""
+    if not _scraper_token_presented():
+        verify_jwt_in_request()
+        if not current_user.is_admin:
+            abort(401, message="Metrics are for admins and the configured scraper token.")
+    body, content_type = metrics.exposition()
+    return Response(body, content_type=content_type)
+
+
+def _scraper_token_presented():
+    """Tell whether the request carries the configured scraper token (constant time)."""
+    expected = current_app.config.get("OKR_METRICS_TOKEN")
+    presented = request.headers.get("Authorization", "")
+    return bool(expected) and hmac.compare_digest(presented.encode(), f"Bearer {expected}".encode())
