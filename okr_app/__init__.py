@@ -27,7 +27,7 @@ def create_app(config=None):
 
 def register_extensions(app):
     """Bind the extensions to ``app``."""
-    from okr_app import errors, models  # noqa: F401  (models register their tables)
+    from okr_app import errors, models, ratelimit  # noqa: F401  (models register tables)
     from okr_app.auth import tokens
 
     db.init_app(app)
@@ -36,6 +36,7 @@ def register_extensions(app):
     )
     api.init_app(app)
     jwt.init_app(app)
+    ratelimit.init_app(app)
     limiter.init_app(app)
     tokens.init_app(app)
     errors.init_app(app)

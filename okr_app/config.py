@@ -35,6 +35,8 @@ DEFAULTS = {
     "OKR_DB_MAX_OVERFLOW": 10,
     "OKR_DB_POOL_TIMEOUT_SECONDS": 10,
     "OKR_DB_STATEMENT_TIMEOUT_MS": 15000,
+    "OKR_API_RATE_LIMIT": "600 per minute",  # per user (or per address without a token)
+    "OKR_METRICS_TOKEN": None,  # a scraper presents it as Bearer to read /metrics
     "OKR_PAGE_SIZE_DEFAULT": 20,
     "OKR_PAGE_SIZE_MAX": 100,
     # flask-smorest

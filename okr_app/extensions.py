@@ -2,11 +2,11 @@
 
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 
+from okr_app.ratelimit import client_key
 from okr_app.smorest import Api
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
@@ -22,4 +22,4 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 api = Api()
 jwt = JWTManager()
-limiter = Limiter(key_func=get_remote_address)
+limiter = Limiter(key_func=client_key)

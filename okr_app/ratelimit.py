@@ -1,0 +1,42 @@
+"""The per-user request rate limit on the whole API (``OKR_API_RATE_LIMIT``)."""
+
+from flask import current_app, request
+from flask_jwt_extended import decode_token
+from flask_limiter.util import get_remote_address
+
+# Probes and documentation are not part of a user's budget.
+EXEMPT_PATHS = frozenset({"/health", "/metrics", "/openapi.json"})
+
+
+def init_app(app):
+    """Configure Flask-Limiter's application-wide limit; call before ``limiter.init_app``."""
+    app.config.setdefault("RATELIMIT_APPLICATION", api_limit)
+    app.config.setdefault("RATELIMIT_APPLICATION_EXEMPT_WHEN", is_exempt)
+    # With the storage down, requests go on without the API limit; logins fail closed on
+    # their own (see okr_app/auth/lockout.py).
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+
+
+def api_limit():
+    """Return the configured limit, read per request so every app may have its own."""
+    return current_app.config["OKR_API_RATE_LIMIT"]
+
+
+def is_exempt():
+    """Tell whether the request is a probe or documentation."""
+    return request.path in EXEMPT_PATHS or request.path.startswith("/docs")
+
+
+def client_key():
+    """Return ``user:<id>`` for a correctly signed token, else ``address:<client address>``.
+
+    Only the signature and expiry are checked here (no database): a forged token cannot
+    spend another user's budget, and revoked tokens are refused later by the view anyway.
+    """
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        try:
+            return "user:" + str(decode_token(header[7:])["sub"])
+        except Exception:  # noqa: S110  any invalid token falls back to the address
+            pass
+    return "address:" + (get_remote_address() or "unknown")

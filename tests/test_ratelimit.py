@@ -1,0 +1,53 @@
+"""The per-user API rate limit (OKR_API_RATE_LIMIT)."""
+
+import pytest
+
+from tests.conftest import PASSWORD, bearer
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="5 per minute")
+def test_each_user_has_a_budget_over_the_whole_api(client, auth):
+    _, _, headers = auth.user("alice@example.com")
+    # register and login spent two of the address's five; the user's own budget is fresh
+    statuses = [client.get("/auth/me", headers=headers).status_code for _ in range(3)]
+    statuses += [client.get("/audit", headers=headers).status_code for _ in range(2)]
+    assert statuses == [200] * 5
+    refused = client.get("/auth/me", headers=headers)
+    assert refused.status_code == 429
+    assert refused.get_json()["code"] == 429
+    assert int(refused.headers["Retry-After"]) > 0
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")
+def test_budgets_are_per_user_not_shared(client, auth):
+    _, _, alice = auth.user("alice@example.com")
+    for _ in range(3):
+        client.get("/auth/me", headers=alice)
+    assert client.get("/auth/me", headers=alice).status_code == 429
+    elsewhere = {"REMOTE_ADDR": "10.1.1.1"}
+    body = {"email": "bob@example.com", "password": PASSWORD}
+    assert client.post("/auth/register", json=body, environ_base=elsewhere).status_code == 201
+    login = client.post("/auth/login", json=body, environ_base=elsewhere)
+    bob = bearer(login.get_json()["access_token"])
+    assert client.get("/auth/me", headers=bob).status_code == 200
+    assert client.get("/auth/me", headers=alice).status_code == 429
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="2 per minute")
+def test_forged_tokens_spend_the_address_budget(app, client, auth):
+    forged = bearer("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.bad")
+    assert client.get("/auth/me", headers=forged).status_code == 401
+    assert client.get("/auth/me", headers=forged).status_code == 401
+    assert client.get("/auth/me", headers=forged).status_code == 429
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="1 per minute")
+def test_probes_and_docs_are_exempt(client):
+    for _ in range(3):
+        assert client.get("/health").status_code == 200
+        assert client.get("/openapi.json").status_code == 200
+        assert client.get("/docs").status_code == 200
+
+
+def test_default_is_600_per_minute(app):
+    assert app.config["OKR_API_RATE_LIMIT"] == "600 per minute"
