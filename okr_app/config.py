@@ -35,6 +35,7 @@ DEFAULTS = {
     "OKR_DB_MAX_OVERFLOW": 10,
     "OKR_DB_POOL_TIMEOUT_SECONDS": 10,
     "OKR_DB_STATEMENT_TIMEOUT_MS": 15000,
+    "OKR_REDIS_TIMEOUT_SECONDS": 1.0,
     "OKR_API_RATE_LIMIT": "600 per minute",  # per user (or per address without a token)
     "OKR_METRICS_TOKEN": None,  # a scraper presents it as Bearer to read /metrics
     "OKR_PAGE_SIZE_DEFAULT": 20,
@@ -62,6 +63,9 @@ DEFAULTS = {
 
 #: Environment names that are not prefixed with ``OKR_``.
 CONVENTIONAL_NAMES = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
+
+#: Limiter storage schemes served by a plain redis-py client.
+REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix"})
 
 
 def load_defaults(config):
@@ -131,6 +135,27 @@ def derive_library_settings(config, instance_path):
     config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(seconds=config["OKR_REFRESH_TOKEN_SECONDS"])
     config["MAX_CONTENT_LENGTH"] = config["OKR_MAX_BODY_BYTES"]
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    config["RATELIMIT_STORAGE_OPTIONS"] = {
+        **limiter_storage_options(config["RATELIMIT_STORAGE_URI"], config),
+        **config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+    }
+
+
+def limiter_storage_options(uri, config):
+    """Return the Redis client options that make an unreachable Redis fail fast."""
+    if uri.split("://", 1)[0] not in REDIS_SCHEMES:
+        return {}
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # redis-py waits 5 s per attempt and retries 3 times by default: a login would hang for
+    # 20 s on a silent Redis instead of answering 503 at once.
+    timeout = config["OKR_REDIS_TIMEOUT_SECONDS"]
+    return {
+        "socket_connect_timeout": timeout,
+        "socket_timeout": timeout,
+        "retry": Retry(NoBackoff(), retries=1),
+    }
 
 
 def check_secret(config):

@@ -18,7 +18,9 @@ class Api(flask_smorest.Api):
         payload, code, headers = super().handle_http_exception(error)
         if "message" not in payload and error.description:
             payload["message"] = error.description
-        return payload, code, headers
+        # Keep the exception's own headers, such as Allow on 405.
+        own = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+        return payload, code, {**own, **(headers or {})}
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -26,6 +28,15 @@ class Blueprint(flask_smorest.Blueprint):
 
     # ``@blp.paginate()``: ``?page=&page_size=``, 20 by default, at most 100.
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """Document ``X-Pagination`` as what it is: a JSON object in a header."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": "Pagination metadata as a JSON object.",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/PaginationMetadata"}}
+            },
+        }
 
     def login_required(self, view=None, *, refresh=False):
         """Require a valid token; document the 401 answer and the bearer scheme."""

@@ -64,3 +64,15 @@ def test_wrong_types_are_422(client):
 
 def test_json_array_body_is_422(client):
     assert_error(client.post("/auth/register", json=[PASSWORD]), 422)
+
+
+def test_405_lists_the_allowed_methods(client):
+    response = client.put("/auth/me")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].split(", ")) >= {"GET"}
+
+
+def test_pagination_header_is_documented_as_json(client):
+    spec = client.get("/openapi.json").get_json()
+    header = spec["paths"]["/audit"]["get"]["responses"]["200"]["headers"]["X-Pagination"]
+    assert "application/json" in header["content"]
