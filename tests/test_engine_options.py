@@ -1,0 +1,55 @@
+"""The database pool settings reach the SQLAlchemy engine, and PostgreSQL gets its timeout."""
+
+import pytest
+from sqlalchemy import text
+
+from okr_app import create_app
+from okr_app.extensions import db
+from tests.conftest import POSTGRES_URL
+
+UNREACHABLE = "postgresql://nobody@127.0.0.1:1/none"  # the engine is built, never connected
+
+
+def engine_of(app):
+    """Return the app's engine."""
+    with app.app_context():
+        return db.engine
+
+
+def test_pool_settings_from_the_environment_reach_the_engine(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", UNREACHABLE)
+    monkeypatch.setenv("OKR_DB_POOL_SIZE", "3")
+    monkeypatch.setenv("OKR_DB_MAX_OVERFLOW", "4")
+    monkeypatch.setenv("OKR_DB_POOL_TIMEOUT_SECONDS", "7")
+    pool = engine_of(create_app({"TESTING": True})).pool
+    assert pool.size() == 3
+    assert pool._max_overflow == 4
+    assert pool._timeout == 7
+    assert pool._pre_ping is True
+
+
+def test_postgres_connections_carry_the_timeouts():
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": UNREACHABLE, "OKR_DB_STATEMENT_TIMEOUT_MS": 1234}
+    )
+    connect_args = app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    assert connect_args["options"] == "-c statement_timeout=1234"
+    assert connect_args["connect_timeout"] == 5
+    assert engine_of(app).url.drivername == "postgresql+psycopg2"
+
+
+def test_sqlite_gets_pre_ping_and_a_busy_timeout(tmp_path):
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/e.sqlite3"})
+    assert engine_of(app).pool._pre_ping is True
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"timeout": 30}
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_the_statement_timeout_is_in_force_on_postgres():
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": POSTGRES_URL, "OKR_DB_STATEMENT_TIMEOUT_MS": 1234}
+    )
+    with app.app_context():
+        assert db.session.scalar(text("SHOW statement_timeout")) == "1234ms"
+        db.session.remove()
+        db.engine.dispose()
