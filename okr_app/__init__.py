@@ -74,7 +74,9 @@ def register_commands(app):
     from okr_app.admin import commands as admin_commands
     from okr_app.audit import commands as audit_commands
     from okr_app.auth import commands as auth_commands
+    from okr_app.ops import commands as ops_commands
 
     auth_commands.init_app(app)
     audit_commands.init_app(app)
     admin_commands.init_app(app)
+    ops_commands.init_app(app)
