@@ -1,0 +1,1 @@
+"""Key results, their progress and their check-in history."""

@@ -1,0 +1,1 @@
+"""Objectives: a user's goals for a period, with their key results embedded."""

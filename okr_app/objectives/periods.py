@@ -1,0 +1,57 @@
+"""Periods: ``YYYY``, ``YYYY-Hn``, ``YYYY-Qn`` and ``YYYY-MM``, and the dates they span."""
+
+import calendar
+import re
+from datetime import date
+
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+PATTERN = r"^[0-9]{4}(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
+ACCEPTED_FORMS = (
+    "Use one of: YYYY (a year, e.g. 2026), YYYY-Hn (a half, n = 1 or 2, e.g. 2026-H2), "
+    "YYYY-Qn (a quarter, n = 1 to 4, e.g. 2026-Q4) or YYYY-MM (a month, e.g. 2026-11), "
+    f"with a year from {FIRST_YEAR} to {LAST_YEAR}."
+)
+_FORM = re.compile(r"([0-9]{4})(?:-(?:H([12])|Q([1-4])|(0[1-9]|1[0-2])))?")
+
+
+def bounds(period):
+    """Return ``(start_date, end_date)`` of ``period``; raise ValueError naming the forms.
+
+    A year runs from 1 January to 31 December, a half from January or July for six months,
+    a quarter from January, April, July or October for three months, a month is itself.
+    """
+    match = _FORM.fullmatch(period) if isinstance(period, str) else None
+    if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise ValueError(f"{period!r} is not a period. {ACCEPTED_FORMS}")
+    year, half, quarter, month = match.groups()
+    year = int(year)
+    if half:
+        first_month, months = 6 * int(half) - 5, 6
+    elif quarter:
+        first_month, months = 3 * int(quarter) - 2, 3
+    elif month:
+        first_month, months = int(month), 1
+    else:
+        first_month, months = 1, 12
+    last_month = first_month + months - 1
+    last_day = calendar.monthrange(year, last_month)[1]
+    return date(year, first_month, 1), date(year, last_month, last_day)
+
+
+def contains(start_date, end_date, day):
+    """Tell whether ``day`` lies in the period from ``start_date`` to ``end_date`` inclusive."""
+    return start_date <= day <= end_date
+
+
+def elapsed_share(start_date, end_date, day):
+    """Return the share of the period elapsed by the end of ``day``, from 0.0 to 1.0.
+
+    share = (day - start_date + 1) / (end_date - start_date + 1), in days, so the first day
+    of a 90-day quarter gives 1/90 and its last day gives 1; 0 before the period, 1 after.
+    """
+    if day < start_date:
+        return 0.0
+    if day >= end_date:
+        return 1.0
+    return ((day - start_date).days + 1) / ((end_date - start_date).days + 1)
