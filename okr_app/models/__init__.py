@@ -2,6 +2,18 @@
 
 from okr_app.models.audit import AuditHead, AuditRow
 from okr_app.models.auth_session import AuthSession
+from okr_app.models.key_result import CheckIn, KeyResult
+from okr_app.models.objective import STATUSES, Objective
 from okr_app.models.user import ROLES, User
 
-__all__ = ["ROLES", "AuditHead", "AuditRow", "AuthSession", "User"]
+__all__ = [
+    "ROLES",
+    "STATUSES",
+    "AuditHead",
+    "AuditRow",
+    "AuthSession",
+    "CheckIn",
+    "KeyResult",
+    "Objective",
+    "User",
+]

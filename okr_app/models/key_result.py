@@ -1,0 +1,92 @@
+"""Key results and their check-ins: the measurable part of an objective and its history."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from okr_app.extensions import db
+from okr_app.key_results.progress import key_result_progress
+from okr_app.models.types import UTCDateTime, utcnow
+
+
+class KeyResult(db.Model):
+    """A measurable result under an objective; ``user_id`` repeats the objective's owner.
+
+    Keeping the owner on the row lets ownership checks and statistics skip a join.
+    """
+
+    __tablename__ = "key_results"
+    __table_args__ = (
+        CheckConstraint("start_value <> target_value", name="start_differs_from_target"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    objective_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("objectives.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    metric: Mapped[str] = mapped_column(String(100))
+    start_value: Mapped[float] = mapped_column(Float)
+    target_value: Mapped[float] = mapped_column(Float)
+    current_value: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float, default=1.0)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    check_ins = relationship(
+        "CheckIn",
+        back_populates="key_result",
+        order_by="[CheckIn.at, CheckIn.id]",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def progress(self):
+        """Return the progress in percent, computed from the current value."""
+        return key_result_progress(self.start_value, self.target_value, self.current_value)
+
+    def __repr__(self):
+        return f"<KeyResult {self.id}>"
+
+
+class CheckIn(db.Model):
+    """One recorded value of a key result at a moment (``at``), with optional confidence."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (
+        CheckConstraint(
+            "confidence IS NULL OR (confidence >= 0 AND confidence <= 1)", name="confidence_range"
+        ),
+        Index("ix_check_ins_key_result_id_at", "key_result_id", "at"),
+        Index("ix_check_ins_user_id_at", "user_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key_result_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("key_results.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    value: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    key_result = relationship("KeyResult", back_populates="check_ins")
+
+    @property
+    def progress(self):
+        """Return this value's progress against the key result's current start and target."""
+        key_result = self.key_result
+        return key_result_progress(key_result.start_value, key_result.target_value, self.value)
+
+    def __repr__(self):
+        return f"<CheckIn {self.id}>"

@@ -1,0 +1,64 @@
+"""Objectives: what a user wants to achieve in a period."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from okr_app.extensions import db
+from okr_app.key_results.progress import objective_progress
+from okr_app.models.types import UTCDateTime, utcnow
+
+STATUSES = ("active", "completed", "missed", "cancelled", "archived")
+
+
+class Objective(db.Model):
+    """An objective of one user for one period; ``version`` counts its edits.
+
+    ``start_date`` and ``end_date`` are derived from ``period`` whenever it is written, and
+    stored so that statistics can filter by date in SQL.
+    """
+
+    __tablename__ = "objectives"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'completed', 'missed', 'cancelled', 'archived')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(String(2000))
+    period: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    copied_from_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("objectives.id", ondelete="SET NULL")
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # The ORM deletes the children itself, so a delete works the same whether or not the
+    # database enforces ON DELETE CASCADE (SQLite does only when asked).
+    key_results = relationship(
+        "KeyResult", order_by="KeyResult.id", cascade="all, delete-orphan", lazy="select"
+    )
+
+    # Every UPDATE and DELETE also matches the version read, so a concurrent edit makes the
+    # second writer fail instead of overwriting the first (StaleDataError).
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def progress(self):
+        """Return the weighted mean progress of the key results, from their current values."""
+        return objective_progress(
+            (key_result.progress, key_result.weight) for key_result in self.key_results
+        )
+
+    def __repr__(self):
+        return f"<Objective {self.id}>"
