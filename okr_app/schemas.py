@@ -1,5 +1,7 @@
 """Schema building blocks shared by every area."""
 
+from datetime import UTC
+
 import marshmallow as ma
 from marshmallow import fields, validate
 
@@ -27,6 +29,26 @@ class FiniteNumber(fields.Float):
         kwargs.setdefault("allow_nan", False)
         kwargs.setdefault("validate", validate.Range(min=-self.LIMIT, max=self.LIMIT))
         super().__init__(**kwargs)
+
+
+class Timestamp(fields.AwareDateTime):
+    """An ISO 8601 moment from year 1900 to 2999, returned in UTC; naive values are UTC."""
+
+    FIRST_YEAR = 1900
+    LAST_YEAR = 2999
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        # Checked before any conversion: an offset near year 1 or 9999 overflows datetime.
+        if not self.FIRST_YEAR <= moment.year <= self.LAST_YEAR:
+            raise ma.ValidationError(
+                f"Must lie between the years {self.FIRST_YEAR} and {self.LAST_YEAR}."
+            )
+        return moment.astimezone(UTC)
 
 
 class Pagination(Schema):

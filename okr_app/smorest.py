@@ -24,7 +24,7 @@ class Api(flask_smorest.Api):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """A blueprint with ``login_required`` and ``admin_required`` view decorators."""
+    """A blueprint with ``login_required``, ``admin_required`` and ``if_match`` decorators."""
 
     # ``@blp.paginate()``: ``?page=&page_size=``, 20 by default, at most 100.
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
@@ -57,6 +57,17 @@ class Blueprint(flask_smorest.Blueprint):
 
         protected = self._document(jwt_required()(wrapper), 401, 403)
         return self.doc(description=(view.__doc__ or "").strip() + "\n\nAdmins only.")(protected)
+
+    def if_match(self, view):
+        """Document the optional ``If-Match`` header and the 409 and 412 answers of a write."""
+        # Imported here: okr_app.etags needs the extensions, which import this module.
+        from okr_app.etags import IF_MATCH_NOTE, IF_MATCH_PARAMETER
+
+        _summary, _, body = (view.__doc__ or "").strip().partition("\n")
+        description = (body.strip() + "\n\n" + IF_MATCH_NOTE).strip()
+        for code in (409, 412):
+            view = self.alt_response(code, response=ERROR)(view)
+        return self.doc(parameters=[IF_MATCH_PARAMETER], description=description)(view)
 
     def _document(self, view, *codes):
         """Add error responses and the bearer security requirement to the docs."""
