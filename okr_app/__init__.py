@@ -48,10 +48,21 @@ def register_blueprints(app):
     from okr_app.admin.routes import blp as admin_blp
     from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
+    from okr_app.key_results.check_in_routes import blp as check_ins_blp
+    from okr_app.key_results.routes import blp as key_results_blp
+    from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
 
     docs.init_app(app)
-    for blueprint in (auth_blp, audit_blp, admin_blp, ops_blp):
+    for blueprint in (
+        auth_blp,
+        objectives_blp,
+        key_results_blp,
+        check_ins_blp,
+        audit_blp,
+        admin_blp,
+        ops_blp,
+    ):
         api.register_blueprint(blueprint)
 
 

@@ -1,0 +1,48 @@
+"""Check-ins: the history of a key result's value, and which one is current."""
+
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.key_results.progress import value_for_progress
+from okr_app.models import CheckIn
+from okr_app.models.types import utcnow
+
+
+def check_in_value(key_result, values):
+    """Return the value a check-in states: ``value``, or the value its ``progress`` stands for."""
+    if "value" in values:
+        return values["value"]
+    return value_for_progress(key_result.start_value, key_result.target_value, values["progress"])
+
+
+def latest_at(key_result_id):
+    """Return the ``at`` of the key result's latest check-in, or None without any."""
+    return db.session.scalar(
+        select(CheckIn.at)
+        .where(CheckIn.key_result_id == key_result_id)
+        .order_by(CheckIn.at.desc())
+        .limit(1)
+    )
+
+
+def record_check_in(key_result, value, *, at=None, confidence=None, note=None):
+    """Add a check-in; its value becomes the current value when it is the latest by ``at``.
+
+    current_value = the value of the check-in with the greatest ``at``; among equal ``at``
+    the last recorded wins. A late update logged with an earlier ``at`` joins the history
+    without changing the current value.
+    """
+    at = at or utcnow()
+    latest = latest_at(key_result.id)
+    check_in = CheckIn(
+        key_result=key_result,
+        user_id=key_result.user_id,
+        at=at,
+        value=value,
+        confidence=confidence,
+        note=note,
+    )
+    db.session.add(check_in)
+    if latest is None or at >= latest:
+        key_result.current_value = value
+    return check_in

@@ -1,0 +1,84 @@
+"""Creating and changing key results, and describing them for the audit trail."""
+
+from flask_smorest import abort
+
+from okr_app.changes import apply_changes
+from okr_app.extensions import db
+from okr_app.key_results.check_in_schemas import CheckInSchema
+from okr_app.key_results.check_ins import record_check_in
+from okr_app.key_results.progress import value_for_progress
+from okr_app.key_results.schemas import KeyResultSchema
+from okr_app.models import KeyResult
+from okr_app.objectives.queries import owns_objective
+
+
+def require_own_objective(user_id, objective_id):
+    """Answer 422 naming ``objective_id`` unless it is one of the user's objectives."""
+    if not owns_objective(user_id, objective_id):
+        abort(
+            422,
+            message="The key result must belong to one of your objectives.",
+            errors={"json": {"objective_id": ["No such objective."]}},
+        )
+
+
+def stated_value(values, start, target):
+    """Remove ``current_value`` or ``progress`` from ``values``; return the value stated, or None.
+
+    A progress stands for start + progress / 100 * (target - start).
+    """
+    if "progress" in values:
+        return value_for_progress(start, target, values.pop("progress"))
+    return values.pop("current_value", None)
+
+
+def create_key_result(user_id, values):
+    """Add a key result under one of the user's objectives and return it.
+
+    The current value starts at ``start_value``; a value stated on creation is recorded
+    as the first check-in.
+    """
+    require_own_objective(user_id, values["objective_id"])
+    values = dict(values)
+    stated = stated_value(values, values["start_value"], values["target_value"])
+    key_result = KeyResult(user_id=user_id, current_value=values["start_value"], **values)
+    db.session.add(key_result)
+    db.session.flush()
+    if stated is not None:
+        record_check_in(key_result, stated)
+    return key_result
+
+
+def change_key_result(user_id, key_result, values):
+    """Apply ``values``; return the changed fields with old and new values.
+
+    A change of the current value (sent as ``current_value`` or ``progress``) is recorded
+    as a check-in now, so the history stays complete.
+    """
+    values = dict(values)
+    if values.get("objective_id", key_result.objective_id) != key_result.objective_id:
+        require_own_objective(user_id, values["objective_id"])
+    start = values.get("start_value", key_result.start_value)
+    target = values.get("target_value", key_result.target_value)
+    if start == target:
+        field = "target_value" if "target_value" in values else "start_value"
+        abort(
+            422,
+            message="start_value and target_value must differ.",
+            errors={"json": {field: ["Must differ from the other end of the range."]}},
+        )
+    stated = stated_value(values, start, target)
+    changes = apply_changes(key_result, values)
+    if stated is not None and stated != key_result.current_value:
+        before = key_result.current_value
+        record_check_in(key_result, stated)
+        changes["current_value"] = {"old": before, "new": key_result.current_value}
+    return changes
+
+
+def key_result_snapshot(key_result):
+    """Return everything about a key result as JSON, its check-ins included."""
+    snapshot = KeyResultSchema().dump(key_result)
+    snapshot["version"] = key_result.version
+    snapshot["check_ins"] = CheckInSchema(many=True).dump(key_result.check_ins)
+    return snapshot

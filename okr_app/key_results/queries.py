@@ -1,0 +1,46 @@
+"""Finding the caller's key results and the check-ins of one of them."""
+
+from flask_smorest import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from okr_app.extensions import db
+from okr_app.key_results.schemas import MAX_ID
+from okr_app.models import CheckIn, KeyResult
+from okr_app.pagination import page_of
+
+
+def owned_key_result(user_id, key_result_id, *, for_update=False, with_check_ins=False):
+    """Return the user's key result, or answer 404 (for another user's one as well).
+
+    ``for_update`` locks the row (PostgreSQL) so that concurrent writes queue.
+    """
+    if not 0 < key_result_id <= MAX_ID:
+        abort(404, message="No such key result.")
+    statement = select(KeyResult).where(KeyResult.id == key_result_id, KeyResult.user_id == user_id)
+    if with_check_ins:
+        statement = statement.options(selectinload(KeyResult.check_ins))
+    if for_update:
+        statement = statement.with_for_update()
+    key_result = db.session.scalar(statement)
+    if key_result is None:
+        abort(404, message="No such key result.")
+    return key_result
+
+
+def key_results_page(user_id, filters, pagination_parameters):
+    """Return one page of the user's key results, oldest first."""
+    statement = select(KeyResult).where(KeyResult.user_id == user_id)
+    if "objective_id" in filters:
+        statement = statement.where(KeyResult.objective_id == filters["objective_id"])
+    return page_of(statement.order_by(KeyResult.id), pagination_parameters)
+
+
+def check_ins_page(key_result_id, filters, pagination_parameters):
+    """Return one page of a key result's check-ins, oldest first, within since and until."""
+    statement = select(CheckIn).where(CheckIn.key_result_id == key_result_id)
+    if "since" in filters:
+        statement = statement.where(CheckIn.at >= filters["since"])
+    if "until" in filters:
+        statement = statement.where(CheckIn.at <= filters["until"])
+    return page_of(statement.order_by(CheckIn.at, CheckIn.id), pagination_parameters)

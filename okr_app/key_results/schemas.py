@@ -1,0 +1,101 @@
+"""Request and response bodies of the key results area."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from okr_app.schemas import FiniteNumber, Schema, Trimmed
+
+#: Ids are 32-bit integers in the database; larger ones can name nothing.
+MAX_ID = 2**31 - 1
+TITLE_LENGTH = validate.Length(min=1, max=200)
+METRIC_LENGTH = validate.Length(min=1, max=100)
+WEIGHT_RANGE = validate.Range(min=0, min_inclusive=False, max=1000)
+PROGRESS_RANGE = validate.Range(min=0, max=100)
+
+
+def progress_field(**kwargs):
+    """Return a progress percentage field, 0 to 100."""
+    return fields.Float(allow_nan=False, validate=PROGRESS_RANGE, **kwargs)
+
+
+class ValueOrProgressMixin:
+    """Refuse a body that sends both ``current_value`` and ``progress``."""
+
+    @validates_schema
+    def check_value_or_progress(self, data, **kwargs):
+        """Allow at most one way of stating the current value."""
+        if "current_value" in data and "progress" in data:
+            raise ValidationError(
+                "Send either current_value or progress, not both.", field_name="progress"
+            )
+
+
+class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
+    """A key result's editable fields; unsent optional fields take their defaults.
+
+    The current value stays as it is unless ``current_value`` or ``progress`` is sent (on
+    creation it defaults to ``start_value``); a change records a check-in.
+    """
+
+    objective_id = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
+    title = Trimmed(required=True, validate=TITLE_LENGTH)
+    metric = Trimmed(required=True, validate=METRIC_LENGTH, metadata={"example": "signups"})
+    start_value = FiniteNumber(load_default=0.0)
+    target_value = FiniteNumber(
+        load_default=100.0, metadata={"description": "Must differ from start_value."}
+    )
+    current_value = FiniteNumber()
+    progress = progress_field(
+        load_only=True,
+        metadata={"description": "Instead of current_value: the value is set to match."},
+    )
+    weight = FiniteNumber(
+        load_default=1.0,
+        validate=WEIGHT_RANGE,
+        metadata={"description": "Share in the objective's progress; above 0, at most 1000."},
+    )
+
+    @validates_schema
+    def check_start_differs_from_target(self, data, **kwargs):
+        """Refuse a target equal to the start: progress would be undefined."""
+        if data["start_value"] == data["target_value"]:
+            raise ValidationError("Must differ from start_value.", field_name="target_value")
+
+
+class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
+    """Some of a key result's editable fields: the ones sent change, the others stay."""
+
+    objective_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    title = Trimmed(validate=TITLE_LENGTH)
+    metric = Trimmed(validate=METRIC_LENGTH)
+    start_value = FiniteNumber()
+    target_value = FiniteNumber()
+    current_value = FiniteNumber()
+    progress = progress_field(load_only=True)
+    weight = FiniteNumber(validate=WEIGHT_RANGE)
+
+
+class KeyResultSchema(Schema):
+    """A key result with its progress, computed from the current value when answering."""
+
+    id = fields.Integer(dump_only=True)
+    objective_id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    metric = fields.String(dump_only=True)
+    start_value = fields.Float(dump_only=True)
+    target_value = fields.Float(dump_only=True)
+    current_value = fields.Float(dump_only=True)
+    weight = fields.Float(dump_only=True)
+    progress = progress_field(
+        dump_only=True,
+        metadata={"description": "(current - start) / (target - start) * 100, in 0 to 100."},
+    )
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class KeyResultQuerySchema(Schema):
+    """Filters of the key result list."""
+
+    objective_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))

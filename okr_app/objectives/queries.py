@@ -1,0 +1,62 @@
+"""Finding the caller's objectives: one by id, or a filtered, sorted page."""
+
+from flask_smorest import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from okr_app.extensions import db
+from okr_app.key_results.schemas import MAX_ID
+from okr_app.models import KeyResult, Objective
+from okr_app.pagination import page_of
+
+
+def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=False):
+    """Return the user's objective with its key results loaded, or answer 404.
+
+    Another user's objective answers 404 as well, so its existence is not revealed.
+    ``for_update`` locks the row (PostgreSQL) so that writes without ``If-Match`` queue.
+    """
+    if not 0 < objective_id <= MAX_ID:
+        abort(404, message="No such objective.")
+    load_key_results = selectinload(Objective.key_results)
+    if with_check_ins:
+        load_key_results = load_key_results.selectinload(KeyResult.check_ins)
+    statement = (
+        select(Objective)
+        .where(Objective.id == objective_id, Objective.user_id == user_id)
+        .options(load_key_results)
+    )
+    if for_update:
+        statement = statement.with_for_update()
+    objective = db.session.scalar(statement)
+    if objective is None:
+        abort(404, message="No such objective.")
+    return objective
+
+
+def owns_objective(user_id, objective_id):
+    """Tell whether ``objective_id`` names one of the user's objectives."""
+    return (
+        db.session.scalar(
+            select(Objective.id).where(Objective.id == objective_id, Objective.user_id == user_id)
+        )
+        is not None
+    )
+
+
+def objectives_page(user_id, filters, pagination_parameters):
+    """Return one page of the user's objectives, newest first, with key results loaded.
+
+    Three queries whatever the page holds: the count, the page, and its key results.
+    """
+    statement = select(Objective).where(Objective.user_id == user_id)
+    if "period" in filters:
+        statement = statement.where(Objective.period == filters["period"])
+    if "status" in filters:
+        statement = statement.where(Objective.status == filters["status"])
+    if "q" in filters:
+        statement = statement.where(Objective.title.icontains(filters["q"], autoescape=True))
+    statement = statement.order_by(Objective.created_at.desc(), Objective.id.desc()).options(
+        selectinload(Objective.key_results)
+    )
+    return page_of(statement, pagination_parameters)

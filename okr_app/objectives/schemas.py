@@ -1,0 +1,78 @@
+"""Request and response bodies of the objectives area."""
+
+from marshmallow import ValidationError, fields, validate
+
+from okr_app.key_results.schemas import KeyResultSchema, progress_field
+from okr_app.models.objective import STATUSES
+from okr_app.objectives import periods
+from okr_app.schemas import Schema, Trimmed
+
+TITLE_LENGTH = validate.Length(min=1, max=200)
+DESCRIPTION_LENGTH = validate.Length(max=2000)
+STATUS_CHOICES = validate.OneOf(STATUSES)
+
+
+def validate_period(value):
+    """Refuse anything but the four period forms, with a message listing them."""
+    try:
+        periods.bounds(value)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+def period_field(**kwargs):
+    """Return a period field: ``YYYY``, ``YYYY-Hn``, ``YYYY-Qn`` or ``YYYY-MM``."""
+    metadata = {
+        "pattern": periods.PATTERN,
+        "example": "2026-Q4",
+        "description": "A year (2026), half (2026-H2), quarter (2026-Q4) or month (2026-11).",
+    }
+    return fields.String(validate=validate_period, metadata=metadata, **kwargs)
+
+
+class ObjectiveWriteSchema(Schema):
+    """An objective's editable fields; unsent optional fields take their defaults."""
+
+    title = Trimmed(required=True, validate=TITLE_LENGTH)
+    description = Trimmed(load_default=None, allow_none=True, validate=DESCRIPTION_LENGTH)
+    period = period_field(required=True)
+    status = fields.String(load_default="active", validate=STATUS_CHOICES)
+
+
+class ObjectivePatchSchema(Schema):
+    """Some of an objective's editable fields: the ones sent change, the others stay."""
+
+    title = Trimmed(validate=TITLE_LENGTH)
+    description = Trimmed(allow_none=True, validate=DESCRIPTION_LENGTH)
+    period = period_field()
+    status = fields.String(validate=STATUS_CHOICES)
+
+
+class ObjectiveSchema(Schema):
+    """An objective with its key results and progress, computed when answering."""
+
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+    description = fields.String(dump_only=True, allow_none=True)
+    period = fields.String(dump_only=True, metadata={"example": "2026-Q4"})
+    start_date = fields.Date(dump_only=True, metadata={"description": "The period's first day."})
+    end_date = fields.Date(dump_only=True, metadata={"description": "The period's last day."})
+    status = fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
+    progress = progress_field(
+        dump_only=True,
+        metadata={"description": "The weighted mean of the key results' progress, 0 with none."},
+    )
+    key_results = fields.List(fields.Nested(KeyResultSchema), dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    updated_at = fields.DateTime(dump_only=True)
+
+
+class ObjectiveQuerySchema(Schema):
+    """Filters of the objective list."""
+
+    period = period_field()
+    status = fields.String(validate=STATUS_CHOICES)
+    q = fields.String(
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Part of the title, ignoring case."},
+    )

@@ -1,0 +1,36 @@
+"""Small factories that build objectives, key results and check-ins through the API."""
+
+import json
+
+
+def create_objective(client, headers, **fields):
+    """Create an objective (period 2026-Q1 unless given) and return its JSON."""
+    body = {"title": "Grow the newsletter", "period": "2026-Q1", **fields}
+    response = client.post("/objectives", headers=headers, json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def create_key_result(client, headers, objective_id, **fields):
+    """Create a key result under ``objective_id`` and return its JSON."""
+    body = {"objective_id": objective_id, "title": "Reach subscribers", "metric": "people"}
+    response = client.post("/key-results", headers=headers, json={**body, **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def check_in(client, headers, key_result_id, /, **fields):
+    """Record a check-in and return the response."""
+    return client.post(f"/key-results/{key_result_id}/check-ins", headers=headers, json=fields)
+
+
+def raw_json(client, method, path, headers, text):
+    """Send ``text`` verbatim as a JSON body (for literals such as NaN) and return the response."""
+    return client.open(
+        path, method=method, headers=headers, data=text, content_type="application/json"
+    )
+
+
+def pagination(response):
+    """Return the decoded ``X-Pagination`` header."""
+    return json.loads(response.headers["X-Pagination"])
