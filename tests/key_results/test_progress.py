@@ -73,8 +73,9 @@ def test_value_for_progress_is_the_inverse(start, target, progress):
 @given(values, values, values, values)
 def test_moving_towards_the_target_never_lowers_progress(start, target, first, second):
     assume(start != target)
-    # Order the two values so that ``second`` lies further in the target's direction.
-    if (second - first) * (target - start) < 0:
+    # Order the two values so that ``second`` lies further in the target's direction
+    # (comparisons, not a product of differences, which can underflow to zero).
+    if (second < first) == (target > start):
         first, second = second, first
     assert key_result_progress(start, target, second) >= key_result_progress(start, target, first)
 
