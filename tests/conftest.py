@@ -26,6 +26,7 @@ def pytest_configure(config):
     """Declare the markers."""
     config.addinivalue_line("markers", "concurrent: the test commits from several threads")
     config.addinivalue_line("markers", "settings(**values): setting overrides for the app")
+    config.addinivalue_line("markers", "e2e: drives the deployed stack (gunicorn, nginx, Redis)")
 
 
 def make_config(database_url, **overrides):

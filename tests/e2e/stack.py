@@ -1,0 +1,160 @@
+"""The deployed stack on loopback: a fresh PostgreSQL database, Redis, gunicorn and nginx."""
+
+import base64
+import json
+import os
+import secrets
+import subprocess
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from threading import Barrier
+
+import psycopg2
+from sqlalchemy.engine import make_url
+
+from tests.e2e.client import Client
+from tests.e2e.servers import BIN, ROOT, Gunicorn, Nginx, RedisServer, wait_until
+
+PASSWORD = "a perfectly long passphrase"
+
+
+def server_url(database_url, name):
+    """Return ``database_url`` pointing at the database ``name`` of the same server."""
+    url = make_url(database_url).set(drivername="postgresql", database=name)
+    return url.render_as_string(hide_password=False)
+
+
+class Stack:
+    """Everything one e2e module runs, started in order and stopped in reverse."""
+
+    def __init__(self, directory, postgres_url, workers=3):
+        self.directory = directory
+        self.postgres_url = postgres_url
+        self.workers = workers
+        self.database = "okr_e2e_" + uuid.uuid4().hex[:12]
+        self.database_url = server_url(postgres_url, self.database)
+        self.redis = self.gunicorn = self.nginx = self.connection = None
+
+    def start(self):
+        """Create the database, migrate it and start Redis, gunicorn and nginx."""
+        self._admin(f'CREATE DATABASE "{self.database}"')
+        self.redis = RedisServer(self.directory).start()
+        metrics = self.directory / "metrics"
+        metrics.mkdir()
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis.url,
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "OKR_TRUSTED_PROXIES": "1",
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+        }
+        self.flask("db", "upgrade")
+        self.gunicorn = Gunicorn(self.directory, self.env, self.workers).start()
+        self.nginx = Nginx(self.directory, self.gunicorn.port).start()
+        self.connection = psycopg2.connect(self.database_url)
+        self.connection.autocommit = True
+        return self
+
+    def stop(self):
+        """Stop every process and drop the database, whatever state they are in."""
+        if self.connection is not None:
+            self.connection.close()
+        for process in (self.nginx, self.gunicorn, self.redis):
+            if process is not None:
+                process.stop()
+        self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+    def log_tails(self, size=3000):
+        """Return the end of each process's log, for a failure report."""
+        return "\n".join(
+            f"--- {process.name}\n{process.log()[-size:]}"
+            for process in (self.redis, self.gunicorn, self.nginx)
+            if process is not None
+        )
+
+    def _admin(self, statement):
+        """Run ``statement`` on the server's ``postgres`` database."""
+        connection = psycopg2.connect(server_url(self.postgres_url, "postgres"))
+        try:
+            connection.autocommit = True
+            connection.cursor().execute(statement)
+        finally:
+            connection.close()
+
+    def flask(self, *arguments, check=True):
+        """Run ``flask --app wsgi ARGUMENTS`` against the stack's database."""
+        result = subprocess.run(
+            [BIN / "flask", "--app", "wsgi", *arguments],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"flask {' '.join(arguments)} failed:\n{result.stderr}")
+        return result
+
+    def client(self, source="127.0.0.1"):
+        """Return a client that talks to nginx from the loopback address ``source``."""
+        return Client(self.nginx.port, source)
+
+    def query(self, sql, *parameters):
+        """Run ``sql`` on the stack's database and return all rows."""
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            return cursor.fetchall()
+
+    def scalar(self, sql, *parameters):
+        """Run ``sql`` and return the first column of the first row."""
+        rows = self.query(sql, *parameters)
+        return rows[0][0] if rows else None
+
+    def access_log(self):
+        """Return gunicorn's access log entries (JSON lines carrying a worker pid)."""
+        entries = []
+        for line in self.gunicorn.log().splitlines():
+            if line.startswith("{") and '"pid"' in line:
+                entries.append(json.loads(line))
+        return entries
+
+    def pids_for(self, request_ids, timeout=10):
+        """Return the worker pid that served each request id, waiting for its log line."""
+
+        def found():
+            pids = {entry["request_id"]: entry["pid"] for entry in self.access_log()}
+            return pids if all(rid in pids for rid in request_ids) else None
+
+        pids = wait_until(found, timeout, "access log lines")
+        return [pids[rid] for rid in request_ids]
+
+
+def request_id():
+    """Return a new request id, sent by the client and kept by nginx and the app."""
+    return "e2e-" + uuid.uuid4().hex
+
+
+def in_parallel(calls, timeout=60):
+    """Run the callables at the same moment from several threads; return their results."""
+    barrier = Barrier(len(calls))
+
+    def run(call):
+        barrier.wait(timeout)
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        futures = [pool.submit(run, call) for call in calls]
+        return [future.result(timeout) for future in futures]
+
+
+def claims(token):
+    """Return the payload of a JWT without checking it (the server does that)."""
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+def unique_email(prefix):
+    """Return an e-mail address no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}@example.com"
