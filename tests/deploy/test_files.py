@@ -3,6 +3,7 @@
 No Docker engine runs here, so these files are checked by parsing them.
 """
 
+import configparser
 import fnmatch
 import os
 import re
@@ -193,3 +194,21 @@ def test_nginx_accepts_the_config(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_systemd_unit_migrates_then_runs_gunicorn_with_the_config():
+    unit = configparser.ConfigParser(interpolation=None, strict=True)
+    unit.optionxform = str  # systemd keys are case-sensitive
+    unit.read(DEPLOY / "okr-tracker.service")
+    service = unit["Service"]
+    root = service["WorkingDirectory"]
+    assert service["ExecStartPre"] == f"{root}/.venv/bin/flask --app wsgi db upgrade"
+    assert service["ExecStart"] == (
+        f"{root}/.venv/bin/gunicorn -c deploy/gunicorn.conf.py wsgi:app"
+    )
+    assert service["User"] != "root"
+    # The metrics directory is the runtime directory, so it exists before the migration.
+    metrics = service["Environment"].split("=", 1)[1]
+    assert metrics == f"/run/{service['RuntimeDirectory']}"
+    graceful = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["graceful_timeout"]
+    assert int(service["TimeoutStopSec"]) > graceful
