@@ -5,8 +5,8 @@ from flask import current_app, g, jsonify, request
 from okr_app.audit import chain
 from okr_app.audit.context import current_event, declared_action
 from okr_app.extensions import db
-from okr_app.ops import metrics
 from okr_app.models.types import utcnow
+from okr_app.ops import metrics
 
 AUDITED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SECRET_WORDS = ("password", "token", "secret", "authorization", "hash")

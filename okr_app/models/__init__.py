@@ -1,5 +1,6 @@
 """The database models, one module per aggregate."""
 
+from okr_app.models import sqlite  # noqa: F401  (foreign keys on for SQLite connections)
 from okr_app.models.audit import AuditHead, AuditRow
 from okr_app.models.auth_session import AuthSession
 from okr_app.models.key_result import CheckIn, KeyResult
