@@ -18,9 +18,9 @@ def create_app(config=None):
     settings.derive_library_settings(app.config, app.instance_path)
     app.url_map.strict_slashes = False
 
+    register_hooks(app)
     register_extensions(app)
     register_blueprints(app)
-    register_hooks(app)
     register_commands(app)
     return app
 
@@ -67,7 +67,11 @@ def register_blueprints(app):
 
 
 def register_hooks(app):
-    """Install the request hooks: proxies, request ids, content types."""
+    """Install the request hooks: proxies, request ids, content types, metrics, audit.
+
+    They come before the extensions' own hooks, so that even a request refused by the rate
+    limiter has its request id, metrics and log line.
+    """
     from okr_app import requests
     from okr_app.audit import hook
     from okr_app.ops import metrics, request_log

@@ -7,6 +7,7 @@ from several connections: they run without that transaction and the tables are e
 afterwards. ``TEST_REDIS_URL`` puts the limiter storage in Redis, under a key prefix of its own.
 """
 
+import contextlib
 import os
 import uuid
 
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from okr_app import create_app
-from okr_app.extensions import db
+from okr_app.extensions import db, limiter
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -73,22 +74,30 @@ def settings(request):
 
 @pytest.fixture
 def app(request, tmp_path, postgres_schema, settings):
-    """Create an app on a clean database."""
+    """Create an app on a clean database, with a clean limiter storage."""
+    url = postgres_schema or f"sqlite:///{tmp_path}/test.sqlite3"
+    app = create_app(make_config(url, **settings))
     if BACKEND == "sqlite":
-        app = create_app(make_config(f"sqlite:///{tmp_path}/test.sqlite3", **settings))
         with app.app_context():
             db.create_all()
         yield app
-        with app.app_context():
-            db.engine.dispose()
-        return
-    app = create_app(make_config(postgres_schema, **settings))
-    if request.node.get_closest_marker("concurrent"):
+    elif request.node.get_closest_marker("concurrent"):
         yield app
         with app.app_context():
             empty_tables()
-            db.engine.dispose()
-        return
+    else:
+        yield from in_rolled_back_transaction(app)
+    with app.app_context():
+        # The limiter is one object for the process: its key prefix stays that of the first
+        # app, so counts would carry over between tests sharing a Redis. Tests of an
+        # unreachable storage have nothing to reset.
+        with contextlib.suppress(Exception):
+            limiter.reset()
+        db.engine.dispose()
+
+
+def in_rolled_back_transaction(app):
+    """Yield ``app`` with every request joining one transaction, rolled back afterwards."""
     with app.app_context():
         engines = db.engines
         engine = engines[None]
@@ -105,7 +114,6 @@ def app(request, tmp_path, postgres_schema, settings):
         engines[None] = engine
         transaction.rollback()
         connection.close()
-        engine.dispose()
 
 
 @pytest.fixture
