@@ -52,6 +52,7 @@ def register_blueprints(app):
     from okr_app.key_results.routes import blp as key_results_blp
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
+    from okr_app.stats.routes import blp as stats_blp
 
     docs.init_app(app)
     for blueprint in (
@@ -59,6 +60,7 @@ def register_blueprints(app):
         objectives_blp,
         key_results_blp,
         check_ins_blp,
+        stats_blp,
         audit_blp,
         admin_blp,
         ops_blp,
@@ -89,9 +91,11 @@ def register_commands(app):
     from okr_app.admin import commands as admin_commands
     from okr_app.audit import commands as audit_commands
     from okr_app.auth import commands as auth_commands
+    from okr_app.demo import commands as demo_commands
     from okr_app.ops import commands as ops_commands
 
     auth_commands.init_app(app)
     audit_commands.init_app(app)
     admin_commands.init_app(app)
+    demo_commands.init_app(app)
     ops_commands.init_app(app)

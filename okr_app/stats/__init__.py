@@ -1,0 +1,1 @@
+"""Statistics: where a user stands, and whether they are on pace."""

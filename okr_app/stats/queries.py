@@ -1,0 +1,110 @@
+"""The SQL behind /stats: a fixed number of aggregate queries whatever the data size."""
+
+from datetime import date
+
+from sqlalchemy import Date, case, cast, func, select
+
+from okr_app.extensions import db
+from okr_app.models import CheckIn, KeyResult, Objective
+
+
+def key_result_progress_sql():
+    """Return the SQL for a key result's progress, as in ``key_result_progress``."""
+    share = (KeyResult.current_value - KeyResult.start_value) / (
+        KeyResult.target_value - KeyResult.start_value
+    )
+    return case((share <= 0, 0.0), (share >= 1, 100.0), else_=share * 100.0)
+
+
+def objective_filter(user_id, filters):
+    """Return the WHERE clauses selecting the objectives the statistics cover."""
+    clauses = [Objective.user_id == user_id]
+    if "period" in filters:
+        clauses.append(Objective.period == filters["period"])
+    if "on" in filters:
+        clauses += [Objective.start_date <= filters["on"], Objective.end_date >= filters["on"]]
+    if "status" in filters:
+        clauses.append(Objective.status == filters["status"])
+    else:
+        clauses.append(Objective.status != "archived")
+    return clauses
+
+
+def objective_rows(clauses):
+    """Return one row per objective with its key results' sums (one query)."""
+    progress = key_result_progress_sql()
+    sums = (
+        select(
+            KeyResult.objective_id,
+            func.count().label("count"),
+            func.sum(progress * KeyResult.weight).label("weighted"),
+            func.sum(KeyResult.weight).label("weight"),
+            func.sum(progress).label("progress"),
+            func.sum(case((progress >= 100.0, 1), else_=0)).label("completed"),
+            func.sum(case((progress <= 0.0, 1), else_=0)).label("not_started"),
+        )
+        .join(Objective, Objective.id == KeyResult.objective_id)
+        .where(*clauses)
+        .group_by(KeyResult.objective_id)
+        .subquery()
+    )
+    statement = (
+        select(
+            Objective.id,
+            Objective.title,
+            Objective.period,
+            Objective.status,
+            Objective.start_date,
+            Objective.end_date,
+            sums.c.count,
+            sums.c.weighted,
+            sums.c.weight,
+            sums.c.progress,
+            sums.c.completed,
+            sums.c.not_started,
+        )
+        .outerjoin(sums, sums.c.objective_id == Objective.id)
+        .where(*clauses)
+        .order_by(Objective.start_date, Objective.id)
+    )
+    return db.session.execute(statement).all()
+
+
+def check_in_days(clauses):
+    """Return ``{day: count}`` of check-ins per UTC day (one query)."""
+    day = _utc_day(CheckIn.at)
+    statement = (
+        select(day.label("day"), func.count())
+        .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
+        .join(Objective, Objective.id == KeyResult.objective_id)
+        .where(*clauses)
+        .group_by(day)
+    )
+    return {_as_date(value): count for value, count in db.session.execute(statement)}
+
+
+def latest_confidence_average(clauses):
+    """Return the mean of each key result's latest confidence, or None (one query)."""
+    rank = func.row_number().over(
+        partition_by=CheckIn.key_result_id, order_by=(CheckIn.at.desc(), CheckIn.id.desc())
+    )
+    ranked = (
+        select(CheckIn.confidence.label("confidence"), rank.label("rank"))
+        .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
+        .join(Objective, Objective.id == KeyResult.objective_id)
+        .where(*clauses, CheckIn.confidence.is_not(None))
+        .subquery()
+    )
+    return db.session.scalar(select(func.avg(ranked.c.confidence)).where(ranked.c.rank == 1))
+
+
+def _utc_day(column):
+    """Return the SQL for the UTC calendar day of a timestamp column."""
+    if db.engine.dialect.name == "postgresql":
+        return cast(func.timezone("UTC", column), Date)
+    return func.date(column)
+
+
+def _as_date(value):
+    """Return a ``date`` from what the driver gives (a date, or SQLite's ISO string)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)

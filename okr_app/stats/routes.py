@@ -1,0 +1,44 @@
+"""GET /stats."""
+
+from datetime import UTC, datetime
+
+from flask_jwt_extended import current_user
+from flask_smorest import abort
+
+from okr_app.extensions import db
+from okr_app.models import User
+from okr_app.smorest import ERROR, Blueprint
+from okr_app.stats.schemas import StatsQuerySchema, StatsSchema
+from okr_app.stats.summary import statistics
+
+blp = Blueprint("stats", __name__, url_prefix="/stats", description="Progress and pace.")
+
+
+@blp.route("", methods=["GET"])
+@blp.login_required
+@blp.arguments(StatsQuerySchema, location="query")
+@blp.response(200, StatsSchema)
+@blp.alt_response(403, response=ERROR)
+@blp.alt_response(404, response=ERROR)
+@blp.alt_response(422, response=ERROR)
+def get_stats(filters):
+    """Return totals, per-period progress, pace, check-in streaks and confidence.
+
+    Covers the caller's objectives (an admin may pass `user_id`): those of `period`, or
+    those whose period contains the day `on`, optionally of one `status`; by default every
+    objective that is not archived. Pace is measured at the end of `on` (default today,
+    UTC) for active objectives: `expected_progress` is the share of the period elapsed,
+    `status` is `done` (progress 100), `ahead` (delta > 0), `on_track` (0 >= delta >= -10)
+    or `at_risk` (delta < -10), and `forecast_date` projects the progress made per elapsed
+    day to 100 % (null before the period starts, with no progress, or when done).
+    Check-in streaks count consecutive UTC days with a check-in; the current streak ends on
+    `on`, or the day before if there is none on `on` yet.
+    """
+    user_id = filters.pop("user_id", current_user.id)
+    if user_id != current_user.id:
+        if not current_user.is_admin:
+            abort(403, message="Only admins may read another user's statistics.")
+        if db.session.get(User, user_id) is None:
+            abort(404, message="No such user.")
+    on = filters.get("on") or datetime.now(UTC).date()
+    return statistics(user_id, filters, on)

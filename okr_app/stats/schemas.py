@@ -1,0 +1,102 @@
+"""Query arguments and body of GET /stats."""
+
+from marshmallow import ValidationError, fields, validate, validates_schema
+
+from okr_app.models.objective import STATUSES
+from okr_app.objectives.periods import PATTERN
+from okr_app.schemas import Schema
+
+PROGRESS = {"description": "Percent, 0 to 100, two decimals."}
+
+
+class StatsQuerySchema(Schema):
+    """Which objectives to cover, and the day to measure pace on."""
+
+    period = fields.String(
+        validate=validate.Regexp(PATTERN), metadata={"description": "An exact period."}
+    )
+    on = fields.Date(
+        metadata={
+            "description": "Objectives whose period contains this day; pace is measured at "
+            "the end of it (default: today, UTC)."
+        }
+    )
+    status = fields.String(
+        validate=validate.OneOf(STATUSES),
+        metadata={"description": "Default: every status but archived."},
+    )
+    user_id = fields.Integer(
+        validate=validate.Range(min=1, max=2**31 - 1),
+        metadata={"description": "Admins only: another user's statistics."},
+    )
+
+    @validates_schema
+    def one_selector(self, data, **kwargs):
+        """Refuse ``period`` together with ``on``."""
+        if "period" in data and "on" in data:
+            raise ValidationError("Give either period or on, not both.", field_name="on")
+
+
+class ObjectiveTotalsSchema(Schema):
+    """Counts over the covered objectives."""
+
+    total = fields.Integer()
+    by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
+    average_progress = fields.Float(metadata=PROGRESS)
+    completed = fields.Integer(metadata={"description": "Progress 100."})
+    not_started = fields.Integer(metadata={"description": "Progress 0."})
+    at_risk = fields.Integer(metadata={"description": "Active objectives 10+ points behind."})
+
+
+class KeyResultTotalsSchema(Schema):
+    """Counts over the covered objectives' key results."""
+
+    total = fields.Integer()
+    average_progress = fields.Float(metadata=PROGRESS)
+    completed = fields.Integer()
+    not_started = fields.Integer()
+
+
+class PeriodSchema(Schema):
+    """One period's objectives."""
+
+    period = fields.String()
+    count = fields.Integer()
+    average_progress = fields.Float(metadata={"description": "Mean of the objectives' progress."})
+
+
+class PaceSchema(Schema):
+    """One active objective against the calendar."""
+
+    objective_id = fields.Integer()
+    title = fields.String()
+    period = fields.String()
+    progress = fields.Float(metadata=PROGRESS)
+    expected_progress = fields.Float(metadata={"description": "Share of the period elapsed."})
+    delta = fields.Float(metadata={"description": "progress - expected_progress."})
+    status = fields.String(metadata={"enum": ["done", "ahead", "on_track", "at_risk"]})
+    forecast_date = fields.Date(allow_none=True)
+
+
+class CheckInTotalsSchema(Schema):
+    """Check-in activity up to the measured day."""
+
+    last_7_days = fields.Integer()
+    last_30_days = fields.Integer()
+    current_streak_days = fields.Integer()
+    longest_streak_days = fields.Integer()
+
+
+class StatsSchema(Schema):
+    """Where a user stands."""
+
+    on = fields.Date(metadata={"description": "The day pace was measured on."})
+    objectives = fields.Nested(ObjectiveTotalsSchema)
+    key_results = fields.Nested(KeyResultTotalsSchema)
+    periods = fields.List(fields.Nested(PeriodSchema))
+    pace = fields.List(fields.Nested(PaceSchema))
+    check_ins = fields.Nested(CheckInTotalsSchema)
+    confidence = fields.Float(
+        allow_none=True,
+        metadata={"description": "Mean of each key result's latest confidence, 0 to 1."},
+    )

@@ -1,0 +1,129 @@
+"""Assemble the /stats body from the aggregate rows."""
+
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+from okr_app.models.objective import STATUSES
+from okr_app.stats import queries
+from okr_app.stats.pace import expected_progress, forecast_date, pace_status, streaks
+
+#: Objectives in these states are measured against the calendar.
+PACED_STATUSES = ("active",)
+
+
+def statistics(user_id, filters, on):
+    """Return every figure of /stats for ``user_id``, as of the end of day ``on``."""
+    clauses = queries.objective_filter(user_id, filters)
+    rows = queries.objective_rows(clauses)
+    objectives = [_objective(row) for row in rows]
+    pace = [
+        _pace(objective, on) for objective in objectives if objective["status"] in PACED_STATUSES
+    ]
+    confidence = queries.latest_confidence_average(clauses)
+    return {
+        "on": on,
+        "objectives": _objective_totals(objectives, pace),
+        "key_results": _key_result_totals(rows),
+        "periods": _periods(objectives),
+        "pace": pace,
+        "check_ins": _check_in_totals(queries.check_in_days(clauses), on),
+        "confidence": None if confidence is None else round(float(confidence), 4),
+    }
+
+
+def _objective(row):
+    """Return an objective's figures; progress is the weighted mean of its key results."""
+    progress = row.weighted / row.weight if row.weight else 0.0
+    return {
+        "id": row.id,
+        "title": row.title,
+        "period": row.period,
+        "status": row.status,
+        "start_date": row.start_date,
+        "end_date": row.end_date,
+        "progress": progress,
+    }
+
+
+def _pace(objective, on):
+    """Return one pace entry: progress against the share of the period elapsed."""
+    progress = objective["progress"]
+    expected = expected_progress(objective["start_date"], objective["end_date"], on)
+    delta = progress - expected
+    return {
+        "objective_id": objective["id"],
+        "title": objective["title"],
+        "period": objective["period"],
+        "progress": round(progress, 2),
+        "expected_progress": round(expected, 2),
+        "delta": round(delta, 2),
+        "status": pace_status(progress, delta),
+        "forecast_date": forecast_date(progress, objective["start_date"], on),
+    }
+
+
+def _objective_totals(objectives, pace):
+    """Count objectives by status and progress, and those at risk."""
+    by_status = Counter(objective["status"] for objective in objectives)
+    return {
+        "total": len(objectives),
+        "by_status": {status: by_status.get(status, 0) for status in STATUSES},
+        "average_progress": _mean(objective["progress"] for objective in objectives),
+        "completed": sum(1 for objective in objectives if objective["progress"] >= 100.0),
+        "not_started": sum(1 for objective in objectives if objective["progress"] <= 0.0),
+        "at_risk": sum(1 for entry in pace if entry["status"] == "at_risk"),
+    }
+
+
+def _key_result_totals(rows):
+    """Sum the key results' counts over the objectives."""
+    total = sum(row.count or 0 for row in rows)
+    progress = sum(row.progress or 0.0 for row in rows)
+    return {
+        "total": total,
+        "average_progress": round(progress / total, 2) if total else 0.0,
+        "completed": sum(row.completed or 0 for row in rows),
+        "not_started": sum(row.not_started or 0 for row in rows),
+    }
+
+
+def _periods(objectives):
+    """Return per period the number of objectives and the mean of their progress."""
+    grouped = defaultdict(list)
+    for objective in objectives:
+        grouped[(objective["start_date"], objective["end_date"], objective["period"])].append(
+            objective["progress"]
+        )
+    return [
+        {"period": period, "count": len(values), "average_progress": _mean(values)}
+        for (_start, _end, period), values in sorted(grouped.items(), key=_period_order)
+    ]
+
+
+def _period_order(item):
+    """Sort periods by start date, longer periods first, then by name."""
+    (start, end, period), _values = item
+    return start, -(end - start).days, period
+
+
+def _check_in_totals(days, on):
+    """Count check-ins of the last 7 and 30 days up to ``on`` and the streaks."""
+    current, longest = streaks(days, on)
+    return {
+        "last_7_days": _count_since(days, on, 7),
+        "last_30_days": _count_since(days, on, 30),
+        "current_streak_days": current,
+        "longest_streak_days": longest,
+    }
+
+
+def _count_since(days, on, window):
+    """Return the check-ins on the ``window`` days ending with ``on``."""
+    first = on - timedelta(days=window - 1)
+    return sum(count for day, count in days.items() if first <= day <= on)
+
+
+def _mean(values):
+    """Return the mean rounded to two decimals, 0 for no values."""
+    values = list(values)
+    return round(sum(values) / len(values), 2) if values else 0.0

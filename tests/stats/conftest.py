@@ -1,0 +1,56 @@
+"""Build objectives, key results and check-ins through the API."""
+
+import pytest
+
+
+class Builder:
+    """Create OKR data for one user through the HTTP API."""
+
+    def __init__(self, client, headers):
+        self.client = client
+        self.headers = headers
+
+    def objective(self, period, title="Objective", status=None):
+        """Create an objective (and set its status) and return its id."""
+        response = self.client.post(
+            "/objectives", json={"title": title, "period": period}, headers=self.headers
+        )
+        assert response.status_code == 201, response.get_json()
+        objective_id = response.get_json()["id"]
+        if status:
+            patched = self.client.patch(
+                f"/objectives/{objective_id}", json={"status": status}, headers=self.headers
+            )
+            assert patched.status_code == 200, patched.get_json()
+        return objective_id
+
+    def key_result(self, objective_id, start=0.0, target=100.0, weight=1.0):
+        """Create a key result and return its id."""
+        body = {
+            "objective_id": objective_id,
+            "title": "Key result",
+            "metric": "units",
+            "start_value": start,
+            "target_value": target,
+            "weight": weight,
+        }
+        response = self.client.post("/key-results", json=body, headers=self.headers)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["id"]
+
+    def check_in(self, key_result_id, value, at, confidence=None):
+        """Record a check-in at ``at`` (ISO string)."""
+        body = {"value": value, "at": at}
+        if confidence is not None:
+            body["confidence"] = confidence
+        response = self.client.post(
+            f"/key-results/{key_result_id}/check-ins", json=body, headers=self.headers
+        )
+        assert response.status_code == 201, response.get_json()
+
+
+@pytest.fixture
+def build(client, auth):
+    """Return a ``Builder`` for a new user, and the user's headers."""
+    _, _, headers = auth.user()
+    return Builder(client, headers)
