@@ -1,4 +1,4 @@
-"""The ``stack`` fixture: the deployed service, started once for the module and always stopped.
+"""The ``stack`` fixture: the deployed service, started once for tests/e2e and always stopped.
 
 The module needs PostgreSQL (``TEST_DATABASE_URL``, on whose server a fresh database is
 created and dropped) and the ``redis-server`` and ``nginx`` binaries; without them it is
@@ -22,7 +22,7 @@ def missing():
     return needs + [binary for binary in ("redis-server", "nginx") if not shutil.which(binary)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def stack():
     """Start the stack, yield it, then stop every process and drop the database."""
     lacking = missing()

@@ -1,0 +1,26 @@
+"""What a client of the deployed service does, and what it leaves in the database."""
+
+from tests.e2e.stack import PASSWORD
+
+
+def register(client, email, **options):
+    """Register ``email`` and return the answer."""
+    return client.post("/auth/register", {"email": email, "password": PASSWORD}, **options)
+
+
+def login(client, email, password=PASSWORD, rid=None):
+    """Log in and return the answer."""
+    headers = {"X-Request-ID": rid} if rid else None
+    return client.post("/auth/login", {"email": email, "password": password}, headers=headers)
+
+
+def user_id(stack, email):
+    """Return the id of the account ``email``, from the database."""
+    return stack.scalar("SELECT id FROM users WHERE email = %s", email)
+
+
+def audit_row(stack, rid):
+    """Return ``(action, ip, status_code)`` of the audit row of request ``rid``."""
+    rows = stack.query("SELECT action, ip, status_code FROM audit_log WHERE request_id = %s", rid)
+    assert len(rows) == 1, f"expected one audit row for {rid}, found {rows}"
+    return rows[0]
