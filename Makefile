@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help venv run test test-postgres lint format migrate check-migrations clean
+.PHONY: help venv run test test-postgres lint format migrate check-migrations clean fuzz
 
 help:
 	@echo "make run    - install, migrate the SQLite default and serve on http://$(HOST):$(PORT) (docs at /docs)"
@@ -34,6 +34,10 @@ run: migrate
 
 test: venv
 	$(BIN)/pytest
+
+# A deeper contract fuzzing run than the one in the test suite (FUZZ_EXAMPLES to tune).
+fuzz: venv
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/contract -p no:cacheprovider
 
 lint: venv
 	$(BIN)/ruff check .

@@ -53,7 +53,10 @@ class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
     weight = FiniteNumber(
         load_default=1.0,
         validate=WEIGHT_RANGE,
-        metadata={"description": "Share in the objective's progress; above 0, at most 1000."},
+        metadata={
+            "description": "Share in the objective's progress; above 0, at most 1000.",
+            "exclusiveMinimum": True,  # apispec does not carry Range's min_inclusive over
+        },
     )
 
     @validates_schema
@@ -73,7 +76,7 @@ class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
     target_value = FiniteNumber()
     current_value = FiniteNumber()
     progress = progress_field(load_only=True)
-    weight = FiniteNumber(validate=WEIGHT_RANGE)
+    weight = FiniteNumber(validate=WEIGHT_RANGE, metadata={"exclusiveMinimum": True})
 
 
 class KeyResultSchema(Schema):

@@ -1,6 +1,6 @@
 """Query arguments and body of GET /stats."""
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate
 
 from okr_app.models.objective import STATUSES
 from okr_app.objectives.periods import PATTERN
@@ -13,7 +13,8 @@ class StatsQuerySchema(Schema):
     """Which objectives to cover, and the day to measure pace on."""
 
     period = fields.String(
-        validate=validate.Regexp(PATTERN), metadata={"description": "An exact period."}
+        validate=validate.Regexp(PATTERN),
+        metadata={"description": "An exact period (with `on`: both must match)."},
     )
     on = fields.Date(
         metadata={
@@ -29,12 +30,6 @@ class StatsQuerySchema(Schema):
         validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "Admins only: another user's statistics."},
     )
-
-    @validates_schema
-    def one_selector(self, data, **kwargs):
-        """Refuse ``period`` together with ``on``."""
-        if "period" in data and "on" in data:
-            raise ValidationError("Give either period or on, not both.", field_name="on")
 
 
 class ObjectiveTotalsSchema(Schema):
