@@ -11,7 +11,6 @@ import os
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, seed, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from okr_app.auth import tokens
