@@ -8,11 +8,15 @@ from sqlalchemy import delete, func, insert, select
 from okr_app.auth import passwords
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, User
+from okr_app.models.types import utcnow
 from okr_app.objectives.periods import bounds
 
 DEMO_PASSWORD = "demo passphrase 2026"  # noqa: S105  (documented demo accounts)
 DEMO_EMAIL = "demo{index}@demo.example.com"
 DEMO_DOMAIN = "%@demo.example.com"
+#: Users written per round of bulk inserts: large enough to amortise round trips, small
+#: enough to keep the pending rows of one round in memory at any size.
+USERS_PER_BATCH = 50
 THEMES = [
     ("Grow the newsletter", [("Subscribers", "subscribers", 0, 5000), ("Open rate", "%", 20, 45)]),
     ("Ship the mobile app", [("Beta testers", "testers", 0, 200), ("Crash rate", "%", 5, 0.5)]),
@@ -33,7 +37,7 @@ def real_users():
 def seed(users=5, objectives=6, days=90, seed_value=2026, today=None):
     """Replace the demo accounts with new ones (uncommitted); return ``(users, check_ins)``.
 
-    Each user gets objectives over recent periods with two to four key results each, and
+    Each user gets objectives over recent periods with four key results each, and
     check-ins on about one day in three over ``days`` days, at a pace that differs per
     objective, so that some are ahead and some at risk, and users have streaks.
     """
@@ -43,22 +47,66 @@ def seed(users=5, objectives=6, days=90, seed_value=2026, today=None):
     password_hash = passwords.hash_password(DEMO_PASSWORD)
     periods = _recent_periods(today)
     check_ins = 0
-    for index in range(1, users + 1):
-        user = User(
-            email=DEMO_EMAIL.format(index=index),
-            password_hash=password_hash,
-            display_name=f"Demo user {index}",
-        )
-        db.session.add(user)
-        db.session.flush()
-        rows = []
-        for number in range(objectives):
-            theme = THEMES[(index + number) % len(THEMES)]
-            rows += _objective(rng, user, theme, periods[number % len(periods)], today, days)
-        if rows:
-            db.session.execute(insert(CheckIn), rows)
-        check_ins += len(rows)
+    for first in range(1, users + 1, USERS_PER_BATCH):
+        indexes = range(first, min(first + USERS_PER_BATCH, users + 1))
+        plans = [
+            _objective(
+                rng, (index + number) % len(THEMES), periods[number % len(periods)], today, days
+            )
+            for index in indexes
+            for number in range(objectives)
+        ]
+        check_ins += _insert(list(indexes), objectives, plans, password_hash)
     return users, check_ins
+
+
+def _insert(indexes, per_user, plans, password_hash):
+    """Write one batch of users with their planned objectives; return the check-ins written.
+
+    Four bulk statements whatever the batch holds: ids come back in the order of the rows
+    sent, which links each key result to its objective and each check-in to its key result.
+    """
+    users = [
+        {
+            "email": DEMO_EMAIL.format(index=index),
+            "password_hash": password_hash,
+            "display_name": f"Demo user {index}",
+            "role": "user",
+            "is_active": True,
+        }
+        for index in indexes
+    ]
+    owners = [user_id for user_id in _insert_returning_ids(User, users) for _ in range(per_user)]
+    objectives = [
+        {**plan["objective"], "user_id": owner} for plan, owner in zip(plans, owners, strict=True)
+    ]
+    objective_ids = _insert_returning_ids(Objective, objectives)
+    key_results = [
+        {**key_result, "user_id": owner, "objective_id": objective_id}
+        for plan, owner, objective_id in zip(plans, owners, objective_ids, strict=True)
+        for key_result, _rows in plan["key_results"]
+    ]
+    all_rows = [rows for plan in plans for _key_result, rows in plan["key_results"]]
+    check_ins = [
+        {**row, "user_id": key_result["user_id"], "key_result_id": key_result_id}
+        for key_result, key_result_id, rows in zip(
+            key_results, _insert_returning_ids(KeyResult, key_results), all_rows, strict=True
+        )
+        for row in rows
+    ]
+    if check_ins:
+        db.session.execute(insert(CheckIn), check_ins)
+    return len(check_ins)
+
+
+def _insert_returning_ids(model, rows):
+    """Insert ``rows`` into ``model``'s table in one statement; return their ids in order."""
+    if not rows:
+        return []
+    now = utcnow()
+    rows = [{"created_at": now, "updated_at": now, **row} for row in rows]
+    statement = insert(model.__table__).returning(model.id, sort_by_parameter_order=True)
+    return list(db.session.execute(statement, rows).scalars())
 
 
 def _recent_periods(today):
@@ -74,44 +122,42 @@ def _recent_periods(today):
     ]
 
 
-def _objective(rng, user, theme, period, today, days):
-    """Create one objective with four key results; return their check-in rows."""
-    title, key_results = theme
+def _objective(rng, theme, period, today, days):
+    """Plan one objective with four key results and their check-in rows (no ids yet)."""
+    title, key_results = THEMES[theme]
     start, end = bounds(period)
-    objective = Objective(
-        user_id=user.id,
-        title=f"{title} ({period})",
-        period=period,
-        start_date=start,
-        end_date=end,
-        status="active",
-    )
-    db.session.add(objective)
+    objective = {
+        "title": f"{title} ({period})",
+        "period": period,
+        "start_date": start,
+        "end_date": end,
+        "status": "active",
+        "version": 1,
+    }
     pace = rng.choice((0.3, 0.6, 0.9, 1.1, 1.3))
-    rows = []
     chosen = [
         *key_results,
         ("Milestones", "milestones", 0, rng.randint(4, 10)),
         ("Hours invested", "hours", 0, rng.randint(20, 80)),
     ]
+    planned = []
     for key_title, metric, start_value, target in chosen:
-        key_result = KeyResult(
-            user_id=user.id,
-            title=key_title,
-            metric=metric,
-            start_value=float(start_value),
-            target_value=float(target),
-            current_value=float(start_value),
-            weight=float(rng.choice((1, 1, 2, 3))),
-        )
-        objective.key_results.append(key_result)
-        db.session.flush()
-        rows += _check_ins(rng, key_result, start, end, today, days, pace)
-    return rows
+        key_result = {
+            "title": key_title,
+            "metric": metric,
+            "start_value": float(start_value),
+            "target_value": float(target),
+            "weight": float(rng.choice((1, 1, 2, 3))),
+            "version": 1,
+        }
+        rows = _check_ins(rng, key_result, start, end, today, days, pace)
+        key_result["current_value"] = rows[-1]["value"] if rows else key_result["start_value"]
+        planned.append((key_result, rows))
+    return {"objective": objective, "key_results": planned}
 
 
 def _check_ins(rng, key_result, start, end, today, days, pace):
-    """Return check-in rows moving the value towards the target at ``pace``; set the value."""
+    """Return check-in rows moving the value towards the target at ``pace``."""
     first = max(start, today - timedelta(days=days - 1))
     last = min(end, today)
     rows = []
@@ -120,14 +166,12 @@ def _check_ins(rng, key_result, start, end, today, days, pace):
     while day <= last:
         if rng.random() < 0.35:
             share = min(1.0, pace * ((day - start).days + 1) / span * rng.uniform(0.8, 1.1))
-            value = key_result.start_value + share * (
-                key_result.target_value - key_result.start_value
+            value = key_result["start_value"] + share * (
+                key_result["target_value"] - key_result["start_value"]
             )
             at = datetime.combine(day, time(hour=rng.randint(7, 21)), tzinfo=UTC)
             rows.append(
                 {
-                    "key_result_id": key_result.id,
-                    "user_id": key_result.user_id,
                     "at": at,
                     "value": round(value, 2),
                     "confidence": round(rng.uniform(0.3, 0.95), 2),
@@ -136,6 +180,4 @@ def _check_ins(rng, key_result, start, end, today, days, pace):
                 }
             )
         day += timedelta(days=1)
-    if rows:
-        key_result.current_value = rows[-1]["value"]
     return rows
