@@ -91,9 +91,9 @@ def run_migrations_online():
     with connectable.connect() as connection:
         if connection.dialect.name == "sqlite":
             # Batch migrations copy and drop tables; with foreign keys enforced, dropping a
-            # parent table would cascade into its children.
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # parent table would cascade into its children. Set on the driver connection,
+            # outside any transaction, where SQLite honours it.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():

@@ -10,6 +10,13 @@ def init_app(app):
     """Register the handlers for database outages and unexpected exceptions."""
     app.register_error_handler(OperationalError, database_unavailable)
     app.register_error_handler(DBAPIError, database_error)
+    app.register_error_handler(RecursionError, too_deeply_nested)
+
+
+def too_deeply_nested(_error):
+    """Answer 400 for a JSON body nested deeper than the parser can follow."""
+    message = "The JSON body is nested too deeply."
+    return {"code": 400, "status": "Bad Request", "message": message}, 400
 
 
 def database_unavailable(error):

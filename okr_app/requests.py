@@ -18,6 +18,7 @@ def init_app(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     app.before_request(assign_request_id)
     app.before_request(require_json_body)
+    app.before_request(refuse_nameless_query_parameters)
     app.after_request(return_request_id)
 
 
@@ -34,6 +35,15 @@ def require_json_body(_methods=BODY_METHODS):
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
     if has_body and not request.is_json:
         abort(415, message="Send the request body as JSON (Content-Type: application/json).")
+
+
+def refuse_nameless_query_parameters():
+    """Refuse ``?=value``: a parameter without a name is never one the API documents.
+
+    Other unknown query parameters are ignored, as webargs does for query strings.
+    """
+    if "" in request.args:
+        abort(422, errors={"query": {"": ["Unknown field."]}})
 
 
 def return_request_id(response):

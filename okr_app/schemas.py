@@ -1,5 +1,6 @@
 """Schema building blocks shared by every area."""
 
+from collections.abc import Mapping
 from datetime import UTC
 
 import marshmallow as ma
@@ -7,10 +8,30 @@ from marshmallow import fields, validate
 
 
 class Schema(ma.Schema):
-    """Base schema: unknown fields are refused."""
+    """Base schema: unknown fields and NUL characters are refused."""
 
     class Meta:  # noqa: D106
         unknown = ma.RAISE
+
+    @ma.pre_load(pass_collection=True)
+    def refuse_nul_characters(self, data, **kwargs):
+        """Refuse strings holding NUL, which PostgreSQL cannot store or compare."""
+        if isinstance(data, Mapping):
+            bad = sorted(str(key) for key, value in data.items() if _holds_nul(value))
+            if bad:
+                raise ma.ValidationError({key: ["NUL characters are not allowed."] for key in bad})
+        return data
+
+
+def _holds_nul(value):
+    """Tell whether a string anywhere in ``value`` contains a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 class Trimmed(fields.String):

@@ -11,8 +11,10 @@ import contextlib
 import os
 import uuid
 
+import psycopg2
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from okr_app import create_app
 from okr_app.extensions import db, limiter
@@ -63,6 +65,25 @@ def empty_tables():
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         connection.execute(text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, '')"))
+
+
+@pytest.fixture
+def scratch_postgres_url():
+    """A throwaway PostgreSQL database on the test server, dropped afterwards."""
+    server = make_url(POSTGRES_URL)
+    name = f"okr_scratch_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(
+        host=server.host,
+        port=server.port or 5432,
+        user=server.username,
+        password=server.password,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    admin.cursor().execute(f"CREATE DATABASE {name}")
+    yield server.set(database=name).render_as_string(hide_password=False)
+    admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.close()
 
 
 @pytest.fixture

@@ -76,3 +76,9 @@ def test_pagination_header_is_documented_as_json(client):
     spec = client.get("/openapi.json").get_json()
     header = spec["paths"]["/audit"]["get"]["responses"]["200"]["headers"]["X-Pagination"]
     assert "application/json" in header["content"]
+
+
+def test_a_query_parameter_without_a_name_is_422(client):
+    response = client.get("/health?=null")
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"query": {"": ["Unknown field."]}}

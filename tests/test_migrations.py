@@ -1,14 +1,10 @@
 """The migrations build exactly the models' schema, and run down and up again cleanly."""
 
-import uuid
-
-import psycopg2
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
 
 from okr_app import create_app
 from okr_app.extensions import db
@@ -41,25 +37,6 @@ def round_trip(database_url):
 
 def test_sqlite_round_trip(tmp_path):
     round_trip(f"sqlite:///{tmp_path}/migrations.sqlite3")
-
-
-@pytest.fixture
-def scratch_postgres_url():
-    """A throwaway PostgreSQL database on the test server."""
-    server = make_url(POSTGRES_URL)
-    name = f"okr_migrations_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(
-        host=server.host,
-        port=server.port or 5432,
-        user=server.username,
-        password=server.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    admin.cursor().execute(f"CREATE DATABASE {name}")
-    yield server.set(database=name).render_as_string(hide_password=False)
-    admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.close()
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")

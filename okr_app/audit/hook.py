@@ -1,6 +1,7 @@
 """The after-request hook that writes one audit row per state-changing request."""
 
 from flask import current_app, g, jsonify, request
+from sqlalchemy.exc import OperationalError
 
 from okr_app.audit import chain
 from okr_app.audit.context import current_event, declared_action
@@ -22,8 +23,9 @@ def write_audit_row(response):
 
     Successful requests: the row joins the request's transaction, so the change and its
     row commit together or not at all. Refused or failed requests: their changes are rolled
-    back and the row is committed on its own. If the row cannot be written, the change is
-    rolled back and the client gets a JSON 500 instead.
+    back and the row is committed on its own. If the row of a change cannot be written, the
+    change is rolled back and the client gets a JSON 500 (503 with the database away); a
+    refusal whose row cannot be written keeps its answer, since nothing changed.
     """
     event = current_event()
     if request.method not in AUDITED_METHODS and event is None:
@@ -35,19 +37,25 @@ def write_audit_row(response):
         fields = _row_fields(event, response.status_code)
         chain.append(fields)
         db.session.commit()
-        metrics.record_audit_row(fields["action"], fields["outcome"])
-    except Exception:
+    except Exception as error:
         db.session.rollback()
-        current_app.logger.exception("audit row could not be written; change rolled back")
-        failure = jsonify(
-            code=500,
-            status="Internal Server Error",
-            message="The change could not be recorded and was not applied.",
-        )
-        failure.status_code = 500
-        failure.headers["X-Request-ID"] = g.get("request_id", "")
-        return failure
+        current_app.logger.exception("audit row could not be written; changes rolled back")
+        return _unrecorded(error) if success else response
+    metrics.record_audit_row(fields["action"], fields["outcome"])
     return response
+
+
+def _unrecorded(error):
+    """Return the JSON answer for a change that was rolled back for want of its row."""
+    unavailable = isinstance(error, OperationalError)
+    failure = jsonify(
+        code=503 if unavailable else 500,
+        status="Service Unavailable" if unavailable else "Internal Server Error",
+        message="The change could not be recorded and was not applied.",
+    )
+    failure.status_code = 503 if unavailable else 500
+    failure.headers["X-Request-ID"] = g.get("request_id", "")
+    return failure
 
 
 def _row_fields(event, status_code):

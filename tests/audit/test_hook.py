@@ -83,10 +83,30 @@ def test_refused_change_leaves_its_row_and_no_change(app, auth):
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
 
 
-def test_a_change_whose_row_cannot_be_written_is_rolled_back(app, client):
+REFUSE_AUDIT_ROWS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log"
+        " BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$",
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+    ],
+}
+
+
+def refuse_audit_rows(app):
+    """Make every audit row insert fail, as a broken trail would."""
     with app.app_context():
-        db.session.execute(text("ALTER TABLE audit_log RENAME TO audit_log_elsewhere"))
+        for statement in REFUSE_AUDIT_ROWS[db.engine.dialect.name]:
+            db.session.execute(text(statement))
         db.session.commit()
+
+
+def test_a_change_whose_row_cannot_be_written_is_rolled_back(app, client):
+    refuse_audit_rows(app)
     response = client.post(
         "/auth/register", json={"email": "alice@example.com", "password": PASSWORD}
     )
@@ -95,8 +115,14 @@ def test_a_change_whose_row_cannot_be_written_is_rolled_back(app, client):
     assert "not applied" in response.get_json()["message"]
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
-        db.session.execute(text("ALTER TABLE audit_log_elsewhere RENAME TO audit_log"))
-        db.session.commit()
+
+
+def test_a_refusal_whose_row_cannot_be_written_keeps_its_answer(app, auth):
+    auth.register("alice@example.com")
+    refuse_audit_rows(app)
+    response = auth.login("alice@example.com", "wrong password here")
+    assert response.status_code == 401
+    assert response.get_json()["message"] == "Wrong e-mail or password."
 
 
 def test_no_secret_reaches_a_row_or_a_log_line(app, client, auth, caplog):
