@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from okr_app.extensions import db
-from okr_app.models import AuditRow
+from okr_app.models import AuditRow, User
 from tests.conftest import PASSWORD, bearer
 
 
@@ -162,3 +162,23 @@ def test_parallel_burst_gets_at_most_five_password_checks(app, auth):
     assert statuses.count(429) == 20 - len(checked)
     assert actions.count("auth.login.locked") == 20 - len(checked)
     assert auth.login("alice@example.com", PASSWORD).status_code == 429
+
+
+def test_login_rehashes_when_the_cost_is_raised(app, auth):
+    auth.register("alice@example.com")
+    with app.app_context():
+        before = db.session.scalar(select(User.password_hash))
+    app.config["OKR_ARGON2_TIME_COST"] = 3
+    assert auth.login("alice@example.com").status_code == 200
+    with app.app_context():
+        after = db.session.scalar(select(User.password_hash))
+    assert "t=2" in before
+    assert "t=3" in after
+    assert auth.login("alice@example.com").status_code == 200
+
+
+def test_the_cost_never_drops_below_the_owasp_minimum(app, auth):
+    app.config.update(OKR_ARGON2_TIME_COST=1, OKR_ARGON2_MEMORY_KIB=1024)
+    auth.register("alice@example.com")
+    with app.app_context():
+        assert "m=19456,t=2,p=1" in db.session.scalar(select(User.password_hash))

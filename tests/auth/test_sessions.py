@@ -1,9 +1,12 @@
 """Refresh rotation, logout and change-password revocation."""
 
-from sqlalchemy import select
+from datetime import timedelta
+
+from sqlalchemy import select, update
 
 from okr_app.extensions import db
 from okr_app.models import AuthSession
+from okr_app.models.types import utcnow
 from tests.conftest import PASSWORD, bearer
 
 
@@ -117,3 +120,27 @@ def test_me_requires_a_token(client):
     assert body["code"] == 401
     assert body["status"] == "Unauthorized"
     assert "message" in body
+
+
+def test_expired_sessions_are_purged(app, auth, runner):
+    profile, _, headers = auth.user()
+    auth.login(profile["email"])
+    with app.app_context():
+        db.session.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    result = runner.invoke(args=["auth", "purge-sessions"])
+    assert result.exit_code == 0
+    assert "Deleted 2 expired sessions" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(AuthSession)) is None
+    assert auth.client.get("/auth/me", headers=headers).status_code == 401
+
+
+def test_a_login_purges_the_users_own_expired_sessions(app, auth):
+    profile, _, _ = auth.user()
+    with app.app_context():
+        db.session.execute(update(AuthSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+    auth.login(profile["email"])
+    with app.app_context():
+        assert len(db.session.scalars(select(AuthSession)).all()) == 1
