@@ -50,6 +50,7 @@ def register_blueprints(app):
     from okr_app.auth.routes import blp as auth_blp
     from okr_app.key_results.check_in_routes import blp as check_ins_blp
     from okr_app.key_results.routes import blp as key_results_blp
+    from okr_app.objectives.lifecycle_routes import blp as lifecycle_blp
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
     from okr_app.stats.routes import blp as stats_blp
@@ -58,6 +59,7 @@ def register_blueprints(app):
     for blueprint in (
         auth_blp,
         objectives_blp,
+        lifecycle_blp,
         key_results_blp,
         check_ins_blp,
         stats_blp,

@@ -1,7 +1,7 @@
 """Finding the caller's key results and the check-ins of one of them."""
 
 from flask_smorest import abort
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from okr_app.extensions import db
@@ -44,3 +44,22 @@ def check_ins_page(key_result_id, filters, pagination_parameters):
     if "until" in filters:
         statement = statement.where(CheckIn.at <= filters["until"])
     return page_of(statement.order_by(CheckIn.at, CheckIn.id), pagination_parameters)
+
+
+def latest_confidences(key_result_ids):
+    """Return ``{key_result_id: confidence}``: each one's latest stated confidence (one query).
+
+    Latest by ``at``, then by id; check-ins without a confidence are passed over.
+    """
+    rank = func.row_number().over(
+        partition_by=CheckIn.key_result_id, order_by=(CheckIn.at.desc(), CheckIn.id.desc())
+    )
+    ranked = (
+        select(CheckIn.key_result_id, CheckIn.confidence, rank.label("rank"))
+        .where(CheckIn.key_result_id.in_(key_result_ids), CheckIn.confidence.is_not(None))
+        .subquery()
+    )
+    statement = select(ranked.c.key_result_id, ranked.c.confidence).where(ranked.c.rank == 1)
+    return {
+        key_result_id: confidence for key_result_id, confidence in db.session.execute(statement)
+    }

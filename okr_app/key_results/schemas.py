@@ -1,7 +1,8 @@
 """Request and response bodies of the key results area."""
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
 
+from okr_app.key_results.forecast_loading import attach_forecasts
 from okr_app.schemas import FiniteNumber, Schema, Trimmed
 
 #: Ids are 32-bit integers in the database; larger ones can name nothing.
@@ -79,6 +80,28 @@ class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
     weight = FiniteNumber(validate=WEIGHT_RANGE, metadata={"exclusiveMinimum": True})
 
 
+class ForecastSchema(Schema):
+    """The least-squares line through the check-ins (value over days), to the period end."""
+
+    projected_value = fields.Float(
+        dump_only=True, metadata={"description": "The line's value at the end of the period."}
+    )
+    projected_progress = progress_field(
+        dump_only=True, metadata={"description": "projected_value's progress, 0 to 100."}
+    )
+    required_rate = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "(target - current) / days left: the value per day needed from "
+            "now (negative for a decreasing metric); 0 once reached; null after the period."
+        },
+    )
+    trend_per_day = fields.Float(
+        dump_only=True, metadata={"description": "The line's slope: value per day."}
+    )
+
+
 class KeyResultSchema(Schema):
     """A key result with its progress, computed from the current value when answering."""
 
@@ -94,8 +117,28 @@ class KeyResultSchema(Schema):
         dump_only=True,
         metadata={"description": "(current - start) / (target - start) * 100, in 0 to 100."},
     )
+    forecast = fields.Nested(
+        ForecastSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "From at least 2 check-ins over at least 1 day; null otherwise, "
+            "with forecast_reason saying why."
+        },
+    )
+    forecast_reason = fields.String(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "Why there is no forecast; null when there is one."},
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    @pre_dump(pass_collection=True)
+    def load_forecasts(self, data, many, **kwargs):
+        """Compute the forecasts of the key results answered, with one query."""
+        attach_forecasts(data if many else [data])
+        return data
 
 
 class KeyResultQuerySchema(Schema):

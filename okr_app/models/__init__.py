@@ -3,11 +3,13 @@
 from okr_app.models import sqlite  # noqa: F401  (foreign keys on for SQLite connections)
 from okr_app.models.audit import AuditHead, AuditRow
 from okr_app.models.auth_session import AuthSession
+from okr_app.models.closing import OUTCOME_STATUSES, ObjectiveClosing
 from okr_app.models.key_result import CheckIn, KeyResult
 from okr_app.models.objective import STATUSES, Objective
 from okr_app.models.user import ROLES, User
 
 __all__ = [
+    "OUTCOME_STATUSES",
     "ROLES",
     "STATUSES",
     "AuditHead",
@@ -16,5 +18,6 @@ __all__ = [
     "CheckIn",
     "KeyResult",
     "Objective",
+    "ObjectiveClosing",
     "User",
 ]

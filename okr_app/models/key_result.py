@@ -48,10 +48,32 @@ class KeyResult(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    #: ``(forecast, reason)``, set by ``attach_forecasts`` when a response is written.
+    projection = None
+
     @property
     def progress(self):
         """Return the progress in percent, computed from the current value."""
         return key_result_progress(self.start_value, self.target_value, self.current_value)
+
+    @property
+    def forecast(self):
+        """Return the check-in trend projected to the period end, or None without one."""
+        return self._projection()[0]
+
+    @property
+    def forecast_reason(self):
+        """Return why there is no forecast, or None when there is one."""
+        return self._projection()[1]
+
+    def _projection(self):
+        """Return ``(forecast, reason)``, loading this key result's alone if not attached."""
+        if self.projection is None:
+            # Imported here: the loader needs the models, which are being defined.
+            from okr_app.key_results.forecast_loading import attach_forecasts
+
+            attach_forecasts([self])
+        return self.projection
 
     def __repr__(self):
         return f"<KeyResult {self.id}>"

@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
+from okr_app.key_results.forecast import objective_projection
 from okr_app.key_results.progress import objective_progress
 from okr_app.models.types import UTCDateTime, utcnow
 
@@ -48,6 +49,12 @@ class Objective(db.Model):
     key_results = relationship(
         "KeyResult", order_by="KeyResult.id", cascade="all, delete-orphan", lazy="select"
     )
+    closings = relationship(
+        "ObjectiveClosing",
+        order_by="[ObjectiveClosing.closed_at, ObjectiveClosing.id]",
+        cascade="all, delete-orphan",
+        lazy="select",
+    )
 
     # Every UPDATE and DELETE also matches the version read, so a concurrent edit makes the
     # second writer fail instead of overwriting the first (StaleDataError).
@@ -58,6 +65,19 @@ class Objective(db.Model):
         """Return the weighted mean progress of the key results, from their current values."""
         return objective_progress(
             (key_result.progress, key_result.weight) for key_result in self.key_results
+        )
+
+    @property
+    def closing(self):
+        """Return the closing in force (the one not reopened), or None while open."""
+        return next((item for item in self.closings if item.reopened_at is None), None)
+
+    @property
+    def projected_progress(self):
+        """Return the key results' projected progress, weighted, or None without forecasts."""
+        return objective_projection(
+            (key_result.forecast, key_result.progress, key_result.weight)
+            for key_result in self.key_results
         )
 
     def __repr__(self):

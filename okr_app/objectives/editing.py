@@ -20,7 +20,7 @@ def with_period_dates(values):
 
 def create_objective(user_id, values):
     """Add a new objective for the user and return it, with its id assigned."""
-    objective = Objective(user_id=user_id, key_results=[], **with_period_dates(values))
+    objective = Objective(user_id=user_id, key_results=[], closings=[], **with_period_dates(values))
     db.session.add(objective)
     db.session.flush()
     return objective

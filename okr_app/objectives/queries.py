@@ -24,7 +24,7 @@ def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=F
     statement = (
         select(Objective)
         .where(Objective.id == objective_id, Objective.user_id == user_id)
-        .options(load_key_results)
+        .options(load_key_results, selectinload(Objective.closings))
     )
     if for_update:
         statement = statement.with_for_update()
@@ -47,7 +47,8 @@ def owns_objective(user_id, objective_id):
 def objectives_page(user_id, filters, pagination_parameters):
     """Return one page of the user's objectives, newest first, with key results loaded.
 
-    Three queries whatever the page holds: the count, the page, and its key results.
+    Four queries whatever the page holds: the count, the page, its key results and its
+    closings (the response adds one for the key results' forecasts).
     """
     statement = select(Objective).where(Objective.user_id == user_id)
     if "period" in filters:
@@ -57,6 +58,6 @@ def objectives_page(user_id, filters, pagination_parameters):
     if "q" in filters:
         statement = statement.where(Objective.title.icontains(filters["q"], autoescape=True))
     statement = statement.order_by(Objective.created_at.desc(), Objective.id.desc()).options(
-        selectinload(Objective.key_results)
+        selectinload(Objective.key_results), selectinload(Objective.closings)
     )
     return page_of(statement, pagination_parameters)

@@ -5,6 +5,7 @@ from flask_jwt_extended import current_user
 
 from okr_app.audit.context import audited, describe
 from okr_app.etags import ETAG_HEADER, check_if_match, etag_header, flush_versioned
+from okr_app.objectives.closing import refuse_status_change_while_closed
 from okr_app.objectives.editing import (
     change_objective,
     create_objective,
@@ -73,7 +74,10 @@ def get_objective(objective_id):
 @blp.response(200, ObjectiveSchema, headers=ETAG_HEADER)
 @blp.alt_response(404, response=ERROR)
 def put_objective(values, objective_id):
-    """Replace an objective's editable fields; unsent optional ones take their defaults."""
+    """Replace an objective's editable fields; unsent optional ones take their defaults.
+
+    A closed objective keeps its status until reopened: a change of it is 409.
+    """
     return _update(objective_id, values)
 
 
@@ -85,7 +89,10 @@ def put_objective(values, objective_id):
 @blp.response(200, ObjectiveSchema, headers=ETAG_HEADER)
 @blp.alt_response(404, response=ERROR)
 def patch_objective(values, objective_id):
-    """Change the fields sent of an objective; the others stay."""
+    """Change the fields sent of an objective; the others stay.
+
+    A closed objective keeps its status until reopened: a change of it is 409.
+    """
     return _update(objective_id, values)
 
 
@@ -93,6 +100,7 @@ def _update(objective_id, values):
     """Apply ``values`` to the caller's objective if ``If-Match`` allows; return it."""
     objective = owned_objective(current_user.id, objective_id, for_update=True)
     check_if_match(objective)
+    refuse_status_change_while_closed(objective, values)
     changes = change_objective(objective, values)
     flush_versioned()
     describe(

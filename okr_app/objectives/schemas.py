@@ -1,10 +1,12 @@
 """Request and response bodies of the objectives area."""
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, pre_dump, validate
 
+from okr_app.key_results.forecast_loading import attach_forecasts
 from okr_app.key_results.schemas import KeyResultSchema, progress_field
 from okr_app.models.objective import STATUSES
 from okr_app.objectives import periods
+from okr_app.objectives.closing_schemas import ClosingSchema
 from okr_app.schemas import Schema, Trimmed
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
@@ -62,9 +64,53 @@ class ObjectiveSchema(Schema):
         dump_only=True,
         metadata={"description": "The weighted mean of the key results' progress, 0 with none."},
     )
+    projected_progress = progress_field(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The weighted mean of the key results' projected progress (their "
+            "current progress where they have no forecast); null when none has a forecast."
+        },
+    )
     key_results = fields.List(fields.Nested(KeyResultSchema), dump_only=True)
+    closing = fields.Nested(
+        ClosingSchema,
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The closing in force; null while the objective is open."},
+    )
+    copied_from_id = fields.Integer(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The objective this one was copied from, if any."},
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
+
+    @pre_dump(pass_collection=True)
+    def load_forecasts(self, data, many, **kwargs):
+        """Compute the forecasts of every key result answered, with one query."""
+        objectives = data if many else [data]
+        attach_forecasts([item for objective in objectives for item in objective.key_results])
+        return data
+
+
+class CopySchema(Schema):
+    """Where to carry an objective over to."""
+
+    period = period_field(required=True)
+
+
+class CopyQuerySchema(Schema):
+    """Whether the copies start where the originals ended."""
+
+    carry_values = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true: each copy's current value is the original's final value "
+            "(frozen at closing, else current), recorded as a check-in; false: the start value."
+        },
+    )
 
 
 class ObjectiveQuerySchema(Schema):

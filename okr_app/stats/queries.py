@@ -2,10 +2,10 @@
 
 from datetime import date
 
-from sqlalchemy import Date, case, cast, func, select
+from sqlalchemy import Date, and_, case, cast, func, select
 
 from okr_app.extensions import db
-from okr_app.models import CheckIn, KeyResult, Objective
+from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 
 
 def key_result_progress_sql():
@@ -31,7 +31,10 @@ def objective_filter(user_id, filters):
 
 
 def objective_rows(clauses):
-    """Return one row per objective with its key results' sums (one query)."""
+    """Return one row per objective with its key results' sums and its closing (one query).
+
+    ``grade`` and ``final_progress`` come from the closing in force, null while open.
+    """
     progress = key_result_progress_sql()
     sums = (
         select(
@@ -62,8 +65,17 @@ def objective_rows(clauses):
             sums.c.progress,
             sums.c.completed,
             sums.c.not_started,
+            ObjectiveClosing.grade,
+            ObjectiveClosing.final_progress,
         )
         .outerjoin(sums, sums.c.objective_id == Objective.id)
+        .outerjoin(
+            ObjectiveClosing,
+            and_(
+                ObjectiveClosing.objective_id == Objective.id,
+                ObjectiveClosing.reopened_at.is_(None),
+            ),
+        )
         .where(*clauses)
         .order_by(Objective.start_date, Objective.id)
     )

@@ -22,12 +22,14 @@ blp = Blueprint("stats", __name__, url_prefix="/stats", description="Progress an
 @blp.alt_response(404, response=ERROR)
 @blp.alt_response(422, response=ERROR)
 def get_stats(filters):
-    """Return totals, per-period progress, pace, check-in streaks and confidence.
+    """Return totals, per-period progress and grades, pace, check-in streaks and confidence.
 
     Covers the caller's objectives (an admin may pass `user_id`): those of `period`, or
     those whose period contains the day `on`, optionally of one `status`; by default every
-    objective that is not archived. Pace is measured at the end of `on` (default today,
-    UTC) for active objectives: `expected_progress` is the share of the period elapsed,
+    objective that is not archived. A closed objective counts with the progress frozen at
+    its closing, and each period has the `average_grade` of its closed objectives (null
+    if none). Pace is measured at the end of `on` (default today, UTC) for active
+    objectives, never closed ones: `expected_progress` is the share of the period elapsed,
     `status` is `done` (progress 100), `ahead` (delta > 0), `on_track` (0 >= delta >= -10)
     or `at_risk` (delta < -10), and `forecast_date` projects the progress made per elapsed
     day to 100 % (null before the period starts, with no progress, or when done).

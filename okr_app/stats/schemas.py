@@ -58,6 +58,10 @@ class PeriodSchema(Schema):
     period = fields.String()
     count = fields.Integer()
     average_progress = fields.Float(metadata={"description": "Mean of the objectives' progress."})
+    average_grade = fields.Float(
+        allow_none=True,
+        metadata={"description": "Mean grade of the period's closed objectives; null if none."},
+    )
 
 
 class PaceSchema(Schema):

@@ -4,10 +4,11 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from okr_app.models.objective import STATUSES
+from okr_app.objectives.grades import average_grade
 from okr_app.stats import queries
 from okr_app.stats.pace import expected_progress, forecast_date, pace_status, streaks
 
-#: Objectives in these states are measured against the calendar.
+#: Objectives in these states are measured against the calendar, unless they are closed.
 PACED_STATUSES = ("active",)
 
 
@@ -16,9 +17,7 @@ def statistics(user_id, filters, on):
     clauses = queries.objective_filter(user_id, filters)
     rows = queries.objective_rows(clauses)
     objectives = [_objective(row) for row in rows]
-    pace = [
-        _pace(objective, on) for objective in objectives if objective["status"] in PACED_STATUSES
-    ]
+    pace = [_pace(objective, on) for objective in objectives if _is_paced(objective)]
     confidence = queries.latest_confidence_average(clauses)
     return {
         "on": on,
@@ -32,8 +31,13 @@ def statistics(user_id, filters, on):
 
 
 def _objective(row):
-    """Return an objective's figures; progress is the weighted mean of its key results."""
+    """Return an objective's figures; progress is the weighted mean of its key results.
+
+    A closed objective counts with the progress frozen at its closing, and its grade.
+    """
     progress = row.weighted / row.weight if row.weight else 0.0
+    if row.grade is not None:
+        progress = row.final_progress
     return {
         "id": row.id,
         "title": row.title,
@@ -42,7 +46,13 @@ def _objective(row):
         "start_date": row.start_date,
         "end_date": row.end_date,
         "progress": progress,
+        "grade": row.grade,
     }
+
+
+def _is_paced(objective):
+    """Tell whether an objective is measured against the calendar: active and not closed."""
+    return objective["status"] in PACED_STATUSES and objective["grade"] is None
 
 
 def _pace(objective, on):
@@ -88,15 +98,22 @@ def _key_result_totals(rows):
 
 
 def _periods(objectives):
-    """Return per period the number of objectives and the mean of their progress."""
+    """Return per period the number of objectives, their mean progress and mean grade."""
     grouped = defaultdict(list)
     for objective in objectives:
         grouped[(objective["start_date"], objective["end_date"], objective["period"])].append(
-            objective["progress"]
+            objective
         )
     return [
-        {"period": period, "count": len(values), "average_progress": _mean(values)}
-        for (_start, _end, period), values in sorted(grouped.items(), key=_period_order)
+        {
+            "period": period,
+            "count": len(members),
+            "average_progress": _mean(member["progress"] for member in members),
+            "average_grade": average_grade(
+                member["grade"] for member in members if member["grade"] is not None
+            ),
+        }
+        for (_start, _end, period), members in sorted(grouped.items(), key=_period_order)
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from okr_app.extensions import db
-from tests.factories import create_key_result, create_objective, pagination
+from tests.factories import check_in, create_key_result, create_objective, pagination
 
 
 def titles(response):
@@ -125,14 +125,24 @@ def test_listing_runs_a_constant_number_of_queries(app, client, auth):
     objective = create_objective(client, few_headers)
     create_key_result(client, few_headers, objective["id"])
     _, _, many_headers = auth.user()
-    for _ in range(50):
+    for number in range(50):
         objective = create_objective(client, many_headers)
         for _ in range(3):
-            create_key_result(client, many_headers, objective["id"], current_value=10)
+            key_result = create_key_result(client, many_headers, objective["id"], current_value=10)
+            check_in(client, many_headers, key_result["id"], value=4, at="2026-01-02T00:00:00Z")
+        if number % 2:
+            client.post(
+                f"/objectives/{objective['id']}/close",
+                headers=many_headers,
+                json={"outcome": "missed"},
+            )
 
     few, few_body = selects_for_listing(app, client, few_headers)
     many, many_body = selects_for_listing(app, client, many_headers)
     assert len(few_body) == 1 and len(many_body) == 50
     assert all(len(item["key_results"]) == 3 for item in many_body)
-    # The token check, the count, the page and its key results.
-    assert few == many == 4
+    assert all(item["forecast"] for body in many_body for item in body["key_results"])
+    assert sum(item["closing"] is not None for item in many_body) == 25
+    # The token check, the count, the page, its key results, their closings, and one
+    # grouped query over the check-ins for every forecast.
+    assert few == many == 6

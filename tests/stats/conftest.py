@@ -1,6 +1,18 @@
-"""Build objectives, key results and check-ins through the API."""
+"""Build objectives, key results and check-ins through the API, on a frozen clock."""
+
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
+
+NOW = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen():
+    """Freeze the clock at 2025-11-15 12:00 UTC (46 of Q4's 92 days are over tonight)."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 class Builder:
@@ -47,6 +59,18 @@ class Builder:
             f"/key-results/{key_result_id}/check-ins", json=body, headers=self.headers
         )
         assert response.status_code == 201, response.get_json()
+
+    def close(self, objective_id, outcome):
+        """Close an objective with ``outcome``."""
+        response = self.client.post(
+            f"/objectives/{objective_id}/close", json={"outcome": outcome}, headers=self.headers
+        )
+        assert response.status_code == 200, response.get_json()
+
+    def reopen(self, objective_id):
+        """Reopen a closed objective."""
+        response = self.client.post(f"/objectives/{objective_id}/reopen", headers=self.headers)
+        assert response.status_code == 200, response.get_json()
 
 
 @pytest.fixture

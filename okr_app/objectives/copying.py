@@ -1,0 +1,56 @@
+"""Carrying an objective over into another period."""
+
+from okr_app.extensions import db
+from okr_app.key_results.check_ins import record_check_in
+from okr_app.models import KeyResult
+from okr_app.objectives.editing import create_objective
+
+
+def carried_values(objective):
+    """Return ``{key_result_id: value}``: the value frozen at closing, else the current one.
+
+    A key result added after the objective was closed has no frozen value and carries its
+    current value.
+    """
+    frozen = {}
+    if objective.closing is not None:
+        frozen = {item["id"]: item["final_value"] for item in objective.closing.key_results}
+    return {item.id: frozen.get(item.id, item.current_value) for item in objective.key_results}
+
+
+def copy_objective(objective, period, *, carry_values):
+    """Create a copy of the objective in ``period`` with copies of its key results; return it.
+
+    The copies keep title, metric, start, target and weight. Their current value is the
+    start value, or with ``carry_values`` the carried value, recorded as their first
+    check-in (now) so that the history explains where the value came from.
+    """
+    copy = create_objective(
+        objective.user_id,
+        {
+            "title": objective.title,
+            "description": objective.description,
+            "period": period,
+            "status": "active",
+            "copied_from_id": objective.id,
+        },
+    )
+    for original in objective.key_results:
+        copy.key_results.append(
+            KeyResult(
+                user_id=original.user_id,
+                title=original.title,
+                metric=original.metric,
+                start_value=original.start_value,
+                target_value=original.target_value,
+                weight=original.weight,
+                current_value=original.start_value,
+            )
+        )
+    db.session.flush()
+    if carry_values:
+        values = carried_values(objective)
+        note = f"Carried over from {objective.period}."
+        for original, duplicate in zip(objective.key_results, copy.key_results, strict=True):
+            record_check_in(duplicate, values[original.id], note=note)
+    return copy

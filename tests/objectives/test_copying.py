@@ -1,0 +1,131 @@
+"""Carrying objectives over: copies of the key results, from the start or the final values."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.models import AuditRow
+
+COPIED_FIELDS = ("title", "metric", "start_value", "target_value", "weight")
+
+
+@pytest.fixture
+def original(owner):
+    """A 2026-Q1 objective: Revenue 10 -> 50 (weight 2) at 30, Churn 8 -> 5 at 7."""
+    objective = owner.objective(title="Grow", period="2026-Q1", description="Year one")
+    revenue = owner.key_result(
+        objective["id"], title="Revenue", metric="kEUR", start_value=10, target_value=50, weight=2
+    )
+    churn = owner.key_result(
+        objective["id"], title="Churn", metric="%", start_value=8, target_value=5
+    )
+    owner.check_in(revenue["id"], value=30, at="2026-02-01T00:00:00Z")
+    owner.check_in(churn["id"], value=7, at="2026-02-01T00:00:00Z")
+    return owner.get(f"/objectives/{objective['id']}").get_json()
+
+
+def copy(owner, objective_id, query="", **body):
+    """POST a copy request and return the response."""
+    return owner.post(f"/objectives/{objective_id}/copy{query}", body)
+
+
+def history(owner, key_result_id):
+    """Return a key result's check-ins."""
+    return owner.get(f"/key-results/{key_result_id}/check-ins").get_json()
+
+
+def test_a_copy_starts_from_the_start_values_by_default(owner, original):
+    response = copy(owner, original["id"], period="2026-Q2")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert response.headers["Location"].endswith(f"/objectives/{body['id']}")
+    assert response.headers["ETag"]
+    assert body["id"] != original["id"]
+    assert (body["title"], body["description"], body["status"]) == ("Grow", "Year one", "active")
+    assert (body["period"], body["start_date"], body["end_date"]) == (
+        "2026-Q2",
+        "2026-04-01",
+        "2026-06-30",
+    )
+    assert body["copied_from_id"] == original["id"]
+    assert body["closing"] is None
+    for copied, source in zip(body["key_results"], original["key_results"], strict=True):
+        assert copied["id"] != source["id"]
+        assert copied["objective_id"] == body["id"]
+        assert {name: copied[name] for name in COPIED_FIELDS} == {
+            name: source[name] for name in COPIED_FIELDS
+        }
+        assert copied["current_value"] == source["start_value"]
+        assert history(owner, copied["id"]) == []
+    assert body["progress"] == 0.0
+    assert owner.get(f"/objectives/{original['id']}").get_json() == original
+
+
+def test_carried_values_are_the_current_ones_and_recorded(owner, original):
+    before = datetime.now(UTC)
+    body = copy(owner, original["id"], "?carry_values=true", period="2026-Q2").get_json()
+    revenue, churn = body["key_results"]
+    assert (revenue["current_value"], churn["current_value"]) == (30.0, 7.0)
+    # Revenue (30 - 10) / 40 = 50 %, Churn (7 - 8) / -3 = 33.3 %: (2 * 50 + 33.3) / 3
+    assert body["progress"] == pytest.approx((2 * 50 + 100 / 3) / 3)
+    for key_result, value in ((revenue, 30.0), (churn, 7.0)):
+        (check_in,) = history(owner, key_result["id"])
+        assert (check_in["value"], check_in["note"]) == (value, "Carried over from 2026-Q1.")
+        assert before <= datetime.fromisoformat(check_in["at"]) <= datetime.now(UTC)
+    assert owner.get(f"/objectives/{original['id']}").get_json() == original
+
+
+def test_a_closed_objective_carries_its_frozen_final_values(owner, original):
+    path = f"/objectives/{original['id']}"
+    assert owner.post(f"{path}/close", {"outcome": "missed"}).status_code == 200
+    revenue = original["key_results"][0]
+    owner.check_in(revenue["id"], value=45)  # after the closing: not carried
+    # Added after the closing: no frozen value, so its current value is carried.
+    owner.key_result(original["id"], title="Late", metric="n", current_value=4)
+    body = copy(owner, original["id"], "?carry_values=1", period="2026-Q2").get_json()
+    assert [item["current_value"] for item in body["key_results"]] == [30.0, 7.0, 4.0]
+    assert [item["title"] for item in body["key_results"]] == ["Revenue", "Churn", "Late"]
+    without = copy(owner, original["id"], "?carry_values=false", period="2026-Q3").get_json()
+    assert [item["current_value"] for item in without["key_results"]] == [10.0, 8.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("query", "body"),
+    [
+        ("", {}),
+        ("", {"period": "2026-Q5"}),
+        ("", {"period": "2026-Q2", "title": "Other"}),
+        ("?carry_values=maybe", {"period": "2026-Q2"}),
+    ],
+)
+def test_bad_copy_requests_are_422(owner, original, query, body):
+    response = owner.post(f"/objectives/{original['id']}/copy{query}", body)
+    assert response.status_code == 422
+    assert len(owner.get("/objectives").get_json()) == 1
+
+
+def test_copies_of_others_objectives_answer_404(owner, original, auth, client):
+    _, _, stranger = auth.user()
+    response = client.post(
+        f"/objectives/{original['id']}/copy", headers=stranger, json={"period": "2026-Q2"}
+    )
+    assert response.status_code == 404
+    assert client.get("/objectives", headers=stranger).get_json() == []
+
+
+def test_a_copy_is_audited(app, owner, original):
+    body = copy(owner, original["id"], "?carry_values=true", period="2027").get_json()
+    with app.app_context():
+        row = db.session.scalar(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1))
+        assert (row.action, row.resource_id, row.status_code) == (
+            "objective.copied",
+            str(body["id"]),
+            201,
+        )
+        assert row.details == {
+            "copied_from_id": original["id"],
+            "period": "2027",
+            "carry_values": True,
+        }
