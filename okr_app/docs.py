@@ -8,10 +8,27 @@ from okr_app.extensions import api
 
 ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js")
 
+DESCRIPTION = """Personal objectives, key results and check-ins, with statistics on pace.
+
+* Authenticate with `POST /auth/login` and send `Authorization: Bearer <access_token>`.
+* Every error is JSON: `{code, status, message, errors?}`; validation errors (422) name the
+  field under `errors.json` or `errors.query`.
+* Unknown body fields and unknown query parameters are refused with 422. Strings must not
+  contain NUL characters (422).
+* Lists are paginated with `page` and `page_size` (default 20, at most 100); the totals are
+  in the `X-Pagination` response header, a JSON object.
+* Objectives and key results carry an `ETag`; send it back as `If-Match` on PUT, PATCH and
+  DELETE to make sure you change what you read (412 when it has changed since).
+* Each user may send `OKR_API_RATE_LIMIT` requests (600 per minute by default); beyond
+  that the answer is 429 with `Retry-After`.
+* Another user's objective or key result answers 404, as if it did not exist.
+"""
+
 
 def init_app(app):
-    """Serve the Swagger UI assets and declare the bearer security scheme."""
+    """Serve the Swagger UI assets; describe the API and its bearer security scheme."""
     app.add_url_rule("/docs/assets/<path:filename>", "swagger_assets", swagger_asset)
+    api.spec.options.setdefault("info", {})["description"] = DESCRIPTION
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

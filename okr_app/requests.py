@@ -3,11 +3,14 @@
 import re
 import uuid
 
-from flask import g, request
+from flask import current_app, g, request
 from flask_smorest import abort
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from okr_app.extensions import api
+
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_OPENAPI_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -18,7 +21,7 @@ def init_app(app):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     app.before_request(assign_request_id)
     app.before_request(require_json_body)
-    app.before_request(refuse_nameless_query_parameters)
+    app.before_request(refuse_unknown_query_parameters)
     app.after_request(return_request_id)
 
 
@@ -37,13 +40,34 @@ def require_json_body(_methods=BODY_METHODS):
         abort(415, message="Send the request body as JSON (Content-Type: application/json).")
 
 
-def refuse_nameless_query_parameters():
-    """Refuse ``?=value``: a parameter without a name is never one the API documents.
+def refuse_unknown_query_parameters():
+    """Refuse query parameters that the operation does not document, with 422."""
+    if not request.args or request.url_rule is None:
+        return
+    documented = documented_query_parameters().get((request.url_rule.rule, request.method))
+    if documented is None:
+        return  # not an API operation: documentation and its assets
+    unknown = sorted(set(request.args) - documented)
+    if unknown:
+        abort(422, errors={"query": {name: ["Unknown field."] for name in unknown}})
 
-    Other unknown query parameters are ignored, as webargs does for query strings.
-    """
-    if "" in request.args:
-        abort(422, errors={"query": {"": ["Unknown field."]}})
+
+def documented_query_parameters():
+    """Return ``{(url rule, method): query parameter names}`` from the OpenAPI document."""
+    cached = current_app.extensions.get("okr_query_parameters")
+    if cached is None:
+        cached = {}
+        paths = api.spec.to_dict()["paths"]
+        for rule in current_app.url_map.iter_rules():
+            operations = paths.get(_OPENAPI_PARAMETER.sub(r"{\1}", rule.rule), {})
+            shared = operations.get("parameters", [])
+            for method, operation in operations.items():
+                if method != "parameters":
+                    parameters = [*shared, *operation.get("parameters", [])]
+                    names = {item["name"] for item in parameters if item.get("in") == "query"}
+                    cached[(rule.rule, method.upper())] = names
+        current_app.extensions["okr_query_parameters"] = cached
+    return cached
 
 
 def return_request_id(response):

@@ -82,3 +82,17 @@ def test_a_query_parameter_without_a_name_is_422(client):
     response = client.get("/health?=null")
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"query": {"": ["Unknown field."]}}
+
+
+def test_unknown_query_parameters_are_422_and_documented_ones_pass(client, auth):
+    _, _, headers = auth.user()
+    response = client.get("/audit?page=1&outcome=denied&sort=desc&x=", headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "query": {"sort": ["Unknown field."], "x": ["Unknown field."]}
+    }
+    assert (
+        client.get("/audit?page=1&page_size=5&outcome=denied", headers=headers).status_code == 200
+    )
+    assert client.get("/auth/me?verbose=1", headers=headers).status_code == 422
+    assert client.get("/docs?anything=1").status_code == 200
