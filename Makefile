@@ -6,12 +6,13 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help venv run test test-postgres lint format migrate check-migrations clean fuzz
+.PHONY: help venv run test test-postgres lint format migrate check-migrations clean bench fuzz
 
 help:
 	@echo "make run    - install, migrate the SQLite default and serve on http://$(HOST):$(PORT) (docs at /docs)"
 	@echo "make test   - install and run the test suite"
 	@echo "make lint   - ruff lint and format check"
+	@echo "make bench  - benchmark against PostgreSQL (BENCH_QUICK=1 for a one-minute smoke run)"
 
 venv: $(BIN)/.installed
 
@@ -46,6 +47,15 @@ lint: venv
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Needs PostgreSQL (BENCH_POSTGRES_URL, default postgres@127.0.0.1:5432) and redis-server;
+# installs wrk from Debian's packages when missing. BENCH_ARGS passes flags to bench/run.py.
+bench: venv
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && \
+		apt-get update -qq && apt-get install -y -qq wrk; } || \
+		{ echo "wrk is needed: install it from your distribution's packages"; exit 1; }
+	$(BIN)/python -m pip install --quiet -r requirements/bench.txt
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

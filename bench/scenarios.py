@@ -1,0 +1,122 @@
+"""The scenarios: what each one sends, and the runs that make up the report."""
+
+import math
+
+from bench import profile
+from bench.client import call
+from bench.loadgen import Load, run_wrk
+from okr_app.demo.seed import DEMO_PASSWORD
+
+READ_PATHS = {"get_objectives": "/objectives", "get_stats": "/stats"}
+
+
+def reads(app, floor, files, load):
+    """Run both read scenarios on okr_app and on the floor, alternately; return both."""
+    results, floor_results = {}, {}
+    for name, path in READ_PATHS.items():
+        results[name] = run_wrk(app.url, "get.lua", files["tokens"], load, path)
+        floor_results[name] = run_wrk(floor.url, "get.lua", files["tokens"], load, path)
+        results[name]["ratio_to_floor"] = round(
+            results[name]["rps"] / floor_results[name]["rps"], 2
+        )
+    return results, floor_results
+
+
+def unloaded(server, files, load):
+    """Return each read's figures with one connection: a request's own latency."""
+    return {
+        name: run_wrk(server.url, "get.lua", files["tokens"], load, path, connections=1)
+        for name, path in READ_PATHS.items()
+    }
+
+
+def half_load(app, files, load, peaks, light):
+    """Drive each read at about half its peak throughput; return the rate reached and p99.
+
+    Each connection pauses between requests so that, with the latency measured on one
+    connection, all of them together send half the peak rate.
+    """
+    results = {}
+    for name, path in READ_PATHS.items():
+        target = peaks[name]["rps"] / 2
+        interval_ms = load.connections * 1000 / target
+        pause = max(0, round(interval_ms - light[name]["mean_ms"]))
+        figures = run_wrk(app.url, "get.lua", files["tokens"], load, path, pause_ms=pause)
+        results[name] = {
+            "target_rps": round(target, 1),
+            "rps": figures["rps"],
+            "p50_ms": figures["p50_ms"],
+            "p99_ms": figures["p99_ms"],
+            "errors": figures["errors"],
+        }
+    return results
+
+
+def writes(app, files, load, workers):
+    """Run the audited writes, the mixed profile and logins; return their figures."""
+    return {
+        "post_check_in": run_wrk(app.url, "post_check_in.lua", files["check_ins"], load),
+        "patch_objective": run_wrk(
+            app.url,
+            "patch_objective.lua",
+            files["patches"],
+            load,
+            warmup_file=files["patches_warmup"],
+        ),
+        "mixed": run_wrk(app.url, "mixed.lua", files["check_ins"], load),
+        # Password hashing is CPU-bound: more connections than workers only queue.
+        "login": run_wrk(
+            app.url, "login.lua", files["logins"], load, DEMO_PASSWORD, connections=workers
+        ),
+    }
+
+
+def profiled(app, files, load, seconds, directory):
+    """Sample the workers with py-spy during each read; return the Markdown summary."""
+    sections = []
+    for name, path in READ_PATHS.items():
+        output = directory / f"profile-{name}.txt"
+        sampler = profile.record(app.popen.pid, seconds, output)
+        try:
+            run_wrk(app.url, "get.lua", files["tokens"], _lasting(load, seconds), path, warm=False)
+        finally:
+            sampler.wait(seconds + 60)
+        text = output.read_text() if output.exists() else ""
+        sections.append(profile.summarise(text, f"{name} ({path})"))
+    return "\n".join(sections)
+
+
+def _lasting(load, seconds):
+    """Return ``load`` with another duration and no warm-up."""
+    return Load(load.threads, load.connections, 0, seconds)
+
+
+def floor_agrees(app, floor, token):
+    """Tell, per read, whether the floor's body equals okr_app's on every key it has."""
+    agreement = {}
+    for name, path in READ_PATHS.items():
+        _status, _headers, mine = call(app.url, "GET", path, token=token)
+        _status, _headers, theirs = call(floor.url, "GET", path, token=token)
+        agreement[name] = _subset(theirs, mine)
+    return agreement
+
+
+def _subset(small, large):
+    """Tell whether ``small`` equals ``large`` restricted to the keys ``small`` has.
+
+    Numbers may differ in their fourth significant digit: a forecast's required rate
+    depends on the moment it is computed.
+    """
+    if isinstance(small, float) and isinstance(large, float):
+        return math.isclose(small, large, rel_tol=1e-3)
+    if isinstance(small, dict):
+        return isinstance(large, dict) and all(
+            key in large and _subset(value, large[key]) for key, value in small.items()
+        )
+    if isinstance(small, list):
+        return (
+            isinstance(large, list)
+            and len(small) == len(large)
+            and all(_subset(a, b) for a, b in zip(small, large, strict=True))
+        )
+    return small == large

@@ -1,0 +1,83 @@
+"""The benchmark's own logic: parsing wrk's output, the report's shape, the profile summary.
+
+The benchmark itself is run by hand (make bench); these checks are cheap and need no server.
+"""
+
+import json
+
+import pytest
+
+from bench import loadgen, profile, report, scenarios
+from bench.client import _interleave
+
+WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:40000
+  1 threads and 10 connections
+  Latency Distribution
+     50%   20.00ms
+BENCH_JSON {"requests": 3000, "duration_us": 15000000, "bytes": 9000000, "connect": 0, \
+"read": 1, "write": 0, "status": 2, "timeout": 0, "non2xx": 2, "last_error": "412 changed", \
+"latency_us": {"mean": 21000.5, "max": 90000, "p50": 20000, "p90": 30000, "p95": 35000, \
+"p99": 48123}}
+"""
+
+
+def test_parse_reads_rate_percentiles_and_errors():
+    figures = loadgen.parse(WRK_OUTPUT)
+    assert figures["rps"] == 200.0
+    assert (figures["p50_ms"], figures["p95_ms"], figures["p99_ms"]) == (20.0, 35.0, 48.12)
+    assert figures["errors"] == 3  # two non-2xx answers and one socket error
+    assert figures["last_error"] == "412 changed"
+
+
+def complete_report():
+    """Return a report with every key that latest.json promises."""
+    figures = dict.fromkeys(report.FIGURES, 1)
+    scenarios_ = {name: dict(figures) for name in report.SCENARIOS}
+    for name in report.READS:
+        scenarios_[name]["ratio_to_floor"] = 0.5
+    return {
+        "machine": {"cores": 2},
+        "config": {},
+        "scenarios": scenarios_,
+        "peak_rss_mb_per_worker": {"okr_app": 100.0},
+        "scaling": {},
+    }
+
+
+def test_write_checks_the_shape(tmp_path):
+    path = tmp_path / "latest.json"
+    report.write(complete_report(), path)
+    assert json.loads(path.read_text())["scenarios"]["get_stats"]["ratio_to_floor"] == 0.5
+    broken = complete_report()
+    del broken["scenarios"]["get_objectives"]["ratio_to_floor"]
+    with pytest.raises(ValueError, match="ratio_to_floor"):
+        report.write(broken, path)
+
+
+def test_table_has_a_row_per_scenario():
+    text = report.table(complete_report())
+    assert len(text.splitlines()) == 2 + len(report.SCENARIOS)
+
+
+def test_profile_summary_counts_only_busy_workers():
+    raw = (
+        "run (gunicorn/arbiter.py:1);handle_request (gunicorn/workers/sync.py:2);"
+        "dump (marshmallow/schema.py:3) 3\n"
+        "run (gunicorn/arbiter.py:1);handle_request (gunicorn/workers/sync.py:2);"
+        "execute (sqlalchemy/engine/base.py:4) 1\n"
+        "run (gunicorn/arbiter.py:1);accept (gunicorn/workers/sync.py:5) 50\n"
+    )
+    text = profile.summarise(raw, "reads")
+    assert "4 samples" in text
+    assert "| marshmallow | 75% | 75% |" in text
+
+
+def test_floor_comparison_ignores_keys_the_floor_lacks():
+    assert scenarios._subset([{"id": 1}], [{"id": 1, "closing": None}])
+    assert not scenarios._subset([{"id": 1}], [{"id": 2}])
+    assert not scenarios._subset([{"id": 1}], [])
+    assert scenarios._subset({"rate": 1.0001}, {"rate": 1.0})
+
+
+def test_rows_are_interleaved_user_by_user():
+    assert _interleave([[1, 2], [3], [4, 5]]) == [1, 3, 4, 2, 5]
