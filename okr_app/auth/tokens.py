@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import select, update
+from sqlalchemy.orm import contains_eager
 
 from okr_app.extensions import db, jwt
 from okr_app.models import AuthSession, User
@@ -43,6 +44,9 @@ def _is_revoked(_header, payload):
         select(AuthSession, User)
         .join(User, AuthSession.user_id == User.id)
         .where(AuthSession.id == payload.get("sid", ""))
+        # Fill ``session.user`` from this join: the relationship's own joined loading would
+        # join users a second time on every authenticated request.
+        .options(contains_eager(AuthSession.user))
     ).first()
     if row is None:
         return True
