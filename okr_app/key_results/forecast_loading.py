@@ -43,7 +43,9 @@ def trend_sums(key_result_ids):
         )
         .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
         .join(Objective, Objective.id == KeyResult.objective_id)
-        .where(CheckIn.key_result_id.in_(key_result_ids))
+        # Naming the key results on both tables lets PostgreSQL reach them by their indexes
+        # instead of hashing every key result and objective of every user.
+        .where(CheckIn.key_result_id.in_(key_result_ids), KeyResult.id.in_(key_result_ids))
         .group_by(CheckIn.key_result_id, Objective.start_date, Objective.end_date)
     )
     return {
