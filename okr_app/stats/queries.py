@@ -96,18 +96,27 @@ def check_in_days(clauses):
 
 
 def latest_confidence_average(clauses):
-    """Return the mean of each key result's latest confidence, or None (one query)."""
-    rank = func.row_number().over(
-        partition_by=CheckIn.key_result_id, order_by=(CheckIn.at.desc(), CheckIn.id.desc())
+    """Return the mean of each key result's latest confidence, or None (one query).
+
+    Each key result's latest check-in with a confidence is found through the
+    ``(key_result_id, at)`` index, so the cost follows the number of key results, not the
+    length of their history.
+    """
+    latest = (
+        select(CheckIn.confidence)
+        .where(CheckIn.key_result_id == KeyResult.id, CheckIn.confidence.is_not(None))
+        .order_by(CheckIn.at.desc(), CheckIn.id.desc())
+        .limit(1)
+        .correlate(KeyResult)
+        .scalar_subquery()
     )
-    ranked = (
-        select(CheckIn.confidence.label("confidence"), rank.label("rank"))
-        .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
+    # avg() skips the NULL of key results that have no confidence at all.
+    return db.session.scalar(
+        select(func.avg(latest))
+        .select_from(KeyResult)
         .join(Objective, Objective.id == KeyResult.objective_id)
-        .where(*clauses, CheckIn.confidence.is_not(None))
-        .subquery()
+        .where(*clauses)
     )
-    return db.session.scalar(select(func.avg(ranked.c.confidence)).where(ranked.c.rank == 1))
 
 
 def _utc_day(column):
