@@ -34,13 +34,13 @@ LEFT OUTER JOIN objective_closings ON objective_closings.objective_id = objectiv
   AND objective_closings.reopened_at IS NULL
 WHERE {COVERED} ORDER BY objectives.start_date, objectives.id"""
 CONFIDENCE_SQL = f"""
-SELECT avg(ranked.confidence) AS average FROM (
-  SELECT check_ins.confidence, row_number() OVER (
-    PARTITION BY check_ins.key_result_id ORDER BY check_ins.at DESC, check_ins.id DESC) AS rank
-  FROM check_ins JOIN key_results ON key_results.id = check_ins.key_result_id
-  JOIN objectives ON objectives.id = key_results.objective_id
-  WHERE {COVERED} AND check_ins.confidence IS NOT NULL
-) AS ranked WHERE ranked.rank = 1"""
+SELECT avg((
+  SELECT check_ins.confidence FROM check_ins
+  WHERE check_ins.key_result_id = key_results.id AND check_ins.confidence IS NOT NULL
+  ORDER BY check_ins.at DESC, check_ins.id DESC LIMIT 1
+)) AS average
+FROM key_results JOIN objectives ON objectives.id = key_results.objective_id
+WHERE {COVERED}"""
 DAYS_SQL = f"""
 SELECT CAST(timezone('UTC', check_ins.at) AS DATE) AS day, count(*) AS count
 FROM check_ins JOIN key_results ON key_results.id = check_ins.key_result_id
