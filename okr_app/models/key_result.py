@@ -20,6 +20,9 @@ class KeyResult(db.Model):
     __table_args__ = (
         CheckConstraint("start_value <> target_value", name="start_differs_from_target"),
         CheckConstraint("weight > 0", name="weight_positive"),
+        # SQLite would give the next key result the id of a deleted newest one; closings
+        # keep the ids of the key results they froze, so an id must never be reused.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -129,3 +129,16 @@ def test_a_copy_is_audited(app, owner, original):
             "period": "2027",
             "carry_values": True,
         }
+
+
+def test_a_new_key_result_never_takes_the_id_of_a_frozen_one(owner, original):
+    path = f"/objectives/{original['id']}"
+    owner.post(f"{path}/close", {"outcome": "missed"})
+    churn = original["key_results"][1]  # the newest key result: SQLite would reuse its id
+    assert (
+        owner.client.delete(f"/key-results/{churn['id']}", headers=owner.headers).status_code == 204
+    )
+    late = owner.key_result(original["id"], title="Late", metric="n", current_value=4)
+    assert late["id"] > churn["id"]
+    body = copy(owner, original["id"], "?carry_values=true", period="2026-Q2").get_json()
+    assert [item["current_value"] for item in body["key_results"]] == [30.0, 4.0]
