@@ -54,6 +54,7 @@ def register_blueprints(app):
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
     from okr_app.stats.routes import blp as stats_blp
+    from okr_app.transfer.routes import blp as transfer_blp
 
     docs.init_app(app)
     for blueprint in (
@@ -63,6 +64,7 @@ def register_blueprints(app):
         key_results_blp,
         check_ins_blp,
         stats_blp,
+        transfer_blp,
         audit_blp,
         admin_blp,
         ops_blp,

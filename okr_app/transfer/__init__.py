@@ -1,0 +1,1 @@
+"""Taking data out and bringing it back: GET /export and POST /import."""

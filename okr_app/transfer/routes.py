@@ -1,0 +1,86 @@
+"""GET /export and POST /import: the caller's data out, and back in."""
+
+from flask import Response, current_app, request, stream_with_context
+from flask_jwt_extended import current_user
+
+from okr_app.audit.context import audited, describe
+from okr_app.models.types import utcnow
+from okr_app.smorest import ERROR, Blueprint
+from okr_app.transfer.exporting import export_body
+from okr_app.transfer.importing import import_document
+from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema, ImportResultSchema
+
+blp = Blueprint(
+    "transfer",
+    __name__,
+    description="Everything the caller keeps, as a JSON document or CSV files, and back.",
+)
+DISPOSITION_HEADER = {
+    "Content-Disposition": {
+        "description": "attachment, with a file name such as okr-20261125T120000Z.json.",
+        "schema": {"type": "string"},
+    }
+}
+OTHER_FORMATS = {
+    200: {
+        "content": {
+            "application/zip": {"schema": {"type": "string", "format": "binary"}},
+            "text/csv": {"schema": {"type": "string"}},
+        }
+    }
+}
+
+
+@blp.before_request
+def allow_large_imports():
+    """Give POST /import its own body limit, ``OKR_IMPORT_MAX_BYTES``."""
+    if request.endpoint == "transfer.post_import":
+        request.max_content_length = current_app.config["OKR_IMPORT_MAX_BYTES"]
+
+
+@blp.route("/export", methods=["GET"])
+@blp.login_required
+@blp.arguments(ExportQuerySchema, location="query")
+@blp.response(200, ExportDocumentSchema, headers=DISPOSITION_HEADER)
+@blp.doc(responses=OTHER_FORMATS)
+def get_export(query):
+    """Download the caller's objectives, key results, check-ins and closings.
+
+    `format=json` (default): one document, `application/json`, that `POST /import` takes
+    back; objectives by id, each with its closings and key results, each key result with
+    its check-ins oldest first. `format=csv`: `application/zip` with `objectives.csv`,
+    `key_results.csv`, `check_ins.csv` and `closings.csv`, each with a header row and ids
+    linking them; with `entity`, that one file alone as `text/csv`. The answer is
+    streamed: check-ins are written while they are read.
+    """
+    moment = utcnow()
+    chunks, content_type, name = export_body(current_user.id, query, moment)
+    return Response(
+        stream_with_context(chunks),
+        mimetype=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@blp.route("/import", methods=["POST"])
+@audited("data.imported")
+@blp.login_required
+@blp.arguments(ExportDocumentSchema)
+@blp.response(201, ImportResultSchema)
+@blp.alt_response(413, response=ERROR)
+def post_import(document):
+    """Recreate the objectives, key results, check-ins and closings of a JSON export.
+
+    They are added to the caller's data with new ids, linked as in the document. Every
+    field is checked as in the other requests; one error anywhere refuses the whole
+    document with 422, naming where it is (e.g. `objectives.3.key_results.0.title`), and
+    nothing is imported. Bodies over `OKR_IMPORT_MAX_BYTES` (10 MiB by default) are 413.
+    """
+    summary = import_document(current_user.id, document)
+    describe(
+        "data.imported",
+        resource_type="user",
+        resource_id=current_user.id,
+        details={name: value for name, value in summary.items() if name != "objective_ids"},
+    )
+    return summary

@@ -1,0 +1,99 @@
+"""The rows of an export, oldest first: one query per entity, check-ins streamed.
+
+Objectives, key results and closings are read whole; check-ins, the one collection that
+grows without bound, come through a server-side cursor (PostgreSQL) ``BATCH`` rows at a
+time, so an export never holds them all in memory.
+"""
+
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
+
+BATCH = 1000
+
+
+def objectives(user_id):
+    """Return the user's objectives, by id."""
+    statement = (
+        select(
+            Objective.id,
+            Objective.title,
+            Objective.description,
+            Objective.period,
+            Objective.start_date,
+            Objective.end_date,
+            Objective.status,
+            Objective.copied_from_id,
+            Objective.created_at,
+            Objective.updated_at,
+        )
+        .where(Objective.user_id == user_id)
+        .order_by(Objective.id)
+    )
+    return db.session.execute(statement).all()
+
+
+def key_results(user_id):
+    """Return the user's key results, by objective, then by id."""
+    statement = (
+        select(
+            KeyResult.id,
+            KeyResult.objective_id,
+            KeyResult.title,
+            KeyResult.metric,
+            KeyResult.start_value,
+            KeyResult.target_value,
+            KeyResult.current_value,
+            KeyResult.weight,
+            KeyResult.created_at,
+            KeyResult.updated_at,
+        )
+        .where(KeyResult.user_id == user_id)
+        .order_by(KeyResult.objective_id, KeyResult.id)
+    )
+    return db.session.execute(statement).all()
+
+
+def closings(user_id):
+    """Return the user's closings, by objective, then oldest first."""
+    statement = (
+        select(
+            ObjectiveClosing.id,
+            ObjectiveClosing.objective_id,
+            ObjectiveClosing.outcome,
+            ObjectiveClosing.retrospective,
+            ObjectiveClosing.grade,
+            ObjectiveClosing.final_progress,
+            ObjectiveClosing.closed_at,
+            ObjectiveClosing.reopened_at,
+            ObjectiveClosing.key_results,
+        )
+        .where(ObjectiveClosing.user_id == user_id)
+        .order_by(ObjectiveClosing.objective_id, ObjectiveClosing.closed_at, ObjectiveClosing.id)
+    )
+    return db.session.execute(statement).all()
+
+
+def check_ins(user_id):
+    """Yield the user's check-ins in the order of their key results, each oldest first.
+
+    The order (objective, key result, ``at``, id) is the order of the JSON document, so
+    check-ins can be written while they are read.
+    """
+    statement = (
+        select(
+            CheckIn.id,
+            CheckIn.key_result_id,
+            CheckIn.at,
+            CheckIn.value,
+            CheckIn.confidence,
+            CheckIn.note,
+            CheckIn.created_at,
+        )
+        .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
+        .where(CheckIn.user_id == user_id)
+        .order_by(KeyResult.objective_id, CheckIn.key_result_id, CheckIn.at, CheckIn.id)
+        .execution_options(yield_per=BATCH)
+    )
+    yield from db.session.execute(statement)
