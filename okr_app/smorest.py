@@ -1,5 +1,6 @@
 """flask-smorest subclasses: one error shape, and blueprints that know about tokens."""
 
+import inspect
 from functools import wraps
 
 import flask_smorest
@@ -56,14 +57,15 @@ class Blueprint(flask_smorest.Blueprint):
             return view(*args, **kwargs)
 
         protected = self._document(jwt_required()(wrapper), 401, 403)
-        return self.doc(description=(view.__doc__ or "").strip() + "\n\nAdmins only.")(protected)
+        _summary, _, body = inspect.cleandoc(view.__doc__ or "").partition("\n")
+        return self.doc(description=(body.strip() + "\n\nAdmins only.").strip())(protected)
 
     def if_match(self, view):
         """Document the optional ``If-Match`` header and the 409 and 412 answers of a write."""
         # Imported here: okr_app.etags needs the extensions, which import this module.
         from okr_app.etags import IF_MATCH_NOTE, IF_MATCH_PARAMETER
 
-        _summary, _, body = (view.__doc__ or "").strip().partition("\n")
+        _summary, _, body = inspect.cleandoc(view.__doc__ or "").partition("\n")
         description = (body.strip() + "\n\n" + IF_MATCH_NOTE).strip()
         for code in (409, 412):
             view = self.alt_response(code, response=ERROR)(view)

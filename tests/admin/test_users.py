@@ -125,3 +125,19 @@ def test_delete_removes_account_and_keeps_audit_rows(app, client, auth, admin):
         deleted = db.session.scalar(select(AuditRow).where(AuditRow.action == "admin.user.deleted"))
         assert deleted.details["deleted"]["email"] == profile["email"]
         assert "password_hash" not in deleted.details["deleted"]
+
+
+def test_admin_operations_are_marked_in_the_openapi_document(client):
+    paths = client.get("/openapi.json").get_json()["paths"]
+    operations = [
+        (path, method, operation)
+        for path, methods in paths.items()
+        if path.startswith("/admin/")
+        for method, operation in methods.items()
+        if method != "parameters"
+    ]
+    assert len(operations) == 4
+    for path, method, operation in operations:
+        assert operation["description"].endswith("Admins only."), (path, method)
+        assert {"401", "403"} <= set(operation["responses"]), (path, method)
+        assert operation["security"] == [{"bearerAuth": []}]
