@@ -39,8 +39,6 @@ DEFAULTS = {
     "OKR_REDIS_TIMEOUT_SECONDS": 1.0,
     "OKR_API_RATE_LIMIT": "600 per minute",  # per user (or per address without a token)
     "OKR_METRICS_TOKEN": None,  # a scraper presents it as Bearer to read /metrics
-    "OKR_PAGE_SIZE_DEFAULT": 20,
-    "OKR_PAGE_SIZE_MAX": 100,
     # flask-smorest
     "API_TITLE": "okr-tracker",
     "API_VERSION": "1.0",
