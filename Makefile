@@ -56,6 +56,7 @@ bench: venv
 		{ echo "wrk is needed: install it from your distribution's packages"; exit 1; }
 	$(BIN)/python -m pip install --quiet -r requirements/bench.txt
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+	$(BIN)/python -m bench.heavy_user
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
