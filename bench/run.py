@@ -19,7 +19,7 @@ from bench import client, queries, report, scenarios
 from bench.database import Database
 from bench.loadgen import Load
 from bench.profile import py_spy
-from bench.servers import ROOT, Gunicorn, Redis
+from bench.servers import ROOT, Gunicorn, RedisServer
 
 RESULTS = ROOT / "bench" / "results"
 #: Raised for the run only: one client sends far more than a person would. The password
@@ -68,7 +68,7 @@ def main(argv=None):
         raise
     shutil.rmtree(scratch)
     print(report.table(result))
-    print(f"\nWrote {options.output.relative_to(ROOT)}")
+    print(f"\nWrote {options.output}")
 
 
 class Bench:
@@ -97,7 +97,7 @@ class Bench:
             "1x": (options.users, options.objectives, options.days),
             f"{options.scale}x": (heavy_users, options.objectives * options.scale, options.days),
         }
-        redis = self._start(Redis(self.directory))
+        redis = self._start(RedisServer(self.directory))
         env = {
             **os.environ,
             "REDIS_URL": redis.url,
@@ -167,7 +167,10 @@ class Bench:
         # Each server empties its own metrics folder when it starts (deploy/gunicorn.conf.py).
         metrics = self._folder(f"metrics-{name}")
         env = {**env, "DATABASE_URL": database.url, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
-        return self._start(Gunicorn(name, target, self.directory, env, self.options.workers))
+        gunicorn = Gunicorn(
+            self.directory, env, self.options.workers, name=name, target=target, startup=60
+        )
+        return self._start(gunicorn)
 
     def _folder(self, name):
         """Return a new scratch folder."""

@@ -136,9 +136,11 @@ class RedisServer(Process):
 
 
 class Gunicorn(Process):
-    """gunicorn serving ``wsgi:app`` with deploy/gunicorn.conf.py, as deployed."""
+    """gunicorn serving ``target`` with deploy/gunicorn.conf.py, as deployed."""
 
-    def __init__(self, directory, env, workers=3):
+    def __init__(
+        self, directory, env, workers=3, *, name="gunicorn", target="wsgi:app", startup=30
+    ):
         self.port = free_port()
         env = {
             **env,
@@ -147,15 +149,22 @@ class Gunicorn(Process):
             "GUNICORN_TIMEOUT": "30",
             "GUNICORN_GRACEFUL_TIMEOUT": "5",
         }
-        command = [BIN / "gunicorn", "-c", ROOT / "deploy" / "gunicorn.conf.py", "wsgi:app"]
-        super().__init__("gunicorn", command, Path(directory) / "gunicorn.log", env=env)
+        command = [BIN / "gunicorn", "-c", ROOT / "deploy" / "gunicorn.conf.py", target]
+        super().__init__(name, command, Path(directory) / f"{name}.log", env=env)
         self.workers = workers
+        self.startup = startup
+
+    @property
+    def url(self):
+        """Return the ``http://`` URL of this server."""
+        return f"http://{LOOPBACK}:{self.port}"
 
     def start(self):
         """Start gunicorn and wait until all its workers run and it answers."""
         super().start()
-        wait_until(lambda: len(self.worker_pids()) == self.workers, 30, "gunicorn workers")
-        wait_until(lambda: port_open(self.port), 30, f"gunicorn on port {self.port}")
+        workers_up = lambda: len(self.worker_pids()) == self.workers  # noqa: E731
+        wait_until(workers_up, self.startup, f"{self.name} workers")
+        wait_until(lambda: port_open(self.port), 30, f"{self.name} on port {self.port}")
         return self
 
     def worker_pids(self):
@@ -165,6 +174,15 @@ class Gunicorn(Process):
             return [int(pid) for pid in children.read_text().split()]
         except OSError:
             return []
+
+    def peak_rss_mb(self):
+        """Return each worker's peak resident memory so far (VmHWM), in MiB."""
+        peaks = []
+        for pid in self.worker_pids():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(round(int(line.split()[1]) / 1024, 1))
+        return peaks
 
 
 class Nginx(Process):
