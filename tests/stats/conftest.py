@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from tests.factories import check_in, create_key_result, create_objective
+
 NOW = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
 
 
@@ -24,11 +26,7 @@ class Builder:
 
     def objective(self, period, title="Objective", status=None):
         """Create an objective (and set its status) and return its id."""
-        response = self.client.post(
-            "/objectives", json={"title": title, "period": period}, headers=self.headers
-        )
-        assert response.status_code == 201, response.get_json()
-        objective_id = response.get_json()["id"]
+        objective_id = create_objective(self.client, self.headers, title=title, period=period)["id"]
         if status:
             patched = self.client.patch(
                 f"/objectives/{objective_id}", json={"status": status}, headers=self.headers
@@ -38,26 +36,24 @@ class Builder:
 
     def key_result(self, objective_id, start=0.0, target=100.0, weight=1.0):
         """Create a key result and return its id."""
-        body = {
-            "objective_id": objective_id,
-            "title": "Key result",
-            "metric": "units",
-            "start_value": start,
-            "target_value": target,
-            "weight": weight,
-        }
-        response = self.client.post("/key-results", json=body, headers=self.headers)
-        assert response.status_code == 201, response.get_json()
-        return response.get_json()["id"]
+        key_result = create_key_result(
+            self.client,
+            self.headers,
+            objective_id,
+            title="Key result",
+            metric="units",
+            start_value=start,
+            target_value=target,
+            weight=weight,
+        )
+        return key_result["id"]
 
     def check_in(self, key_result_id, value, at, confidence=None):
         """Record a check-in at ``at`` (ISO string)."""
         body = {"value": value, "at": at}
         if confidence is not None:
             body["confidence"] = confidence
-        response = self.client.post(
-            f"/key-results/{key_result_id}/check-ins", json=body, headers=self.headers
-        )
+        response = check_in(self.client, self.headers, key_result_id, **body)
         assert response.status_code == 201, response.get_json()
 
     def close(self, objective_id, outcome):
