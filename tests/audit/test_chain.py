@@ -85,14 +85,23 @@ INSERT = (
 )
 
 
-def test_detects_a_row_appended_behind_the_heads_back(app, runner, trail):
+def insert_forged_row(app, copied_seq, seq, prev_hash=None):
+    """Insert a copy of row ``copied_seq`` as ``auth.logout`` at ``seq``, its hash recomputed.
+
+    ``prev_hash`` defaults to the copied row's hash, as if appended right after it.
+    """
     with app.app_context():
-        last = db.session.scalar(select(AuditRow).where(AuditRow.seq == 5))
-        fields = {name: getattr(last, name) for name in HASHED_FIELDS}
-    forged = {**fields, "seq": 6, "action": "auth.logout", "prev_hash": last.hash}
+        row = db.session.scalar(select(AuditRow).where(AuditRow.seq == copied_seq))
+        fields = {name: getattr(row, name) for name in HASHED_FIELDS}
+        copied_hash = row.hash
+    forged = {**fields, "seq": seq, "action": "auth.logout", "prev_hash": prev_hash or copied_hash}
     forged["hash"] = row_hash(forged)
     forged["details"] = "{}"
     execute(app, INSERT, **forged)
+
+
+def test_detects_a_row_appended_behind_the_heads_back(app, runner, trail):
+    insert_forged_row(app, copied_seq=5, seq=6)
     result = verify(runner)
     assert result.exit_code == 1
     assert "head" in result.output
@@ -100,15 +109,11 @@ def test_detects_a_row_appended_behind_the_heads_back(app, runner, trail):
 
 def test_detects_an_inserted_row(app, runner, trail):
     with app.app_context():
-        row = db.session.scalar(select(AuditRow).where(AuditRow.seq == 3))
-        fields = {name: getattr(row, name) for name in HASHED_FIELDS}
+        prev_hash = db.session.scalar(select(AuditRow.prev_hash).where(AuditRow.seq == 3))
     # Make room at seq 3 in two steps, as the unique constraint forbids overlaps.
     execute(app, "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3")
     execute(app, "UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000")
-    forged = {**fields, "action": "auth.logout", "prev_hash": fields["prev_hash"]}
-    forged["hash"] = row_hash(forged)
-    forged["details"] = "{}"
-    execute(app, INSERT, **forged)
+    insert_forged_row(app, copied_seq=4, seq=3, prev_hash=prev_hash)
     result = verify(runner)
     assert result.exit_code == 1
     # The forged row itself, or the next one whose previous hash no longer matches.
