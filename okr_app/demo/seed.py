@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, insert, select
 
 from okr_app.auth import passwords
 from okr_app.extensions import db
+from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn, KeyResult, Objective, User
 from okr_app.models.types import utcnow
 from okr_app.objectives.periods import bounds
@@ -63,7 +64,7 @@ def seed(users=5, objectives=6, days=90, seed_value=2026, today=None):
 def _insert(indexes, per_user, plans, password_hash):
     """Write one batch of users with their planned objectives; return the check-ins written.
 
-    Four bulk statements whatever the batch holds: ids come back in the order of the rows
+    Five bulk statements whatever the batch holds: ids come back in the order of the rows
     sent, which links each key result to its objective and each check-in to its key result.
     """
     users = [
@@ -87,15 +88,17 @@ def _insert(indexes, per_user, plans, password_hash):
         for key_result, _rows in plan["key_results"]
     ]
     all_rows = [rows for plan in plans for _key_result, rows in plan["key_results"]]
+    key_result_ids = _insert_returning_ids(KeyResult, key_results)
     check_ins = [
         {**row, "user_id": key_result["user_id"], "key_result_id": key_result_id}
         for key_result, key_result_id, rows in zip(
-            key_results, _insert_returning_ids(KeyResult, key_results), all_rows, strict=True
+            key_results, key_result_ids, all_rows, strict=True
         )
         for row in rows
     ]
     if check_ins:
         db.session.execute(insert(CheckIn), check_ins)
+        refresh_trends(key_result_ids)
     return len(check_ins)
 
 

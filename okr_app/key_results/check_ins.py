@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from okr_app.extensions import db
 from okr_app.key_results.progress import value_for_progress
+from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn
 from okr_app.models.types import utcnow
 
@@ -30,7 +31,8 @@ def record_check_in(key_result, value, *, at=None, confidence=None, note=None):
 
     current_value = the value of the check-in with the greatest ``at``; among equal ``at``
     the last recorded wins. A late update logged with an earlier ``at`` joins the history
-    without changing the current value.
+    without changing the current value. The key result's trend sums take it in at once
+    (the caller holds the key result's row lock).
     """
     at = at or utcnow()
     latest = latest_at(key_result.id)
@@ -45,4 +47,6 @@ def record_check_in(key_result, value, *, at=None, confidence=None, note=None):
     db.session.add(check_in)
     if latest is None or at >= latest:
         key_result.current_value = value
+    db.session.flush()
+    refresh_trends([key_result.id])
     return check_in

@@ -8,6 +8,7 @@ from okr_app.key_results.check_in_schemas import CheckInSchema
 from okr_app.key_results.check_ins import record_check_in
 from okr_app.key_results.progress import value_for_progress
 from okr_app.key_results.schemas import KeyResultSchema
+from okr_app.key_results.trends import refresh_trends
 from okr_app.models import KeyResult
 from okr_app.objectives.queries import owns_objective
 
@@ -69,6 +70,10 @@ def change_key_result(user_id, key_result, values):
         )
     stated = stated_value(values, start, target)
     changes = apply_changes(key_result, values)
+    if "objective_id" in changes:
+        # Its check-ins now count from the new objective's period start.
+        db.session.flush()
+        refresh_trends([key_result.id])
     if stated is not None and stated != key_result.current_value:
         before = key_result.current_value
         record_check_in(key_result, stated)

@@ -2,9 +2,11 @@
 
 A check-in is a point (x, y): x its moment in days since the start of its objective's period
 (midnight UTC of the first day), y its value. The sums below are all a straight-line fit
-needs, so the database computes them and no check-in is loaded.
+needs; each key result stores them (see okr_app/key_results/trends.py), so no check-in is
+loaded to answer.
 """
 
+from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 
 from okr_app.key_results.progress import key_result_progress, objective_progress
@@ -79,6 +81,26 @@ def forecast(sums, *, start, target, current, period_days, days_left):
         "required_rate": required_rate(start, target, current, days_left),
         "trend_per_day": slope,
     }
+
+
+def period_forecast(sums, *, start, target, current, start_date, end_date, now):
+    """Return ``(forecast, reason)``: the forecast, or None and why there is none.
+
+    The period runs from ``start_date`` to ``end_date`` inclusive; ``now`` gives the days left.
+    """
+    reason = missing_history(sums)
+    if reason is not None:
+        return None, reason
+    period_end = datetime.combine(end_date + timedelta(days=1), time(), UTC)
+    projection = forecast(
+        sums,
+        start=start,
+        target=target,
+        current=current,
+        period_days=(end_date - start_date).days + 1,
+        days_left=(period_end - now).total_seconds() / 86400.0,
+    )
+    return projection, None
 
 
 def objective_projection(items):

@@ -29,11 +29,15 @@ def owned_key_result(user_id, key_result_id, *, for_update=False, with_check_ins
 
 
 def key_results_page(user_id, filters, pagination_parameters):
-    """Return one page of the user's key results, oldest first."""
+    """Return one page of the user's key results, oldest first, with their objectives' periods.
+
+    Three queries whatever the page holds: the count, the page and its objectives.
+    """
     statement = select(KeyResult).where(KeyResult.user_id == user_id)
     if "objective_id" in filters:
         statement = statement.where(KeyResult.objective_id == filters["objective_id"])
-    return page_of(statement.order_by(KeyResult.id), pagination_parameters)
+    statement = statement.order_by(KeyResult.id).options(selectinload(KeyResult.objective))
+    return page_of(statement, pagination_parameters)
 
 
 def check_ins_page(key_result_id, filters, pagination_parameters):

@@ -1,8 +1,7 @@
 """Request and response bodies of the key results area."""
 
-from marshmallow import ValidationError, fields, pre_dump, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
-from okr_app.key_results.forecast_loading import attach_forecasts
 from okr_app.schemas import FiniteNumber, Schema, Trimmed
 
 #: Ids are 32-bit integers in the database; larger ones can name nothing.
@@ -133,12 +132,6 @@ class KeyResultSchema(Schema):
     )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
-
-    @pre_dump(pass_collection=True)
-    def load_forecasts(self, data, many, **kwargs):
-        """Compute the forecasts of the key results answered, with one query."""
-        attach_forecasts(data if many else [data])
-        return data
 
 
 class KeyResultQuerySchema(Schema):

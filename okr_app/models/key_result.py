@@ -6,6 +6,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
+from okr_app.key_results.forecast import TrendSums, period_forecast
 from okr_app.key_results.progress import key_result_progress
 from okr_app.models.types import UTCDateTime, utcnow
 
@@ -13,7 +14,9 @@ from okr_app.models.types import UTCDateTime, utcnow
 class KeyResult(db.Model):
     """A measurable result under an objective; ``user_id`` repeats the objective's owner.
 
-    Keeping the owner on the row lets ownership checks and statistics skip a join.
+    Keeping the owner on the row lets ownership checks and statistics skip a join. The
+    ``trend_*`` columns hold the sums of its check-ins that the forecast needs, kept by
+    ``okr_app.key_results.trends.refresh_trends``.
     """
 
     __tablename__ = "key_results"
@@ -41,7 +44,15 @@ class KeyResult(db.Model):
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    trend_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    trend_sum_x: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    trend_sum_y: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    trend_sum_xy: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    trend_sum_xx: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    trend_first_x: Mapped[float | None] = mapped_column(Float)
+    trend_last_x: Mapped[float | None] = mapped_column(Float)
 
+    objective = relationship("Objective", back_populates="key_results")
     check_ins = relationship(
         "CheckIn",
         back_populates="key_result",
@@ -51,13 +62,25 @@ class KeyResult(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    #: ``(forecast, reason)``, set by ``attach_forecasts`` when a response is written.
-    projection = None
-
     @property
     def progress(self):
         """Return the progress in percent, computed from the current value."""
         return key_result_progress(self.start_value, self.target_value, self.current_value)
+
+    @property
+    def trend(self):
+        """Return the stored sums of the check-ins, or None without check-ins."""
+        if not self.trend_count:
+            return None
+        return TrendSums(
+            self.trend_count,
+            self.trend_sum_x,
+            self.trend_sum_y,
+            self.trend_sum_xy,
+            self.trend_sum_xx,
+            self.trend_first_x,
+            self.trend_last_x,
+        )
 
     @property
     def forecast(self):
@@ -70,13 +93,36 @@ class KeyResult(db.Model):
         return self._projection()[1]
 
     def _projection(self):
-        """Return ``(forecast, reason)``, loading this key result's alone if not attached."""
-        if self.projection is None:
-            # Imported here: the loader needs the models, which are being defined.
-            from okr_app.key_results.forecast_loading import attach_forecasts
+        """Return ``(forecast, reason)`` from the stored sums and the objective's period.
 
-            attach_forecasts([self])
-        return self.projection
+        A response reads it three times per key result (forecast, reason and the objective's
+        projection), so it is kept until one of its inputs changes.
+        """
+        objective = self.objective
+        inputs = (
+            self.trend,
+            self.start_value,
+            self.target_value,
+            self.current_value,
+            objective.start_date,
+            objective.end_date,
+        )
+        kept = getattr(self, "_projected", None)
+        if kept is None or kept[0] != inputs:
+            sums, start, target, current, start_date, end_date = inputs
+            kept = self._projected = (
+                inputs,
+                period_forecast(
+                    sums,
+                    start=start,
+                    target=target,
+                    current=current,
+                    start_date=start_date,
+                    end_date=end_date,
+                    now=utcnow(),
+                ),
+            )
+        return kept[1]
 
     def __repr__(self):
         return f"<KeyResult {self.id}>"

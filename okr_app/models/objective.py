@@ -47,7 +47,11 @@ class Objective(db.Model):
     # The ORM deletes the children itself, so a delete works the same whether or not the
     # database enforces ON DELETE CASCADE (SQLite does only when asked).
     key_results = relationship(
-        "KeyResult", order_by="KeyResult.id", cascade="all, delete-orphan", lazy="select"
+        "KeyResult",
+        back_populates="objective",
+        order_by="KeyResult.id",
+        cascade="all, delete-orphan",
+        lazy="select",
     )
     closings = relationship(
         "ObjectiveClosing",

@@ -5,6 +5,7 @@ from sqlalchemy import update
 from okr_app.changes import apply_changes
 from okr_app.extensions import db
 from okr_app.key_results.editing import key_result_snapshot
+from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
 from okr_app.objectives import periods
 from okr_app.objectives.schemas import ObjectiveSchema
@@ -27,8 +28,15 @@ def create_objective(user_id, values):
 
 
 def change_objective(objective, values):
-    """Apply ``values`` to the objective; return the changed fields with old and new values."""
-    return apply_changes(objective, with_period_dates(values))
+    """Apply ``values`` to the objective; return the changed fields with old and new values.
+
+    A new period start moves every check-in's x, so the key results' trend sums follow.
+    """
+    changes = apply_changes(objective, with_period_dates(values))
+    if "start_date" in changes:
+        db.session.flush()
+        refresh_trends(lock_key_results_of(objective.id))
+    return changes
 
 
 def objective_snapshot(objective):

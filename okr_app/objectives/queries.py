@@ -48,7 +48,7 @@ def objectives_page(user_id, filters, pagination_parameters):
     """Return one page of the user's objectives, newest first, with key results loaded.
 
     Four queries whatever the page holds: the count, the page, its key results and its
-    closings (the response adds one for the key results' forecasts).
+    closings; the forecasts come from the key results' stored trend sums.
     """
     statement = select(Objective).where(Objective.user_id == user_id)
     if "period" in filters:

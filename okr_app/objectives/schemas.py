@@ -1,8 +1,7 @@
 """Request and response bodies of the objectives area."""
 
-from marshmallow import ValidationError, fields, pre_dump, validate
+from marshmallow import ValidationError, fields, validate
 
-from okr_app.key_results.forecast_loading import attach_forecasts
 from okr_app.key_results.schemas import KeyResultSchema, progress_field
 from okr_app.models.objective import STATUSES
 from okr_app.objectives import periods
@@ -86,13 +85,6 @@ class ObjectiveSchema(Schema):
     )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
-
-    @pre_dump(pass_collection=True)
-    def load_forecasts(self, data, many, **kwargs):
-        """Compute the forecasts of every key result answered, with one query."""
-        objectives = data if many else [data]
-        attach_forecasts([item for objective in objectives for item in objective.key_results])
-        return data
 
 
 class CopySchema(Schema):

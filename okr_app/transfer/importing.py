@@ -3,6 +3,7 @@
 from sqlalchemy import insert
 
 from okr_app.extensions import db
+from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.objectives.editing import with_period_dates
 
@@ -32,6 +33,7 @@ def import_document(user_id, document):
     if check_ins:
         # One multi-row INSERT per batch instead of an ORM object per check-in.
         db.session.execute(insert(CheckIn), check_ins)
+        refresh_trends(sorted({row["key_result_id"] for row in check_ins}))
     for record, objective in created:
         if record["copied_from_id"] is not None:
             objective.copied_from_id = objective_ids[record["copied_from_id"]]

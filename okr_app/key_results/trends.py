@@ -1,0 +1,68 @@
+"""Each key result's stored trend sums, kept equal to what its check-ins add up to.
+
+The least-squares forecast needs only n, Σx, Σy, Σxy, Σx² and the first and last x of the
+check-ins (x: days since the objective's period start, y: the value). They are stored on the
+key result, so answering never reads check-ins; whatever changes a check-in, the period
+start or the objective a key result belongs to recomputes them in the same transaction.
+"""
+
+from sqlalchemy import DateTime, Float, cast, func, select, update
+
+from okr_app.extensions import db
+from okr_app.models import CheckIn, KeyResult, Objective
+
+SECONDS_PER_DAY = 86400.0
+
+
+def day_offset():
+    """Return the SQL for a check-in's moment in days since its objective's period start."""
+    if db.engine.dialect.name == "postgresql":
+        start = cast(Objective.start_date, DateTime())
+        seconds = func.extract("epoch", CheckIn.at) - func.extract("epoch", start)
+        return cast(seconds, Float) / SECONDS_PER_DAY
+    return func.julianday(CheckIn.at) - func.julianday(Objective.start_date)
+
+
+def refresh_trends(key_result_ids):
+    """Recompute the stored trend sums of those key results from their check-ins.
+
+    One UPDATE whose subqueries read the check-ins as committed when it starts: callers
+    hold the key results' row locks (or SQLite's write lock) first, so none is missed.
+    """
+    if not key_result_ids:
+        return
+    x = day_offset()
+    y = CheckIn.value
+
+    def over_check_ins(aggregate):
+        return (
+            select(aggregate)
+            .where(CheckIn.key_result_id == KeyResult.id, Objective.id == KeyResult.objective_id)
+            .scalar_subquery()
+        )
+
+    def total(expression):
+        return over_check_ins(func.coalesce(func.sum(expression), 0.0))
+
+    db.session.execute(
+        update(KeyResult)
+        .where(KeyResult.id.in_(key_result_ids))
+        .values(
+            trend_count=over_check_ins(func.count()),
+            trend_sum_x=total(x),
+            trend_sum_y=total(y),
+            trend_sum_xy=total(x * y),
+            trend_sum_xx=total(x * x),
+            trend_first_x=over_check_ins(func.min(x)),
+            trend_last_x=over_check_ins(func.max(x)),
+        )
+        # The key results already in the session reload the new sums when next read.
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def lock_key_results_of(objective_id):
+    """Lock the objective's key results (PostgreSQL) and return their ids."""
+    return db.session.scalars(
+        select(KeyResult.id).where(KeyResult.objective_id == objective_id).with_for_update()
+    ).all()
