@@ -8,7 +8,8 @@ from sqlalchemy import inspect, text
 
 from okr_app import create_app
 from okr_app.extensions import db
-from tests.conftest import POSTGRES_URL, make_config
+from tests.conftest import POSTGRES_URL, AuthActions, make_config
+from tests.factories import check_in, create_key_result, create_objective
 
 
 def schema_differences():
@@ -42,3 +43,40 @@ def test_sqlite_round_trip(tmp_path):
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_postgres_round_trip(scratch_postgres_url):
     round_trip(scratch_postgres_url)
+
+
+def forecasts_survive_the_trend_sums_migration(database_url):
+    """Build a history at the head, rebuild the sums with 0004 and compare the forecasts."""
+    app = create_app(make_config(database_url))
+    client = app.test_client()
+    with app.app_context():
+        upgrade()
+        _, _, headers = AuthActions(client).user()
+        objective = create_objective(client, headers, period="2026")
+        key_result = create_key_result(client, headers, objective["id"], target_value=1000)
+        for at, value in (("2026-01-01T06:00:00Z", 2), ("2026-02-01T00:00:00Z", 40)):
+            assert (
+                check_in(client, headers, key_result["id"], value=value, at=at).status_code == 201
+            )
+        path = f"/key-results/{key_result['id']}"
+        before = client.get(path, headers=headers).get_json()["forecast"]
+        db.session.remove()
+        downgrade(revision="0003")
+        assert "trend_count" not in {
+            column["name"] for column in inspect(db.engine).get_columns("key_results")
+        }
+        upgrade()
+        after = client.get(path, headers=headers).get_json()["forecast"]
+        assert before["trend_per_day"] == pytest.approx(38 / (31 - 0.25))
+        assert after == pytest.approx(before)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_trend_sums_are_backfilled(tmp_path):
+    forecasts_survive_the_trend_sums_migration(f"sqlite:///{tmp_path}/backfill.sqlite3")
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_postgres_trend_sums_are_backfilled(scratch_postgres_url):
+    forecasts_survive_the_trend_sums_migration(scratch_postgres_url)
