@@ -1,8 +1,15 @@
-"""The SQL behind /stats: a fixed number of aggregate queries whatever the data size."""
+"""The SQL behind /stats: a fixed number of aggregate queries whatever the data size.
+
+Each statement is built once per combination of filters (and dialect) with bound
+parameters, and reused: building and fingerprinting these statements would otherwise cost
+more than PostgreSQL takes to run them.
+"""
 
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import Date, and_, case, cast, func, select
+from sqlalchemy import Date, and_, bindparam, case, cast, func, select
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
@@ -16,25 +23,46 @@ def key_result_progress_sql():
     return case((share <= 0, 0.0), (share >= 1, 100.0), else_=share * 100.0)
 
 
+class Covered(NamedTuple):
+    """The objectives the statistics cover: the filters that apply and the parameters."""
+
+    filters: tuple
+    parameters: dict
+
+
 def objective_filter(user_id, filters):
-    """Return the WHERE clauses selecting the objectives the statistics cover."""
-    clauses = [Objective.user_id == user_id]
+    """Return what selects the objectives the statistics cover, as a ``Covered``."""
+    names = tuple(name for name in ("period", "on", "status") if name in filters)
+    return Covered(names, {"user_id": user_id, **{name: filters[name] for name in names}})
+
+
+@cache
+def _where(filters):
+    """Return the WHERE clauses for the filters named, with their values as parameters."""
+    clauses = [Objective.user_id == bindparam("user_id")]
     if "period" in filters:
-        clauses.append(Objective.period == filters["period"])
+        clauses.append(Objective.period == bindparam("period"))
     if "on" in filters:
-        clauses += [Objective.start_date <= filters["on"], Objective.end_date >= filters["on"]]
+        clauses += [Objective.start_date <= bindparam("on"), Objective.end_date >= bindparam("on")]
     if "status" in filters:
-        clauses.append(Objective.status == filters["status"])
+        clauses.append(Objective.status == bindparam("status"))
     else:
         clauses.append(Objective.status != "archived")
     return clauses
 
 
-def objective_rows(clauses):
+def objective_rows(covered):
     """Return one row per objective with its key results' sums and its closing (one query).
 
     ``grade`` and ``final_progress`` come from the closing in force, null while open.
     """
+    return db.session.execute(_objective_rows(covered.filters), covered.parameters).all()
+
+
+@cache
+def _objective_rows(filters):
+    """Return the statement of ``objective_rows``."""
+    clauses = _where(filters)
     progress = key_result_progress_sql()
     sums = (
         select(
@@ -51,7 +79,7 @@ def objective_rows(clauses):
         .group_by(KeyResult.objective_id)
         .subquery()
     )
-    statement = (
+    return (
         select(
             Objective.id,
             Objective.title,
@@ -79,29 +107,41 @@ def objective_rows(clauses):
         .where(*clauses)
         .order_by(Objective.start_date, Objective.id)
     )
-    return db.session.execute(statement).all()
 
 
-def check_in_days(clauses):
+def check_in_days(covered):
     """Return ``{day: count}`` of check-ins per UTC day (one query)."""
-    day = _utc_day(CheckIn.at)
-    statement = (
+    statement = _check_in_days(db.engine.dialect.name, covered.filters)
+    rows = db.session.execute(statement, covered.parameters)
+    return {_as_date(value): count for value, count in rows}
+
+
+@cache
+def _check_in_days(dialect, filters):
+    """Return the statement of ``check_in_days`` for the dialect named."""
+    day = _utc_day(CheckIn.at, dialect)
+    return (
         select(day.label("day"), func.count())
         .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
         .join(Objective, Objective.id == KeyResult.objective_id)
-        .where(*clauses)
+        .where(*_where(filters))
         .group_by(day)
     )
-    return {_as_date(value): count for value, count in db.session.execute(statement)}
 
 
-def latest_confidence_average(clauses):
+def latest_confidence_average(covered):
     """Return the mean of each key result's latest confidence, or None (one query).
 
     Each key result's latest check-in with a confidence is found through the
     ``(key_result_id, at)`` index, so the cost follows the number of key results, not the
     length of their history.
     """
+    return db.session.scalar(_latest_confidence_average(covered.filters), covered.parameters)
+
+
+@cache
+def _latest_confidence_average(filters):
+    """Return the statement of ``latest_confidence_average``."""
     latest = (
         select(CheckIn.confidence)
         .where(CheckIn.key_result_id == KeyResult.id, CheckIn.confidence.is_not(None))
@@ -111,17 +151,17 @@ def latest_confidence_average(clauses):
         .scalar_subquery()
     )
     # avg() skips the NULL of key results that have no confidence at all.
-    return db.session.scalar(
+    return (
         select(func.avg(latest))
         .select_from(KeyResult)
         .join(Objective, Objective.id == KeyResult.objective_id)
-        .where(*clauses)
+        .where(*_where(filters))
     )
 
 
-def _utc_day(column):
+def _utc_day(column, dialect):
     """Return the SQL for the UTC calendar day of a timestamp column."""
-    if db.engine.dialect.name == "postgresql":
+    if dialect == "postgresql":
         return cast(func.timezone("UTC", column), Date)
     return func.date(column)
 

@@ -14,18 +14,18 @@ PACED_STATUSES = ("active",)
 
 def statistics(user_id, filters, on):
     """Return every figure of /stats for ``user_id``, as of the end of day ``on``."""
-    clauses = queries.objective_filter(user_id, filters)
-    rows = queries.objective_rows(clauses)
+    covered = queries.objective_filter(user_id, filters)
+    rows = queries.objective_rows(covered)
     objectives = [_objective(row) for row in rows]
     pace = [_pace(objective, on) for objective in objectives if _is_paced(objective)]
-    confidence = queries.latest_confidence_average(clauses)
+    confidence = queries.latest_confidence_average(covered)
     return {
         "on": on,
         "objectives": _objective_totals(objectives, pace),
         "key_results": _key_result_totals(rows),
         "periods": _periods(objectives),
         "pace": pace,
-        "check_ins": _check_in_totals(queries.check_in_days(clauses), on),
+        "check_ins": _check_in_totals(queries.check_in_days(covered), on),
         "confidence": None if confidence is None else round(float(confidence), 4),
     }
 
