@@ -2,10 +2,11 @@
 
 import uuid
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
 
 from okr_app.extensions import db, jwt
@@ -40,14 +41,7 @@ def _is_revoked(_header, payload):
 
     The session and its user are loaded in one query and kept for ``current_user``.
     """
-    row = db.session.execute(
-        select(AuthSession, User)
-        .join(User, AuthSession.user_id == User.id)
-        .where(AuthSession.id == payload.get("sid", ""))
-        # Fill ``session.user`` from this join: the relationship's own joined loading would
-        # join users a second time on every authenticated request.
-        .options(contains_eager(AuthSession.user))
-    ).first()
+    row = db.session.execute(_session_with_user(), {"sid": str(payload.get("sid", ""))}).first()
     if row is None:
         return True
     session, user = row
@@ -58,6 +52,19 @@ def _is_revoked(_header, payload):
     g.okr_session = session
     g.okr_session_user = user
     return False
+
+
+@cache
+def _session_with_user():
+    """Return the statement loading a session and its user, built once for every request."""
+    return (
+        select(AuthSession, User)
+        .join(User, AuthSession.user_id == User.id)
+        .where(AuthSession.id == bindparam("sid"))
+        # Fill ``session.user`` from this join: the relationship's own joined loading would
+        # join users a second time on every authenticated request.
+        .options(contains_eager(AuthSession.user))
+    )
 
 
 def start_session(user):
