@@ -3,6 +3,7 @@
 Every value can be changed from the environment (``GUNICORN_*``); the README lists them.
 """
 
+import gc
 import glob
 import json
 import os
@@ -88,6 +89,16 @@ def on_starting(server):
         os.makedirs(directory, exist_ok=True)
         for path in glob.glob(os.path.join(directory, "*.db")):
             os.remove(path)
+
+
+def post_worker_init(worker):
+    """Move everything the app holds for its lifetime out of the garbage collector's way.
+
+    Modules, mappers, schemas and caches number some 150,000 objects; a full collection
+    walking them all pauses a request for tens of milliseconds. Frozen, they are skipped and
+    such a pause stays a few milliseconds.
+    """
+    gc.freeze()
 
 
 def when_ready(server):

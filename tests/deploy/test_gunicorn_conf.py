@@ -1,5 +1,6 @@
 """deploy/gunicorn.conf.py: settings from the environment, JSON access log, metric clean-up."""
 
+import gc
 import json
 import os
 import runpy
@@ -120,3 +121,13 @@ def test_warns_when_several_workers_would_not_share_the_lockout(monkeypatch):
     warnings.clear()
     conf.when_ready(server)
     assert warnings == []
+
+
+def test_each_worker_freezes_what_its_app_holds(monkeypatch):
+    conf = load(monkeypatch)
+    gc.unfreeze()
+    try:
+        conf.post_worker_init(SimpleNamespace())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
