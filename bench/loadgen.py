@@ -7,6 +7,8 @@ from bench.servers import ROOT
 
 SCRIPTS = ROOT / "bench" / "wrk"
 MARKER = "BENCH_JSON "
+#: wrk's counters of requests that got no answer.
+SOCKET_ERRORS = ("connect", "read", "write", "timeout")
 
 
 class Load:
@@ -75,7 +77,7 @@ def parse(output):
     line = next(line for line in output.splitlines() if line.startswith(MARKER))
     raw = json.loads(line[len(MARKER) :])
     latency = raw["latency_us"]
-    socket_errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+    socket_errors = sum(raw[kind] for kind in SOCKET_ERRORS)
     seconds = raw["duration_us"] / 1e6
     return {
         "rps": round(raw["requests"] / seconds, 1) if seconds else 0.0,
@@ -86,6 +88,7 @@ def parse(output):
         "errors": raw["non2xx"] + socket_errors,
         "requests": raw["requests"],
         "socket_errors": socket_errors,
+        "socket_error_kinds": {kind: raw[kind] for kind in SOCKET_ERRORS if raw[kind]},
         "non_2xx": raw["non2xx"],
         "last_error": raw["last_error"],
     }

@@ -66,7 +66,13 @@ def main(argv=None):
     except BaseException:
         print(f"The benchmark failed; the servers' logs are in {scratch}", file=sys.stderr)
         raise
-    shutil.rmtree(scratch)
+    failed = sum(
+        figures["errors"] for group in ("scenarios", "floor") for figures in result[group].values()
+    )
+    if failed:
+        print(f"{failed} requests failed; the servers' logs are in {scratch}", file=sys.stderr)
+    else:
+        shutil.rmtree(scratch)
     print(report.table(result))
     print(f"\nWrote {options.output}")
 
