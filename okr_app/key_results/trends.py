@@ -44,7 +44,8 @@ def refresh_trends(key_result_ids):
     def total(expression):
         return over_check_ins(func.coalesce(func.sum(expression), 0.0))
 
-    db.session.execute(
+    # RETURNING refreshes the key results already in the session: no reload follows.
+    statement = (
         update(KeyResult)
         .where(KeyResult.id.in_(key_result_ids))
         .values(
@@ -56,9 +57,10 @@ def refresh_trends(key_result_ids):
             trend_first_x=over_check_ins(func.min(x)),
             trend_last_x=over_check_ins(func.max(x)),
         )
-        # The key results already in the session reload the new sums when next read.
-        .execution_options(synchronize_session="fetch")
+        .returning(KeyResult)
+        .execution_options(synchronize_session=False, populate_existing=True)
     )
+    db.session.execute(statement).all()
 
 
 def lock_key_results_of(objective_id):
