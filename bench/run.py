@@ -134,6 +134,7 @@ class Bench:
         rss = {"okr_app": app.peak_rss_mb(), "floor": floor.peak_rss_mb()}
         app.stop()
         floor.stop()
+        writes_by_workers = self._writes_by_workers(env, one, files, results["post_check_in"])
         heavy = self._gunicorn("okr_app_heavy", "wsgi:app", env, many)
         heavy_files = client.prepare(heavy.url, heavy_users, self._folder("heavy"))
         heavy_light = scenarios.unloaded(heavy, heavy_files, self.load)
@@ -153,6 +154,7 @@ class Bench:
             "peak_rss_mb_workers": rss,
             "scaling": _scaling(sizes, light, heavy_light, counts, heavy_counts),
             "audited_writes_per_second": results["post_check_in"]["rps"],
+            "audited_writes_by_workers": writes_by_workers,
             "logins_per_second_per_core": round(
                 results["login"]["rps"] / len(os.sched_getaffinity(0)), 1
             ),
@@ -168,13 +170,41 @@ class Bench:
         self.servers.append(server)
         return server.start()
 
-    def _gunicorn(self, name, target, env, database):
+    def _writes_by_workers(self, env, database, files, measured):
+        """Return audited writes per second with 1, the run's and twice the run's workers.
+
+        Every audited write appends to the hash chain under one row lock, so more workers
+        only queue there once the chain is the bottleneck.
+        """
+        workers = self.options.workers
+        figures = {str(workers): measured}
+        for count in (1, 2 * workers):
+            server = self._gunicorn(f"okr_app_{count}w", "wsgi:app", env, database, count)
+            load = Load(
+                self.load.threads,
+                max(self.load.connections, 2 * count),
+                self.load.warmup,
+                self.load.duration,
+            )
+            figures[str(count)] = scenarios.audited_writes(server, files, load)
+            server.stop()
+        return {
+            count: {name: figures[count][name] for name in ("rps", "p50_ms", "p99_ms", "errors")}
+            for count in sorted(figures, key=int)
+        }
+
+    def _gunicorn(self, name, target, env, database, workers=None):
         """Start gunicorn for ``target`` on ``database`` with the deployed settings."""
         # Each server empties its own metrics folder when it starts (deploy/gunicorn.conf.py).
         metrics = self._folder(f"metrics-{name}")
         env = {**env, "DATABASE_URL": database.url, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
         gunicorn = Gunicorn(
-            self.directory, env, self.options.workers, name=name, target=target, startup=60
+            self.directory,
+            env,
+            workers or self.options.workers,
+            name=name,
+            target=target,
+            startup=60,
         )
         return self._start(gunicorn)
 

@@ -26,6 +26,7 @@ def test_parse_reads_rate_percentiles_and_errors():
     assert figures["rps"] == 200.0
     assert (figures["p50_ms"], figures["p95_ms"], figures["p99_ms"]) == (20.0, 35.0, 48.12)
     assert figures["errors"] == 3  # two non-2xx answers and one socket error
+    assert figures["socket_error_kinds"] == {"read": 1}
     assert figures["last_error"] == "412 changed"
 
 
