@@ -12,6 +12,8 @@ from okr_app.stats.pace import expected_progress, forecast_date, pace_status, st
 
 STATUSES = ("active", "completed", "missed", "cancelled", "archived")
 COVERED = "objectives.user_id = %(user)s AND objectives.status != 'archived'"
+#: Where key results are joined: the user's own, as okr_app states it for the index.
+KEY_RESULTS_COVERED = f"key_results.user_id = %(user)s AND {COVERED}"
 PROGRESS = """CASE
   WHEN (current_value - start_value) / (target_value - start_value) <= 0 THEN 0.0
   WHEN (current_value - start_value) / (target_value - start_value) >= 1 THEN 100.0
@@ -28,7 +30,7 @@ FROM objectives LEFT OUTER JOIN (
          sum(CASE WHEN ({PROGRESS}) >= 100.0 THEN 1 ELSE 0 END) AS completed,
          sum(CASE WHEN ({PROGRESS}) <= 0.0 THEN 1 ELSE 0 END) AS not_started
   FROM key_results JOIN objectives ON objectives.id = key_results.objective_id
-  WHERE {COVERED} GROUP BY key_results.objective_id
+  WHERE {KEY_RESULTS_COVERED} GROUP BY key_results.objective_id
 ) AS sums ON sums.objective_id = objectives.id
 LEFT OUTER JOIN objective_closings ON objective_closings.objective_id = objectives.id
   AND objective_closings.reopened_at IS NULL
@@ -40,12 +42,12 @@ SELECT avg((
   ORDER BY check_ins.at DESC, check_ins.id DESC LIMIT 1
 )) AS average
 FROM key_results JOIN objectives ON objectives.id = key_results.objective_id
-WHERE {COVERED}"""
+WHERE {KEY_RESULTS_COVERED}"""
 DAYS_SQL = f"""
 SELECT CAST(timezone('UTC', check_ins.at) AS DATE) AS day, count(*) AS count
 FROM check_ins JOIN key_results ON key_results.id = check_ins.key_result_id
 JOIN objectives ON objectives.id = key_results.objective_id
-WHERE {COVERED} GROUP BY CAST(timezone('UTC', check_ins.at) AS DATE)"""
+WHERE {KEY_RESULTS_COVERED} GROUP BY CAST(timezone('UTC', check_ins.at) AS DATE)"""
 
 
 def statistics(query, cursor, user_id):
