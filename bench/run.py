@@ -42,6 +42,9 @@ def arguments(argv=None):
     parser.add_argument("--wrk-threads", type=int, default=1)
     parser.add_argument("--duration", type=int, default=3 if quick else 15)
     parser.add_argument("--warmup", type=int, default=1 if quick else 3)
+    parser.add_argument(
+        "--rounds", type=int, default=1 if quick else 3, help="okr_app/floor pairs per read"
+    )
     parser.add_argument("--profile-seconds", type=int, default=0 if quick else 10)
     parser.add_argument(
         "--postgres",
@@ -122,7 +125,7 @@ class Bench:
         floor = self._gunicorn("floor", "bench.floor_app:app", env, one)
         files = client.prepare(app.url, options.users, self._folder("1x"))
         agrees = scenarios.floor_agrees(app, floor, _first_token(files["tokens"]))
-        results, floor_results = scenarios.reads(app, floor, files, self.load)
+        results, floor_results = scenarios.reads(app, floor, files, self.load, options.rounds)
         light = scenarios.unloaded(app, files, self.load)
         half = scenarios.half_load(app, files, self.load, results, light)
         profile_text = None
@@ -240,6 +243,7 @@ class Bench:
                 "login_connections": options.workers,
             },
             "duration_seconds": options.duration,
+            "read_rounds": options.rounds,
             "warmup_seconds": options.warmup,
             "overrides": {
                 "OKR_API_RATE_LIMIT": RATE_LIMIT,

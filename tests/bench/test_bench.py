@@ -73,6 +73,13 @@ def test_profile_summary_counts_only_busy_workers():
     assert "| marshmallow | 75% | 75% |" in text
 
 
+def test_the_ratio_is_that_of_the_median_round():
+    pairs = [({"rps": app}, {"rps": floor}) for app, floor in ((50, 100), (90, 100), (30, 100))]
+    mine, theirs = scenarios.median_round(pairs)
+    assert (mine["rps"], theirs["rps"], mine["ratio_to_floor"]) == (50, 100, 0.5)
+    assert mine["ratio_rounds"] == [0.5, 0.9, 0.3]
+
+
 def test_floor_comparison_ignores_keys_the_floor_lacks():
     assert scenarios._subset([{"id": 1}], [{"id": 1, "closing": None}])
     assert not scenarios._subset([{"id": 1}], [{"id": 2}])
