@@ -27,10 +27,12 @@ def create_app(config=None):
 
 def register_extensions(app):
     """Bind the extensions to ``app``."""
-    from okr_app import errors, models, ratelimit  # noqa: F401  (models register tables)
+    from okr_app import connections, errors, models, ratelimit  # noqa: F401  (models: tables)
     from okr_app.auth import tokens
 
     db.init_app(app)
+    with app.app_context():
+        connections.ping_when_idle(db.engine, app.config["OKR_DB_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(
         app, db, directory=settings.MIGRATIONS_DIR, render_as_batch=True, compare_type=True
     )

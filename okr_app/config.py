@@ -36,6 +36,7 @@ DEFAULTS = {
     "OKR_DB_MAX_OVERFLOW": 10,
     "OKR_DB_POOL_TIMEOUT_SECONDS": 10,
     "OKR_DB_STATEMENT_TIMEOUT_MS": 15000,
+    "OKR_DB_PING_AFTER_IDLE_SECONDS": 1.0,
     "OKR_REDIS_TIMEOUT_SECONDS": 1.0,
     "OKR_API_RATE_LIMIT": "600 per minute",  # per user (or per address without a token)
     "OKR_METRICS_TOKEN": None,  # a scraper presents it as Bearer to read /metrics
@@ -107,7 +108,8 @@ def database_url(config, instance_path):
 
 def engine_options(config, url):
     """Return the engine options: pool sizes and timeouts from the settings."""
-    options = {"pool_pre_ping": True}
+    # Idle connections are tested on checkout by okr_app/connections.py instead of every one.
+    options = {"pool_pre_ping": False}
     if url.startswith("postgresql"):
         options.update(
             pool_size=config["OKR_DB_POOL_SIZE"],
