@@ -72,7 +72,9 @@ def summarise(raw_text, title, top=25):
         for name in {library(frame) for frame in frames}:
             inclusive[name] += count
         for frame in set(frames):
-            functions[frame] += count
+            # The process (its command line) and gunicorn's loop are in every sample.
+            if not frame.startswith("process ") and library(frame) != "gunicorn":
+                functions[frame] += count
     if not total:
         return f"## {title}\n\nNo samples.\n"
     lines = [f"## {title}", "", f"{total} samples of workers handling a request.", ""]

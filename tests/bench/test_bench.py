@@ -61,16 +61,18 @@ def test_table_has_a_row_per_scenario():
 
 
 def test_profile_summary_counts_only_busy_workers():
+    worker = 'process 7:"/srv/app/.venv/bin/gunicorn";run (gunicorn/arbiter.py:1);'
     raw = (
-        "run (gunicorn/arbiter.py:1);handle_request (gunicorn/workers/sync.py:2);"
-        "dump (marshmallow/schema.py:3) 3\n"
-        "run (gunicorn/arbiter.py:1);handle_request (gunicorn/workers/sync.py:2);"
+        f"{worker}handle_request (gunicorn/workers/sync.py:2);dump (marshmallow/schema.py:3) 3\n"
+        f"{worker}handle_request (gunicorn/workers/sync.py:2);"
         "execute (sqlalchemy/engine/base.py:4) 1\n"
-        "run (gunicorn/arbiter.py:1);accept (gunicorn/workers/sync.py:5) 50\n"
+        f"{worker}accept (gunicorn/workers/sync.py:5) 50\n"
     )
     text = profile.summarise(raw, "reads")
     assert "4 samples" in text
     assert "| marshmallow | 75% | 75% |" in text
+    assert "| `dump (marshmallow/schema.py:3)` | 75% |" in text
+    assert "/srv/app" not in text and "gunicorn/" not in text
 
 
 def test_the_ratio_is_that_of_the_median_round():
