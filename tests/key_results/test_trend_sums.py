@@ -32,6 +32,14 @@ def record(client, headers, key_result_id, points=POINTS):
         assert response.status_code == 201, response.get_json()
 
 
+def tracked_key_result(client, headers):
+    """Return a 2026-Q1 objective and its key result (target 1000) with ``POINTS`` recorded."""
+    objective = create_objective(client, headers, period="2026-Q1")
+    key_result = create_key_result(client, headers, objective["id"], target_value=1000)
+    record(client, headers, key_result["id"])
+    return objective, key_result
+
+
 def forecast(client, headers, key_result_id):
     """Return the key result's forecast (or its reason) as answered."""
     body = client.get(f"/key-results/{key_result_id}", headers=headers).get_json()
@@ -77,9 +85,7 @@ def test_check_ins_in_any_order_give_the_same_trend(app, client, headers):
 
 
 def test_a_new_period_moves_every_check_in(app, client, headers):
-    objective = create_objective(client, headers, period="2026-Q1")
-    key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, key_result["id"])
+    objective, key_result = tracked_key_result(client, headers)
     response = client.patch(
         f"/objectives/{objective['id']}", headers=headers, json={"period": "2025-Q4"}
     )
@@ -95,9 +101,7 @@ def test_a_new_period_moves_every_check_in(app, client, headers):
 
 
 def test_other_changes_to_the_objective_keep_the_sums(app, client, headers):
-    objective = create_objective(client, headers, period="2026-Q1")
-    key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, key_result["id"])
+    objective, key_result = tracked_key_result(client, headers)
     response = client.patch(
         f"/objectives/{objective['id']}", headers=headers, json={"title": "Renamed"}
     )
@@ -128,9 +132,7 @@ def test_a_value_stated_on_creation_is_the_first_point(app, client, headers):
 
 
 def test_a_copy_carrying_values_starts_with_one_point(app, client, headers):
-    objective = create_objective(client, headers, period="2026-Q1")
-    key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, key_result["id"])
+    objective, _key_result = tracked_key_result(client, headers)
     response = client.post(
         f"/objectives/{objective['id']}/copy?carry_values=true",
         headers=headers,
@@ -143,9 +145,7 @@ def test_a_copy_carrying_values_starts_with_one_point(app, client, headers):
 
 
 def test_imported_check_ins_carry_their_trend(app, client, headers):
-    objective = create_objective(client, headers, period="2026-Q1")
-    key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, key_result["id"])
+    _objective, key_result = tracked_key_result(client, headers)
     document = client.get("/export", headers=headers).get_json()
     response = client.post("/import", headers=headers, json=document)
     assert response.status_code == 201, response.get_json()
@@ -167,9 +167,7 @@ def test_demo_data_has_its_sums(app, runner):
 
 
 def test_a_forecast_read_twice_follows_a_change_in_between(app, client, headers):
-    objective = create_objective(client, headers, period="2026-Q1")
-    key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, key_result["id"])
+    _objective, key_result = tracked_key_result(client, headers)
     with app.app_context():
         row = db.session.get(KeyResult, key_result["id"])
         assert row.forecast["projected_progress"] == pytest.approx(31.65)
