@@ -35,13 +35,18 @@ def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=F
 
 
 def owns_objective(user_id, objective_id):
-    """Tell whether ``objective_id`` names one of the user's objectives."""
-    return (
-        db.session.scalar(
-            select(Objective.id).where(Objective.id == objective_id, Objective.user_id == user_id)
-        )
-        is not None
+    """Tell whether ``objective_id`` names one of the user's objectives, and hold it.
+
+    The row is share-locked (PostgreSQL) until the commit: a key result joining the
+    objective waits for a change of its period to commit, or that change waits for it, so
+    the key result's trend sums always count from the period start in force.
+    """
+    statement = (
+        select(Objective.id)
+        .where(Objective.id == objective_id, Objective.user_id == user_id)
+        .with_for_update(read=True)
     )
+    return db.session.scalar(statement) is not None
 
 
 def objectives_page(user_id, filters, pagination_parameters):
