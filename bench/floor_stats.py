@@ -1,16 +1,13 @@
 """The floor's GET /stats: okr_app's three aggregate queries and the same arithmetic.
 
-The pace rules are imported from okr_app (plain functions, no framework), so the floor and
-the app cannot disagree on a figure; everything around them is written out plainly.
+The body is assembled by okr_app's ``summarise`` (plain functions over rows, no framework),
+so the floor and the app cannot disagree on a figure; the rows come from psycopg2.
 """
 
-from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-from okr_app.objectives.grades import average_grade
-from okr_app.stats.pace import expected_progress, forecast_date, pace_status, streaks
+from okr_app.stats.summary import summarise
 
-STATUSES = ("active", "completed", "missed", "cancelled", "archived")
 COVERED = "objectives.user_id = %(user)s AND objectives.status != 'archived'"
 #: Where key results are joined: the user's own, as okr_app states it for the index.
 KEY_RESULTS_COVERED = f"key_results.user_id = %(user)s AND {COVERED}"
@@ -52,91 +49,7 @@ WHERE {KEY_RESULTS_COVERED} GROUP BY CAST(timezone('UTC', check_ins.at) AS DATE)
 
 def statistics(query, cursor, user_id):
     """Return the /stats body of ``user_id`` as of today (UTC)."""
-    on = datetime.now(UTC).date()
     rows = query(cursor, OBJECTIVES_SQL, {"user": user_id})
-    objectives = [(row, _progress(row)) for row in rows]
-    pace = [
-        _pace(row, progress, on)
-        for row, progress in objectives
-        if row.status == "active" and row.grade is None
-    ]
-    confidence = query(cursor, CONFIDENCE_SQL, {"user": user_id})[0].average
     days = {row.day: row.count for row in query(cursor, DAYS_SQL, {"user": user_id})}
-    by_status = Counter(row.status for row in rows)
-    key_results = sum(row.count or 0 for row in rows)
-    current, longest = streaks(days, on)
-    periods = defaultdict(list)
-    for row, progress in objectives:
-        periods[(row.start_date, -(row.end_date - row.start_date).days, row.period)].append(
-            (progress, row.grade)
-        )
-    return {
-        "on": on,
-        "objectives": {
-            "total": len(rows),
-            "by_status": {status: by_status.get(status, 0) for status in STATUSES},
-            "average_progress": _mean(progress for _row, progress in objectives),
-            "completed": sum(1 for _row, progress in objectives if progress >= 100.0),
-            "not_started": sum(1 for _row, progress in objectives if progress <= 0.0),
-            "at_risk": sum(1 for entry in pace if entry["status"] == "at_risk"),
-        },
-        "key_results": {
-            "total": key_results,
-            "average_progress": round(sum(row.progress or 0.0 for row in rows) / key_results, 2)
-            if key_results
-            else 0.0,
-            "completed": sum(row.completed or 0 for row in rows),
-            "not_started": sum(row.not_started or 0 for row in rows),
-        },
-        "periods": [
-            {
-                "period": key[2],
-                "count": len(members),
-                "average_progress": _mean(progress for progress, _grade in members),
-                "average_grade": average_grade(grade for _p, grade in members if grade is not None),
-            }
-            for key, members in sorted(periods.items())
-        ],
-        "pace": pace,
-        "check_ins": {
-            "last_7_days": _count_since(days, on, 7),
-            "last_30_days": _count_since(days, on, 30),
-            "current_streak_days": current,
-            "longest_streak_days": longest,
-        },
-        "confidence": None if confidence is None else round(float(confidence), 4),
-    }
-
-
-def _progress(row):
-    """Return the frozen progress of a closed objective, else its key results' weighted mean."""
-    if row.grade is not None:
-        return row.final_progress
-    return row.weighted / row.weight if row.weight else 0.0
-
-
-def _pace(row, progress, on):
-    """Return one pace entry, rounded as okr_app rounds it."""
-    expected = expected_progress(row.start_date, row.end_date, on)
-    return {
-        "objective_id": row.id,
-        "title": row.title,
-        "period": row.period,
-        "progress": round(progress, 2),
-        "expected_progress": round(expected, 2),
-        "delta": round(progress - expected, 2),
-        "status": pace_status(progress, progress - expected),
-        "forecast_date": forecast_date(progress, row.start_date, on),
-    }
-
-
-def _count_since(days, on, window):
-    """Return the check-ins on the ``window`` days ending with ``on``."""
-    first = on - timedelta(days=window - 1)
-    return sum(count for day, count in days.items() if first <= day <= on)
-
-
-def _mean(values):
-    """Return the mean rounded to two decimals, 0 for no values."""
-    values = list(values)
-    return round(sum(values) / len(values), 2) if values else 0.0
+    confidence = query(cursor, CONFIDENCE_SQL, {"user": user_id})[0].average
+    return summarise(rows, days, confidence, datetime.now(UTC).date())

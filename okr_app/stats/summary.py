@@ -15,17 +15,29 @@ PACED_STATUSES = ("active",)
 def statistics(user_id, filters, on):
     """Return every figure of /stats for ``user_id``, as of the end of day ``on``."""
     covered = queries.objective_filter(user_id, filters)
-    rows = queries.objective_rows(covered)
+    return summarise(
+        queries.objective_rows(covered),
+        queries.check_in_days(covered),
+        queries.latest_confidence_average(covered),
+        on,
+    )
+
+
+def summarise(rows, days, confidence, on):
+    """Return the /stats body from the three aggregates, as of the end of day ``on``.
+
+    ``rows`` are ``objective_rows``' rows (any rows with those attributes), ``days`` maps a
+    day to its check-ins and ``confidence`` is the mean latest confidence, or None.
+    """
     objectives = [_objective(row) for row in rows]
     pace = [_pace(objective, on) for objective in objectives if _is_paced(objective)]
-    confidence = queries.latest_confidence_average(covered)
     return {
         "on": on,
         "objectives": _objective_totals(objectives, pace),
         "key_results": _key_result_totals(rows),
         "periods": _periods(objectives),
         "pace": pace,
-        "check_ins": _check_in_totals(queries.check_in_days(covered), on),
+        "check_ins": _check_in_totals(days, on),
         "confidence": None if confidence is None else round(float(confidence), 4),
     }
 
