@@ -70,14 +70,14 @@ def change_key_result(user_id, key_result, values):
         )
     stated = stated_value(values, start, target)
     changes = apply_changes(key_result, values)
-    if "objective_id" in changes:
+    if stated is not None and stated != key_result.current_value:
+        before = key_result.current_value
+        record_check_in(key_result, stated)  # recomputes the trend sums, after any move
+        changes["current_value"] = {"old": before, "new": key_result.current_value}
+    elif "objective_id" in changes:
         # Its check-ins now count from the new objective's period start.
         db.session.flush()
         refresh_trends([key_result.id])
-    if stated is not None and stated != key_result.current_value:
-        before = key_result.current_value
-        record_check_in(key_result, stated)
-        changes["current_value"] = {"old": before, "new": key_result.current_value}
     return changes
 
 

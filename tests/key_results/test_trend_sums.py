@@ -124,6 +124,19 @@ def test_a_key_result_moved_to_another_period_counts_from_its_start(app, client,
     assert_stored_sums_match_check_ins(app, key_result["id"])
 
 
+def test_a_move_with_a_new_value_counts_every_point_from_the_new_start(app, client, headers):
+    _objective, key_result = tracked_key_result(client, headers)
+    earlier = create_objective(client, headers, period="2025-Q4")
+    response = client.patch(
+        f"/key-results/{key_result['id']}",
+        headers=headers,
+        json={"objective_id": earlier["id"], "current_value": 12},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["current_value"] == 12
+    assert_stored_sums_match_check_ins(app, key_result["id"])
+
+
 def test_a_value_stated_on_creation_is_the_first_point(app, client, headers):
     objective = create_objective(client, headers, period="2026-Q1")
     key_result = create_key_result(client, headers, objective["id"], current_value=5)
