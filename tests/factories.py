@@ -24,6 +24,13 @@ def check_in(client, headers, key_result_id, /, **fields):
     return client.post(f"/key-results/{key_result_id}/check-ins", headers=headers, json=fields)
 
 
+def record_check_ins(client, headers, key_result_id, points):
+    """Record ``(at, value)`` check-ins, each of which must be accepted."""
+    for at, value in points:
+        response = check_in(client, headers, key_result_id, value=value, at=at)
+        assert response.status_code == 201, response.get_json()
+
+
 def raw_json(client, method, path, headers, text):
     """Send ``text`` verbatim as a JSON body (for literals such as NaN) and return the response."""
     return client.open(

@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from tests.factories import check_in, create_key_result, create_objective
+from tests.factories import check_in, create_key_result, create_objective, record_check_ins
 
 NEEDS = "a forecast needs at least 2 check-ins over at least 1 day."
+#: (at, value): y = 1.5 + 3.5 x with x in days since 1 January 2026.
+POINTS = (("2026-01-01T00:00:00Z", 2), ("2026-01-02T00:00:00Z", 4), ("2026-01-03T00:00:00Z", 9))
 
 
 @pytest.fixture
@@ -24,25 +26,10 @@ def user(clock, client, auth):
     return headers, create_objective(client, headers, period="2026-Q1")
 
 
-def record(client, headers, key_result_id, *points):
-    """Record ``(at, value)`` check-ins."""
-    for at, value in points:
-        response = check_in(client, headers, key_result_id, value=value, at=at)
-        assert response.status_code == 201, response.get_json()
-
-
 def test_the_trend_of_three_check_ins(client, user):
     headers, objective = user
     key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    # x = days since 1 January: (0, 2), (1, 4), (2, 9) -> y = 1.5 + 3.5 x
-    record(
-        client,
-        headers,
-        key_result["id"],
-        ("2026-01-01T00:00:00Z", 2),
-        ("2026-01-02T00:00:00Z", 4),
-        ("2026-01-03T00:00:00Z", 9),
-    )
+    record_check_ins(client, headers, key_result["id"], POINTS)
     body = client.get(f"/key-results/{key_result['id']}", headers=headers).get_json()
     assert body["forecast_reason"] is None
     assert body["forecast"] == pytest.approx(
@@ -59,13 +46,8 @@ def test_fractional_days_count(client, user):
     headers, objective = user
     key_result = create_key_result(client, headers, objective["id"], target_value=1000)
     # Noon is half a day: (0.5, 0), (1.5, 10) -> y = -5 + 10 x, 895 at x = 90.
-    record(
-        client,
-        headers,
-        key_result["id"],
-        ("2026-01-01T12:00:00Z", 0),
-        ("2026-01-02T12:00:00+00:00", 10),
-    )
+    points = (("2026-01-01T12:00:00Z", 0), ("2026-01-02T12:00:00+00:00", 10))
+    record_check_ins(client, headers, key_result["id"], points)
     body = client.get(f"/key-results/{key_result['id']}", headers=headers).get_json()
     assert body["forecast"]["projected_value"] == pytest.approx(895)
     assert body["forecast"]["projected_progress"] == pytest.approx(89.5)
@@ -79,7 +61,7 @@ def test_not_enough_history_gives_null_and_the_reason(client, user):
         ("2026-01-05T08:00:00Z", 10),  # one check-in
         ("2026-01-05T20:00:00Z", 12),  # two, 12 hours apart
     ):
-        record(client, headers, key_result["id"], point)
+        record_check_ins(client, headers, key_result["id"], [point])
         body = client.get(f"/key-results/{key_result['id']}", headers=headers).get_json()
         assert body["forecast"] is None
         reasons.append(body["forecast_reason"])
@@ -91,14 +73,7 @@ def test_not_enough_history_gives_null_and_the_reason(client, user):
 def test_the_objective_carries_the_weighted_projection(client, user):
     headers, objective = user
     trending = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(
-        client,
-        headers,
-        trending["id"],
-        ("2026-01-01T00:00:00Z", 2),
-        ("2026-01-02T00:00:00Z", 4),
-        ("2026-01-03T00:00:00Z", 9),
-    )
+    record_check_ins(client, headers, trending["id"], POINTS)
     body = client.get(f"/objectives/{objective['id']}", headers=headers).get_json()
     assert body["projected_progress"] == pytest.approx(31.65)
     # One check-in (the stated value) is no trend: it counts at its 50 %.
@@ -115,7 +90,7 @@ def test_the_objective_carries_the_weighted_projection(client, user):
 def test_every_key_result_response_carries_the_forecast(client, user):
     headers, objective = user
     key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, key_result["id"], ("2026-01-01T00:00:00Z", 2))
+    record_check_ins(client, headers, key_result["id"], POINTS[:1])
     created = check_in(client, headers, key_result["id"], value=4, at="2026-01-02T00:00:00Z")
     # (0, 2), (1, 4): y = 2 + 2 x, 182 at the end of the quarter.
     assert created.get_json()["key_result"]["forecast"]["projected_value"] == pytest.approx(182)
@@ -137,13 +112,7 @@ def test_every_key_result_response_carries_the_forecast(client, user):
 def test_after_the_period_no_rate_is_required(clock, client, user):
     headers, objective = user
     key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(
-        client,
-        headers,
-        key_result["id"],
-        ("2026-01-01T00:00:00Z", 2),
-        ("2026-01-02T00:00:00Z", 4),
-    )
+    record_check_ins(client, headers, key_result["id"], POINTS[:2])
     clock.move_to(datetime(2026, 4, 1, 0, 0, tzinfo=UTC))
     body = client.get(f"/key-results/{key_result['id']}", headers=headers).get_json()
     assert body["forecast"]["required_rate"] is None

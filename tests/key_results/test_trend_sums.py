@@ -12,10 +12,8 @@ from sqlalchemy import select
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult
-from tests.factories import check_in, create_key_result, create_objective
-
-#: (at, value): y = 1.5 + 3.5 x with x in days since 1 January 2026.
-POINTS = (("2026-01-01T00:00:00Z", 2), ("2026-01-02T00:00:00Z", 4), ("2026-01-03T00:00:00Z", 9))
+from tests.factories import create_key_result, create_objective, record_check_ins
+from tests.key_results.test_forecast_api import POINTS
 
 
 @pytest.fixture
@@ -25,18 +23,11 @@ def headers(client, auth):
         yield auth.user()[2]
 
 
-def record(client, headers, key_result_id, points=POINTS):
-    """Record ``(at, value)`` check-ins."""
-    for at, value in points:
-        response = check_in(client, headers, key_result_id, value=value, at=at)
-        assert response.status_code == 201, response.get_json()
-
-
 def tracked_key_result(client, headers):
     """Return a 2026-Q1 objective and its key result (target 1000) with ``POINTS`` recorded."""
     objective = create_objective(client, headers, period="2026-Q1")
     key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, key_result["id"])
+    record_check_ins(client, headers, key_result["id"], POINTS)
     return objective, key_result
 
 
@@ -75,8 +66,8 @@ def test_check_ins_in_any_order_give_the_same_trend(app, client, headers):
     objective = create_objective(client, headers, period="2026-Q1")
     in_order = create_key_result(client, headers, objective["id"], target_value=1000)
     late = create_key_result(client, headers, objective["id"], target_value=1000)
-    record(client, headers, in_order["id"])
-    record(client, headers, late["id"], POINTS[::-1])
+    record_check_ins(client, headers, in_order["id"], POINTS)
+    record_check_ins(client, headers, late["id"], POINTS[::-1])
     for key_result in (in_order, late):
         assert forecast(client, headers, key_result["id"])["projected_value"] == pytest.approx(
             316.5  # 1.5 + 3.5 * 90
@@ -114,7 +105,7 @@ def test_a_key_result_moved_to_another_period_counts_from_its_start(app, client,
     first = create_objective(client, headers, period="2026-Q1")
     earlier = create_objective(client, headers, period="2025-Q4")
     key_result = create_key_result(client, headers, first["id"], target_value=1000)
-    record(client, headers, key_result["id"])
+    record_check_ins(client, headers, key_result["id"], POINTS)
     response = client.patch(
         f"/key-results/{key_result['id']}", headers=headers, json={"objective_id": earlier["id"]}
     )
