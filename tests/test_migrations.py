@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from okr_app import create_app
 from okr_app.extensions import db
 from tests.conftest import POSTGRES_URL, AuthActions, make_config
-from tests.factories import check_in, create_key_result, create_objective
+from tests.factories import create_key_result, create_objective, record_check_ins
 
 
 def schema_differences():
@@ -54,10 +54,8 @@ def forecasts_survive_the_trend_sums_migration(database_url):
         _, _, headers = AuthActions(client).user()
         objective = create_objective(client, headers, period="2026")
         key_result = create_key_result(client, headers, objective["id"], target_value=1000)
-        for at, value in (("2026-01-01T06:00:00Z", 2), ("2026-02-01T00:00:00Z", 40)):
-            assert (
-                check_in(client, headers, key_result["id"], value=value, at=at).status_code == 201
-            )
+        points = (("2026-01-01T06:00:00Z", 2), ("2026-02-01T00:00:00Z", 40))
+        record_check_ins(client, headers, key_result["id"], points)
         path = f"/key-results/{key_result['id']}"
         before = client.get(path, headers=headers).get_json()["forecast"]
         db.session.remove()
