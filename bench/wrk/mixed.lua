@@ -19,11 +19,5 @@ function request()
   elseif slot < 18 then
     return wrk.format("GET", "/stats", headers)
   end
-  headers["Content-Type"] = "application/json"
-  local body = string.format('{"value": %d}', turn % 97)
-  return wrk.format("POST", "/key-results/" .. row[2] .. "/check-ins", headers, body)
-end
-
-function response(status, headers, body)
-  check(status, body)
+  return check_in_request(row, turn)
 end

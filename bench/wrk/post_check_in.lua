@@ -10,12 +10,5 @@ end
 
 function request()
   turn = turn % #rows + 1
-  local row = rows[turn]
-  local headers = {["Authorization"] = "Bearer " .. row[1], ["Content-Type"] = "application/json"}
-  local body = string.format('{"value": %d}', turn % 97)
-  return wrk.format("POST", "/key-results/" .. row[2] .. "/check-ins", headers, body)
-end
-
-function response(status, headers, body)
-  check(status, body)
+  return check_in_request(rows[turn], turn)
 end
