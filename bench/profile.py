@@ -85,3 +85,13 @@ def summarise(raw_text, title, top=25):
     for frame, count in functions.most_common(top):
         lines.append(f"| `{frame}` | {count / total:.0%} |")
     return "\n".join(lines) + "\n"
+
+
+def page(result, text):
+    """Return profile.md: what was sampled, on which machine, then the summaries."""
+    machine = result["machine"]
+    return (
+        "# Where okr_app's time goes on the read scenarios\n\n"
+        f"py-spy samples (200 Hz) of every gunicorn worker under the read load, on "
+        f"{machine['cores']} cores of {machine['cpu']}. Written by `make bench`.\n\n" + text
+    )

@@ -98,3 +98,21 @@ def write(report, path):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def scaling(sizes, light, heavy_light, counts, heavy_counts):
+    """Compare one request's latency and statements at 1x and at the larger history."""
+    small, large = list(sizes)
+    return {
+        name: {
+            f"{small}_p50_ms": light[name]["p50_ms"],
+            f"{large}_p50_ms": heavy_light[name]["p50_ms"],
+            f"{small}_p99_ms": light[name]["p99_ms"],
+            f"{large}_p99_ms": heavy_light[name]["p99_ms"],
+            "latency_ratio": round(heavy_light[name]["p50_ms"] / light[name]["p50_ms"], 2),
+            f"{small}_queries": counts[name],
+            f"{large}_queries": heavy_counts[name],
+            "errors": light[name]["errors"] + heavy_light[name]["errors"],
+        }
+        for name in READS
+    }

@@ -15,10 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import client, queries, report, scenarios
+from bench import client, profile, queries, report, scenarios
 from bench.database import Database
 from bench.loadgen import Load
-from bench.profile import py_spy
 from bench.servers import ROOT, Gunicorn, RedisServer
 
 RESULTS = ROOT / "bench" / "results"
@@ -129,7 +128,7 @@ class Bench:
         light = scenarios.unloaded(app, files, self.load)
         half = scenarios.half_load(app, files, self.load, results, light)
         profile_text = None
-        if options.profile_seconds and py_spy():
+        if options.profile_seconds and profile.py_spy():
             profile_text = scenarios.profiled(
                 app, files, self.load, options.profile_seconds, self.directory
             )
@@ -155,7 +154,7 @@ class Bench:
             "half_peak_reads": half,
             "peak_rss_mb_per_worker": {name: max(values) for name, values in rss.items()},
             "peak_rss_mb_workers": rss,
-            "scaling": _scaling(sizes, light, heavy_light, counts, heavy_counts),
+            "scaling": report.scaling(sizes, light, heavy_light, counts, heavy_counts),
             "audited_writes_per_second": results["post_check_in"]["rps"],
             "audited_writes_by_workers": writes_by_workers,
             "logins_per_second_per_core": round(
@@ -165,7 +164,7 @@ class Bench:
         }
         report.write(result, options.output)
         if profile_text:
-            (options.output.parent / "profile.md").write_text(_profile_page(result, profile_text))
+            (options.output.parent / "profile.md").write_text(profile.page(result, profile_text))
         return result
 
     def _start(self, server):
@@ -265,24 +264,6 @@ def _app_settings(env, database):
     }
 
 
-def _scaling(sizes, light, heavy_light, counts, heavy_counts):
-    """Compare one request's latency and statements at 1x and at the larger history."""
-    small, large = list(sizes)
-    return {
-        name: {
-            f"{small}_p50_ms": light[name]["p50_ms"],
-            f"{large}_p50_ms": heavy_light[name]["p50_ms"],
-            f"{small}_p99_ms": light[name]["p99_ms"],
-            f"{large}_p99_ms": heavy_light[name]["p99_ms"],
-            "latency_ratio": round(heavy_light[name]["p50_ms"] / light[name]["p50_ms"], 2),
-            f"{small}_queries": counts[name],
-            f"{large}_queries": heavy_counts[name],
-            "errors": light[name]["errors"] + heavy_light[name]["errors"],
-        }
-        for name in scenarios.READ_PATHS
-    }
-
-
 def _first_token(path):
     """Return the first token of a tokens file."""
     return path.read_text().split("\n", 1)[0].strip()
@@ -291,16 +272,6 @@ def _first_token(path):
 def _postgres_version(database):
     """Return the server's version string."""
     return database.execute("SHOW server_version")[0][0]
-
-
-def _profile_page(result, text):
-    """Return profile.md: what was sampled, on which machine, then the summaries."""
-    machine = result["machine"]
-    return (
-        "# Where okr_app's time goes on the read scenarios\n\n"
-        f"py-spy samples (200 Hz) of every gunicorn worker under the read load, on "
-        f"{machine['cores']} cores of {machine['cpu']}. Written by `make bench`.\n\n" + text
-    )
 
 
 if __name__ == "__main__":

@@ -91,3 +91,20 @@ def test_floor_comparison_ignores_keys_the_floor_lacks():
 
 def test_rows_are_interleaved_user_by_user():
     assert _interleave([[1, 2], [3], [4, 5]]) == [1, 3, 4, 2, 5]
+
+
+def test_scaling_compares_each_read_at_both_sizes():
+    light = {name: {"p50_ms": 10.0, "p99_ms": 20.0, "errors": 0} for name in report.READS}
+    heavy = {name: {"p50_ms": 25.0, "p99_ms": 40.0, "errors": 1} for name in report.READS}
+    counts = dict.fromkeys(report.READS, 4.0)
+    figures = report.scaling({"1x": None, "10x": None}, light, heavy, counts, counts)
+    assert figures["get_stats"] == {
+        "1x_p50_ms": 10.0,
+        "10x_p50_ms": 25.0,
+        "1x_p99_ms": 20.0,
+        "10x_p99_ms": 40.0,
+        "latency_ratio": 2.5,
+        "1x_queries": 4.0,
+        "10x_queries": 4.0,
+        "errors": 1,
+    }
