@@ -36,15 +36,6 @@ def objective_filter(user_id, filters):
     return Covered(names, {"user_id": user_id, **{name: filters[name] for name in names}})
 
 
-def _of_owner(model):
-    """Return the clause keeping ``model``'s rows to the user's own.
-
-    Redundant with the objective's owner, but it lets PostgreSQL reach the user's key
-    results by their ``user_id`` index instead of hashing every user's.
-    """
-    return [model.user_id == bindparam("user_id")]
-
-
 @cache
 def _where(filters):
     """Return the WHERE clauses for the filters named, with their values as parameters."""
@@ -60,6 +51,16 @@ def _where(filters):
     return clauses
 
 
+@cache
+def _key_results_where(filters):
+    """Return ``_where``'s clauses for a statement over key results, their owner stated too.
+
+    Redundant with the objective's owner, but it lets PostgreSQL reach the user's key
+    results by their ``user_id`` index instead of hashing every user's.
+    """
+    return [KeyResult.user_id == bindparam("user_id"), *_where(filters)]
+
+
 def objective_rows(covered):
     """Return one row per objective with its key results' sums and its closing (one query).
 
@@ -71,7 +72,6 @@ def objective_rows(covered):
 @cache
 def _objective_rows(filters):
     """Return the statement of ``objective_rows``."""
-    clauses = _where(filters)
     progress = key_result_progress_sql()
     sums = (
         select(
@@ -84,7 +84,7 @@ def _objective_rows(filters):
             func.sum(case((progress <= 0.0, 1), else_=0)).label("not_started"),
         )
         .join(Objective, Objective.id == KeyResult.objective_id)
-        .where(*_of_owner(KeyResult), *clauses)
+        .where(*_key_results_where(filters))
         .group_by(KeyResult.objective_id)
         .subquery()
     )
@@ -113,7 +113,7 @@ def _objective_rows(filters):
                 ObjectiveClosing.reopened_at.is_(None),
             ),
         )
-        .where(*clauses)
+        .where(*_where(filters))
         .order_by(Objective.start_date, Objective.id)
     )
 
@@ -133,7 +133,7 @@ def _check_in_days(dialect, filters):
         select(day.label("day"), func.count())
         .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
         .join(Objective, Objective.id == KeyResult.objective_id)
-        .where(*_of_owner(KeyResult), *_where(filters))
+        .where(*_key_results_where(filters))
         .group_by(day)
     )
 
@@ -164,7 +164,7 @@ def _latest_confidence_average(filters):
         select(func.avg(latest))
         .select_from(KeyResult)
         .join(Objective, Objective.id == KeyResult.objective_id)
-        .where(*_of_owner(KeyResult), *_where(filters))
+        .where(*_key_results_where(filters))
     )
 
 
