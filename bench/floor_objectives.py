@@ -8,7 +8,7 @@ dictionaries by hand.
 import json
 from datetime import UTC, datetime
 
-from okr_app.key_results.forecast import TrendSums, objective_projection, period_forecast
+from okr_app.key_results.forecast import key_result_forecast, objective_projection
 from okr_app.key_results.progress import key_result_progress, objective_progress
 
 COUNT_SQL = "SELECT count(*) FROM objectives WHERE objectives.user_id = %s"
@@ -51,16 +51,7 @@ def page(query, cursor, user_id, number, size):
 
 def _key_result(item, start_date, end_date, now):
     """Return one key result's body with its progress and forecast."""
-    sums = TrendSums(*item[-7:]) if item.trend_count else None
-    projection, reason = period_forecast(
-        sums,
-        start=item.start_value,
-        target=item.target_value,
-        current=item.current_value,
-        start_date=start_date,
-        end_date=end_date,
-        now=now,
-    )
+    projection, reason = key_result_forecast(item, start_date, end_date, now)
     return {
         **{name: getattr(item, name) for name in BODY_FIELDS},
         "progress": key_result_progress(item.start_value, item.target_value, item.current_value),

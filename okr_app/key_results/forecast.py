@@ -103,6 +103,34 @@ def period_forecast(sums, *, start, target, current, start_date, end_date, now):
     return projection, None
 
 
+def stored_trend(key_result):
+    """Return the trend sums stored on a key result (model or row), None without check-ins."""
+    if not key_result.trend_count:
+        return None
+    return TrendSums(
+        key_result.trend_count,
+        key_result.trend_sum_x,
+        key_result.trend_sum_y,
+        key_result.trend_sum_xy,
+        key_result.trend_sum_xx,
+        key_result.trend_first_x,
+        key_result.trend_last_x,
+    )
+
+
+def key_result_forecast(key_result, start_date, end_date, now):
+    """Return ``period_forecast`` for a key result (model or row) in the period given."""
+    return period_forecast(
+        stored_trend(key_result),
+        start=key_result.start_value,
+        target=key_result.target_value,
+        current=key_result.current_value,
+        start_date=start_date,
+        end_date=end_date,
+        now=now,
+    )
+
+
 def objective_projection(items):
     """Return sum(weight * projected progress) / sum(weight) over (forecast, progress, weight).
 

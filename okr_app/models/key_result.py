@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.key_results.forecast import TrendSums, period_forecast
+from okr_app.key_results.forecast import key_result_forecast, stored_trend
 from okr_app.key_results.progress import key_result_progress
 from okr_app.models.types import UTCDateTime, utcnow
 
@@ -68,21 +68,6 @@ class KeyResult(db.Model):
         return key_result_progress(self.start_value, self.target_value, self.current_value)
 
     @property
-    def trend(self):
-        """Return the stored sums of the check-ins, or None without check-ins."""
-        if not self.trend_count:
-            return None
-        return TrendSums(
-            self.trend_count,
-            self.trend_sum_x,
-            self.trend_sum_y,
-            self.trend_sum_xy,
-            self.trend_sum_xx,
-            self.trend_first_x,
-            self.trend_last_x,
-        )
-
-    @property
     def forecast(self):
         """Return the check-in trend projected to the period end, or None without one."""
         return self._projection()[0]
@@ -100,7 +85,7 @@ class KeyResult(db.Model):
         """
         objective = self.objective
         inputs = (
-            self.trend,
+            stored_trend(self),
             self.start_value,
             self.target_value,
             self.current_value,
@@ -109,18 +94,9 @@ class KeyResult(db.Model):
         )
         kept = getattr(self, "_projected", None)
         if kept is None or kept[0] != inputs:
-            sums, start, target, current, start_date, end_date = inputs
             kept = self._projected = (
                 inputs,
-                period_forecast(
-                    sums,
-                    start=start,
-                    target=target,
-                    current=current,
-                    start_date=start_date,
-                    end_date=end_date,
-                    now=utcnow(),
-                ),
+                key_result_forecast(self, objective.start_date, objective.end_date, utcnow()),
             )
         return kept[1]
 
