@@ -1,4 +1,4 @@
-"""Finding the caller's objectives: one by id, or a filtered, sorted page."""
+"""Finding one of the caller's objectives by id (the list is in listing.py)."""
 
 from flask_smorest import abort
 from sqlalchemy import select
@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 from okr_app.extensions import db
 from okr_app.key_results.schemas import MAX_ID
 from okr_app.models import KeyResult, Objective
-from okr_app.pagination import page_of
 
 
 def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=False):
@@ -47,22 +46,3 @@ def owns_objective(user_id, objective_id):
         .with_for_update(read=True)
     )
     return db.session.scalar(statement) is not None
-
-
-def objectives_page(user_id, filters, pagination_parameters):
-    """Return one page of the user's objectives, newest first, with key results loaded.
-
-    Four queries whatever the page holds: the count, the page, its key results and its
-    closings; the forecasts come from the key results' stored trend sums.
-    """
-    statement = select(Objective).where(Objective.user_id == user_id)
-    if "period" in filters:
-        statement = statement.where(Objective.period == filters["period"])
-    if "status" in filters:
-        statement = statement.where(Objective.status == filters["status"])
-    if "q" in filters:
-        statement = statement.where(Objective.title.icontains(filters["q"], autoescape=True))
-    statement = statement.order_by(Objective.created_at.desc(), Objective.id.desc()).options(
-        selectinload(Objective.key_results), selectinload(Objective.closings)
-    )
-    return page_of(statement, pagination_parameters)

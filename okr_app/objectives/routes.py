@@ -12,7 +12,8 @@ from okr_app.objectives.editing import (
     delete_objective,
     objective_snapshot,
 )
-from okr_app.objectives.queries import objectives_page, owned_objective
+from okr_app.objectives.listing import objectives_page
+from okr_app.objectives.queries import owned_objective
 from okr_app.objectives.schemas import (
     ObjectivePatchSchema,
     ObjectiveQuerySchema,

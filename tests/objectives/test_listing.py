@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy import event
 
 from okr_app.extensions import db
-from tests.factories import check_in, create_key_result, create_objective, pagination
+from tests.factories import (
+    check_in,
+    create_key_result,
+    create_objective,
+    pagination,
+    record_check_ins,
+)
+from tests.key_results.test_forecast_api import POINTS
 
 
 def titles(response):
@@ -62,6 +69,22 @@ def test_filters_by_period_status_and_title(client, auth):
     for query in ("period=2026-Q5", "status=done", "q=" + "x" * 201):
         response = client.get(f"/objectives?{query}", headers=headers)
         assert response.status_code == 422, query
+
+
+def test_the_title_search_takes_the_escape_character_literally(client, auth):
+    _, _, headers = auth.user()
+    create_objective(client, headers, title="CI/CD in a week")
+    create_objective(client, headers, title="CI_CD% //done")
+    for query, expected in (
+        ("CI/CD", ["CI/CD in a week"]),
+        ("/", ["CI_CD% //done", "CI/CD in a week"]),
+        ("//", ["CI_CD% //done"]),
+        ("/%", []),
+        ("/_", []),
+        ("_CD%", ["CI_CD% //done"]),
+    ):
+        listed = client.get("/objectives", headers=headers, query_string={"q": query})
+        assert titles(listed) == expected, query
 
 
 def test_pagination_defaults_to_20_with_metadata_in_the_header(client, auth):
@@ -146,3 +169,43 @@ def test_listing_runs_a_constant_number_of_queries(app, client, auth):
     # The token check, the count, the page, its key results and their closings: the
     # forecasts come from the key results' stored trend sums, no check-in is read.
     assert few == many == 5
+
+
+def test_listed_objectives_answer_what_each_objective_answers(client, auth):
+    """The list is read as rows; each item must equal the objective's own GET body."""
+    _, _, headers = auth.user()
+    create_objective(client, headers, title="empty")
+    described = create_objective(client, headers, title="described", description="why")
+    rising = create_key_result(client, headers, described["id"], target_value=1000)
+    record_check_ins(client, headers, rising["id"], POINTS)
+    falling = create_key_result(
+        client, headers, described["id"], start_value=50, target_value=10, weight=3
+    )
+    record_check_ins(client, headers, falling["id"], POINTS[:1])
+    create_key_result(client, headers, described["id"], current_value=100)
+    closed = create_objective(client, headers, title="closed, reopened, closed")
+    create_key_result(client, headers, closed["id"], current_value=30)
+    path = f"/objectives/{closed['id']}"
+    steps = (("close", {"outcome": "missed"}), ("reopen", None)) * 2
+    for step, body in (*steps, ("close", {"outcome": "achieved"})):
+        assert client.post(f"{path}/{step}", headers=headers, json=body).status_code == 200
+    copy = client.post(
+        f"/objectives/{described['id']}/copy?carry_values=true",
+        headers=headers,
+        json={"period": "2026-Q2"},
+    )
+    assert copy.status_code == 201
+
+    listed = client.get("/objectives", headers=headers).get_json()
+    assert [item["title"] for item in listed] == [
+        "described",
+        "closed, reopened, closed",
+        "described",
+        "empty",
+    ]
+    assert listed[0]["copied_from_id"] == described["id"]
+    assert listed[1]["closing"]["outcome"] == "achieved"
+    assert listed[2]["projected_progress"] is not None
+    for item in listed:
+        own = client.get(f"/objectives/{item['id']}", headers=headers).get_json()
+        assert item == own
