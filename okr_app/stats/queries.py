@@ -2,7 +2,8 @@
 
 Each statement is built once per combination of filters (and dialect) with bound
 parameters, and reused: building and fingerprinting these statements would otherwise cost
-more than PostgreSQL takes to run them.
+more than PostgreSQL takes to run them. They run on the session's connection (its
+transaction), so their rows skip the ORM's result processing: they load no model.
 """
 
 from datetime import date
@@ -66,7 +67,9 @@ def objective_rows(covered):
 
     ``grade`` and ``final_progress`` come from the closing in force, null while open.
     """
-    return db.session.execute(_objective_rows(covered.filters), covered.parameters).all()
+    return (
+        db.session.connection().execute(_objective_rows(covered.filters), covered.parameters).all()
+    )
 
 
 @cache
@@ -121,7 +124,7 @@ def _objective_rows(filters):
 def check_in_days(covered):
     """Return ``{day: count}`` of check-ins per UTC day (one query)."""
     statement = _check_in_days(db.engine.dialect.name, covered.filters)
-    rows = db.session.execute(statement, covered.parameters)
+    rows = db.session.connection().execute(statement, covered.parameters)
     return {_as_date(value): count for value, count in rows}
 
 
@@ -145,7 +148,9 @@ def latest_confidence_average(covered):
     ``(key_result_id, at)`` index, so the cost follows the number of key results, not the
     length of their history.
     """
-    return db.session.scalar(_latest_confidence_average(covered.filters), covered.parameters)
+    return db.session.connection().scalar(
+        _latest_confidence_average(covered.filters), covered.parameters
+    )
 
 
 @cache
