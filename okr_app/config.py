@@ -39,6 +39,8 @@ DEFAULTS = {
     "OKR_DB_PING_AFTER_IDLE_SECONDS": 1.0,
     "OKR_REDIS_TIMEOUT_SECONDS": 1.0,
     "OKR_API_RATE_LIMIT": "600 per minute",  # per user (or per address without a token)
+    # X-RateLimit-* on every answer: one more Redis round trip per request.
+    "OKR_RATE_LIMIT_HEADERS": False,
     "OKR_METRICS_TOKEN": None,  # a scraper presents it as Bearer to read /metrics
     # flask-smorest
     "API_TITLE": "okr-tracker",
@@ -50,7 +52,6 @@ DEFAULTS = {
     "OPENAPI_SWAGGER_UI_URL": "/docs/assets/",
     # Flask-Limiter
     "RATELIMIT_STRATEGY": "moving-window",
-    "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_KEY_PREFIX": "okr",
     # flask-jwt-extended
     "JWT_TOKEN_LOCATION": ["headers"],
@@ -136,6 +137,7 @@ def derive_library_settings(config, instance_path):
     config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(seconds=config["OKR_REFRESH_TOKEN_SECONDS"])
     config["MAX_CONTENT_LENGTH"] = config["OKR_MAX_BODY_BYTES"]
     config.setdefault("RATELIMIT_STORAGE_URI", config["REDIS_URL"] or "memory://")
+    config.setdefault("RATELIMIT_HEADERS_ENABLED", config["OKR_RATE_LIMIT_HEADERS"])
     config["RATELIMIT_STORAGE_OPTIONS"] = {
         **limiter_storage_options(config["RATELIMIT_STORAGE_URI"], config),
         **config.get("RATELIMIT_STORAGE_OPTIONS", {}),

@@ -1,5 +1,7 @@
 """The per-user request rate limit on the whole API (``OKR_API_RATE_LIMIT``)."""
 
+import time
+
 import jwt
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
@@ -15,6 +17,28 @@ def init_app(app):
     # With the storage down, requests go on without the API limit; logins fail closed on
     # their own (see okr_app/auth/lockout.py).
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.after_request(add_retry_after)
+
+
+def add_retry_after(response):
+    """Tell a client refused by the API limit when its budget returns: ``Retry-After``.
+
+    Flask-Limiter writes it only with the ``X-RateLimit-*`` headers (``OKR_RATE_LIMIT_HEADERS``),
+    which cost a Redis round trip on every request; here it costs one on a refusal only.
+    """
+    if response.status_code != 429 or "Retry-After" in response.headers:
+        return response
+    # Imported here: the extensions module imports this one for ``client_key``.
+    from okr_app.extensions import limiter
+
+    refused = limiter.current_limit
+    if refused is not None and refused.breached:
+        try:
+            reset_at = refused.reset_at
+        except Exception:  # the storage failed since the refusal: the whole window is safe
+            reset_at = time.time() + refused.limit.get_expiry()
+        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+    return response
 
 
 def api_limit():

@@ -97,6 +97,9 @@ def settings(request):
 def app(request, tmp_path, postgres_schema, settings):
     """Create an app on a clean database, with a clean limiter storage."""
     url = postgres_schema or f"sqlite:///{tmp_path}/test.sqlite3"
+    # The limiter is one object for the process and reads RATELIMIT_HEADERS_ENABLED from
+    # the first app it is bound to only: each test's app states its own.
+    limiter._headers_enabled = None
     app = create_app(make_config(url, **settings))
     if BACKEND == "sqlite":
         with app.app_context():

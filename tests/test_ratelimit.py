@@ -15,7 +15,30 @@ def test_each_user_has_a_budget_over_the_whole_api(client, auth):
     refused = client.get("/auth/me", headers=headers)
     assert refused.status_code == 429
     assert refused.get_json()["code"] == 429
-    assert int(refused.headers["Retry-After"]) > 0
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")
+def test_rate_limit_headers_are_sent_only_when_asked_for(client, auth):
+    _, _, headers = auth.user()
+    answered = client.get("/auth/me", headers=headers)
+    assert answered.status_code == 200
+    assert not [name for name, _ in answered.headers if name.startswith("X-RateLimit")]
+    assert "Retry-After" not in answered.headers
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute", OKR_RATE_LIMIT_HEADERS=True)
+def test_rate_limit_headers_when_enabled(client, auth):
+    _, _, headers = auth.user()
+    answered = client.get("/auth/me", headers=headers)
+    assert answered.headers["X-RateLimit-Limit"] == "3"
+    assert answered.headers["X-RateLimit-Remaining"] == "2"
+    for _ in range(2):
+        client.get("/auth/me", headers=headers)
+    refused = client.get("/auth/me", headers=headers)
+    assert refused.status_code == 429
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
 
 
 @pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")
