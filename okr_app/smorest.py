@@ -1,11 +1,13 @@
 """flask-smorest subclasses: one error shape, and blueprints that know about tokens."""
 
 import inspect
-from functools import wraps
+from functools import cache, wraps
 
 import flask_smorest
+import marshmallow as ma
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import abort
+from webargs.flaskparser import FlaskParser
 
 BEARER = [{"bearerAuth": []}]
 ERROR = "DEFAULT_ERROR"
@@ -24,8 +26,25 @@ class Api(flask_smorest.Api):
         return payload, code, {**own, **(headers or {})}
 
 
+class ArgumentsParser(FlaskParser):
+    """webargs' parser, making each argument schema class into an instance once, not per request."""
+
+    def _get_schema(self, argmap, req):
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            return _instance_of(argmap)
+        return super()._get_schema(argmap, req)
+
+
+@cache
+def _instance_of(schema_class):
+    """Return the one instance of ``schema_class`` that parses every request's arguments."""
+    return schema_class()
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A blueprint with ``login_required``, ``admin_required`` and ``if_match`` decorators."""
+
+    ARGUMENTS_PARSER = PAGINATION_ARGUMENTS_PARSER = ArgumentsParser()
 
     # ``@blp.paginate()``: ``?page=&page_size=``, 20 by default, at most 100.
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
