@@ -4,11 +4,13 @@ from flask import Flask
 
 from okr_app import config as settings
 from okr_app.extensions import api, db, jwt, limiter, migrate
+from okr_app.json_provider import JSONProvider
 
 
 def create_app(config=None):
     """Create the application: defaults, ``instance/config.py``, environment, ``config``."""
     app = Flask(__name__, instance_relative_config=True)
+    app.json = JSONProvider(app)
     settings.load_defaults(app.config)
     app.config.from_pyfile("config.py", silent=True)
     settings.load_environment(app.config)
