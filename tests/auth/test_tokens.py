@@ -77,10 +77,13 @@ def test_malformed_headers(client, header):
 
 @pytest.mark.settings(OKR_ACCESS_TOKEN_SECONDS=1)
 def test_access_token_lifetime_is_a_setting(client, auth):
-    _, tokens, headers = auth.user()
-    assert tokens["expires_in"] == 1
-    exp = claims_of(tokens["access_token"])["exp"]
-    assert exp - claims_of(tokens["access_token"])["iat"] == timedelta(seconds=1).seconds
-    assert client.get("/auth/me", headers=headers).status_code == 200
-    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=5)):
+    # The clock stands still until the token should have expired: a slow machine must not
+    # let the second pass between the login and the first request.
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        _, tokens, headers = auth.user()
+        assert tokens["expires_in"] == 1
+        exp = claims_of(tokens["access_token"])["exp"]
+        assert exp - claims_of(tokens["access_token"])["iat"] == timedelta(seconds=1).seconds
+        assert client.get("/auth/me", headers=headers).status_code == 200
+        clock.shift(timedelta(seconds=5))
         assert client.get("/auth/me", headers=headers).status_code == 401
