@@ -4,9 +4,8 @@ GET /objectives reads many rows and changes none, so it reads them on the sessio
 connection, without the ORM's identity map, change tracking and result processing, which
 cost more than the database's work here. Four statements whatever the page holds (the
 count, the page, its key results, its closings in force), each built once per combination
-of filters, with bound parameters. Progress and
-forecasts come from the same functions as the models', so a listed objective answers what
-GET /objectives/{id} answers.
+of filters, with bound parameters. Progress and forecasts come from the same functions as
+the models', so a listed objective answers what GET /objectives/{id} answers.
 """
 
 from functools import cache
@@ -34,22 +33,23 @@ def objectives_page(user_id, filters, pagination_parameters):
     parameters = {"user_id": user_id, **{name: filters[name] for name in names}}
     if "q" in parameters:
         parameters["q"] = _escape_like(parameters["q"])
-    pagination_parameters.item_count = db.session.connection().scalar(_count(names), parameters)
+    connection = db.session.connection()
+    pagination_parameters.item_count = connection.scalar(_count(names), parameters)
     size = pagination_parameters.page_size
     parameters.update(limit=size, offset=(pagination_parameters.page - 1) * size)
-    rows = db.session.connection().execute(_page(names), parameters).all()
-    return _with_key_results(rows) if rows else []
+    rows = connection.execute(_page(names), parameters).all()
+    return _with_key_results(connection, rows) if rows else []
 
 
-def _with_key_results(rows):
+def _with_key_results(connection, rows):
     """Return the objectives of ``rows`` with their key results and closings in force."""
     objectives = {row.id: {**row._mapping, "key_results": [], "closing": None} for row in rows}
     ids = {"ids": list(objectives)}
-    for closing in db.session.connection().execute(_closings_in_force(), ids):
+    for closing in connection.execute(_closings_in_force(), ids):
         objective = objectives[closing.objective_id]
         objective["closing"] = objective["closing"] or closing._asdict()
     now = utcnow()
-    for row in db.session.connection().execute(_key_results(), ids):
+    for row in connection.execute(_key_results(), ids):
         objective = objectives[row.objective_id]
         forecast, reason = key_result_forecast(
             row, objective["start_date"], objective["end_date"], now
