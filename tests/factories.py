@@ -2,6 +2,9 @@
 
 import json
 
+#: (at, value) check-ins on the line y = 1.5 + 3.5 x, x in days since 1 January 2026.
+POINTS = (("2026-01-01T00:00:00Z", 2), ("2026-01-02T00:00:00Z", 4), ("2026-01-03T00:00:00Z", 9))
+
 
 def create_objective(client, headers, **fields):
     """Create an objective (period 2026-Q1 unless given) and return its JSON."""

@@ -5,11 +5,15 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from tests.factories import check_in, create_key_result, create_objective, record_check_ins
+from tests.factories import (
+    POINTS,
+    check_in,
+    create_key_result,
+    create_objective,
+    record_check_ins,
+)
 
 NEEDS = "a forecast needs at least 2 check-ins over at least 1 day."
-#: (at, value): y = 1.5 + 3.5 x with x in days since 1 January 2026.
-POINTS = (("2026-01-01T00:00:00Z", 2), ("2026-01-02T00:00:00Z", 4), ("2026-01-03T00:00:00Z", 9))
 
 
 @pytest.fixture

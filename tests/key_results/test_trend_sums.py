@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult
-from tests.factories import create_key_result, create_objective, record_check_ins
-from tests.key_results.test_forecast_api import POINTS
+from tests.factories import POINTS, create_key_result, create_objective, record_check_ins
 
 
 @pytest.fixture

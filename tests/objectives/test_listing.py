@@ -7,13 +7,13 @@ from sqlalchemy import event
 
 from okr_app.extensions import db
 from tests.factories import (
+    POINTS,
     check_in,
     create_key_result,
     create_objective,
     pagination,
     record_check_ins,
 )
-from tests.key_results.test_forecast_api import POINTS
 
 
 def titles(response):
