@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from okr_app.extensions import db
 from okr_app.key_results.forecast import key_result_forecast, stored_trend
 from okr_app.key_results.progress import key_result_progress
-from okr_app.models.types import UTCDateTime, utcnow
+from okr_app.models.types import UTCDateTime, utcnow, when_created
 
 
 class KeyResult(db.Model):
@@ -43,7 +43,7 @@ class KeyResult(db.Model):
     weight: Mapped[float] = mapped_column(Float, default=1.0)
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=when_created, onupdate=utcnow)
     trend_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     trend_sum_x: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     trend_sum_y: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from okr_app.extensions import db
 from okr_app.key_results.forecast import objective_projection
 from okr_app.key_results.progress import objective_progress
-from okr_app.models.types import UTCDateTime, utcnow
+from okr_app.models.types import UTCDateTime, utcnow, when_created
 
 STATUSES = ("active", "completed", "missed", "cancelled", "archived")
 
@@ -42,7 +42,7 @@ class Objective(db.Model):
     )
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=when_created, onupdate=utcnow)
 
     # The ORM deletes the children itself, so a delete works the same whether or not the
     # database enforces ON DELETE CASCADE (SQLite does only when asked).

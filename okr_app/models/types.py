@@ -11,6 +11,11 @@ def utcnow():
     return datetime.now(UTC)
 
 
+def when_created(context):
+    """Return the row's ``created_at``: the default of ``updated_at``, one moment for both."""
+    return context.get_current_parameters()["created_at"]
+
+
 class UTCDateTime(TypeDecorator):
     """An aware UTC timestamp on every backend (SQLite drops the zone, this restores it)."""
 

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow
+from okr_app.models.types import UTCDateTime, utcnow, when_created
 
 ROLES = ("user", "admin")
 
@@ -24,7 +24,7 @@ class User(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="user")
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=when_created, onupdate=utcnow)
 
     @property
     def is_admin(self):

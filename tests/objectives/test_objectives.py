@@ -108,6 +108,18 @@ def test_put_without_a_required_field_is_422_and_changes_nothing(client, auth):
     assert client.get(f"/objectives/{objective['id']}", headers=headers).get_json() == objective
 
 
+def test_a_new_row_was_last_updated_when_created_and_a_change_moves_it(client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"])
+    for item in (objective, key_result):
+        assert item["updated_at"] == item["created_at"]
+    path = f"/objectives/{objective['id']}"
+    changed = client.patch(path, headers=headers, json={"title": "Renamed"}).get_json()
+    assert changed["created_at"] == objective["created_at"]
+    assert changed["updated_at"] > objective["updated_at"]
+
+
 def test_patch_changes_only_the_fields_sent(client, auth):
     _, _, headers = auth.user()
     objective = create_objective(client, headers, description="keep", period="2026-Q1")
