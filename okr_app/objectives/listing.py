@@ -17,10 +17,9 @@ from okr_app.key_results.forecast import key_result_forecast, objective_projecti
 from okr_app.key_results.progress import key_result_progress, objective_progress
 from okr_app.models import KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
+from okr_app.objectives.selection import clauses, select_by
 
 FILTERS = ("period", "status", "q")
-#: The escape character of the title search: ``q`` matches literally, % and _ included.
-LIKE_ESCAPE = "/"
 
 
 def objectives_page(user_id, filters, pagination_parameters):
@@ -29,15 +28,16 @@ def objectives_page(user_id, filters, pagination_parameters):
     Each holds the objective's columns, its key results (with progress and forecast), the
     closing in force or None, and its progress and projected progress.
     """
-    names = tuple(name for name in FILTERS if name in filters)
-    parameters = {"user_id": user_id, **{name: filters[name] for name in names}}
-    if "q" in parameters:
-        parameters["q"] = _escape_like(parameters["q"])
+    selection = select_by(user_id, filters, FILTERS)
     connection = db.session.connection()
-    pagination_parameters.item_count = connection.scalar(_count(names), parameters)
+    pagination_parameters.item_count = connection.scalar(
+        _count(selection.filters), selection.parameters
+    )
     size = pagination_parameters.page_size
-    parameters.update(limit=size, offset=(pagination_parameters.page - 1) * size)
-    rows = connection.execute(_page(names), parameters).all()
+    offset = (pagination_parameters.page - 1) * size
+    rows = connection.execute(
+        _page(selection.filters), {**selection.parameters, "limit": size, "offset": offset}
+    ).all()
     return _with_key_results(connection, rows) if rows else []
 
 
@@ -69,30 +69,10 @@ def _with_key_results(connection, rows):
     return list(objectives.values())
 
 
-def _escape_like(text):
-    """Return ``text`` with LIKE's wildcards and the escape character escaped."""
-    for character in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(character, LIKE_ESCAPE + character)
-    return text
-
-
-@cache
-def _where(filters):
-    """Return the WHERE clauses selecting the user's objectives by the filters named."""
-    clauses = [Objective.user_id == bindparam("user_id")]
-    if "period" in filters:
-        clauses.append(Objective.period == bindparam("period"))
-    if "status" in filters:
-        clauses.append(Objective.status == bindparam("status"))
-    if "q" in filters:
-        clauses.append(Objective.title.icontains(bindparam("q"), escape=LIKE_ESCAPE))
-    return clauses
-
-
 @cache
 def _count(filters):
     """Return the statement counting the objectives the filters select."""
-    return select(func.count()).select_from(Objective.__table__).where(*_where(filters))
+    return select(func.count()).select_from(Objective.__table__).where(*clauses(filters))
 
 
 @cache
@@ -100,7 +80,7 @@ def _page(filters):
     """Return the statement of one page of them, newest first."""
     return (
         select(Objective.__table__)
-        .where(*_where(filters))
+        .where(*clauses(filters))
         .order_by(Objective.created_at.desc(), Objective.id.desc())
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))

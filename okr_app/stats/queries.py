@@ -8,12 +8,12 @@ transaction), so their rows skip the ORM's result processing: they load no model
 
 from datetime import date
 from functools import cache
-from typing import NamedTuple
 
 from sqlalchemy import Date, and_, bindparam, case, cast, func, select
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
+from okr_app.objectives.selection import clauses, select_by
 
 
 def key_result_progress_sql():
@@ -24,32 +24,21 @@ def key_result_progress_sql():
     return case((share <= 0, 0.0), (share >= 1, 100.0), else_=share * 100.0)
 
 
-class Covered(NamedTuple):
-    """The objectives the statistics cover: the filters that apply and the parameters."""
-
-    filters: tuple
-    parameters: dict
+#: The filters of the statistics; without ``status`` they cover every objective not archived.
+FILTERS = ("period", "on", "status")
 
 
 def objective_filter(user_id, filters):
-    """Return what selects the objectives the statistics cover, as a ``Covered``."""
-    names = tuple(name for name in ("period", "on", "status") if name in filters)
-    return Covered(names, {"user_id": user_id, **{name: filters[name] for name in names}})
+    """Return the ``Selection`` of the objectives the statistics cover."""
+    return select_by(user_id, filters, FILTERS)
 
 
 @cache
 def _where(filters):
-    """Return the WHERE clauses for the filters named, with their values as parameters."""
-    clauses = [Objective.user_id == bindparam("user_id")]
-    if "period" in filters:
-        clauses.append(Objective.period == bindparam("period"))
-    if "on" in filters:
-        clauses += [Objective.start_date <= bindparam("on"), Objective.end_date >= bindparam("on")]
+    """Return the WHERE clauses of the objectives covered by the filters named."""
     if "status" in filters:
-        clauses.append(Objective.status == bindparam("status"))
-    else:
-        clauses.append(Objective.status != "archived")
-    return clauses
+        return clauses(filters)
+    return [*clauses(filters), Objective.status != "archived"]
 
 
 @cache
