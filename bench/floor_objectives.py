@@ -8,8 +8,8 @@ dictionaries by hand.
 import json
 from datetime import UTC, datetime
 
-from okr_app.key_results.forecast import key_result_forecast, objective_projection
-from okr_app.key_results.progress import key_result_progress, objective_progress
+from okr_app.okr.forecast import key_result_forecast, objective_projection
+from okr_app.okr.progress import key_result_progress, objective_progress
 
 COUNT_SQL = "SELECT count(*) FROM objectives WHERE objectives.user_id = %s"
 PAGE_SQL = """

@@ -4,7 +4,7 @@ PostgreSQL here has no ``pg_stat_statements`` preloaded, so the count cannot be 
 the server. Instead each scenario's request is replayed a few times against the same
 database through the same app, with a ``before_cursor_execute`` listener counting what
 SQLAlchemy sends. The ``SELECT 1`` that tests a connection idle for a second or more
-(okr_app/connections.py) does not pass through that event and is not counted; under load
+(okr_app/database/pool.py) does not pass through that event and is not counted; under load
 connections are never idle that long.
 """
 

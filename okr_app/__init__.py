@@ -1,16 +1,18 @@
-"""okr-tracker: personal objectives and key results behind a REST API."""
+"""okr-tracker: personal objectives and key results behind a REST API.
+
+The extensions are reached as ``extensions.<name>``: a bare ``api`` here would be replaced
+by the ``okr_app.api`` package as soon as it is imported.
+"""
 
 from flask import Flask
 
 from okr_app import config as settings
-from okr_app.extensions import api, db, jwt, limiter, migrate
-from okr_app.json_provider import JSONProvider
+from okr_app import extensions
 
 
 def create_app(config=None):
     """Create the application: defaults, ``instance/config.py``, environment, ``config``."""
     app = Flask(__name__, instance_relative_config=True)
-    app.json = JSONProvider(app)
     settings.load_defaults(app.config)
     app.config.from_pyfile("config.py", silent=True)
     settings.load_environment(app.config)
@@ -20,41 +22,69 @@ def create_app(config=None):
     settings.derive_library_settings(app.config, app.instance_path)
     app.url_map.strict_slashes = False
 
-    register_hooks(app)
     register_extensions(app)
+    register_errorhandlers(app)
+    register_hooks(app)
     register_blueprints(app)
     register_commands(app)
     return app
 
 
 def register_extensions(app):
-    """Bind the extensions to ``app``."""
-    from okr_app import connections, errors, models, ratelimit  # noqa: F401  (models: tables)
+    """Bind the extensions to ``app`` and the database behaviour to its engine."""
+    from okr_app import database, models  # noqa: F401  (models: the tables)
+    from okr_app.api import json, ratelimit
     from okr_app.auth import tokens
 
-    db.init_app(app)
+    app.json = json.JSONProvider(app)
+    extensions.db.init_app(app)
     with app.app_context():
-        connections.ping_when_idle(db.engine, app.config["OKR_DB_PING_AFTER_IDLE_SECONDS"])
-    migrate.init_app(
-        app, db, directory=settings.MIGRATIONS_DIR, render_as_batch=True, compare_type=True
+        database.init_app(app, extensions.db.engine)
+    extensions.migrate.init_app(
+        app,
+        extensions.db,
+        directory=settings.MIGRATIONS_DIR,
+        render_as_batch=True,
+        compare_type=True,
     )
-    api.init_app(app)
-    jwt.init_app(app)
+    extensions.api.init_app(app)
+    extensions.jwt.init_app(app)
     ratelimit.init_app(app)
-    limiter.init_app(app)
+    extensions.limiter.init_app(app)
     tokens.init_app(app)
+
+
+def register_errorhandlers(app):
+    """Answer every error in the API's JSON shape."""
+    from okr_app.api import errors
+
     errors.init_app(app)
 
 
+def register_hooks(app):
+    """Install the request hooks: proxies, request ids, content types, metrics, log, audit.
+
+    None depends on the order of the others: the request id and the metrics start with the
+    request (a signal sent before any hook), the log and the metrics take the final answer
+    (a signal sent after every hook), and the audit hook is the one that commits.
+    """
+    from okr_app.api import hooks
+    from okr_app.audit import hook
+    from okr_app.ops import metrics, request_log
+
+    hooks.init_app(app)
+    metrics.init_app(app)
+    request_log.init_app(app)
+    hook.init_app(app)
+
+
 def register_blueprints(app):
-    """Register one flask-smorest blueprint per area."""
-    from okr_app import docs
+    """Register one flask-smorest blueprint per area, and the documentation."""
     from okr_app.admin.routes import blp as admin_blp
+    from okr_app.api import docs
     from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
-    from okr_app.key_results.check_in_routes import blp as check_ins_blp
     from okr_app.key_results.routes import blp as key_results_blp
-    from okr_app.objectives.lifecycle_routes import blp as lifecycle_blp
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
     from okr_app.stats.routes import blp as stats_blp
@@ -64,34 +94,16 @@ def register_blueprints(app):
     for blueprint in (
         auth_blp,
         objectives_blp,
-        lifecycle_blp,
         key_results_blp,
-        check_ins_blp,
         stats_blp,
         transfer_blp,
         audit_blp,
         admin_blp,
         ops_blp,
     ):
-        api.register_blueprint(blueprint)
-
-
-def register_hooks(app):
-    """Install the request hooks: proxies, request ids, content types, metrics, audit.
-
-    They come before the extensions' own hooks, so that even a request refused by the rate
-    limiter has its request id, metrics and log line.
-    """
-    from okr_app import requests
-    from okr_app.audit import hook
-    from okr_app.ops import metrics, request_log
-
-    # after_request hooks run last-registered first: the audit hook may replace the
-    # response, so metrics and the request log are registered before it and see the result.
-    metrics.init_app(app)
-    request_log.init_app(app)
-    requests.init_app(app)
-    hook.init_app(app)
+        extensions.api.register_blueprint(blueprint)
+        for tag in blueprint.extra_tags:
+            extensions.api.spec.tag(tag)
 
 
 def register_commands(app):

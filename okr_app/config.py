@@ -4,6 +4,8 @@ import json
 import os
 from datetime import timedelta
 
+from okr_app.database import engine
+
 #: Alembic's scripts, next to the package.
 MIGRATIONS_DIR = os.path.join(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations"
@@ -95,43 +97,11 @@ def parse_value(raw, default):
     return json.loads(raw)
 
 
-def database_url(config, instance_path):
-    """Return the SQLAlchemy URL, defaulting to a SQLite file in the instance folder."""
-    url = config.get("DATABASE_URL")
-    if not url:
-        return "sqlite:///" + os.path.join(instance_path, "okr.sqlite3")
-    # psycopg2 is the driver; SQLAlchemy 2.1 would otherwise pick psycopg 3.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix) :]
-    return url
-
-
-def engine_options(config, url):
-    """Return the engine options: pool sizes and timeouts from the settings."""
-    # Idle connections are tested on checkout by okr_app/connections.py instead of every one.
-    options = {"pool_pre_ping": False}
-    if url.startswith("postgresql"):
-        options.update(
-            pool_size=config["OKR_DB_POOL_SIZE"],
-            max_overflow=config["OKR_DB_MAX_OVERFLOW"],
-            pool_timeout=config["OKR_DB_POOL_TIMEOUT_SECONDS"],
-            connect_args={
-                "connect_timeout": 5,
-                "options": f"-c statement_timeout={config['OKR_DB_STATEMENT_TIMEOUT_MS']}",
-            },
-        )
-    elif url.startswith("sqlite"):
-        options["connect_args"] = {"timeout": 30}
-    options.update(config["SQLALCHEMY_ENGINE_OPTIONS"])
-    return options
-
-
 def derive_library_settings(config, instance_path):
     """Translate the project's settings into the names the extensions read."""
-    url = database_url(config, instance_path)
+    url = engine.database_url(config, instance_path)
     config["SQLALCHEMY_DATABASE_URI"] = url
-    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config, url)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = engine.engine_options(config, url)
     config["JWT_SECRET_KEY"] = config["SECRET_KEY"]
     config["JWT_ACCESS_TOKEN_EXPIRES"] = timedelta(seconds=config["OKR_ACCESS_TOKEN_SECONDS"])
     config["JWT_REFRESH_TOKEN_EXPIRES"] = timedelta(seconds=config["OKR_REFRESH_TOKEN_SECONDS"])

@@ -2,12 +2,11 @@
 
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
+from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
-
-from okr_app.ratelimit import client_key
-from okr_app.smorest import Api
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -22,4 +21,6 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate()
 api = Api()
 jwt = JWTManager()
-limiter = Limiter(key_func=client_key)
+# The API-wide limit has a key function of its own (okr_app/api/ratelimit.py); the client
+# address is the key of anything else limited.
+limiter = Limiter(key_func=get_remote_address)

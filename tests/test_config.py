@@ -30,18 +30,6 @@ def test_default_database_is_sqlite_in_instance_folder(monkeypatch):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{app.instance_path}/okr.sqlite3"
 
 
-@pytest.mark.parametrize(
-    ("url", "expected"),
-    [
-        ("postgresql://u@h/db", "postgresql+psycopg2://u@h/db"),
-        ("postgres://u@h/db", "postgresql+psycopg2://u@h/db"),
-        ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
-    ],
-)
-def test_postgres_urls_use_psycopg2(url, expected):
-    assert config.database_url({"DATABASE_URL": url}, "/instance") == expected
-
-
 @pytest.mark.parametrize("secret", [None, "", config.EXAMPLE_SECRET, "too-short"])
 def test_refuses_to_start_without_a_real_secret(monkeypatch, secret):
     monkeypatch.delenv("SECRET_KEY", raising=False)

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from marshmallow import ValidationError, validate
 from sqlalchemy import select
 
-from okr_app.audit.hook import record_command
+from okr_app.audit.recording import record_command
 from okr_app.auth import passwords
 from okr_app.auth.emails import normalize_email
 from okr_app.extensions import db

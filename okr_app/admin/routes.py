@@ -1,21 +1,12 @@
 """Admin endpoints: list, inspect, change and delete accounts."""
 
-from sqlalchemy import select
-
-from okr_app.admin import accounts
+from okr_app.admin import accounts, queries
 from okr_app.admin.schemas import AdminUserSchema, UserPatchSchema, UserQuerySchema
-from okr_app.audit.context import audited, describe
-from okr_app.extensions import db
-from okr_app.models import User
-from okr_app.pagination import page_of
-from okr_app.smorest import ERROR, Blueprint
+from okr_app.api.auditing import attach, audited
+from okr_app.api.blueprint import ERROR, Blueprint
+from okr_app.api.pagination import page_of
 
 blp = Blueprint("admin", __name__, url_prefix="/admin", description="Accounts, for admins only.")
-
-
-def _user_or_404(user_id):
-    """Return the account or answer 404."""
-    return db.get_or_404(User, user_id, description="No such user.")
 
 
 @blp.route("/users", methods=["GET"])
@@ -25,14 +16,7 @@ def _user_or_404(user_id):
 @blp.paginate()
 def list_users(filters, pagination_parameters):
     """List accounts, oldest first; filter by e-mail part, role and activation."""
-    statement = select(User).order_by(User.id)
-    if "q" in filters:
-        statement = statement.where(User.email.contains(filters["q"].strip().lower()))
-    if "role" in filters:
-        statement = statement.where(User.role == filters["role"])
-    if "active" in filters:
-        statement = statement.where(User.is_active.is_(filters["active"]))
-    return page_of(statement, pagination_parameters)
+    return page_of(queries.users(filters), pagination_parameters)
 
 
 @blp.route("/users/<int:user_id>", methods=["GET"])
@@ -41,7 +25,7 @@ def list_users(filters, pagination_parameters):
 @blp.alt_response(404, response=ERROR)
 def get_user(user_id):
     """Return one account."""
-    return _user_or_404(user_id)
+    return queries.user_or_404(user_id)
 
 
 @blp.route("/users/<int:user_id>", methods=["PATCH"])
@@ -57,10 +41,9 @@ def update_user(changes, user_id):
     Deactivating ends every session of the account at once and refuses its logins with 403;
     reactivating allows logins again. A change that would leave no active admin is 409.
     """
-    user = _user_or_404(user_id)
+    user = queries.user_or_404(user_id)
     changed = accounts.apply_changes(user, changes)
-    describe(
-        "admin.user.updated",
+    attach(
         resource_type="user",
         resource_id=user.id,
         owner_id=user.id,
@@ -77,11 +60,10 @@ def update_user(changes, user_id):
 @blp.alt_response(409, response=ERROR)
 def delete_user(user_id):
     """Delete an account with all its data; its audit rows stay."""
-    user = _user_or_404(user_id)
+    user = queries.user_or_404(user_id)
     snapshot = accounts.snapshot(user)
     accounts.delete_account(user)
-    describe(
-        "admin.user.deleted",
+    attach(
         resource_type="user",
         resource_id=user_id,
         owner_id=user_id,

@@ -2,9 +2,9 @@
 
 from marshmallow import fields, validate
 
+from okr_app.api.schemas import Schema
 from okr_app.auth.schemas import UserSchema
 from okr_app.models import ROLES
-from okr_app.schemas import Schema
 
 
 class AdminUserSchema(UserSchema):

@@ -1,1 +1,1 @@
-"""The audit trail: one tamper-evident row per critical request."""
+"""The audit trail: one tamper-evident row per critical request, written by one hook."""

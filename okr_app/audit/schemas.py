@@ -4,7 +4,7 @@ from datetime import UTC
 
 from marshmallow import fields, validate
 
-from okr_app.schemas import Schema
+from okr_app.api.schemas import Schema, id_field
 
 OUTCOMES = ("success", "denied", "error")
 
@@ -23,8 +23,7 @@ class AuditQuerySchema(Schema):
         default_timezone=UTC, metadata={"description": "Rows before this time (ISO 8601)."}
     )
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
-    user_id = fields.Integer(
-        validate=validate.Range(min=1, max=2**31 - 1),
+    user_id = id_field(
         metadata={"description": "Admins only: rows where this user is actor or owner."},
     )
 

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from flask import current_app
 from limits import RateLimitItemPerSecond, parse
 
+from okr_app.api.ratelimit import StorageUnavailable, storage_call
 from okr_app.extensions import limiter
 
-
-class StorageUnavailable(Exception):
-    """The limiter storage cannot be reached; logins must fail closed."""
+__all__ = ["StorageUnavailable", "record_failure", "record_success", "reserve_attempt"]
 
 
 @dataclass
@@ -46,27 +45,19 @@ def _namespace(name):
 
 def _retry_after(item, namespace, key):
     """Return the whole seconds until the window of ``item`` for ``key`` frees a slot."""
-    stats = _storage_call(limiter.limiter.get_window_stats, item, namespace, key)
+    stats = storage_call(limiter.limiter.get_window_stats, item, namespace, key)
     return max(1, math.ceil(stats.reset_time - time.time()))
-
-
-def _storage_call(function, *args):
-    """Call the limiter storage, turning any storage failure into ``StorageUnavailable``."""
-    try:
-        return function(*args)
-    except Exception as error:  # every backend raises its own connection errors
-        raise StorageUnavailable(str(error)) from error
 
 
 def reserve_attempt(identifier, address):
     """Reserve one password check for ``identifier``; return a ``Refusal`` or ``None``."""
     failures, lock, per_address = _items()
     strategy = limiter.limiter
-    if not _storage_call(strategy.test, lock, _namespace("login-lock"), identifier):
+    if not storage_call(strategy.test, lock, _namespace("login-lock"), identifier):
         return Refusal("locked", _retry_after(lock, _namespace("login-lock"), identifier))
-    if not _storage_call(strategy.test, per_address, _namespace("login-address"), address):
+    if not storage_call(strategy.test, per_address, _namespace("login-address"), address):
         return Refusal("address", _retry_after(per_address, _namespace("login-address"), address))
-    if not _storage_call(strategy.hit, failures, _namespace("login"), identifier):
+    if not storage_call(strategy.hit, failures, _namespace("login"), identifier):
         return Refusal("busy", _retry_after(failures, _namespace("login"), identifier))
     return None
 
@@ -75,20 +66,14 @@ def record_failure(identifier, address):
     """Count a failed check; return True when it starts the lock of ``identifier``."""
     failures, lock, per_address = _items()
     strategy = limiter.limiter
-    _storage_call(strategy.hit, per_address, _namespace("login-address"), address)
-    stats = _storage_call(strategy.get_window_stats, failures, _namespace("login"), identifier)
+    storage_call(strategy.hit, per_address, _namespace("login-address"), address)
+    stats = storage_call(strategy.get_window_stats, failures, _namespace("login"), identifier)
     if stats.remaining > 0:
         return False
-    return bool(_storage_call(strategy.hit, lock, _namespace("login-lock"), identifier))
+    return bool(storage_call(strategy.hit, lock, _namespace("login-lock"), identifier))
 
 
 def record_success(identifier):
     """Forget the failures of ``identifier`` after a correct password."""
     failures, _, _ = _items()
-    _storage_call(limiter.limiter.clear, failures, _namespace("login"), identifier)
-
-
-def check_storage():
-    """Raise ``StorageUnavailable`` unless the limiter storage answers."""
-    if not _storage_call(limiter.storage.check):
-        raise StorageUnavailable("the rate-limit storage did not answer")
+    storage_call(limiter.limiter.clear, failures, _namespace("login"), identifier)

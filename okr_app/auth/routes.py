@@ -6,9 +6,12 @@ from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from okr_app.audit.context import audited, describe
+from okr_app.api.auditing import attach, audited
+from okr_app.api.blueprint import ERROR, Blueprint
+from okr_app.api.ratelimit import StorageUnavailable
 from okr_app.auth import lockout, passwords, tokens
 from okr_app.auth.emails import normalize_email
+from okr_app.auth.metrics import LOCKOUTS, LOGIN_FAILURES
 from okr_app.auth.schemas import (
     ChangePasswordSchema,
     LoginSchema,
@@ -18,7 +21,6 @@ from okr_app.auth.schemas import (
 )
 from okr_app.extensions import db
 from okr_app.models import User
-from okr_app.smorest import ERROR, Blueprint
 
 blp = Blueprint("auth", __name__, url_prefix="/auth", description="Accounts and sessions.")
 
@@ -43,7 +45,7 @@ def register(data):
     except IntegrityError:
         db.session.rollback()
         abort(409, message="An account with this e-mail already exists.")
-    describe("auth.registered", resource_type="user", resource_id=user.id, actor_id=user.id)
+    attach(event="auth.registered", resource_type="user", resource_id=user.id, actor_id=user.id)
     return user
 
 
@@ -60,14 +62,17 @@ def login(data):
     identifier = normalize_email(data["email"])
     user = _check_password(identifier, data["password"], "auth.login")
     if not user.is_active:
-        describe("auth.login.deactivated", resource_type="user", resource_id=user.id)
+        attach(event="auth.login.deactivated", resource_type="user", resource_id=user.id)
         abort(403, message="This account is deactivated. Contact an administrator.")
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(data["password"])
     tokens.purge_expired(user.id)
     session, pair = tokens.start_session(user)
-    describe(
-        "auth.login.succeeded", resource_type="session", resource_id=session.id, actor_id=user.id
+    attach(
+        event="auth.login.succeeded",
+        resource_type="session",
+        resource_id=session.id,
+        actor_id=user.id,
     )
     return pair
 
@@ -79,11 +84,11 @@ def _check_password(identifier, password, action):
     owner = {"resource_type": "user", "owner_id": user.id, "resource_id": user.id} if user else {}
     try:
         refusal = lockout.reserve_attempt(identifier, address)
-    except lockout.StorageUnavailable:
+    except StorageUnavailable:
         abort(503, message="Login is unavailable: the lockout store cannot be reached.")
     if refusal is not None:
         details = {"email": identifier, "reason": refusal.reason}
-        describe(f"{action}.locked", details=details, **owner)
+        attach(event=f"{action}.locked", details=details, **owner)
         abort(
             429,
             message="Too many failed logins. Try again later.",
@@ -96,10 +101,13 @@ def _check_password(identifier, password, action):
         passwords.verify_dummy(password)
     try:
         started = lockout.record_failure(identifier, address)
-    except lockout.StorageUnavailable:
+    except StorageUnavailable:
         started = False
+    LOGIN_FAILURES.inc()
+    if started:
+        LOCKOUTS.inc()
     event = "auth.lockout.started" if started else f"{action}.failed"
-    describe(event, details={"email": identifier}, **owner)
+    attach(event=event, details={"email": identifier}, **owner)
     abort(401, message="Wrong e-mail or password.")
 
 
@@ -113,10 +121,15 @@ def refresh():
     new_jti = tokens.rotate(session, get_jwt()["jti"])
     if new_jti is None:
         tokens.revoke_session(session.id, "refresh-reuse")
-        db.session.commit()
-        describe("auth.refresh.reused", resource_type="session", resource_id=session.id)
+        # The refusal must end the session: whoever replayed the token may hold its twin.
+        attach(
+            event="auth.refresh.reused",
+            resource_type="session",
+            resource_id=session.id,
+            keep_changes=True,
+        )
         abort(401, message="This refresh token was already used; the session has been ended.")
-    describe("auth.refreshed", resource_type="session", resource_id=session.id)
+    attach(event="auth.refreshed", resource_type="session", resource_id=session.id)
     return tokens.token_pair(current_user, session.id, new_jti)
 
 
@@ -127,7 +140,7 @@ def refresh():
 def logout():
     """End the current session: its access and refresh tokens stop working."""
     tokens.revoke_session(g.okr_session.id, "logout")
-    describe("auth.logout", resource_type="session", resource_id=g.okr_session.id)
+    attach(resource_type="session", resource_id=g.okr_session.id)
 
 
 @blp.route("/change-password", methods=["POST"])
@@ -150,7 +163,7 @@ def change_password(data):
     user.password_hash = passwords.hash_password(data["new_password"])
     tokens.revoke_all_sessions(user.id, "password-change")
     _session, pair = tokens.start_session(user)
-    describe("auth.password_changed", resource_type="user", resource_id=user.id)
+    attach(event="auth.password_changed", resource_type="user", resource_id=user.id)
     return pair
 
 

@@ -2,9 +2,9 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
+from okr_app.api.schemas import Schema, Trimmed
 from okr_app.auth.emails import normalize_email
 from okr_app.auth.passwords import policy_errors
-from okr_app.schemas import Schema, Trimmed
 
 
 class EmailField(fields.Email):

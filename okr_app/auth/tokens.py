@@ -4,7 +4,7 @@ import uuid
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app, g
+from flask import current_app, g, request_started
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import contains_eager
@@ -16,6 +16,7 @@ from okr_app.models.types import utcnow
 
 def init_app(app):
     """Register the token loaders so every token error is a JSON 401."""
+    request_started.connect(_forget_previous_session, app)
     jwt.user_identity_loader(lambda user: str(user.id))
     jwt.token_in_blocklist_loader(_is_revoked)
     jwt.user_lookup_loader(lambda _header, _payload: g.get("okr_session_user"))
@@ -28,6 +29,12 @@ def init_app(app):
         lambda _header, _payload: _unauthorized("A fresh login is needed.")
     )
     jwt.token_verification_failed_loader(lambda _header, _payload: _unauthorized("Invalid token."))
+
+
+def _forget_previous_session(_app, **_extra):
+    """Start without another request's session: requests may share one application context."""
+    for name in ("okr_session", "okr_session_user", "okr_user_id"):
+        g.pop(name, None)
 
 
 def _unauthorized(message):
@@ -51,6 +58,8 @@ def _is_revoked(_header, payload):
         return True
     g.okr_session = session
     g.okr_session_user = user
+    # A plain value for the log, the metrics and the audit row, readable after the commit.
+    g.okr_user_id = user.id
     return False
 
 

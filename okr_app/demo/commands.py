@@ -3,7 +3,7 @@
 import click
 from flask.cli import with_appcontext
 
-from okr_app.audit.hook import record_command
+from okr_app.audit.recording import record_command
 from okr_app.demo import seed
 from okr_app.extensions import db
 

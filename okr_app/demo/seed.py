@@ -10,7 +10,7 @@ from okr_app.extensions import db
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn, KeyResult, Objective, User
 from okr_app.models.types import utcnow
-from okr_app.objectives.periods import bounds
+from okr_app.okr.periods import bounds
 
 DEMO_PASSWORD = "demo passphrase 2026"  # noqa: S105  (documented demo accounts)
 DEMO_EMAIL = "demo{index}@demo.example.com"

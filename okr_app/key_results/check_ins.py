@@ -3,10 +3,10 @@
 from sqlalchemy import select
 
 from okr_app.extensions import db
-from okr_app.key_results.progress import value_for_progress
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn
 from okr_app.models.types import utcnow
+from okr_app.okr.progress import value_for_progress
 
 
 def check_in_value(key_result, values):

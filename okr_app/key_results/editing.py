@@ -2,20 +2,18 @@
 
 from flask_smorest import abort
 
-from okr_app.changes import apply_changes
+from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
-from okr_app.key_results.check_in_schemas import CheckInSchema
 from okr_app.key_results.check_ins import record_check_in
-from okr_app.key_results.progress import value_for_progress
-from okr_app.key_results.schemas import KeyResultSchema
+from okr_app.key_results.schemas import CheckInSchema, KeyResultSchema
 from okr_app.key_results.trends import refresh_trends
-from okr_app.models import KeyResult
-from okr_app.objectives.queries import owns_objective
+from okr_app.models import KeyResult, hold_owned_objective
+from okr_app.okr.progress import value_for_progress
 
 
 def require_own_objective(user_id, objective_id):
     """Answer 422 naming ``objective_id`` unless it is one of the user's objectives."""
-    if not owns_objective(user_id, objective_id):
+    if not hold_owned_objective(user_id, objective_id):
         abort(
             422,
             message="The key result must belong to one of your objectives.",

@@ -4,10 +4,10 @@ from flask_smorest import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from okr_app.api.pagination import page_of
 from okr_app.extensions import db
-from okr_app.key_results.schemas import MAX_ID
 from okr_app.models import CheckIn, KeyResult
-from okr_app.pagination import page_of
+from okr_app.models.types import MAX_ID
 
 
 def owned_key_result(user_id, key_result_id, *, for_update=False, with_check_ins=False):

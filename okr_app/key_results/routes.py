@@ -1,21 +1,27 @@
-"""Key results: list, create, read, replace, change and delete the caller's own."""
+"""Key results and their check-ins: list, create, read, replace, change, delete, check in."""
 
 from flask import url_for
 from flask_jwt_extended import current_user
 
-from okr_app.audit.context import audited, describe
-from okr_app.etags import ETAG_HEADER, check_if_match, etag_header, flush_versioned
+from okr_app.api.auditing import attach, audited
+from okr_app.api.blueprint import ERROR, Blueprint
+from okr_app.api.etags import flush_versioned, with_etag, write_versioned
 from okr_app.extensions import db
+from okr_app.key_results.check_ins import check_in_value, record_check_in
 from okr_app.key_results.editing import change_key_result, create_key_result, key_result_snapshot
-from okr_app.key_results.queries import key_results_page, owned_key_result
+from okr_app.key_results.queries import check_ins_page, key_results_page, owned_key_result
 from okr_app.key_results.schemas import (
+    CheckInCreatedSchema,
+    CheckInQuerySchema,
+    CheckInSchema,
+    CheckInWriteSchema,
     KeyResultPatchSchema,
     KeyResultQuerySchema,
     KeyResultSchema,
     KeyResultWriteSchema,
 )
-from okr_app.smorest import ERROR, Blueprint
 
+CHECK_INS = "check-ins"
 blp = Blueprint(
     "key-results",
     __name__,
@@ -24,8 +30,11 @@ blp = Blueprint(
         "The caller's key results. Others' answer 404; an objective_id that is not one of "
         "the caller's objectives is 422 naming objective_id."
     ),
+    extra_tags=[
+        {"name": CHECK_INS, "description": "The value history of the caller's key results."}
+    ],
 )
-LOCATION_HEADER = {"Location": {"description": "The new key result.", "schema": {"type": "string"}}}
+NEW = {"Location": {"description": "The new key result.", "schema": {"type": "string"}}}
 
 
 @blp.route("", methods=["GET"])
@@ -45,7 +54,7 @@ def list_key_results(filters, pagination_parameters):
 @audited("key_result.created")
 @blp.login_required
 @blp.arguments(KeyResultWriteSchema)
-@blp.response(201, KeyResultSchema, headers={**ETAG_HEADER, **LOCATION_HEADER})
+@blp.versioned(KeyResultSchema, 201, headers=NEW, errors=())
 def post_key_result(values):
     """Create a key result under one of the caller's objectives.
 
@@ -54,19 +63,17 @@ def post_key_result(values):
     """
     key_result = create_key_result(current_user.id, values)
     flush_versioned()
-    describe("key_result.created", resource_type="key_result", resource_id=key_result.id)
+    attach(resource_type="key_result", resource_id=key_result.id)
     location = url_for("key-results.get_key_result", key_result_id=key_result.id)
-    return key_result, {**etag_header(key_result), "Location": location}
+    return with_etag(key_result, Location=location)
 
 
 @blp.route("/<int:key_result_id>", methods=["GET"])
 @blp.login_required
-@blp.response(200, KeyResultSchema, headers=ETAG_HEADER)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned(KeyResultSchema)
 def get_key_result(key_result_id):
     """Return one of the caller's key results."""
-    key_result = owned_key_result(current_user.id, key_result_id)
-    return key_result, etag_header(key_result)
+    return with_etag(owned_key_result(current_user.id, key_result_id))
 
 
 @blp.route("/<int:key_result_id>", methods=["PUT"])
@@ -74,15 +81,14 @@ def get_key_result(key_result_id):
 @blp.login_required
 @blp.if_match
 @blp.arguments(KeyResultWriteSchema)
-@blp.response(200, KeyResultSchema, headers=ETAG_HEADER)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned(KeyResultSchema)
 def put_key_result(values, key_result_id):
     """Replace a key result's editable fields; unsent optional ones take their defaults.
 
     The current value stays unless `current_value` or `progress` is sent; a change is
     recorded as a check-in. Moving it to another of the caller's objectives is allowed.
     """
-    return _update(key_result_id, values)
+    return _write(key_result_id, _change, values)
 
 
 @blp.route("/<int:key_result_id>", methods=["PATCH"])
@@ -90,29 +96,13 @@ def put_key_result(values, key_result_id):
 @blp.login_required
 @blp.if_match
 @blp.arguments(KeyResultPatchSchema)
-@blp.response(200, KeyResultSchema, headers=ETAG_HEADER)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned(KeyResultSchema)
 def patch_key_result(values, key_result_id):
     """Change the fields sent of a key result; the others stay.
 
     A change of the current value (`current_value` or `progress`) is recorded as a check-in.
     """
-    return _update(key_result_id, values)
-
-
-def _update(key_result_id, values):
-    """Apply ``values`` to the caller's key result if ``If-Match`` allows; return it."""
-    key_result = owned_key_result(current_user.id, key_result_id, for_update=True)
-    check_if_match(key_result)
-    changes = change_key_result(current_user.id, key_result, values)
-    flush_versioned()
-    describe(
-        "key_result.updated",
-        resource_type="key_result",
-        resource_id=key_result.id,
-        details={"changes": changes},
-    )
-    return key_result, etag_header(key_result)
+    return _write(key_result_id, _change, values)
 
 
 @blp.route("/<int:key_result_id>", methods=["DELETE"])
@@ -123,16 +113,75 @@ def _update(key_result_id, values):
 @blp.alt_response(404, response=ERROR)
 def delete(key_result_id):
     """Delete a key result with its check-ins."""
-    key_result = owned_key_result(
-        current_user.id, key_result_id, for_update=True, with_check_ins=True
+    _write(key_result_id, _delete, with_check_ins=True)
+
+
+@blp.route("/<int:key_result_id>/check-ins", methods=["POST"], tags=[CHECK_INS])
+@audited("check_in.created")
+@blp.login_required
+@blp.arguments(CheckInWriteSchema)
+@blp.response(201, CheckInCreatedSchema)
+@blp.alt_response(404, response=ERROR)
+@blp.alt_response(409, response=ERROR)
+def post_check_in(values, key_result_id):
+    """Record a value of a key result, now or at an earlier moment (`at`).
+
+    The key result's current value is the value of its latest check-in by `at`: a late
+    update with an earlier `at` joins the history without changing the current value.
+    409 means another change to the key result was written at the same moment; retry.
+    """
+    key_result = owned_key_result(current_user.id, key_result_id, for_update=True)
+    check_in = record_check_in(
+        key_result,
+        check_in_value(key_result, values),
+        at=values.get("at"),
+        confidence=values.get("confidence"),
+        note=values.get("note"),
     )
-    check_if_match(key_result)
+    flush_versioned()
+    attach(
+        resource_type="check_in",
+        resource_id=check_in.id,
+        details={
+            "key_result_id": key_result.id,
+            "value": check_in.value,
+            "at": check_in.at.isoformat(),
+            "current_value": key_result.current_value,
+        },
+    )
+    return check_in
+
+
+@blp.route("/<int:key_result_id>/check-ins", methods=["GET"], tags=[CHECK_INS])
+@blp.login_required
+@blp.arguments(CheckInQuerySchema, location="query")
+@blp.response(200, CheckInSchema(many=True))
+@blp.alt_response(404, response=ERROR)
+@blp.paginate()
+def list_check_ins(filters, key_result_id, pagination_parameters):
+    """List a key result's check-ins, oldest first, optionally between `since` and `until`.
+
+    Pagination metadata (total, pages) is in the `X-Pagination` header.
+    """
+    key_result = owned_key_result(current_user.id, key_result_id)
+    return check_ins_page(key_result.id, filters, pagination_parameters)
+
+
+def _change(key_result, values):
+    """Apply ``values`` to a key result; return the details of its audit row."""
+    return {"changes": change_key_result(key_result.user_id, key_result, values)}
+
+
+def _delete(key_result):
+    """Delete a key result; return the details of its audit row: what was deleted."""
     snapshot = key_result_snapshot(key_result)
     db.session.delete(key_result)
-    flush_versioned()
-    describe(
-        "key_result.deleted",
-        resource_type="key_result",
-        resource_id=key_result_id,
-        details={"deleted": snapshot},
-    )
+    return {"deleted": snapshot}
+
+
+def _write(key_result_id, change, *args, **lookup):
+    """Apply ``change`` to the caller's key result as a conditional write, and audit it."""
+    key_result = owned_key_result(current_user.id, key_result_id, for_update=True, **lookup)
+    details = write_versioned(key_result, change, *args)
+    attach(resource_type="key_result", resource_id=key_result_id, details=details)
+    return with_etag(key_result)

@@ -1,20 +1,20 @@
-"""Request and response bodies of the key results area."""
+"""Request and response bodies of the key results area, check-ins included."""
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from okr_app.schemas import FiniteNumber, Schema, Trimmed
+from okr_app.api.fast_dump import FastDumpSchema
+from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
+from okr_app.models.types import utcnow
 
-#: Ids are 32-bit integers in the database; larger ones can name nothing.
-MAX_ID = 2**31 - 1
 TITLE_LENGTH = validate.Length(min=1, max=200)
 METRIC_LENGTH = validate.Length(min=1, max=100)
 WEIGHT_RANGE = validate.Range(min=0, min_inclusive=False, max=1000)
-PROGRESS_RANGE = validate.Range(min=0, max=100)
 
 
-def progress_field(**kwargs):
-    """Return a progress percentage field, 0 to 100."""
-    return fields.Float(allow_nan=False, validate=PROGRESS_RANGE, **kwargs)
+def not_in_future(moment):
+    """Refuse a moment later than now."""
+    if moment > utcnow():
+        raise ValidationError("Must not lie in the future.")
 
 
 class ValueOrProgressMixin:
@@ -36,9 +36,7 @@ class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
     creation it defaults to ``start_value``); a change records a check-in.
     """
 
-    objective_id = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
-    )
+    objective_id = id_field(required=True, strict=True)
     title = Trimmed(required=True, validate=TITLE_LENGTH)
     metric = Trimmed(required=True, validate=METRIC_LENGTH, metadata={"example": "signups"})
     start_value = FiniteNumber(load_default=0.0)
@@ -69,7 +67,7 @@ class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
 class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
     """Some of a key result's editable fields: the ones sent change, the others stay."""
 
-    objective_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    objective_id = id_field(strict=True)
     title = Trimmed(validate=TITLE_LENGTH)
     metric = Trimmed(validate=METRIC_LENGTH)
     start_value = FiniteNumber()
@@ -79,7 +77,7 @@ class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
     weight = FiniteNumber(validate=WEIGHT_RANGE, metadata={"exclusiveMinimum": True})
 
 
-class ForecastSchema(Schema):
+class ForecastSchema(FastDumpSchema):
     """The least-squares line through the check-ins (value over days), to the period end."""
 
     projected_value = fields.Float(
@@ -101,7 +99,7 @@ class ForecastSchema(Schema):
     )
 
 
-class KeyResultSchema(Schema):
+class KeyResultSchema(FastDumpSchema):
     """A key result with its progress, computed from the current value when answering."""
 
     id = fields.Integer(dump_only=True)
@@ -137,4 +135,62 @@ class KeyResultSchema(Schema):
 class KeyResultQuerySchema(Schema):
     """Filters of the key result list."""
 
-    objective_id = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
+    objective_id = id_field()
+
+
+class CheckInWriteSchema(Schema):
+    """A new value of a key result, stated as ``value`` or as ``progress``."""
+
+    value = FiniteNumber()
+    progress = progress_field(
+        load_only=True, metadata={"description": "Instead of value: 0 to 100 of the range."}
+    )
+    confidence = fields.Float(
+        allow_nan=False,
+        allow_none=True,
+        validate=validate.Range(min=0, max=1),
+        metadata={"description": "Belief that the target will be met, 0.0 to 1.0."},
+    )
+    note = Trimmed(allow_none=True, validate=validate.Length(max=2000))
+    at = Timestamp(
+        validate=not_in_future,
+        metadata={"description": "When the value was observed; default now, never later."},
+    )
+
+    @validates_schema
+    def check_value_or_progress(self, data, **kwargs):
+        """Require exactly one of ``value`` and ``progress``."""
+        if ("value" in data) == ("progress" in data):
+            raise ValidationError("Send either value or progress (one of them).", "value")
+
+
+class CheckInSchema(FastDumpSchema):
+    """A recorded value; ``progress`` is measured against the key result's current range."""
+
+    id = fields.Integer(dump_only=True)
+    key_result_id = fields.Integer(dump_only=True)
+    at = fields.DateTime(dump_only=True)
+    value = fields.Float(dump_only=True)
+    progress = progress_field(dump_only=True)
+    confidence = fields.Float(dump_only=True, allow_none=True)
+    note = fields.String(dump_only=True, allow_none=True)
+    created_at = fields.DateTime(dump_only=True)
+
+
+class CheckInCreatedSchema(CheckInSchema):
+    """A new check-in with the key result as it stands afterwards."""
+
+    key_result = fields.Nested(KeyResultSchema, dump_only=True)
+
+
+class CheckInQuerySchema(Schema):
+    """The time window of the check-in list, both ends included."""
+
+    since = Timestamp()
+    until = Timestamp()
+
+    @validates_schema
+    def check_window(self, data, **kwargs):
+        """Refuse a window that ends before it starts."""
+        if "since" in data and "until" in data and data["since"] > data["until"]:
+            raise ValidationError("Must not be earlier than since.", "until")

@@ -1,11 +1,10 @@
 """The database models, one module per aggregate."""
 
-from okr_app.models import sqlite  # noqa: F401  (foreign keys on for SQLite connections)
 from okr_app.models.audit import AuditHead, AuditRow
 from okr_app.models.auth_session import AuthSession
 from okr_app.models.closing import OUTCOME_STATUSES, ObjectiveClosing
 from okr_app.models.key_result import CheckIn, KeyResult
-from okr_app.models.objective import STATUSES, Objective
+from okr_app.models.objective import STATUSES, Objective, hold_owned_objective
 from okr_app.models.user import ROLES, User
 
 __all__ = [
@@ -20,4 +19,5 @@ __all__ = [
     "Objective",
     "ObjectiveClosing",
     "User",
+    "hold_owned_objective",
 ]

@@ -6,9 +6,9 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.key_results.forecast import key_result_forecast, stored_trend
-from okr_app.key_results.progress import key_result_progress
 from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.okr.forecast import key_result_forecast, stored_trend
+from okr_app.okr.progress import key_result_progress
 
 
 class KeyResult(db.Model):

@@ -2,13 +2,13 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.key_results.forecast import objective_projection
-from okr_app.key_results.progress import objective_progress
 from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.okr.forecast import objective_projection
+from okr_app.okr.progress import objective_progress
 
 STATUSES = ("active", "completed", "missed", "cancelled", "archived")
 
@@ -86,3 +86,18 @@ class Objective(db.Model):
 
     def __repr__(self):
         return f"<Objective {self.id}>"
+
+
+def hold_owned_objective(user_id, objective_id):
+    """Tell whether ``objective_id`` names one of the user's objectives, and hold it.
+
+    The row is share-locked (PostgreSQL) until the commit: a key result joining the
+    objective waits for a change of its period to commit, or that change waits for it, so
+    the key result's trend sums always count from the period start in force.
+    """
+    statement = (
+        select(Objective.id)
+        .where(Objective.id == objective_id, Objective.user_id == user_id)
+        .with_for_update(read=True)
+    )
+    return db.session.scalar(statement) is not None

@@ -5,6 +5,9 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+#: Ids are 32-bit integers in the database; a larger one can name nothing.
+MAX_ID = 2**31 - 1
+
 
 def utcnow():
     """Return the current time as an aware UTC datetime."""

@@ -2,11 +2,11 @@
 
 from flask_smorest import abort
 
-from okr_app.changes import apply_changes
+from okr_app.audit.changes import apply_changes
 from okr_app.key_results.queries import latest_confidences
 from okr_app.models import OUTCOME_STATUSES, ObjectiveClosing
 from okr_app.models.types import utcnow
-from okr_app.objectives.grades import grade
+from okr_app.okr.grades import grade
 
 
 def frozen_key_result(key_result, confidence):

@@ -2,13 +2,13 @@
 
 from sqlalchemy import update
 
-from okr_app.changes import apply_changes
+from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
 from okr_app.key_results.editing import key_result_snapshot
 from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
-from okr_app.objectives import periods
 from okr_app.objectives.schemas import ObjectiveSchema
+from okr_app.okr import periods
 
 
 def with_period_dates(values):

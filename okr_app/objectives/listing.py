@@ -13,11 +13,11 @@ from functools import cache
 from sqlalchemy import bindparam, func, select
 
 from okr_app.extensions import db
-from okr_app.key_results.forecast import key_result_forecast, objective_projection
-from okr_app.key_results.progress import key_result_progress, objective_progress
 from okr_app.models import KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
 from okr_app.objectives.selection import clauses, select_by
+from okr_app.okr.forecast import key_result_forecast, objective_projection
+from okr_app.okr.progress import key_result_progress, objective_progress
 
 FILTERS = ("period", "status", "q")
 

@@ -1,12 +1,12 @@
-"""Finding one of the caller's objectives by id (the list is in listing.py)."""
+"""Reading the caller's objectives: one by id (the list's read model is in listing.py)."""
 
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from okr_app.extensions import db
-from okr_app.key_results.schemas import MAX_ID
 from okr_app.models import KeyResult, Objective
+from okr_app.models.types import MAX_ID
 
 
 def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=False):
@@ -31,18 +31,3 @@ def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=F
     if objective is None:
         abort(404, message="No such objective.")
     return objective
-
-
-def owns_objective(user_id, objective_id):
-    """Tell whether ``objective_id`` names one of the user's objectives, and hold it.
-
-    The row is share-locked (PostgreSQL) until the commit: a key result joining the
-    objective waits for a change of its period to commit, or that change waits for it, so
-    the key result's trend sums always count from the period start in force.
-    """
-    statement = (
-        select(Objective.id)
-        .where(Objective.id == objective_id, Objective.user_id == user_id)
-        .with_for_update(read=True)
-    )
-    return db.session.scalar(statement) is not None

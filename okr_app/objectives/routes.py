@@ -1,11 +1,17 @@
-"""Objectives: list, create, read, replace, change and delete the caller's own."""
+"""Objectives: list, create, read, replace, change, delete, close, reopen and copy the caller's."""
 
 from flask import url_for
 from flask_jwt_extended import current_user
 
-from okr_app.audit.context import audited, describe
-from okr_app.etags import ETAG_HEADER, check_if_match, etag_header, flush_versioned
-from okr_app.objectives.closing import refuse_status_change_while_closed
+from okr_app.api.auditing import attach, audited
+from okr_app.api.blueprint import ERROR, Blueprint
+from okr_app.api.etags import flush_versioned, with_etag, write_versioned
+from okr_app.objectives.closing import (
+    close_objective,
+    refuse_status_change_while_closed,
+    reopen_objective,
+)
+from okr_app.objectives.copying import copy_objective
 from okr_app.objectives.editing import (
     change_objective,
     create_objective,
@@ -15,20 +21,32 @@ from okr_app.objectives.editing import (
 from okr_app.objectives.listing import objectives_page
 from okr_app.objectives.queries import owned_objective
 from okr_app.objectives.schemas import (
+    CloseSchema,
+    ClosingSchema,
+    CopyQuerySchema,
+    CopySchema,
     ObjectivePatchSchema,
     ObjectiveQuerySchema,
     ObjectiveSchema,
     ObjectiveWriteSchema,
 )
-from okr_app.smorest import ERROR, Blueprint
 
+LIFECYCLE = "objective-lifecycle"
 blp = Blueprint(
     "objectives",
     __name__,
     url_prefix="/objectives",
     description="The caller's objectives, each with its key results. Others' answer 404.",
+    extra_tags=[
+        {
+            "name": LIFECYCLE,
+            "description": "Closing with a grade, reopening, and carrying over into another "
+            "period.",
+        }
+    ],
 )
-LOCATION_HEADER = {"Location": {"description": "The new objective.", "schema": {"type": "string"}}}
+NEW = {"Location": {"description": "The new objective.", "schema": {"type": "string"}}}
+COPY = {"Location": {"description": "The copy.", "schema": {"type": "string"}}}
 
 
 @blp.route("", methods=["GET"])
@@ -48,23 +66,20 @@ def list_objectives(filters, pagination_parameters):
 @audited("objective.created")
 @blp.login_required
 @blp.arguments(ObjectiveWriteSchema)
-@blp.response(201, ObjectiveSchema, headers={**ETAG_HEADER, **LOCATION_HEADER})
+@blp.versioned(ObjectiveSchema, 201, headers=NEW, errors=())
 def post_objective(values):
     """Create an objective; its start and end dates follow from the period."""
     objective = create_objective(current_user.id, values)
-    describe("objective.created", resource_type="objective", resource_id=objective.id)
-    location = url_for("objectives.get_objective", objective_id=objective.id)
-    return objective, {**etag_header(objective), "Location": location}
+    attach(resource_type="objective", resource_id=objective.id)
+    return _with_location(objective)
 
 
 @blp.route("/<int:objective_id>", methods=["GET"])
 @blp.login_required
-@blp.response(200, ObjectiveSchema, headers=ETAG_HEADER)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned(ObjectiveSchema)
 def get_objective(objective_id):
     """Return one of the caller's objectives with its key results."""
-    objective = owned_objective(current_user.id, objective_id)
-    return objective, etag_header(objective)
+    return with_etag(owned_objective(current_user.id, objective_id))
 
 
 @blp.route("/<int:objective_id>", methods=["PUT"])
@@ -72,14 +87,13 @@ def get_objective(objective_id):
 @blp.login_required
 @blp.if_match
 @blp.arguments(ObjectiveWriteSchema)
-@blp.response(200, ObjectiveSchema, headers=ETAG_HEADER)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned(ObjectiveSchema)
 def put_objective(values, objective_id):
     """Replace an objective's editable fields; unsent optional ones take their defaults.
 
     A closed objective keeps its status until reopened: a change of it is 409.
     """
-    return _update(objective_id, values)
+    return _write(objective_id, _change, values)
 
 
 @blp.route("/<int:objective_id>", methods=["PATCH"])
@@ -87,30 +101,13 @@ def put_objective(values, objective_id):
 @blp.login_required
 @blp.if_match
 @blp.arguments(ObjectivePatchSchema)
-@blp.response(200, ObjectiveSchema, headers=ETAG_HEADER)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned(ObjectiveSchema)
 def patch_objective(values, objective_id):
     """Change the fields sent of an objective; the others stay.
 
     A closed objective keeps its status until reopened: a change of it is 409.
     """
-    return _update(objective_id, values)
-
-
-def _update(objective_id, values):
-    """Apply ``values`` to the caller's objective if ``If-Match`` allows; return it."""
-    objective = owned_objective(current_user.id, objective_id, for_update=True)
-    check_if_match(objective)
-    refuse_status_change_while_closed(objective, values)
-    changes = change_objective(objective, values)
-    flush_versioned()
-    describe(
-        "objective.updated",
-        resource_type="objective",
-        resource_id=objective.id,
-        details={"changes": changes},
-    )
-    return objective, etag_header(objective)
+    return _write(objective_id, _change, values)
 
 
 @blp.route("/<int:objective_id>", methods=["DELETE"])
@@ -121,14 +118,126 @@ def _update(objective_id, values):
 @blp.alt_response(404, response=ERROR)
 def delete(objective_id):
     """Delete an objective with its key results and their check-ins."""
-    objective = owned_objective(current_user.id, objective_id, for_update=True, with_check_ins=True)
-    check_if_match(objective)
+    _write(objective_id, _delete, with_check_ins=True)
+
+
+@blp.route("/<int:objective_id>/close", methods=["POST"], tags=[LIFECYCLE])
+@audited("objective.closed")
+@blp.login_required
+@blp.if_match
+@blp.arguments(CloseSchema)
+@blp.versioned(ObjectiveSchema)
+def close(values, objective_id):
+    """Close an objective: freeze its key results, grade it and set its status.
+
+    The closing records the final progress, each key result's final value, progress and
+    last confidence, and the grade round(progress / 100, 2). The status becomes
+    `completed` (outcome `achieved`), `missed` or `cancelled`. It is shown under `closing`
+    and never changes afterwards, whatever happens to the key results. 409 when the
+    objective is closed already.
+    """
+    return _write(objective_id, _close, values["outcome"], values["retrospective"])
+
+
+@blp.route("/<int:objective_id>/reopen", methods=["POST"], tags=[LIFECYCLE])
+@audited("objective.reopened")
+@blp.login_required
+@blp.if_match
+@blp.versioned(ObjectiveSchema)
+def reopen(objective_id):
+    """Reopen a closed objective: it becomes `active`, its closing stays in the history.
+
+    409 when the objective is not closed.
+    """
+    return _write(objective_id, _reopen)
+
+
+@blp.route("/<int:objective_id>/closings", methods=["GET"], tags=[LIFECYCLE])
+@blp.login_required
+@blp.response(200, ClosingSchema(many=True))
+@blp.alt_response(404, response=ERROR)
+def list_closings(objective_id):
+    """List every closing of an objective, oldest first, reopened ones included."""
+    return owned_objective(current_user.id, objective_id).closings
+
+
+@blp.route("/<int:objective_id>/copy", methods=["POST"], tags=[LIFECYCLE])
+@audited("objective.copied")
+@blp.login_required
+@blp.arguments(CopyQuerySchema, location="query")
+@blp.arguments(CopySchema)
+@blp.versioned(ObjectiveSchema, 201, headers=COPY)
+def copy(query, values, objective_id):
+    """Copy an objective into a period, with copies of its key results.
+
+    The copies keep title, metric, start, target and weight; their current value is the
+    start value, or with `carry_values=true` the original's final value (frozen at closing
+    if the objective is closed, else its current value), recorded as a check-in. The copy
+    is `active` and names the original in `copied_from_id`; the original is untouched.
+    """
+    original = owned_objective(current_user.id, objective_id)
+    objective = copy_objective(original, values["period"], carry_values=query["carry_values"])
+    flush_versioned()
+    attach(
+        resource_type="objective",
+        resource_id=objective.id,
+        details={
+            "copied_from_id": original.id,
+            "period": objective.period,
+            "carry_values": query["carry_values"],
+        },
+    )
+    return _with_location(objective)
+
+
+def _change(objective, values):
+    """Apply ``values`` to an objective; return the details of its audit row."""
+    refuse_status_change_while_closed(objective, values)
+    return {"changes": change_objective(objective, values)}
+
+
+def _delete(objective):
+    """Delete an objective; return the details of its audit row: what was deleted."""
     snapshot = objective_snapshot(objective)
     delete_objective(objective)
-    flush_versioned()
-    describe(
-        "objective.deleted",
+    return {"deleted": snapshot}
+
+
+def _close(objective, outcome, retrospective):
+    """Close an objective; return the details of its audit row (the closing's, once flushed)."""
+    closing, changes = close_objective(objective, outcome, retrospective)
+    return lambda: {
+        "closing_id": closing.id,
+        "outcome": closing.outcome,
+        "grade": closing.grade,
+        "changes": changes,
+    }
+
+
+def _reopen(objective):
+    """Reopen an objective; return the details of its audit row."""
+    closing, changes = reopen_objective(objective)
+    return {"closing_id": closing.id, "changes": changes}
+
+
+def _write(objective_id, change, *args, **lookup):
+    """Apply ``change`` to the caller's objective as a conditional write, and audit it.
+
+    ``change`` returns the audit row's details, or a function giving them once the change
+    is flushed (a new closing has its id only then).
+    """
+    objective = owned_objective(current_user.id, objective_id, for_update=True, **lookup)
+    details = write_versioned(objective, change, *args)
+    attach(
         resource_type="objective",
         resource_id=objective_id,
-        details={"deleted": snapshot},
+        details=details() if callable(details) else details,
+    )
+    return with_etag(objective)
+
+
+def _with_location(objective):
+    """Return a new objective with its ``ETag`` and ``Location``."""
+    return with_etag(
+        objective, Location=url_for("objectives.get_objective", objective_id=objective.id)
     )

@@ -1,4 +1,7 @@
-"""Prometheus metrics: request counts and latency, auth failures, audit rows, totals.
+"""Prometheus metrics: request counts and latency, and row totals at scrape time.
+
+Areas count their own events (``okr_app.auth.metrics``, ``okr_app.audit.hook``); every
+metric of the process reaches the scrape through prometheus-client's registry.
 
 Under gunicorn, set ``PROMETHEUS_MULTIPROC_DIR`` to an empty directory shared by the
 workers: prometheus-client then keeps each worker's values in files there and a scrape
@@ -8,7 +11,7 @@ merges them, so any worker answers for all of them.
 import os
 import time
 
-from flask import g, request
+from flask import g, request, request_finished, request_started
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -34,37 +37,36 @@ LATENCY = Histogram(
 IN_FLIGHT = Gauge(
     "okr_http_requests_in_flight", "Requests being served.", multiprocess_mode="livesum"
 )
-LOGIN_FAILURES = Counter("okr_login_failures_total", "Failed password checks.")
-LOCKOUTS = Counter("okr_lockouts_total", "Account identifiers locked after repeated failures.")
-AUDIT_ROWS = Counter("okr_audit_rows_total", "Audit rows written.", ["outcome"])
 
 #: Tables counted at scrape time, as ``okr_<name>`` gauges.
 COUNTED_TABLES = ("users", "objectives", "key_results", "check_ins")
-FAILED_CHECKS = ("auth.login.failed", "auth.lockout.started", "auth.password_change.failed")
 
 
 def init_app(app):
-    """Time and count every request; register this before hooks that may change the status."""
-    app.before_request(_start)
-    app.after_request(_observe)
+    """Time and count every request, from its start to the answer it finally gets.
+
+    Signals rather than request hooks: ``request_started`` comes before any hook may refuse
+    the request, and ``request_finished`` after every hook has had its say on the answer.
+    """
+    request_started.connect(_start, app)
+    request_finished.connect(_observe, app)
     app.teardown_request(_finish)
 
 
-def _start():
+def _start(_app, **_extra):
     """Note the start of the request."""
     g.started_at = time.perf_counter()
     IN_FLIGHT.inc()
     g.in_flight = True
 
 
-def _observe(response):
+def _observe(_app, response, **_extra):
     """Count the request and observe its latency, by endpoint template and status."""
     started = g.get("started_at")
     if started is not None:
         labels = (request.method, endpoint_template(), str(response.status_code))
         REQUESTS.labels(*labels).inc()
         LATENCY.labels(*labels).observe(time.perf_counter() - started)
-    return response
 
 
 def _finish(_error=None):
@@ -76,15 +78,6 @@ def _finish(_error=None):
 def endpoint_template():
     """Return the matched URL rule (``/objectives/<int:objective_id>``) or ``unmatched``."""
     return request.url_rule.rule if request.url_rule is not None else "unmatched"
-
-
-def record_audit_row(action, outcome):
-    """Count an audit row and the auth events it stands for."""
-    AUDIT_ROWS.labels(outcome).inc()
-    if action in FAILED_CHECKS:
-        LOGIN_FAILURES.inc()
-    if action == "auth.lockout.started":
-        LOCKOUTS.inc()
 
 
 class TotalsCollector:

@@ -5,7 +5,7 @@ import logging
 import sys
 import time
 
-from flask import g, request
+from flask import g, request, request_finished
 
 from okr_app.ops.metrics import endpoint_template
 
@@ -13,23 +13,23 @@ logger = logging.getLogger("okr_app.requests")
 
 
 def init_app(app):
-    """Log every request; register this before hooks that may change the status."""
+    """Log every request once it has its final answer."""
     if not logger.handlers and not app.testing:
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-    app.after_request(log_request)
+    request_finished.connect(log_request, app)
 
 
-def log_request(response):
+def log_request(_app, response, **_extra):
     """Write the request's method, path template, status, duration, request id and user id.
 
-    Never the query string, headers or body: they may hold secrets.
+    Never the query string, headers or body: they may hold secrets. Only plain values are
+    read: the request's transaction may be over, and the database must not be asked again.
     """
     started = g.get("started_at")
-    user = g.get("okr_session_user")
     logger.info(
         json.dumps(
             {
@@ -40,8 +40,7 @@ def log_request(response):
                 if started
                 else None,
                 "request_id": g.get("request_id"),
-                "user_id": user.id if user is not None else None,
+                "user_id": g.get("okr_user_id"),
             }
         )
     )
-    return response

@@ -8,11 +8,11 @@ from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import text
 
-from okr_app.auth.lockout import StorageUnavailable, check_storage
+from okr_app.api.blueprint import BEARER, ERROR, Blueprint
+from okr_app.api.ratelimit import StorageUnavailable, check_storage
+from okr_app.api.schemas import Schema
 from okr_app.extensions import db
 from okr_app.ops import metrics
-from okr_app.schemas import Schema
-from okr_app.smorest import BEARER, ERROR, Blueprint
 
 blp = Blueprint("ops", __name__, description="Service health and metrics.")
 

@@ -6,22 +6,22 @@ more than PostgreSQL takes to run them. They run on the session's connection (it
 transaction), so their rows skip the ORM's result processing: they load no model.
 """
 
-from datetime import date
 from functools import cache
 
-from sqlalchemy import Date, and_, bindparam, case, cast, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
+from okr_app.database.expressions import as_date, sql_clamp, utc_day
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.objectives.selection import clauses, select_by
+from okr_app.okr.progress import key_result_progress
 
 
 def key_result_progress_sql():
-    """Return the SQL for a key result's progress, as in ``key_result_progress``."""
-    share = (KeyResult.current_value - KeyResult.start_value) / (
-        KeyResult.target_value - KeyResult.start_value
+    """Return the SQL for a key result's progress: ``key_result_progress`` over its columns."""
+    return key_result_progress(
+        KeyResult.start_value, KeyResult.target_value, KeyResult.current_value, clamp=sql_clamp
     )
-    return case((share <= 0, 0.0), (share >= 1, 100.0), else_=share * 100.0)
 
 
 #: The filters of the statistics; without ``status`` they cover every objective not archived.
@@ -114,13 +114,13 @@ def check_in_days(covered):
     """Return ``{day: count}`` of check-ins per UTC day (one query)."""
     statement = _check_in_days(db.engine.dialect.name, covered.filters)
     rows = db.session.connection().execute(statement, covered.parameters)
-    return {_as_date(value): count for value, count in rows}
+    return {as_date(value): count for value, count in rows}
 
 
 @cache
 def _check_in_days(dialect, filters):
     """Return the statement of ``check_in_days`` for the dialect named."""
-    day = _utc_day(CheckIn.at, dialect)
+    day = utc_day(CheckIn.at, dialect)
     return (
         select(day.label("day"), func.count())
         .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
@@ -160,15 +160,3 @@ def _latest_confidence_average(filters):
         .join(Objective, Objective.id == KeyResult.objective_id)
         .where(*_key_results_where(filters))
     )
-
-
-def _utc_day(column, dialect):
-    """Return the SQL for the UTC calendar day of a timestamp column."""
-    if dialect == "postgresql":
-        return cast(func.timezone("UTC", column), Date)
-    return func.date(column)
-
-
-def _as_date(value):
-    """Return a ``date`` from what the driver gives (a date, or SQLite's ISO string)."""
-    return value if isinstance(value, date) else date.fromisoformat(value)

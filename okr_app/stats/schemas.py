@@ -2,9 +2,9 @@
 
 from marshmallow import fields, validate
 
+from okr_app.api.schemas import Schema, id_field
 from okr_app.models.objective import STATUSES
-from okr_app.objectives.periods import PATTERN
-from okr_app.schemas import Schema
+from okr_app.okr.periods import PATTERN
 
 PROGRESS = {"description": "Percent, 0 to 100, two decimals."}
 
@@ -26,8 +26,7 @@ class StatsQuerySchema(Schema):
         validate=validate.OneOf(STATUSES),
         metadata={"description": "Default: every status but archived."},
     )
-    user_id = fields.Integer(
-        validate=validate.Range(min=1, max=2**31 - 1),
+    user_id = id_field(
         metadata={"description": "Admins only: another user's statistics."},
     )
 
@@ -74,7 +73,21 @@ class PaceSchema(Schema):
     expected_progress = fields.Float(metadata={"description": "Share of the period elapsed."})
     delta = fields.Float(metadata={"description": "progress - expected_progress."})
     status = fields.String(metadata={"enum": ["done", "ahead", "on_track", "at_risk"]})
-    forecast_date = fields.Date(allow_none=True)
+    completion_date = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "The day progress reaches 100 % at its average rate since the "
+            "period start (progress / elapsed days); null before the period starts, with no "
+            "progress, or when done. Not the least-squares `forecast` of a key result."
+        },
+    )
+    forecast_date = fields.Date(
+        allow_none=True,
+        metadata={
+            "description": "The same as `completion_date`, under its former name.",
+            "deprecated": True,
+        },
+    )
 
 
 class CheckInTotalsSchema(Schema):

@@ -4,9 +4,10 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from okr_app.models.objective import STATUSES
-from okr_app.objectives.grades import average_grade
+from okr_app.okr.grades import average_grade
+from okr_app.okr.pace import completion_date, expected_progress, pace_status
+from okr_app.okr.streaks import streaks
 from okr_app.stats import queries
-from okr_app.stats.pace import expected_progress, forecast_date, pace_status, streaks
 
 #: Objectives in these states are measured against the calendar, unless they are closed.
 PACED_STATUSES = ("active",)
@@ -72,6 +73,7 @@ def _pace(objective, on):
     progress = objective["progress"]
     expected = expected_progress(objective["start_date"], objective["end_date"], on)
     delta = progress - expected
+    completion = completion_date(progress, objective["start_date"], on)
     return {
         "objective_id": objective["id"],
         "title": objective["title"],
@@ -80,7 +82,8 @@ def _pace(objective, on):
         "expected_progress": round(expected, 2),
         "delta": round(delta, 2),
         "status": pace_status(progress, delta),
-        "forecast_date": forecast_date(progress, objective["start_date"], on),
+        "completion_date": completion,
+        "forecast_date": completion,
     }
 
 

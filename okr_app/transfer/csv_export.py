@@ -5,7 +5,7 @@ import io
 import json
 import zipfile
 
-from okr_app.transfer import rows
+from okr_app.transfer import queries
 from okr_app.transfer.records import frozen_key_results, iso
 
 COLUMNS = {
@@ -47,9 +47,9 @@ COLUMNS = {
     ),
 }
 READERS = {
-    "objectives": rows.objectives,
-    "key_results": rows.key_results,
-    "check_ins": rows.check_ins,
+    "objectives": queries.objectives,
+    "key_results": queries.key_results,
+    "check_ins": queries.check_ins,
 }
 FLUSH_CHARACTERS = 64 * 1024
 
@@ -57,13 +57,13 @@ FLUSH_CHARACTERS = 64 * 1024
 def entity_rows(entity, user_id):
     """Return the rows of one entity's file, as mappings from column to value."""
     if entity == "closings":
-        existing_ids = {row.id for row in rows.key_results(user_id)}
+        existing_ids = {row.id for row in queries.key_results(user_id)}
         return (
             {
                 **row._mapping,
                 "key_results": frozen_key_results(row.key_results, existing_ids),
             }
-            for row in rows.closings(user_id)
+            for row in queries.closings(user_id)
         )
     return (row._mapping for row in READERS[entity](user_id))
 

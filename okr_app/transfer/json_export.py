@@ -4,7 +4,7 @@ import json
 from collections import defaultdict
 from itertools import groupby
 
-from okr_app.transfer import rows
+from okr_app.transfer import queries
 from okr_app.transfer.records import (
     check_in_record,
     closing_record,
@@ -42,13 +42,13 @@ class CheckInsByKeyResult:
 
 
 def document_parts(user_id, exported_at):
-    """Yield the export document as small strings, in the order of ``rows.check_ins``."""
-    key_results = _grouped(rows.key_results(user_id))
-    closings = _grouped(rows.closings(user_id))
+    """Yield the export document as small strings, in the order of ``queries.check_ins``."""
+    key_results = _grouped(queries.key_results(user_id))
+    closings = _grouped(queries.closings(user_id))
     existing_ids = {row.id for group in key_results.values() for row in group}
-    check_ins = CheckInsByKeyResult(rows.check_ins(user_id))
+    check_ins = CheckInsByKeyResult(queries.check_ins(user_id))
     yield opened({"version": 1, "exported_at": iso(exported_at)}, "objectives")
-    for index, objective in enumerate(rows.objectives(user_id)):
+    for index, objective in enumerate(queries.objectives(user_id)):
         record = objective_record(objective)
         record["closings"] = [closing_record(row, existing_ids) for row in closings[objective.id]]
         yield ("," if index else "") + opened(record, "key_results")

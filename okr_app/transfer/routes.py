@@ -3,9 +3,9 @@
 from flask import Response, current_app, request, stream_with_context
 from flask_jwt_extended import current_user
 
-from okr_app.audit.context import audited, describe
+from okr_app.api.auditing import attach, audited
+from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.models.types import utcnow
-from okr_app.smorest import ERROR, Blueprint
 from okr_app.transfer.exporting import export_body
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema, ImportResultSchema
@@ -77,8 +77,7 @@ def post_import(document):
     nothing is imported. Bodies over `OKR_IMPORT_MAX_BYTES` (10 MiB by default) are 413.
     """
     summary = import_document(current_user.id, document)
-    describe(
-        "data.imported",
+    attach(
         resource_type="user",
         resource_id=current_user.id,
         details={name: value for name, value in summary.items() if name != "objective_ids"},

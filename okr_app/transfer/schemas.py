@@ -1,12 +1,150 @@
-"""Query arguments and bodies of GET /export and POST /import."""
+"""Query arguments and bodies of GET /export and POST /import, the export document included.
+
+The document's fields carry the same rules as the ordinary inputs, so an import is
+validated like every other request. Ids are those of the exporting account: they only link
+records within the document, and an import gives every record a new one.
+"""
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
-from okr_app.schemas import Schema
-from okr_app.transfer.document_schemas import ObjectiveRecordSchema
+from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
+from okr_app.key_results.schemas import METRIC_LENGTH, TITLE_LENGTH, WEIGHT_RANGE, not_in_future
+from okr_app.models import OUTCOME_STATUSES
+from okr_app.objectives.schemas import (
+    DESCRIPTION_LENGTH,
+    GRADE,
+    OUTCOME_CHOICES,
+    RETROSPECTIVE_LENGTH,
+    STATUS_CHOICES,
+    period_field,
+)
 
 FORMATS = ("json", "csv")
 ENTITIES = ("objectives", "key_results", "check_ins", "closings")
+
+
+WEIGHT = {"exclusiveMinimum": True}  # apispec does not carry Range's min_inclusive over
+CONFIDENCE_RANGE = validate.Range(min=0, max=1)
+NOT_IMPORTED = {"description": "Exported for the record; an import sets its own."}
+
+
+def record_id(**kwargs):
+    """Return the field of an id in the exporting account, used for links in the document."""
+    return id_field(strict=True, **kwargs)
+
+
+def confidence_field():
+    """Return an optional confidence, 0.0 to 1.0."""
+    return fields.Float(
+        allow_nan=False, allow_none=True, load_default=None, validate=CONFIDENCE_RANGE
+    )
+
+
+def refuse_equal_range(data, start="start_value", target="target_value"):
+    """Refuse a target equal to the start, naming the target."""
+    if data[start] == data[target]:
+        raise ValidationError("Must differ from start_value.", field_name=target)
+
+
+class CheckInRecordSchema(Schema):
+    """A check-in: a value at a moment."""
+
+    at = Timestamp(required=True, validate=not_in_future)
+    value = FiniteNumber(required=True)
+    confidence = confidence_field()
+    note = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+
+
+class KeyResultRecordSchema(Schema):
+    """A key result with its check-ins, oldest first."""
+
+    id = record_id()
+    title = Trimmed(required=True, validate=TITLE_LENGTH)
+    metric = Trimmed(required=True, validate=METRIC_LENGTH)
+    start_value = FiniteNumber(required=True)
+    target_value = FiniteNumber(required=True)
+    current_value = FiniteNumber(required=True)
+    weight = FiniteNumber(required=True, validate=WEIGHT_RANGE, metadata=WEIGHT)
+    created_at = fields.DateTime(metadata=NOT_IMPORTED)
+    updated_at = fields.DateTime(metadata=NOT_IMPORTED)
+    check_ins = fields.List(fields.Nested(CheckInRecordSchema), load_default=list)
+
+    @validates_schema
+    def check_range(self, data, **kwargs):
+        """Refuse a target equal to the start."""
+        refuse_equal_range(data)
+
+
+class FrozenKeyResultRecordSchema(Schema):
+    """A key result as it stood at a closing."""
+
+    id = record_id(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "A key result of this document, or null if since deleted."},
+    )
+    title = Trimmed(required=True, validate=TITLE_LENGTH)
+    metric = Trimmed(required=True, validate=METRIC_LENGTH)
+    start_value = FiniteNumber(required=True)
+    target_value = FiniteNumber(required=True)
+    weight = FiniteNumber(required=True, validate=WEIGHT_RANGE, metadata=WEIGHT)
+    final_value = FiniteNumber(required=True)
+    progress = progress_field(required=True)
+    confidence = confidence_field()
+
+    @validates_schema
+    def check_range(self, data, **kwargs):
+        """Refuse a target equal to the start."""
+        refuse_equal_range(data)
+
+
+class ClosingRecordSchema(Schema):
+    """A closing, with the key results frozen in it."""
+
+    outcome = fields.String(required=True, validate=OUTCOME_CHOICES)
+    retrospective = Trimmed(allow_none=True, load_default=None, validate=RETROSPECTIVE_LENGTH)
+    grade = fields.Float(
+        required=True, allow_nan=False, validate=validate.Range(min=0, max=1), metadata=GRADE
+    )
+    final_progress = progress_field(required=True)
+    closed_at = Timestamp(required=True, validate=not_in_future)
+    reopened_at = Timestamp(allow_none=True, load_default=None, validate=not_in_future)
+    key_results = fields.List(fields.Nested(FrozenKeyResultRecordSchema), load_default=list)
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        """Refuse a reopening before the closing."""
+        if data["reopened_at"] is not None and data["reopened_at"] < data["closed_at"]:
+            raise ValidationError("Must not be earlier than closed_at.", "reopened_at")
+
+
+class ObjectiveRecordSchema(Schema):
+    """An objective with its closings and key results."""
+
+    id = record_id()
+    title = Trimmed(required=True, validate=TITLE_LENGTH)
+    description = Trimmed(allow_none=True, load_default=None, validate=DESCRIPTION_LENGTH)
+    period = period_field(required=True)
+    status = fields.String(required=True, validate=STATUS_CHOICES)
+    copied_from_id = record_id(
+        allow_none=True,
+        load_default=None,
+        metadata={"description": "An objective of this document, or null."},
+    )
+    created_at = fields.DateTime(metadata=NOT_IMPORTED)
+    updated_at = fields.DateTime(metadata=NOT_IMPORTED)
+    closings = fields.List(fields.Nested(ClosingRecordSchema), load_default=list)
+    key_results = fields.List(fields.Nested(KeyResultRecordSchema), load_default=list)
+
+    @validates_schema
+    def check_closings(self, data, **kwargs):
+        """Allow one closing in force at most, and require the status its outcome names."""
+        open_closings = [item for item in data["closings"] if item["reopened_at"] is None]
+        if len(open_closings) > 1:
+            raise ValidationError("At most one closing may lack reopened_at.", "closings")
+        if open_closings and data["status"] != OUTCOME_STATUSES[open_closings[0]["outcome"]]:
+            expected = OUTCOME_STATUSES[open_closings[0]["outcome"]]
+            raise ValidationError(f"Must be {expected!r}, as the closing says.", "status")
 
 
 class ExportQuerySchema(Schema):

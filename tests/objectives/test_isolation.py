@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import check_in, create_key_result, create_objective
 
-AREAS = ("objectives.", "key-results.", "check-ins.")
+AREAS = ("objectives.", "key-results.")
 
 
 @pytest.fixture
@@ -49,6 +49,10 @@ def foreign_requests(setup):
         ("PUT", f"/objectives/{objective_id}", objective_body, 404),
         ("PATCH", f"/objectives/{objective_id}", {"title": "Hijacked"}, 404),
         ("DELETE", f"/objectives/{objective_id}", None, 404),
+        ("POST", f"/objectives/{objective_id}/close", {"outcome": "achieved"}, 404),
+        ("POST", f"/objectives/{objective_id}/reopen", None, 404),
+        ("GET", f"/objectives/{objective_id}/closings", None, 404),
+        ("POST", f"/objectives/{objective_id}/copy", {"period": "2027"}, 404),
         ("GET", f"/key-results/{key_result_id}", None, 404),
         ("PUT", f"/key-results/{key_result_id}", key_result_body, 404),
         ("PATCH", f"/key-results/{key_result_id}", {"current_value": 99}, 404),
@@ -101,7 +105,7 @@ def test_every_route_with_an_id_is_tried_against_the_other_users_data(app, intru
         if rule.endpoint.startswith(AREAS) and rule.arguments
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    assert len(routes) == 10
+    assert len(routes) == 14
     assert routes <= tried
 
 

@@ -119,12 +119,14 @@ def test_pace_of_active_objectives(scenario):
         "expected_progress": 50.0,
         "delta": 2.0,
         "status": "ahead",
-        "forecast_date": "2025-12-28",  # 48 more points at 52/46 a day: 43 days
+        "completion_date": "2025-12-28",  # 48 more points at 52/46 a day: 43 days
+        "forecast_date": "2025-12-28",
     }
     assert pace[ids["o2"]]["expected_progress"] == 50.0  # 15 of 30 November days
     assert pace[ids["o2"]]["delta"] == -50.0
     assert pace[ids["o2"]]["status"] == "at_risk"
     assert pace[ids["o2"]]["forecast_date"] is None
+    assert pace[ids["o2"]]["completion_date"] is None
     # a period in the future expects nothing yet
     assert pace[ids["o3"]]["expected_progress"] == 0.0
     assert pace[ids["o3"]]["status"] == "done"

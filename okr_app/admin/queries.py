@@ -1,0 +1,23 @@
+"""Reading accounts, for admins."""
+
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.models import User
+
+
+def users(filters):
+    """Return the statement listing accounts, oldest first, by e-mail part, role and activation."""
+    statement = select(User).order_by(User.id)
+    if "q" in filters:
+        statement = statement.where(User.email.contains(filters["q"].strip().lower()))
+    if "role" in filters:
+        statement = statement.where(User.role == filters["role"])
+    if "active" in filters:
+        statement = statement.where(User.is_active.is_(filters["active"]))
+    return statement
+
+
+def user_or_404(user_id):
+    """Return the account or answer 404."""
+    return db.get_or_404(User, user_id, description="No such user.")

@@ -1,0 +1,85 @@
+"""What a view tells the audit trail: the action it performs, and what it acted on.
+
+An audited view names its action once, with ``@audited(action)`` under ``@blp.route``, and
+says what it acted on with ``attach``. The audit hook (``okr_app.audit.hook``) reads the
+request's ``AuditEvent`` after the view, writes its row and commits the request's
+transaction with it; a request refused before its view ran is recorded under the action
+the view declares.
+"""
+
+from dataclasses import dataclass, field
+from functools import wraps
+
+from flask import current_app, g, request
+
+
+@dataclass
+class AuditEvent:
+    """The audit row's account of one request, filled in by its view."""
+
+    action: str
+    resource_type: str | None = None
+    resource_id: str | None = None
+    details: dict = field(default_factory=dict)
+    actor_id: int | None = None
+    owner_id: int | None = None
+    #: True when the view's changes must stand although it refuses the request.
+    keep_changes: bool = False
+
+
+def audited(action):
+    """Declare the action a view's requests are recorded under, whatever their outcome."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            g.audit_event = AuditEvent(action)
+            return view(*args, **kwargs)
+
+        wrapper.audit_action = action
+        return wrapper
+
+    return decorator
+
+
+def attach(
+    *,
+    resource_type=None,
+    resource_id=None,
+    details=None,
+    actor_id=None,
+    owner_id=None,
+    event=None,
+    keep_changes=False,
+):
+    """Say what this request acted on; ``event`` names one of several outcomes (auth only).
+
+    ``keep_changes`` commits the view's changes with the row even when the answer is a
+    refusal; the view says why where it asks for it.
+    """
+    audit = g.get("audit_event")
+    if audit is None:
+        raise RuntimeError(f"{request.endpoint} attaches audit details but is not @audited")
+    if event is not None:
+        audit.action = event
+    audit.resource_type = resource_type
+    audit.resource_id = None if resource_id is None else str(resource_id)
+    audit.details = details or {}
+    audit.actor_id = actor_id
+    audit.owner_id = owner_id
+    audit.keep_changes = keep_changes
+
+
+def request_event():
+    """Return the request's ``AuditEvent``: its view's, else one under the declared action."""
+    audit = g.get("audit_event")
+    if audit is None:
+        audit = AuditEvent(declared_action() or f"request.{request.method.lower()}")
+    return audit
+
+
+def declared_action():
+    """Return the action declared with ``audited`` by the view the request was routed to."""
+    view = current_app.view_functions.get(request.endpoint)
+    handler = getattr(getattr(view, "view_class", None), request.method.lower(), view)
+    return getattr(handler, "audit_action", None)

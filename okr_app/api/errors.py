@@ -1,0 +1,60 @@
+"""One JSON error shape, ``{code, status, message, errors?}``, for every failure."""
+
+from flask import current_app
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from okr_app.extensions import api, db
+
+
+def init_app(app):
+    """Register the handlers; call after ``api.init_app``, whose HTTP handler this replaces."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(DBAPIError, database_error)
+    app.register_error_handler(RecursionError, too_deeply_nested)
+
+
+def handle_http_exception(error):
+    """Answer any HTTP error as ``{code, status, message, errors?}``, keeping its headers."""
+    payload, code, headers = api.handle_http_exception(error)
+    if "message" not in payload and error.description:
+        payload["message"] = error.description
+    # Keep the exception's own headers, such as Allow on 405.
+    own = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    return payload, code, {**own, **(headers or {})}
+
+
+def error_body(code, status, message):
+    """Return the JSON body of an error that no ``abort`` raised."""
+    return {"code": code, "status": status, "message": message}
+
+
+def too_deeply_nested(_error):
+    """Answer 400 for a JSON body nested deeper than the parser can follow."""
+    return error_body(400, "Bad Request", "The JSON body is nested too deeply."), 400
+
+
+def database_unavailable(error):
+    """Answer 503 when the database cannot be reached; the pool recovers by itself."""
+    discard_transaction()
+    current_app.logger.error("database unavailable: %s", error.__class__.__name__)
+    message = "The database is unavailable. Try again shortly."
+    return error_body(503, "Service Unavailable", message), 503, {"Retry-After": "5"}
+
+
+def database_error(error):
+    """Answer 503 for a lost connection and 500 for any other database failure."""
+    if error.connection_invalidated:
+        return database_unavailable(error)
+    discard_transaction()
+    current_app.logger.exception("database error")
+    return error_body(500, "Internal Server Error", "Internal error."), 500
+
+
+def discard_transaction():
+    """Roll the request's transaction back; a connection already gone has nothing to undo."""
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        current_app.logger.warning("rollback failed on a lost connection")

@@ -1,0 +1,81 @@
+"""ETags and ``If-Match``: optimistic concurrency for versioned rows.
+
+A row's ETag names its ``version``. A write that sends ``If-Match`` proceeds only while the
+tag is current; the write itself is conditional on the version in SQL (the models'
+``version_id_col``), so of two writers holding the same tag exactly one succeeds.
+"""
+
+import hashlib
+
+from flask import request
+from flask_smorest import abort
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.http import quote_etag
+
+from okr_app.extensions import db
+
+IF_MATCH_PARAMETER = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of the version this change is based on (optional).",
+    "schema": {"type": "string"},
+}
+ETAG_HEADER = {
+    "ETag": {
+        "description": "The version of the returned row; send it back as If-Match.",
+        "schema": {"type": "string"},
+    }
+}
+IF_MATCH_NOTE = (
+    "Send `If-Match` with the `ETag` of the version you read to make the change conditional: "
+    "if the row changed since, the answer is 412 and nothing changes. Without `If-Match` the "
+    "change applies to the current version. 409 means another change to the same row was "
+    "being written at the same moment; read it again and retry."
+)
+
+
+def etag(row):
+    """Return the opaque tag of ``row``'s current version (unquoted)."""
+    name = f"{row.__tablename__}:{row.id}:{row.version}"
+    return hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
+def etag_header(row):
+    """Return the ``ETag`` response header of ``row``."""
+    return {"ETag": quote_etag(etag(row))}
+
+
+def check_if_match(row):
+    """Answer 412 when the request sends ``If-Match`` and no tag in it is ``row``'s."""
+    if request.if_match and etag(row) not in request.if_match:
+        abort(412, message="The row has changed since you read it. Read it again and retry.")
+
+
+def flush_versioned():
+    """Write pending changes; answer 412 or 409 when a concurrent write changed the version."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        if request.if_match:
+            abort(412, message="The row has changed since you read it. Read it again and retry.")
+        abort(409, message="The row was changed by another request at the same moment. Retry.")
+
+
+def write_versioned(row, change, *args):
+    """Apply ``change(row, *args)`` to a locked row as a conditional write; return its result.
+
+    The one write pipeline of every versioned row: ``If-Match`` checked first (412), then
+    the change, then a flush whose UPDATE matches the version read (409 or 412 when a
+    concurrent write got there first).
+    """
+    check_if_match(row)
+    result = change(row, *args)
+    flush_versioned()
+    return result
+
+
+def with_etag(row, **headers):
+    """Return a view's answer: ``row`` with its ``ETag`` and any other ``headers``."""
+    return row, {**etag_header(row), **headers}

@@ -1,0 +1,80 @@
+"""Request plumbing: trusted proxies, request ids, JSON-only bodies, documented parameters.
+
+The request id is assigned when the request starts, before any ``before_request`` hook
+(the rate limiter's included) may refuse it, so every answer and log line carries one.
+"""
+
+import re
+import uuid
+
+from flask import current_app, g, request, request_started
+from flask_smorest import abort
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from okr_app.extensions import api
+
+REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_OPENAPI_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
+def init_app(app):
+    """Trust ``OKR_TRUSTED_PROXIES`` hops and install the request hooks."""
+    hops = app.config["OKR_TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+    request_started.connect(assign_request_id, app)
+    app.before_request(require_json_body)
+    app.before_request(refuse_unknown_query_parameters)
+    app.after_request(return_request_id)
+
+
+def assign_request_id(_app, **_extra):
+    """Keep a well-formed ``X-Request-ID`` from the proxy, or make a new one."""
+    supplied = request.headers.get("X-Request-ID", "")
+    g.request_id = supplied if REQUEST_ID_PATTERN.match(supplied) else uuid.uuid4().hex
+
+
+def require_json_body(_methods=BODY_METHODS):
+    """Refuse a request body that is not declared as JSON with 415."""
+    if request.method not in _methods:
+        return
+    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
+    if has_body and not request.is_json:
+        abort(415, message="Send the request body as JSON (Content-Type: application/json).")
+
+
+def refuse_unknown_query_parameters():
+    """Refuse query parameters that the operation does not document, with 422."""
+    if not request.args or request.url_rule is None:
+        return
+    documented = documented_query_parameters().get((request.url_rule.rule, request.method))
+    if documented is None:
+        return  # not an API operation: documentation and its assets
+    unknown = sorted(set(request.args) - documented)
+    if unknown:
+        abort(422, errors={"query": {name: ["Unknown field."] for name in unknown}})
+
+
+def documented_query_parameters():
+    """Return ``{(url rule, method): query parameter names}`` from the OpenAPI document."""
+    cached = current_app.extensions.get("okr_query_parameters")
+    if cached is None:
+        cached = {}
+        paths = api.spec.to_dict()["paths"]
+        for rule in current_app.url_map.iter_rules():
+            operations = paths.get(_OPENAPI_PARAMETER.sub(r"{\1}", rule.rule), {})
+            shared = operations.get("parameters", [])
+            for method, operation in operations.items():
+                if method != "parameters":
+                    parameters = [*shared, *operation.get("parameters", [])]
+                    names = {item["name"] for item in parameters if item.get("in") == "query"}
+                    cached[(rule.rule, method.upper())] = names
+        current_app.extensions["okr_query_parameters"] = cached
+    return cached
+
+
+def return_request_id(response):
+    """Echo the request id to the client."""
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response

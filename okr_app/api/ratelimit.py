@@ -1,0 +1,95 @@
+"""The per-user request rate limit on the whole API (``OKR_API_RATE_LIMIT``)."""
+
+import time
+
+import jwt
+from flask import current_app, request
+from flask_limiter import ApplicationLimit
+from flask_limiter.util import get_remote_address
+
+from okr_app.extensions import limiter
+
+# Probes and documentation are not part of a user's budget.
+EXEMPT_PATHS = frozenset({"/health", "/metrics", "/openapi.json"})
+
+
+class StorageUnavailable(Exception):
+    """The limiter storage cannot be reached."""
+
+
+def init_app(app):
+    """Declare the API-wide limit and its key; call before ``limiter.init_app``."""
+    limit = ApplicationLimit(
+        limit_provider=api_limit, key_function=client_key, exempt_when=is_exempt
+    )
+    limiter.limit_manager.set_application_limits([limit.bind(limiter)])
+    # With the storage down, requests go on without the API limit; logins fail closed on
+    # their own (see okr_app/auth/lockout.py).
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.after_request(add_retry_after)
+
+
+def add_retry_after(response):
+    """Tell a client refused by the API limit when its budget returns: ``Retry-After``.
+
+    Flask-Limiter writes it only with the ``X-RateLimit-*`` headers (``OKR_RATE_LIMIT_HEADERS``),
+    which cost a Redis round trip on every request; here it costs one on a refusal only.
+    """
+    if response.status_code != 429 or "Retry-After" in response.headers:
+        return response
+    refused = limiter.current_limit
+    if refused is not None and refused.breached:
+        try:
+            reset_at = refused.reset_at
+        except Exception:  # the storage failed since the refusal: the whole window is safe
+            reset_at = time.time() + refused.limit.get_expiry()
+        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+    return response
+
+
+def api_limit():
+    """Return the configured limit, read per request so every app may have its own."""
+    return current_app.config["OKR_API_RATE_LIMIT"]
+
+
+def is_exempt():
+    """Tell whether the request is a probe or documentation."""
+    return request.path in EXEMPT_PATHS or request.path.startswith("/docs")
+
+
+def client_key():
+    """Return ``user:<id>`` for a correctly signed token, else ``address:<client address>``.
+
+    Only the signature and expiry are checked here, with PyJWT directly (no database, no
+    claim checks, a third of flask-jwt-extended's cost): a forged token cannot spend another
+    user's budget, and the view's own check refuses whatever else is wrong with a token.
+    """
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        config = current_app.config
+        try:
+            claims = jwt.decode(
+                header[7:],
+                config["JWT_SECRET_KEY"],
+                algorithms=config["JWT_DECODE_ALGORITHMS"],
+                options={"require": ["exp", "sub"]},
+            )
+        except jwt.InvalidTokenError:
+            pass
+        else:
+            return "user:" + str(claims["sub"])
+    return "address:" + (get_remote_address() or "unknown")
+
+
+def storage_call(function, *args):
+    """Call the limiter storage, turning any storage failure into ``StorageUnavailable``."""
+    try:
+        return function(*args)
+    except Exception as error:  # every backend raises its own connection errors
+        raise StorageUnavailable(str(error)) from error
+
+
+def check_storage():
+    """Raise ``StorageUnavailable`` unless the limiter storage answers."""
+    if not storage_call(limiter.storage.check):
+        raise StorageUnavailable("the rate-limit storage did not answer")

@@ -1,0 +1,10 @@
+"""How the app talks to its database: engine options, pooled connections, SQLite settings."""
+
+from okr_app.database import pool, sqlite
+
+
+def init_app(app, engine):
+    """Attach the connection behaviour the settings ask for to ``engine``."""
+    pool.ping_when_idle(engine, app.config["OKR_DB_PING_AFTER_IDLE_SECONDS"])
+    if engine.dialect.name == "sqlite":
+        sqlite.configure(engine)

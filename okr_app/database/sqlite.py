@@ -1,0 +1,30 @@
+"""SQLite connections: foreign keys enforced, and write requests serialised from their start.
+
+SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection.
+Its default transactions take the write lock only at the first write, so two requests can
+read the same row and the second writer then fails on a stale version; a write request's
+transaction therefore begins with ``BEGIN IMMEDIATE`` and waits its turn instead.
+"""
+
+from flask import has_request_context, request
+from sqlalchemy import event
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def configure(engine):
+    """Install the connection and transaction settings on a SQLite ``engine``."""
+    event.listen(engine, "connect", configure_connection)
+    event.listen(engine, "begin", begin_transaction)
+
+
+def configure_connection(dbapi_connection, _record):
+    """Enforce foreign keys, and let SQLAlchemy (not the driver) emit BEGIN."""
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def begin_transaction(connection):
+    """Begin a transaction, taking the write lock at once for write requests."""
+    writing = has_request_context() and request.method in WRITE_METHODS
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

@@ -1,0 +1,53 @@
+"""Pace: where an objective should stand by a day, and when it ends at its average rate.
+
+``completion_date`` is not the least-squares forecast of ``okr_app.okr.forecast``: it takes
+the straight average rate since the period start (progress / elapsed days), while the
+forecast fits a line through the check-ins. They differ whenever recent progress is faster
+or slower than the average, and the API reports each under its own name.
+"""
+
+import math
+from datetime import timedelta
+
+ON_TRACK_MARGIN = 10.0
+
+
+def expected_progress(start, end, on):
+    """Return the share of the period elapsed by the end of day ``on``, times 100.
+
+    ``(on - start + 1) / (end - start + 1) * 100`` in whole days, so the first day of a
+    quarter expects 1/92 of it and the last day all of it; 0 before the period, 100 after.
+    """
+    if on < start:
+        return 0.0
+    if on >= end:
+        return 100.0
+    return ((on - start).days + 1) / ((end - start).days + 1) * 100.0
+
+
+def pace_status(progress, delta):
+    """Return ``done`` (progress 100), ``ahead`` (delta > 0), ``on_track`` or ``at_risk``.
+
+    ``on_track`` means 0 >= delta >= -10; ``at_risk`` means delta < -10.
+    """
+    if progress >= 100.0:
+        return "done"
+    if delta > 0:
+        return "ahead"
+    if delta >= -ON_TRACK_MARGIN:
+        return "on_track"
+    return "at_risk"
+
+
+def completion_date(progress, start, on):
+    """Return the day the objective reaches 100 % at its average rate so far, or None.
+
+    The rate is the progress made per elapsed day of the period (the day ``on`` included):
+    ``progress / (on - start + 1)``. The completion date is ``on`` plus the days the remaining
+    ``100 - progress`` needs at that rate, rounded up. There is no rate before the period
+    starts, with no progress, or once the objective is done.
+    """
+    if on < start or progress <= 0.0 or progress >= 100.0:
+        return None
+    rate = progress / ((on - start).days + 1)
+    return on + timedelta(days=math.ceil((100.0 - progress) / rate))

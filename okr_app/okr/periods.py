@@ -1,0 +1,40 @@
+"""Periods: ``YYYY``, ``YYYY-Hn``, ``YYYY-Qn`` and ``YYYY-MM``, and the dates they span."""
+
+import calendar
+import re
+from datetime import date
+
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+# The same forms and year range as ``bounds``, for the OpenAPI document.
+PATTERN = r"^(19[0-9]{2}|2[0-9]{3})(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
+ACCEPTED_FORMS = (
+    "Use one of: YYYY (a year, e.g. 2026), YYYY-Hn (a half, n = 1 or 2, e.g. 2026-H2), "
+    "YYYY-Qn (a quarter, n = 1 to 4, e.g. 2026-Q4) or YYYY-MM (a month, e.g. 2026-11), "
+    f"with a year from {FIRST_YEAR} to {LAST_YEAR}."
+)
+_FORM = re.compile(r"([0-9]{4})(?:-(?:H([12])|Q([1-4])|(0[1-9]|1[0-2])))?")
+
+
+def bounds(period):
+    """Return ``(start_date, end_date)`` of ``period``; raise ValueError naming the forms.
+
+    A year runs from 1 January to 31 December, a half from January or July for six months,
+    a quarter from January, April, July or October for three months, a month is itself.
+    """
+    match = _FORM.fullmatch(period) if isinstance(period, str) else None
+    if match is None or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
+        raise ValueError(f"{period!r} is not a period. {ACCEPTED_FORMS}")
+    year, half, quarter, month = match.groups()
+    year = int(year)
+    if half:
+        first_month, months = 6 * int(half) - 5, 6
+    elif quarter:
+        first_month, months = 3 * int(quarter) - 2, 3
+    elif month:
+        first_month, months = int(month), 1
+    else:
+        first_month, months = 1, 12
+    last_month = first_month + months - 1
+    last_day = calendar.monthrange(year, last_month)[1]
+    return date(year, first_month, 1), date(year, last_month, last_day)
