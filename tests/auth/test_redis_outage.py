@@ -6,12 +6,12 @@ import time
 
 import pytest
 
+from bench.servers import RedisServer
 from okr_app import create_app
 from okr_app.auth import tokens
 from okr_app.extensions import db
 from okr_app.models import User
 from tests.conftest import PASSWORD, bearer, make_config
-from tests.e2e.servers import RedisServer
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1 (tcpmux)
 

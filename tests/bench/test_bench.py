@@ -3,7 +3,9 @@
 The benchmark itself is run by hand (make bench); these checks are cheap and need no server.
 """
 
+import ast
 import json
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +110,16 @@ def test_scaling_compares_each_read_at_both_sizes():
         "10x_queries": 4.0,
         "errors": 1,
     }
+
+
+def test_the_benchmark_never_imports_the_tests():
+    bench = Path(__file__).resolve().parents[2] / "bench"
+    for module in bench.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not any(name.split(".")[0] == "tests" for name in names), module

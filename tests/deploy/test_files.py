@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.servers import free_port, render_nginx_config
 from okr_app.config import DEFAULTS
-from tests.e2e.servers import free_port, render_nginx_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

@@ -5,7 +5,7 @@ import http.client
 import json
 from dataclasses import dataclass, field
 
-from tests.e2e.servers import LOOPBACK
+from bench.servers import LOOPBACK
 
 
 @dataclass

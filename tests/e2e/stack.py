@@ -12,8 +12,8 @@ from threading import Barrier
 import psycopg2
 from sqlalchemy.engine import make_url
 
+from bench.servers import BIN, ROOT, Gunicorn, Nginx, RedisServer, wait_until
 from tests.e2e.client import Client
-from tests.e2e.servers import BIN, ROOT, Gunicorn, Nginx, RedisServer, wait_until
 
 PASSWORD = "a perfectly long passphrase"
 

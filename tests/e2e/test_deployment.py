@@ -11,8 +11,8 @@ import time
 
 import pytest
 
+from bench.servers import wait_until
 from tests.e2e.api import audit_row, login, register, user_id
-from tests.e2e.servers import wait_until
 from tests.e2e.stack import PASSWORD, claims, in_parallel, request_id, unique_email
 
 pytestmark = pytest.mark.e2e
