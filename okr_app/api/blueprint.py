@@ -9,6 +9,7 @@ from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
+from okr_app.api.auditing import audited
 from okr_app.api.etags import ETAG_HEADER, IF_MATCH_NOTE, IF_MATCH_PARAMETER
 
 BEARER = [{"bearerAuth": []}]
@@ -91,6 +92,25 @@ class Blueprint(flask_smorest.Blueprint):
             for code in errors:
                 view = self.alt_response(code, response=ERROR)(view)
             return self.response(status, schema, headers={**ETAG_HEADER, **(headers or {})})(view)
+
+        return decorator
+
+    def versioned_write(self, action, arguments=None, response=None):
+        """Declare a conditional write of one row by id, audited as ``action``.
+
+        The caller's token, ``If-Match`` and its 409/412, the body ``arguments`` if any, and
+        the answer: ``response`` with the row's ``ETag``, or 204 without one; 404 for an id
+        that is not the caller's. The view runs it with ``etags.write_versioned``.
+        """
+
+        def decorator(view):
+            if response is None:
+                view = self.alt_response(404, response=ERROR)(self.response(204)(view))
+            else:
+                view = self.versioned(response)(view)
+            if arguments is not None:
+                view = self.arguments(arguments)(view)
+            return audited(action)(self.login_required(self.if_match(view)))
 
         return decorator
 

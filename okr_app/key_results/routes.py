@@ -77,11 +77,7 @@ def get_key_result(key_result_id):
 
 
 @blp.route("/<int:key_result_id>", methods=["PUT"])
-@audited("key_result.updated")
-@blp.login_required
-@blp.if_match
-@blp.arguments(KeyResultWriteSchema)
-@blp.versioned(KeyResultSchema)
+@blp.versioned_write("key_result.updated", KeyResultWriteSchema, KeyResultSchema)
 def put_key_result(values, key_result_id):
     """Replace a key result's editable fields; unsent optional ones take their defaults.
 
@@ -92,11 +88,7 @@ def put_key_result(values, key_result_id):
 
 
 @blp.route("/<int:key_result_id>", methods=["PATCH"])
-@audited("key_result.updated")
-@blp.login_required
-@blp.if_match
-@blp.arguments(KeyResultPatchSchema)
-@blp.versioned(KeyResultSchema)
+@blp.versioned_write("key_result.updated", KeyResultPatchSchema, KeyResultSchema)
 def patch_key_result(values, key_result_id):
     """Change the fields sent of a key result; the others stay.
 
@@ -106,11 +98,7 @@ def patch_key_result(values, key_result_id):
 
 
 @blp.route("/<int:key_result_id>", methods=["DELETE"])
-@audited("key_result.deleted")
-@blp.login_required
-@blp.if_match
-@blp.response(204)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned_write("key_result.deleted")
 def delete(key_result_id):
     """Delete a key result with its check-ins."""
     _write(key_result_id, _delete, with_check_ins=True)

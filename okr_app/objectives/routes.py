@@ -83,11 +83,7 @@ def get_objective(objective_id):
 
 
 @blp.route("/<int:objective_id>", methods=["PUT"])
-@audited("objective.updated")
-@blp.login_required
-@blp.if_match
-@blp.arguments(ObjectiveWriteSchema)
-@blp.versioned(ObjectiveSchema)
+@blp.versioned_write("objective.updated", ObjectiveWriteSchema, ObjectiveSchema)
 def put_objective(values, objective_id):
     """Replace an objective's editable fields; unsent optional ones take their defaults.
 
@@ -97,11 +93,7 @@ def put_objective(values, objective_id):
 
 
 @blp.route("/<int:objective_id>", methods=["PATCH"])
-@audited("objective.updated")
-@blp.login_required
-@blp.if_match
-@blp.arguments(ObjectivePatchSchema)
-@blp.versioned(ObjectiveSchema)
+@blp.versioned_write("objective.updated", ObjectivePatchSchema, ObjectiveSchema)
 def patch_objective(values, objective_id):
     """Change the fields sent of an objective; the others stay.
 
@@ -111,22 +103,14 @@ def patch_objective(values, objective_id):
 
 
 @blp.route("/<int:objective_id>", methods=["DELETE"])
-@audited("objective.deleted")
-@blp.login_required
-@blp.if_match
-@blp.response(204)
-@blp.alt_response(404, response=ERROR)
+@blp.versioned_write("objective.deleted")
 def delete(objective_id):
     """Delete an objective with its key results and their check-ins."""
     _write(objective_id, _delete, with_check_ins=True)
 
 
 @blp.route("/<int:objective_id>/close", methods=["POST"], tags=[LIFECYCLE])
-@audited("objective.closed")
-@blp.login_required
-@blp.if_match
-@blp.arguments(CloseSchema)
-@blp.versioned(ObjectiveSchema)
+@blp.versioned_write("objective.closed", CloseSchema, ObjectiveSchema)
 def close(values, objective_id):
     """Close an objective: freeze its key results, grade it and set its status.
 
@@ -140,10 +124,7 @@ def close(values, objective_id):
 
 
 @blp.route("/<int:objective_id>/reopen", methods=["POST"], tags=[LIFECYCLE])
-@audited("objective.reopened")
-@blp.login_required
-@blp.if_match
-@blp.versioned(ObjectiveSchema)
+@blp.versioned_write("objective.reopened", response=ObjectiveSchema)
 def reopen(objective_id):
     """Reopen a closed objective: it becomes `active`, its closing stays in the history.
 

@@ -2,6 +2,7 @@
 
 from marshmallow import fields, validate
 
+from okr_app.api.fast_dump import FastDumpSchema
 from okr_app.api.schemas import Schema, id_field
 from okr_app.models.objective import STATUSES
 from okr_app.okr.periods import PATTERN
@@ -31,7 +32,7 @@ class StatsQuerySchema(Schema):
     )
 
 
-class ObjectiveTotalsSchema(Schema):
+class ObjectiveTotalsSchema(FastDumpSchema):
     """Counts over the covered objectives."""
 
     total = fields.Integer()
@@ -42,7 +43,7 @@ class ObjectiveTotalsSchema(Schema):
     at_risk = fields.Integer(metadata={"description": "Active objectives 10+ points behind."})
 
 
-class KeyResultTotalsSchema(Schema):
+class KeyResultTotalsSchema(FastDumpSchema):
     """Counts over the covered objectives' key results."""
 
     total = fields.Integer()
@@ -51,7 +52,7 @@ class KeyResultTotalsSchema(Schema):
     not_started = fields.Integer()
 
 
-class PeriodSchema(Schema):
+class PeriodSchema(FastDumpSchema):
     """One period's objectives."""
 
     period = fields.String()
@@ -63,7 +64,7 @@ class PeriodSchema(Schema):
     )
 
 
-class PaceSchema(Schema):
+class PaceSchema(FastDumpSchema):
     """One active objective against the calendar."""
 
     objective_id = fields.Integer()
@@ -90,7 +91,7 @@ class PaceSchema(Schema):
     )
 
 
-class CheckInTotalsSchema(Schema):
+class CheckInTotalsSchema(FastDumpSchema):
     """Check-in activity up to the measured day."""
 
     last_7_days = fields.Integer()
@@ -99,7 +100,7 @@ class CheckInTotalsSchema(Schema):
     longest_streak_days = fields.Integer()
 
 
-class StatsSchema(Schema):
+class StatsSchema(FastDumpSchema):
     """Where a user stands."""
 
     on = fields.Date(metadata={"description": "The day pace was measured on."})

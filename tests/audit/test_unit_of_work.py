@@ -1,0 +1,100 @@
+"""One request, one transaction, one audit row: whatever fails before or after the commit."""
+
+import pytest
+from flask import request_finished
+from sqlalchemy import func, select, text
+
+from okr_app.extensions import db
+from okr_app.models import AuditRow, KeyResult, Objective
+from tests.factories import check_in, create_key_result, create_objective
+
+REFUSE_CHECK_INS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_check_in BEFORE INSERT ON check_ins"
+        " BEGIN SELECT RAISE(ABORT, 'check-in refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_check_in() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'check-in refused'; END $$",
+        "CREATE TRIGGER refuse_check_in BEFORE INSERT ON check_ins"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_check_in()",
+    ],
+}
+
+
+def rows_of(app, request_id):
+    """Return the audit rows written for the request ``request_id``."""
+    with app.app_context():
+        statement = select(AuditRow).where(AuditRow.request_id == request_id)
+        return db.session.scalars(statement).all()
+
+
+def count(app, model):
+    """Return the number of rows of ``model``."""
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+# As in production: an exception becomes an error answer instead of reaching the test.
+@pytest.mark.settings(PROPAGATE_EXCEPTIONS=False)
+def test_a_failure_after_the_commit_keeps_the_answer_and_one_row(app, client, auth):
+    _, _, headers = auth.user()
+
+    def fail_after_the_commit(_app, **_extra):
+        raise RuntimeError("the log could not be written")
+
+    request_finished.connect(fail_after_the_commit, app)
+    try:
+        response = client.post(
+            "/objectives",
+            headers={**headers, "X-Request-ID": "after-commit-1"},
+            json={"title": "Kept", "period": "2026"},
+        )
+    finally:
+        request_finished.disconnect(fail_after_the_commit, app)
+    assert response.status_code == 201
+    assert response.get_json()["title"] == "Kept"
+    [row] = rows_of(app, "after-commit-1")
+    assert (row.action, row.outcome, row.status_code) == ("objective.created", "success", 201)
+    assert count(app, Objective) == 1
+
+
+def test_a_change_that_fails_midway_is_rolled_back_and_recorded_as_an_error(app, client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"], current_value=5)
+    with app.app_context():
+        for statement in REFUSE_CHECK_INS[db.engine.dialect.name]:
+            db.session.execute(text(statement))
+        db.session.commit()
+    response = client.patch(
+        f"/key-results/{key_result['id']}",
+        headers={**headers, "X-Request-ID": "midway-1"},
+        json={"title": "Renamed", "current_value": 50},
+    )
+    assert response.status_code == 500
+    assert response.is_json
+    [row] = rows_of(app, "midway-1")
+    assert (row.action, row.outcome, row.status_code) == ("key_result.updated", "error", 500)
+    with app.app_context():
+        stored = db.session.get(KeyResult, key_result["id"])
+        assert (stored.title, stored.current_value) == (key_result["title"], 5)
+
+
+def test_every_request_of_a_burst_has_exactly_one_row(app, client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"])
+    statuses = []
+    for number in range(6):
+        response = check_in(
+            client,
+            {**headers, "X-Request-ID": f"burst-{number}"},
+            key_result["id"],
+            **({"value": number} if number % 2 else {"value": "not a number"}),
+        )
+        statuses.append(response.status_code)
+    assert statuses == [422, 201, 422, 201, 422, 201]
+    for number, status in enumerate(statuses):
+        [row] = rows_of(app, f"burst-{number}")
+        assert row.status_code == status

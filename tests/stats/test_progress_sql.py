@@ -1,0 +1,72 @@
+"""The statistics' SQL progress equals the Python formula on the same data."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import Float, literal, select
+
+from okr_app.database.expressions import sql_clamp
+from okr_app.extensions import db
+from okr_app.okr.progress import key_result_progress
+from okr_app.stats import queries
+from tests.factories import create_key_result, create_objective
+
+CASES = [
+    (0, 100, 25),  # increasing
+    (0, 100, 150),  # past the target
+    (0, 100, -10),  # below the start
+    (100, 0, 75),  # decreasing
+    (100, 0, -5),  # decreasing, past the target
+    (100, 0, 120),  # decreasing, below the start
+    (4.0, 2.5, 3.7),
+    (-50, 50, 0),
+]
+values = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+
+
+def sql_progress(start, target, current):
+    """Return ``key_result_progress`` computed by the database."""
+    columns = [literal(float(value), Float) for value in (start, target, current)]
+    return db.session.scalar(select(key_result_progress(*columns, clamp=sql_clamp)))
+
+
+@pytest.mark.parametrize(("start", "target", "current"), CASES)
+def test_key_result_progress_is_the_same_in_sql(app, start, target, current):
+    with app.app_context():
+        assert sql_progress(start, target, current) == pytest.approx(
+            key_result_progress(start, target, current)
+        )
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=values, target=values, current=values)
+def test_key_result_progress_agrees_everywhere(app, start, target, current):
+    if start == target:
+        return
+    with app.app_context():
+        assert sql_progress(start, target, current) == pytest.approx(
+            key_result_progress(start, target, current), abs=1e-9
+        )
+
+
+def test_objective_progress_is_the_same_in_sql(app, client, auth):
+    _, _, headers = auth.user()
+    weighted = create_objective(client, headers, title="Weighted")
+    create_key_result(client, headers, weighted["id"], current_value=30, weight=1)
+    create_key_result(
+        client, headers, weighted["id"], start_value=200, target_value=100, current_value=180
+    )
+    create_key_result(client, headers, weighted["id"], current_value=150, weight=3)
+    empty = create_objective(client, headers, title="Empty")
+    answered = {
+        item["id"]: item["progress"]
+        for item in client.get("/objectives", headers=headers).get_json()
+    }
+    with app.app_context():
+        user_id = client.get("/auth/me", headers=headers).get_json()["id"]
+        rows = queries.objective_rows(queries.objective_filter(user_id, {}))
+    computed = {row.id: (row.weighted / row.weight if row.weight else 0.0) for row in rows}
+    assert computed == pytest.approx(answered)
+    # (30 * 1 + 20 * 1 + 100 * 3) / 5
+    assert answered[weighted["id"]] == pytest.approx(70.0)
+    assert answered[empty["id"]] == 0.0
