@@ -84,6 +84,7 @@ def register_blueprints(app):
     from okr_app.api import docs
     from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
+    from okr_app.due.routes import blp as due_blp
     from okr_app.key_results.routes import blp as key_results_blp
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
@@ -96,6 +97,7 @@ def register_blueprints(app):
         objectives_blp,
         key_results_blp,
         stats_blp,
+        due_blp,
         transfer_blp,
         audit_blp,
         admin_blp,

@@ -31,7 +31,11 @@ def cadence_field(**kwargs):
         "result is then due that long after its latest check-in (or its creation)."
     }
     return fields.Integer(
-        allow_none=True, validate=validate.Range(min=1, max=92), metadata=metadata, **kwargs
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=92),
+        metadata=metadata,
+        **kwargs,
     )
 
 

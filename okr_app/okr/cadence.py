@@ -12,6 +12,7 @@ from okr_app.okr.pace import expected_progress, pace_status
 
 #: The pace status of a stale key result, whatever its progress.
 STALE = "stale"
+SECONDS_PER_DAY = 86400
 
 
 def in_cadence(status, start_date, end_date, now):
@@ -24,6 +25,14 @@ def due_at(every_days, last_check_in_at, created_at):
     if every_days is None:
         return None
     return (last_check_in_at or created_at) + timedelta(days=every_days)
+
+
+def due_seconds(every_days, anchor_seconds):
+    """Return ``due_at`` in seconds since the epoch: ``anchor_seconds + every_days`` days.
+
+    The statistics call it on column expressions, as the SQL twin of ``due_at``.
+    """
+    return anchor_seconds + every_days * SECONDS_PER_DAY
 
 
 def is_overdue(due, now):
