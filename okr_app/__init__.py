@@ -90,6 +90,7 @@ def register_blueprints(app):
     from okr_app.ops.routes import blp as ops_blp
     from okr_app.stats.routes import blp as stats_blp
     from okr_app.transfer.routes import blp as transfer_blp
+    from okr_app.webhooks.routes import blp as webhooks_blp
 
     docs.init_app(app)
     for blueprint in (
@@ -98,6 +99,7 @@ def register_blueprints(app):
         key_results_blp,
         stats_blp,
         due_blp,
+        webhooks_blp,
         transfer_blp,
         audit_blp,
         admin_blp,

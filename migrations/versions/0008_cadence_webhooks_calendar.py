@@ -55,12 +55,19 @@ def upgrade():
         sa.Column("id", BigId, nullable=False),
         sa.Column("event_id", sa.String(length=40), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("webhook_id", sa.Integer(), nullable=True),
         sa.Column("type", sa.String(length=40), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("created_at", Moment, nullable=False),
         sa.Column("dispatched_at", Moment, nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"], ["users.id"], name="fk_outbox_events_user_id_users", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["webhook_id"],
+            ["webhooks.id"],
+            name="fk_outbox_events_webhook_id_webhooks",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_outbox_events"),
         sa.UniqueConstraint("event_id", name="uq_outbox_events_event_id"),
