@@ -117,9 +117,11 @@ def register_commands(app):
     from okr_app.auth import commands as auth_commands
     from okr_app.demo import commands as demo_commands
     from okr_app.ops import commands as ops_commands
+    from okr_app.worker import commands as worker_commands
 
     auth_commands.init_app(app)
     audit_commands.init_app(app)
     admin_commands.init_app(app)
     demo_commands.init_app(app)
     ops_commands.init_app(app)
+    worker_commands.init_app(app)

@@ -22,9 +22,8 @@ class BacklogCollector:
         family = GaugeMetricFamily(
             "okr_webhook_deliveries", "Webhook deliveries by status.", labels=["status"]
         )
-        counts = dict(
-            db.session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
-        )
+        rows = db.session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+        counts = {status: count for status, count in rows}
         for status in ("pending", "succeeded", "failed"):
             family.add_metric([status], counts.get(status, 0))
         yield family

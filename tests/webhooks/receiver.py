@@ -6,6 +6,7 @@ records what it got, and answers the statuses it is told to (200 once the list r
 
 import json
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -29,6 +30,8 @@ class Receiver:
     def __init__(self, host="127.0.0.1"):
         self.secrets = []
         self.received = []
+        self.delay = 0.0  # seconds before answering
+        self.arrived = threading.Event()
         self.statuses = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, 0), self._handler())
@@ -91,6 +94,8 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.arrived.set()
+                time.sleep(receiver.delay)
                 status = receiver._respond(dict(self.headers.items()), body)
                 answer = json.dumps({"status": status}).encode()
                 self.send_response(status)
