@@ -84,6 +84,7 @@ def register_blueprints(app):
     from okr_app.api import docs
     from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
+    from okr_app.calendar.routes import blp as calendar_blp
     from okr_app.due.routes import blp as due_blp
     from okr_app.key_results.routes import blp as key_results_blp
     from okr_app.objectives.routes import blp as objectives_blp
@@ -99,6 +100,7 @@ def register_blueprints(app):
         key_results_blp,
         stats_blp,
         due_blp,
+        calendar_blp,
         webhooks_blp,
         transfer_blp,
         audit_blp,

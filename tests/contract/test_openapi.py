@@ -67,7 +67,8 @@ def fresh_headers(app):
 # list of common ones or containing the e-mail's name, an objective_id that is not one of
 # the caller's objectives, a target equal to the start, both a value and a progress, a
 # check-in dated in the future, a time range that ends before it starts (or a moment
-# outside the years 1900 to 2999); an export naming
+# outside the years 1900 to 2999), a webhook URL that resolves to a refused address; an
+# export naming
 # an entity in JSON; an import whose ids repeat or link to nothing, whose closings
 # contradict its status, or with any of the rules above anywhere in its objectives. For
 # these fields alone a 422 answer to schema-valid data is the contract.
@@ -82,6 +83,8 @@ SEMANTIC_FIELDS = {
     "GET /key-results/{key_result_id}/check-ins": {"since", "until"},
     "GET /audit": {"since", "until"},
     "GET /due": {"until"},
+    "POST /webhooks": {"url"},
+    "PATCH /webhooks/{webhook_id}": {"url"},
     "GET /export": {"entity"},
     "POST /import": {"objectives"},
 }
