@@ -24,7 +24,7 @@ from okr_app.webhooks import sending
 
 FAN_OUT_BATCH = 200
 #: How far the lease of a claim outlasts the attempt's own time limit.
-LEASE_MARGIN = timedelta(seconds=30)
+LEASE_MARGIN = timedelta(seconds=10)
 
 
 def retry_schedule(config):
