@@ -14,7 +14,7 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from okr_app.extensions import db
@@ -192,10 +192,3 @@ def deliver_due(should_stop=lambda: False, budget_seconds=20.0):
         made += 1
     return made
 
-
-def inactive_since(days, now=None):
-    """Return the statement of active webhooks whose deliveries all failed for ``days``."""
-    now = now or utcnow()
-    return select(Webhook).where(
-        and_(Webhook.active.is_(True), Webhook.failing_since <= now - timedelta(days=days))
-    )
