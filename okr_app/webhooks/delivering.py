@@ -191,4 +191,3 @@ def deliver_due(should_stop=lambda: False, budget_seconds=20.0):
         attempt(*claimed)
         made += 1
     return made
-
