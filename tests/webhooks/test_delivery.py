@@ -4,11 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from standardwebhooks.webhooks import Webhook as Verifier
 
 from okr_app.extensions import db
 from okr_app.models import OutboxEvent
+from tests.audit.test_unit_of_work import REFUSE_CHECK_INS
 from tests.factories import check_in, create_key_result, create_objective
 from tests.webhooks.conftest import LOOPBACK, register, run_worker
 
@@ -225,3 +226,32 @@ def test_a_rotated_secret_signs_every_delivery_from_then_on(app, client, auth, r
     [got] = receiver.received
     assert not got.verified  # the old secret no longer signs
     assert Verifier(new["secret"]).verify(got.body, got.headers)["type"] == "objective.created"
+
+
+@pytest.mark.settings(**LOOPBACK, PROPAGATE_EXCEPTIONS=False)
+def test_no_event_for_a_write_that_fails_midway(app, client, auth, receiver):
+    _, _, headers = auth.user()
+    register(client, headers, receiver)
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"], current_value=5)
+    with app.app_context():
+        for statement in REFUSE_CHECK_INS[db.engine.dialect.name]:
+            db.session.execute(text(statement))
+        db.session.commit()
+    before = outbox_size(app)
+    response = client.patch(
+        f"/key-results/{key_result['id']}", headers=headers, json={"current_value": 50}
+    )
+    assert response.status_code == 500
+    assert outbox_size(app) == before
+
+
+def test_a_redirect_is_not_followed(app, client, auth, receiver):
+    _, _, headers = auth.user()
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    receiver.answer(302)
+    create_objective(client, headers)
+    run_worker(app)
+    assert len(receiver.received) == 1
+    [delivery] = deliveries(client, headers, webhook)
+    assert (delivery["status"], delivery["last_status_code"]) == ("pending", 302)
