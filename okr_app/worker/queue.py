@@ -11,6 +11,7 @@ import os
 
 from celery import Celery, Task
 from celery.signals import after_setup_logger, worker_ready, worker_shutting_down
+from flask import g
 
 from okr_app.worker.schedule import PERIODIC_TASKS, function, interval
 from okr_app.worker.steps import STOPPING
@@ -47,6 +48,7 @@ def make_celery(app):
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
             with app.app_context():
+                g.writes_database = True  # SQLite: take the write lock when a step begins
                 return self.run(*args, **kwargs)
 
     celery = Celery(app.import_name, task_cls=FlaskTask)
