@@ -57,17 +57,20 @@ class Stack:
         }
         self.flask("db", "upgrade")
         self.gunicorn = Gunicorn(self.directory, self.env, self.workers).start()
-        self.start_worker()
         self.nginx = Nginx(self.directory, self.gunicorn.port).start()
         self.connection = psycopg2.connect(self.database_url)
         self.connection.autocommit = True
+        self.start_worker()
         return self
 
     def start_worker(self):
-        """Start ``flask worker`` beside gunicorn (Redis as its broker), as deployed."""
+        """Start ``flask worker`` beside gunicorn (Redis as its broker) and wait for its beat."""
+        before = self.scalar("SELECT max(beat_at) FROM worker_heartbeats")
         command = [BIN / "flask", "--app", "wsgi", "worker"]
         log = self.directory / "worker.log"
         self.worker = Process("worker", command, log, env=self.env, cwd=ROOT).start()
+        beat = "SELECT max(beat_at) FROM worker_heartbeats"
+        wait_until(lambda: self.scalar(beat) not in (None, before), 60, "the worker's heartbeat")
         return self.worker
 
     def stop(self):
