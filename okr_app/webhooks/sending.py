@@ -61,8 +61,8 @@ def post(url, body, headers, config):
     try:
         scheme, host, port = target(url, config["OKR_WEBHOOK_ALLOW_HTTP"])
         networks = allowed_networks(config["OKR_WEBHOOK_ALLOWED_NETWORKS"])
-        address = resolve(host, port, networks)[0]
-        connection = _connection(scheme, host, port, address, networks, deadline)
+        addresses = resolve(host, port, networks)
+        connection = _connection(scheme, host, port, addresses, networks, deadline)
         try:
             connection.request("POST", _path(url), body=body, headers=headers)
             response = connection.getresponse()
@@ -100,45 +100,57 @@ def _read_some(connection, response, deadline):
 
 
 class _Connection(http.client.HTTPConnection):
-    """An HTTP connection to an address already checked, under a deadline."""
+    """An HTTP connection to addresses already checked, under a deadline."""
 
-    def __init__(self, host, port, address, networks, deadline):
+    def __init__(self, host, port, addresses, networks, deadline):
         super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001))
-        self.address, self.networks, self.deadline = address, networks, deadline
+        self.addresses, self.networks, self.deadline = addresses, networks, deadline
 
     def connect(self):
-        """Connect to the checked address and make sure it is the one connected to."""
-        self.sock = _open(self.address, self.port, self.networks, self.deadline)
+        """Connect to a checked address and make sure it is the one connected to."""
+        self.sock = _open(self.addresses, self.port, self.networks, self.deadline)
 
 
 class _TLSConnection(http.client.HTTPSConnection):
-    """An HTTPS connection to an address already checked; the certificate names the host."""
+    """An HTTPS connection to addresses already checked; the certificate names the host."""
 
-    def __init__(self, host, port, address, networks, deadline):
+    def __init__(self, host, port, addresses, networks, deadline):
         context = ssl.create_default_context()
         super().__init__(
             host, port, timeout=max(deadline - time.monotonic(), 0.001), context=context
         )
-        self.address, self.networks, self.deadline = address, networks, deadline
+        self.addresses, self.networks, self.deadline = addresses, networks, deadline
 
     def connect(self):
-        """Connect to the checked address, then speak TLS with the URL's host name."""
-        sock = _open(self.address, self.port, self.networks, self.deadline)
+        """Connect to a checked address, then speak TLS with the URL's host name."""
+        sock = _open(self.addresses, self.port, self.networks, self.deadline)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _connection(scheme, host, port, address, networks, deadline):
+def _connection(scheme, host, port, addresses, networks, deadline):
     """Return the connection for ``scheme``."""
     kind = _TLSConnection if scheme == "https" else _Connection
-    return kind(host, port, address, networks, deadline)
+    return kind(host, port, addresses, networks, deadline)
 
 
-def _open(address, port, networks, deadline):
-    """Open a TCP connection to ``address`` and check the peer it reached."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise TimeoutError
-    sock = socket.create_connection((address, port), timeout=left)
+def _open(addresses, port, networks, deadline):
+    """Open a TCP connection to the first checked address that answers; check its peer."""
+    error = None
+    for address in addresses:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        try:
+            sock = socket.create_connection((address, port), timeout=left)
+        except ConnectionRefusedError as refused:  # another address may answer
+            error = refused
+            continue
+        return _checked(sock, networks)
+    raise error or TimeoutError
+
+
+def _checked(sock, networks):
+    """Return ``sock`` if the peer it reached may be reached; close it and refuse otherwise."""
     peer = sock.getpeername()[0]
     if not address_allowed(peer, networks):
         sock.close()

@@ -50,7 +50,7 @@ class Stack:
             "PROMETHEUS_MULTIPROC_DIR": str(metrics),
             # The tests' webhook receiver listens on loopback, over http.
             "OKR_WEBHOOK_ALLOW_HTTP": "true",
-            "OKR_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8",
+            "OKR_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8,::1/128",
             "OKR_WEBHOOK_TIMEOUT_SECONDS": "2",
             "OKR_WEBHOOK_RETRY_SCHEDULE": "1,1,1,1,1",
             "OKR_WORKER_POLL_SECONDS": "0.25",

@@ -19,7 +19,8 @@ def receiver():
     """A receiver on 127.0.0.1, stopped afterwards."""
     server = Receiver().start()
     yield server
-    server.stop()
+    if server.running:
+        server.stop()
 
 
 def run_worker(app):

@@ -51,10 +51,16 @@ class Receiver:
         self.thread.start()
         return self
 
+    @property
+    def running(self):
+        """Tell whether it still serves."""
+        return self.thread.is_alive()
+
     def stop(self):
-        """Stop serving."""
+        """Stop serving and close the port."""
         self.server.shutdown()
         self.server.server_close()
+        self.thread.join(5)
 
     def answer(self, *statuses):
         """Answer the next requests with these statuses, then 200."""

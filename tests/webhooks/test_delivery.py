@@ -255,3 +255,14 @@ def test_a_redirect_is_not_followed(app, client, auth, receiver):
     assert len(receiver.received) == 1
     [delivery] = deliveries(client, headers, webhook)
     assert (delivery["status"], delivery["last_status_code"]) == ("pending", 302)
+
+
+def test_a_receiver_that_is_down_is_retried(app, client, auth, receiver):
+    _, _, headers = auth.user()
+    receiver.stop()  # nothing listens on its port any more
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    create_objective(client, headers)
+    assert run_worker(app) == 1
+    [delivery] = deliveries(client, headers, webhook)
+    assert (delivery["status"], delivery["last_status_code"]) == ("pending", None)
+    assert "ConnectionRefusedError" in delivery["last_error"]
