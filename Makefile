@@ -9,7 +9,7 @@ PORT ?= 5000
 .PHONY: help venv run test test-postgres lint format migrate check-migrations clean bench fuzz
 
 help:
-	@echo "make run    - install, migrate the SQLite default and serve on http://$(HOST):$(PORT) (docs at /docs)"
+	@echo "make run    - install, migrate the SQLite default, serve on http://$(HOST):$(PORT) (docs at /docs) with the worker"
 	@echo "make test   - install and run the test suite"
 	@echo "make lint   - ruff lint and format check"
 	@echo "make bench  - benchmark against PostgreSQL (BENCH_QUICK=1 for a one-minute smoke run)"
@@ -30,7 +30,11 @@ instance/config.py:
 migrate: venv instance/config.py
 	$(FLASK) db upgrade
 
+# The worker (webhooks, reminders) runs beside the server, its broker a folder in instance/:
+# no other service to start. Ctrl-C stops both.
 run: migrate
+	@$(FLASK) worker --loglevel WARNING & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: venv

@@ -84,11 +84,14 @@ def register_blueprints(app):
     from okr_app.api import docs
     from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
+    from okr_app.calendar.routes import blp as calendar_blp
+    from okr_app.due.routes import blp as due_blp
     from okr_app.key_results.routes import blp as key_results_blp
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
     from okr_app.stats.routes import blp as stats_blp
     from okr_app.transfer.routes import blp as transfer_blp
+    from okr_app.webhooks.routes import blp as webhooks_blp
 
     docs.init_app(app)
     for blueprint in (
@@ -96,6 +99,9 @@ def register_blueprints(app):
         objectives_blp,
         key_results_blp,
         stats_blp,
+        due_blp,
+        calendar_blp,
+        webhooks_blp,
         transfer_blp,
         audit_blp,
         admin_blp,
@@ -113,9 +119,11 @@ def register_commands(app):
     from okr_app.auth import commands as auth_commands
     from okr_app.demo import commands as demo_commands
     from okr_app.ops import commands as ops_commands
+    from okr_app.worker import commands as worker_commands
 
     auth_commands.init_app(app)
     audit_commands.init_app(app)
     admin_commands.init_app(app)
     demo_commands.init_app(app)
     ops_commands.init_app(app)
+    worker_commands.init_app(app)

@@ -45,6 +45,25 @@ DEFAULTS = {
     # X-RateLimit-* on every answer: one more Redis round trip per request.
     "OKR_RATE_LIMIT_HEADERS": False,
     "OKR_METRICS_TOKEN": None,  # a scraper presents it as Bearer to read /metrics
+    # Check-in cadence: a key result is stale this many days after its check-in was due.
+    "OKR_STALE_AFTER_DAYS": 3,
+    # Webhooks: delivery, retries and the addresses they may reach.
+    "OKR_WEBHOOK_ALLOW_HTTP": False,
+    "OKR_WEBHOOK_ALLOWED_NETWORKS": "",  # comma-separated CIDR list
+    "OKR_WEBHOOK_RETRY_SCHEDULE": "5,300,1800,7200,18000,36000,36000",  # seconds
+    "OKR_WEBHOOK_TIMEOUT_SECONDS": 10,
+    "OKR_WEBHOOK_DISABLE_AFTER_DAYS": 5,
+    "OKR_WEBHOOK_RETENTION_DAYS": 30,
+    "OKR_WEBHOOK_MAX_PER_USER": 20,
+    # The worker (flask --app wsgi worker).
+    "OKR_WORKER_BROKER_URL": None,  # None: REDIS_URL, else a folder in the instance path
+    "OKR_WORKER_CONCURRENCY": 4,
+    "OKR_WORKER_POLL_SECONDS": 1.0,
+    "OKR_WORKER_SCAN_SECONDS": 60,
+    "OKR_WORKER_HEARTBEAT_SECONDS": 15,
+    "OKR_WORKER_LATE_SECONDS": 90,
+    # The calendar feed: requests per feed token (and per address for unknown tokens).
+    "OKR_CALENDAR_RATE_LIMIT": "60 per hour",
     # flask-smorest
     "API_TITLE": "okr-tracker",
     "API_VERSION": "1.0",

@@ -2,8 +2,10 @@
 
 One ``after_request`` hook ends every state-changing request (and any request whose view
 attached an audit event). A successful request's row joins its transaction, so the change
-and the row commit together or not at all. A refused or failed request's changes are rolled
-back (unless its view asked to keep them) and its row commits alone. After the commit the
+and the row commit together or not at all; so does the outbox row of the event it
+publishes for webhooks (``okr_app.audit.events``), if any. A refused or failed request's
+changes are rolled back (unless its view asked to keep them) and its row commits alone,
+without an event. After the commit the
 session is closed: nothing touches the database any more, and what the log and the metrics
 need was captured as plain values before. Each request gets exactly one row: should
 anything fail after the commit and Flask run the hooks again for its error answer, the
@@ -16,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from okr_app.api.auditing import request_event
 from okr_app.audit import chain
+from okr_app.audit.events import publish_request
 from okr_app.audit.recording import request_row
 from okr_app.extensions import db
 
@@ -50,6 +53,8 @@ def finish_request(response):
             db.session.rollback()
         fields = request_row(event, response.status_code)
         chain.append(fields)
+        if success:
+            publish_request(event, response, fields["owner_id"])
         db.session.commit()
     except Exception as error:
         _discard()

@@ -17,6 +17,13 @@ def utc_day(column, dialect):
     return func.date(column)
 
 
+def epoch_seconds(column, dialect):
+    """Return the SQL for a timestamp column in seconds since 1970-01-01 UTC."""
+    if dialect == "postgresql":
+        return func.extract("epoch", column)
+    return (func.julianday(column) - 2440587.5) * 86400.0
+
+
 def as_date(value):
     """Return a ``date`` from what the driver gives (a date, or SQLite's ISO string)."""
     return value if isinstance(value, date) else date.fromisoformat(value)

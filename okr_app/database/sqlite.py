@@ -3,10 +3,11 @@
 SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection.
 Its default transactions take the write lock only at the first write, so two requests can
 read the same row and the second writer then fails on a stale version; a write request's
-transaction therefore begins with ``BEGIN IMMEDIATE`` and waits its turn instead.
+transaction (and a worker task's) therefore begins with ``BEGIN IMMEDIATE`` and waits its
+turn instead.
 """
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -25,6 +26,12 @@ def configure_connection(dbapi_connection, _record):
 
 
 def begin_transaction(connection):
-    """Begin a transaction, taking the write lock at once for write requests."""
-    writing = has_request_context() and request.method in WRITE_METHODS
+    """Begin a transaction, taking the write lock at once for write requests and the worker.
+
+    The worker's tasks set ``g.writes_database``: they read, then write, beside the app.
+    """
+    if has_request_context():
+        writing = request.method in WRITE_METHODS
+    else:
+        writing = has_app_context() and g.get("writes_database", False)
     connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")

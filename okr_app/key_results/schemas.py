@@ -128,6 +128,28 @@ class KeyResultSchema(FastDumpSchema):
         allow_none=True,
         metadata={"description": "Why there is no forecast; null when there is one."},
     )
+    due_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "When the next check-in is due: the latest check-in's `at` (or the "
+            "creation) plus the objective's `check_in_every_days`; null without a cadence or "
+            "outside an active objective's period."
+        },
+    )
+    overdue = fields.Boolean(dump_only=True, metadata={"description": "Past `due_at`."})
+    stale = fields.Boolean(
+        dump_only=True,
+        metadata={"description": "Past `due_at` by more than OKR_STALE_AFTER_DAYS (3) days."},
+    )
+    pace_status = fields.String(
+        dump_only=True,
+        metadata={
+            "enum": ["stale", "done", "ahead", "on_track", "at_risk"],
+            "description": "Progress against the share of the period elapsed today, as in "
+            "/stats; `stale` for a stale key result, whatever its progress.",
+        },
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 

@@ -24,7 +24,7 @@ def day_offset():
 
 
 def refresh_trends(key_result_ids):
-    """Recompute the stored trend sums of those key results from their check-ins.
+    """Recompute the stored trend sums (and latest check-in time) of those key results.
 
     One UPDATE whose subqueries read the check-ins as committed when it starts: callers
     hold the key results' row locks (or SQLite's write lock) first, so none is missed.
@@ -56,6 +56,7 @@ def refresh_trends(key_result_ids):
             trend_sum_xx=total(x * x),
             trend_first_x=over_check_ins(func.min(x)),
             trend_last_x=over_check_ins(func.max(x)),
+            last_check_in_at=over_check_ins(func.max(CheckIn.at)),
         )
         .returning(KeyResult)
         .execution_options(synchronize_session=False, populate_existing=True)

@@ -2,22 +2,36 @@
 
 from okr_app.models.audit import AuditHead, AuditRow
 from okr_app.models.auth_session import AuthSession
+from okr_app.models.calendar import CalendarFeed
 from okr_app.models.closing import OUTCOME_STATUSES, ObjectiveClosing
 from okr_app.models.key_result import CheckIn, KeyResult
 from okr_app.models.objective import STATUSES, Objective, hold_owned_objective
+from okr_app.models.outbox import OutboxEvent
+from okr_app.models.reminder import KeyResultReminder
 from okr_app.models.user import ROLES, User
+from okr_app.models.webhook import ALL_EVENTS, DELIVERY_STATUSES, EVENT_TYPES, Delivery, Webhook
+from okr_app.models.worker import WorkerHeartbeat
 
 __all__ = [
+    "ALL_EVENTS",
+    "DELIVERY_STATUSES",
+    "EVENT_TYPES",
     "OUTCOME_STATUSES",
     "ROLES",
     "STATUSES",
     "AuditHead",
     "AuditRow",
     "AuthSession",
+    "CalendarFeed",
     "CheckIn",
+    "Delivery",
     "KeyResult",
+    "KeyResultReminder",
     "Objective",
     "ObjectiveClosing",
+    "OutboxEvent",
     "User",
+    "Webhook",
+    "WorkerHeartbeat",
     "hold_owned_objective",
 ]

@@ -2,11 +2,13 @@
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
 from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.okr.cadence import key_result_due, key_result_pace_status
 from okr_app.okr.forecast import key_result_forecast, stored_trend
 from okr_app.okr.progress import key_result_progress
 
@@ -51,6 +53,8 @@ class KeyResult(db.Model):
     trend_sum_xx: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     trend_first_x: Mapped[float | None] = mapped_column(Float)
     trend_last_x: Mapped[float | None] = mapped_column(Float)
+    #: The latest ``at`` of its check-ins, kept with the trend sums; the cadence counts from it.
+    last_check_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     objective = relationship("Objective", back_populates="key_results")
     check_ins = relationship(
@@ -76,6 +80,45 @@ class KeyResult(db.Model):
     def forecast_reason(self):
         """Return why there is no forecast, or None when there is one."""
         return self._projection()[1]
+
+    @property
+    def due_at(self):
+        """Return when its next check-in is due, or None outside a cadence."""
+        return self._due()[0]
+
+    @property
+    def overdue(self):
+        """Tell whether its check-in is past due."""
+        return self._due()[1]
+
+    @property
+    def stale(self):
+        """Tell whether its check-in is past due by more than ``OKR_STALE_AFTER_DAYS``."""
+        return self._due()[2]
+
+    @property
+    def pace_status(self):
+        """Return its pace status today: stale, done, ahead, on_track or at_risk."""
+        objective = self.objective
+        return key_result_pace_status(
+            self.progress, objective.start_date, objective.end_date, utcnow().date(), self.stale
+        )
+
+    def _due(self):
+        """Return ``(due_at, overdue, stale)`` now, from its objective's cadence."""
+        objective = self.objective
+        return key_result_due(
+            {
+                "status": objective.status,
+                "start_date": objective.start_date,
+                "end_date": objective.end_date,
+                "check_in_every_days": objective.check_in_every_days,
+            },
+            self.last_check_in_at,
+            self.created_at,
+            utcnow(),
+            current_app.config["OKR_STALE_AFTER_DAYS"],
+        )
 
     def _projection(self):
         """Return ``(forecast, reason)`` from the stored sums and the objective's period.

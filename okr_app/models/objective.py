@@ -25,6 +25,10 @@ class Objective(db.Model):
         CheckConstraint(
             "status IN ('active', 'completed', 'missed', 'cancelled', 'archived')", name="status"
         ),
+        CheckConstraint(
+            "check_in_every_days IS NULL OR check_in_every_days BETWEEN 1 AND 92",
+            name="check_in_every_days_range",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -37,6 +41,7 @@ class Objective(db.Model):
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="active")
+    check_in_every_days: Mapped[int | None] = mapped_column(Integer)
     copied_from_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("objectives.id", ondelete="SET NULL")
     )

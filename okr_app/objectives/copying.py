@@ -21,9 +21,10 @@ def carried_values(objective):
 def copy_objective(objective, period, *, carry_values):
     """Create a copy of the objective in ``period`` with copies of its key results; return it.
 
-    The copies keep title, metric, start, target and weight. Their current value is the
-    start value, or with ``carry_values`` the carried value, recorded as their first
-    check-in (now) so that the history explains where the value came from.
+    The copy keeps the check-in cadence; the copies keep title, metric, start, target and
+    weight. Their current value is the start value, or with ``carry_values`` the carried
+    value, recorded as their first check-in (now) so that the history explains where the
+    value came from.
     """
     copy = create_objective(
         objective.user_id,
@@ -32,6 +33,7 @@ def copy_objective(objective, period, *, carry_values):
             "description": objective.description,
             "period": period,
             "status": "active",
+            "check_in_every_days": objective.check_in_every_days,
             "copied_from_id": objective.id,
         },
     )

@@ -10,12 +10,14 @@ the models', so a listed objective answers what GET /objectives/{id} answers.
 
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import bindparam, func, select
 
 from okr_app.extensions import db
 from okr_app.models import KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
 from okr_app.objectives.selection import clauses, select_by
+from okr_app.okr.cadence import key_result_due, key_result_pace_status
 from okr_app.okr.forecast import key_result_forecast, objective_projection
 from okr_app.okr.progress import key_result_progress, objective_progress
 
@@ -49,14 +51,30 @@ def _with_key_results(connection, rows):
         objective = objectives[closing.objective_id]
         objective["closing"] = objective["closing"] or closing._asdict()
     now = utcnow()
+    stale_after_days = current_app.config["OKR_STALE_AFTER_DAYS"]
     for row in connection.execute(_key_results(), ids):
         objective = objectives[row.objective_id]
         forecast, reason = key_result_forecast(
             row, objective["start_date"], objective["end_date"], now
         )
         progress = key_result_progress(row.start_value, row.target_value, row.current_value)
+        due_at, overdue, stale = key_result_due(
+            objective, row.last_check_in_at, row.created_at, now, stale_after_days
+        )
+        pace = key_result_pace_status(
+            progress, objective["start_date"], objective["end_date"], now.date(), stale
+        )
         objective["key_results"].append(
-            {**row._mapping, "progress": progress, "forecast": forecast, "forecast_reason": reason}
+            {
+                **row._mapping,
+                "progress": progress,
+                "forecast": forecast,
+                "forecast_reason": reason,
+                "due_at": due_at,
+                "overdue": overdue,
+                "stale": stale,
+                "pace_status": pace,
+            }
         )
     for objective in objectives.values():
         key_results = objective["key_results"]

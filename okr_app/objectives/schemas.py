@@ -24,6 +24,21 @@ def validate_period(value):
         raise ValidationError(str(error)) from None
 
 
+def cadence_field(**kwargs):
+    """Return the check-in cadence field: 1 to 92 days, or null for none."""
+    metadata = {
+        "description": "Check in every this many days (1 to 92); null: no cadence. Each key "
+        "result is then due that long after its latest check-in (or its creation)."
+    }
+    return fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=92),
+        metadata=metadata,
+        **kwargs,
+    )
+
+
 def period_field(**kwargs):
     """Return a period field: ``YYYY``, ``YYYY-Hn``, ``YYYY-Qn`` or ``YYYY-MM``."""
     metadata = {
@@ -41,6 +56,7 @@ class ObjectiveWriteSchema(Schema):
     description = Trimmed(load_default=None, allow_none=True, validate=DESCRIPTION_LENGTH)
     period = period_field(required=True)
     status = fields.String(load_default="active", validate=STATUS_CHOICES)
+    check_in_every_days = cadence_field(load_default=None)
 
 
 class ObjectivePatchSchema(Schema):
@@ -50,6 +66,7 @@ class ObjectivePatchSchema(Schema):
     description = Trimmed(allow_none=True, validate=DESCRIPTION_LENGTH)
     period = period_field()
     status = fields.String(validate=STATUS_CHOICES)
+    check_in_every_days = cadence_field()
 
 
 class CloseSchema(Schema):
@@ -113,6 +130,7 @@ class ObjectiveSchema(FastDumpSchema):
     start_date = fields.Date(dump_only=True, metadata={"description": "The period's first day."})
     end_date = fields.Date(dump_only=True, metadata={"description": "The period's last day."})
     status = fields.String(dump_only=True, metadata={"enum": list(STATUSES)})
+    check_in_every_days = cadence_field(dump_only=True)
     progress = progress_field(
         dump_only=True,
         metadata={"description": "The weighted mean of the key results' progress, 0 with none."},

@@ -26,6 +26,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import func, select, table
 
 from okr_app.extensions import db
+from okr_app.webhooks.metrics import BacklogCollector
 
 REQUESTS = Counter("okr_http_requests_total", "HTTP requests.", ["method", "endpoint", "status"])
 LATENCY = Histogram(
@@ -101,6 +102,7 @@ def exposition():
         registry = CollectorRegistry()
         registry.register(_Default())
     registry.register(TotalsCollector())
+    registry.register(BacklogCollector())
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 

@@ -13,6 +13,7 @@ from okr_app.api.ratelimit import StorageUnavailable, check_storage
 from okr_app.api.schemas import Schema
 from okr_app.extensions import db
 from okr_app.ops import metrics
+from okr_app.worker.heartbeat import worker_status
 
 blp = Blueprint("ops", __name__, description="Service health and metrics.")
 
@@ -23,16 +24,26 @@ class HealthSchema(Schema):
     status = fields.String(metadata={"enum": ["ok", "degraded"]})
     database = fields.String()
     limiter = fields.String()
+    worker = fields.String(
+        metadata={
+            "enum": ["ok", "late", "unknown"],
+            "description": "The worker's last heartbeat: within OKR_WORKER_LATE_SECONDS (ok), "
+            "older (late), or none (unknown). The API serves either way, so it leaves "
+            "`status` alone: events wait in the outbox until a worker runs.",
+        }
+    )
 
 
 @blp.route("/health", methods=["GET"])
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="A dependency is failing.")
 def health():
-    """Report whether the database and the rate-limit storage answer."""
+    """Report whether the database and the rate-limit storage answer, and the worker's beat."""
     checks = {"database": _check_database(), "limiter": _check_limiter()}
     healthy = all(value == "ok" for value in checks.values())
-    return {"status": "ok" if healthy else "degraded", **checks}, 200 if healthy else 503
+    worker = _check_worker() if checks["database"] == "ok" else "unknown"
+    body = {"status": "ok" if healthy else "degraded", **checks, "worker": worker}
+    return body, 200 if healthy else 503
 
 
 def _check_database():
@@ -43,6 +54,15 @@ def _check_database():
     except Exception as error:  # any driver error means the database is not usable
         db.session.rollback()
         return f"unavailable: {error.__class__.__name__}"
+
+
+def _check_worker():
+    """Return the worker's state from its last heartbeat: ``ok``, ``late`` or ``unknown``."""
+    try:
+        return worker_status()
+    except Exception:  # a failing read says nothing about the worker
+        db.session.rollback()
+        return "unknown"
 
 
 def _check_limiter():

@@ -8,12 +8,15 @@ transaction), so their rows skip the ORM's result processing: they load no model
 
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, select
 
-from okr_app.database.expressions import as_date, sql_clamp, utc_day
+from okr_app.database.expressions import as_date, epoch_seconds, sql_clamp, utc_day
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
+from okr_app.models.types import utcnow
 from okr_app.objectives.selection import clauses, select_by
+from okr_app.okr.cadence import SECONDS_PER_DAY, due_seconds
 from okr_app.okr.progress import key_result_progress
 
 
@@ -54,16 +57,39 @@ def _key_results_where(filters):
 def objective_rows(covered):
     """Return one row per objective with its key results' sums and its closing (one query).
 
-    ``grade`` and ``final_progress`` come from the closing in force, null while open.
+    ``grade`` and ``final_progress`` come from the closing in force, null while open;
+    ``overdue`` and ``stale`` count its key results that are so now.
     """
-    return (
-        db.session.connection().execute(_objective_rows(covered.filters), covered.parameters).all()
+    now = utcnow()
+    parameters = {
+        **covered.parameters,
+        "today": now.date(),
+        "now_seconds": now.timestamp(),
+        "stale_seconds": current_app.config["OKR_STALE_AFTER_DAYS"] * SECONDS_PER_DAY,
+    }
+    statement = _objective_rows(db.engine.dialect.name, covered.filters)
+    return db.session.connection().execute(statement, parameters).all()
+
+
+def _due_counts(dialect):
+    """Return the SQL counting a key result overdue, and stale, now (``okr.cadence``'s rules)."""
+    in_cadence = and_(
+        Objective.check_in_every_days.is_not(None),
+        Objective.status == "active",
+        Objective.start_date <= bindparam("today"),
+        Objective.end_date >= bindparam("today"),
     )
+    anchor = epoch_seconds(func.coalesce(KeyResult.last_check_in_at, KeyResult.created_at), dialect)
+    due = due_seconds(Objective.check_in_every_days, anchor)
+    now = bindparam("now_seconds")
+    overdue = case((and_(in_cadence, due < now), 1), else_=0)
+    stale = case((and_(in_cadence, due + bindparam("stale_seconds") < now), 1), else_=0)
+    return func.sum(overdue).label("overdue"), func.sum(stale).label("stale")
 
 
 @cache
-def _objective_rows(filters):
-    """Return the statement of ``objective_rows``."""
+def _objective_rows(dialect, filters):
+    """Return the statement of ``objective_rows`` for the dialect named."""
     progress = key_result_progress_sql()
     sums = (
         select(
@@ -74,6 +100,7 @@ def _objective_rows(filters):
             func.sum(progress).label("progress"),
             func.sum(case((progress >= 100.0, 1), else_=0)).label("completed"),
             func.sum(case((progress <= 0.0, 1), else_=0)).label("not_started"),
+            *_due_counts(dialect),
         )
         .join(Objective, Objective.id == KeyResult.objective_id)
         .where(*_key_results_where(filters))
@@ -94,6 +121,8 @@ def _objective_rows(filters):
             sums.c.progress,
             sums.c.completed,
             sums.c.not_started,
+            sums.c.overdue,
+            sums.c.stale,
             ObjectiveClosing.grade,
             ObjectiveClosing.final_progress,
         )

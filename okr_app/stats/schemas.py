@@ -50,6 +50,12 @@ class KeyResultTotalsSchema(FastDumpSchema):
     average_progress = fields.Float(metadata=PROGRESS)
     completed = fields.Integer()
     not_started = fields.Integer()
+    overdue = fields.Integer(
+        metadata={"description": "Past their due check-in now (see `check_in_every_days`)."}
+    )
+    stale = fields.Integer(
+        metadata={"description": "Past their due check-in by more than OKR_STALE_AFTER_DAYS."}
+    )
 
 
 class PeriodSchema(FastDumpSchema):
@@ -73,7 +79,13 @@ class PaceSchema(FastDumpSchema):
     progress = fields.Float(metadata=PROGRESS)
     expected_progress = fields.Float(metadata={"description": "Share of the period elapsed."})
     delta = fields.Float(metadata={"description": "progress - expected_progress."})
-    status = fields.String(metadata={"enum": ["done", "ahead", "on_track", "at_risk"]})
+    status = fields.String(
+        metadata={
+            "enum": ["stale", "done", "ahead", "on_track", "at_risk"],
+            "description": "`stale` when one of its key results is stale, whatever the "
+            "progress; else by delta.",
+        }
+    )
     completion_date = fields.Date(
         allow_none=True,
         metadata={

@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 
 from okr_app.models.objective import STATUSES
+from okr_app.okr.cadence import STALE
 from okr_app.okr.grades import average_grade
 from okr_app.okr.pace import completion_date, expected_progress, pace_status
 from okr_app.okr.streaks import streaks
@@ -60,6 +61,7 @@ def _objective(row):
         "end_date": row.end_date,
         "progress": progress,
         "grade": row.grade,
+        "stale": row.stale or 0,
     }
 
 
@@ -69,7 +71,10 @@ def _is_paced(objective):
 
 
 def _pace(objective, on):
-    """Return one pace entry: progress against the share of the period elapsed."""
+    """Return one pace entry: progress against the share of the period elapsed.
+
+    An objective with a stale key result is ``stale``, whatever its progress.
+    """
     progress = objective["progress"]
     expected = expected_progress(objective["start_date"], objective["end_date"], on)
     delta = progress - expected
@@ -81,7 +86,7 @@ def _pace(objective, on):
         "progress": round(progress, 2),
         "expected_progress": round(expected, 2),
         "delta": round(delta, 2),
-        "status": pace_status(progress, delta),
+        "status": STALE if objective["stale"] else pace_status(progress, delta),
         "completion_date": completion,
         "forecast_date": completion,
     }
@@ -109,6 +114,8 @@ def _key_result_totals(rows):
         "average_progress": round(progress / total, 2) if total else 0.0,
         "completed": sum(row.completed or 0 for row in rows),
         "not_started": sum(row.not_started or 0 for row in rows),
+        "overdue": sum(row.overdue or 0 for row in rows),
+        "stale": sum(row.stale or 0 for row in rows),
     }
 
 

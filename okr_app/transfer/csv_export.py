@@ -17,6 +17,7 @@ COLUMNS = {
         "start_date",
         "end_date",
         "status",
+        "check_in_every_days",
         "copied_from_id",
         "created_at",
         "updated_at",

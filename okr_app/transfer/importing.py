@@ -7,7 +7,7 @@ from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.objectives.editing import with_period_dates
 
-OBJECTIVE_FIELDS = ("title", "description", "period", "status")
+OBJECTIVE_FIELDS = ("title", "description", "period", "status", "check_in_every_days")
 KEY_RESULT_FIELDS = ("title", "metric", "start_value", "target_value", "current_value", "weight")
 CLOSING_FIELDS = (
     "outcome",

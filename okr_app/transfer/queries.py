@@ -24,6 +24,7 @@ def objectives(user_id):
             Objective.start_date,
             Objective.end_date,
             Objective.status,
+            Objective.check_in_every_days,
             Objective.copied_from_id,
             Objective.created_at,
             Objective.updated_at,

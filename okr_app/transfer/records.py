@@ -16,6 +16,7 @@ def objective_record(row):
         "description": row.description,
         "period": row.period,
         "status": row.status,
+        "check_in_every_days": row.check_in_every_days,
         "copied_from_id": row.copied_from_id,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),

@@ -16,6 +16,7 @@ from okr_app.objectives.schemas import (
     OUTCOME_CHOICES,
     RETROSPECTIVE_LENGTH,
     STATUS_CHOICES,
+    cadence_field,
     period_field,
 )
 
@@ -126,6 +127,7 @@ class ObjectiveRecordSchema(Schema):
     description = Trimmed(allow_none=True, load_default=None, validate=DESCRIPTION_LENGTH)
     period = period_field(required=True)
     status = fields.String(required=True, validate=STATUS_CHOICES)
+    check_in_every_days = cadence_field(load_default=None)
     copied_from_id = record_id(
         allow_none=True,
         load_default=None,

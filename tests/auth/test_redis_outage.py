@@ -45,7 +45,12 @@ def test_login_answers_json_503_and_everything_else_works(app, client, auth):
     assert client.get("/auth/me", headers=headers).status_code == 200
     health = client.get("/health")
     assert health.status_code == 503
-    assert health.get_json() == {"status": "degraded", "database": "ok", "limiter": "unavailable"}
+    assert health.get_json() == {
+        "status": "degraded",
+        "database": "ok",
+        "limiter": "unavailable",
+        "worker": "unknown",
+    }
     assert client.post("/auth/logout", headers=headers).status_code == 204
 
 

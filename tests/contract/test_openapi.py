@@ -66,7 +66,9 @@ def fresh_headers(app):
 # Rules that JSON Schema cannot state, each documented in its operation: a password on the
 # list of common ones or containing the e-mail's name, an objective_id that is not one of
 # the caller's objectives, a target equal to the start, both a value and a progress, a
-# check-in dated in the future, a time range that ends before it starts; an export naming
+# check-in dated in the future, a time range that ends before it starts (or a moment
+# outside the years 1900 to 2999), a webhook URL that resolves to a refused address; an
+# export naming
 # an entity in JSON; an import whose ids repeat or link to nothing, whose closings
 # contradict its status, or with any of the rules above anywhere in its objectives. For
 # these fields alone a 422 answer to schema-valid data is the contract.
@@ -80,6 +82,9 @@ SEMANTIC_FIELDS = {
     "POST /key-results/{key_result_id}/check-ins": {"value", "progress", "at"},
     "GET /key-results/{key_result_id}/check-ins": {"since", "until"},
     "GET /audit": {"since", "until"},
+    "GET /due": {"until"},
+    "POST /webhooks": {"url"},
+    "PATCH /webhooks/{webhook_id}": {"url"},
     "GET /export": {"entity"},
     "POST /import": {"objectives"},
 }

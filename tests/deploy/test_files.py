@@ -114,9 +114,9 @@ def test_entrypoint_migrates_once_then_execs_gunicorn_with_the_config():
     assert upgrade < start
 
 
-def test_compose_has_the_four_services_gated_on_health(compose):
+def test_compose_has_the_five_services_gated_on_health(compose):
     services = compose["services"]
-    assert set(services) == {"api", "postgres", "redis", "nginx"}
+    assert set(services) == {"api", "worker", "postgres", "redis", "nginx"}
     for name in ("postgres", "redis", "nginx"):
         assert services[name]["healthcheck"]["test"]
     assert services["api"]["build"] == "."  # its health check is the image's HEALTHCHECK
@@ -212,3 +212,37 @@ def test_systemd_unit_migrates_then_runs_gunicorn_with_the_config():
     assert metrics == f"/run/{service['RuntimeDirectory']}"
     graceful = runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["graceful_timeout"]
     assert int(service["TimeoutStopSec"]) > graceful
+
+
+def test_compose_runs_the_worker_beside_the_api_on_the_same_settings(compose):
+    services = compose["services"]
+    worker, api = services["worker"], services["api"]
+    assert worker["build"] == api["build"] == "."
+    assert worker["command"] == ["flask", "--app", "wsgi", "worker"]
+    for name in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+        assert worker["environment"][name] == api["environment"][name]
+    # After the api is healthy: its entrypoint has migrated the database by then.
+    assert worker["depends_on"] == {
+        name: {"condition": "service_healthy"} for name in ("postgres", "redis", "api")
+    }
+    assert worker["healthcheck"] == {"disable": True}  # the image's check asks gunicorn
+    grace = int(worker["stop_grace_period"].rstrip("s"))
+    assert grace > DEFAULTS["OKR_WEBHOOK_TIMEOUT_SECONDS"]
+
+
+def test_systemd_worker_unit_runs_flask_worker_and_stops_gracefully():
+    unit = configparser.ConfigParser(interpolation=None, strict=True)
+    unit.optionxform = str
+    unit.read(DEPLOY / "okr-tracker-worker.service")
+    api = configparser.ConfigParser(interpolation=None, strict=True)
+    api.optionxform = str
+    api.read(DEPLOY / "okr-tracker.service")
+    service = unit["Service"]
+    root = service["WorkingDirectory"]
+    assert service["ExecStart"] == f"{root}/.venv/bin/flask --app wsgi worker"
+    for key in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "ReadWritePaths"):
+        assert service[key] == api["Service"][key]
+    assert service["User"] != "root"
+    assert service["KillSignal"] == "SIGTERM" and service["KillMode"] == "mixed"
+    assert int(service["TimeoutStopSec"]) > DEFAULTS["OKR_WEBHOOK_TIMEOUT_SECONDS"]
+    assert "okr-tracker.service" in unit["Unit"]["After"]  # which migrates first

@@ -12,7 +12,7 @@ from threading import Barrier
 import psycopg2
 from sqlalchemy.engine import make_url
 
-from bench.servers import BIN, ROOT, Gunicorn, Nginx, RedisServer, wait_until
+from bench.servers import BIN, ROOT, Gunicorn, Nginx, Process, RedisServer, wait_until
 from tests.e2e.client import Client
 
 PASSWORD = "a perfectly long passphrase"
@@ -33,7 +33,7 @@ class Stack:
         self.workers = workers
         self.database = "okr_e2e_" + uuid.uuid4().hex[:12]
         self.database_url = server_url(postgres_url, self.database)
-        self.redis = self.gunicorn = self.nginx = self.connection = None
+        self.redis = self.gunicorn = self.nginx = self.worker = self.connection = None
 
     def start(self):
         """Create the database, migrate it and start Redis, gunicorn and nginx."""
@@ -48,19 +48,36 @@ class Stack:
             "SECRET_KEY": secrets.token_urlsafe(48),
             "OKR_TRUSTED_PROXIES": "1",
             "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+            # The tests' webhook receiver listens on loopback, over http.
+            "OKR_WEBHOOK_ALLOW_HTTP": "true",
+            "OKR_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8,::1/128",
+            "OKR_WEBHOOK_TIMEOUT_SECONDS": "2",
+            "OKR_WEBHOOK_RETRY_SCHEDULE": "1,1,1,1,1",
+            "OKR_WORKER_POLL_SECONDS": "0.25",
         }
         self.flask("db", "upgrade")
         self.gunicorn = Gunicorn(self.directory, self.env, self.workers).start()
         self.nginx = Nginx(self.directory, self.gunicorn.port).start()
         self.connection = psycopg2.connect(self.database_url)
         self.connection.autocommit = True
+        self.start_worker()
         return self
+
+    def start_worker(self):
+        """Start ``flask worker`` beside gunicorn (Redis as its broker) and wait for its beat."""
+        before = self.scalar("SELECT max(beat_at) FROM worker_heartbeats")
+        command = [BIN / "flask", "--app", "wsgi", "worker"]
+        log = self.directory / "worker.log"
+        self.worker = Process("worker", command, log, env=self.env, cwd=ROOT).start()
+        beat = "SELECT max(beat_at) FROM worker_heartbeats"
+        wait_until(lambda: self.scalar(beat) not in (None, before), 60, "the worker's heartbeat")
+        return self.worker
 
     def stop(self):
         """Stop every process and drop the database, whatever state they are in."""
         if self.connection is not None:
             self.connection.close()
-        for process in (self.nginx, self.gunicorn, self.redis):
+        for process in (self.nginx, self.worker, self.gunicorn, self.redis):
             if process is not None:
                 process.stop()
         self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
@@ -69,7 +86,7 @@ class Stack:
         """Return the end of each process's log, for a failure report."""
         return "\n".join(
             f"--- {process.name}\n{process.log()[-size:]}"
-            for process in (self.redis, self.gunicorn, self.nginx)
+            for process in (self.redis, self.gunicorn, self.nginx, self.worker)
             if process is not None
         )
 

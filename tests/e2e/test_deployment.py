@@ -253,7 +253,12 @@ def test_stopping_redis_fails_login_closed_and_recovers_without_restart(stack):
     assert client.get("/auth/me", token=token).status == 200
     health = client.get("/health")
     assert health.status == 503
-    assert health.json() == {"status": "degraded", "database": "ok", "limiter": "unavailable"}
+    assert health.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "limiter": "unavailable",
+        "worker": "ok",
+    }
     assert register(client, unique_email("during-outage")).status == 201
 
     stack.redis.start()  # the same port; the app is not restarted

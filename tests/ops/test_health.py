@@ -7,7 +7,12 @@ from tests.conftest import make_config
 def test_health_ok(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "limiter": "ok"}
+    assert response.get_json() == {
+        "status": "ok",
+        "database": "ok",
+        "limiter": "ok",
+        "worker": "unknown",
+    }
 
 
 def test_health_reports_an_unreachable_database(tmp_path):

@@ -85,6 +85,8 @@ def test_later_edits_leave_the_closed_figures_alone(graded):
         "average_progress": 64.0,
         "completed": 2,
         "not_started": 0,
+        "overdue": 0,
+        "stale": 0,
     }
 
 

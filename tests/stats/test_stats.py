@@ -60,6 +60,8 @@ def test_empty(frozen, build):
         "average_progress": 0.0,
         "completed": 0,
         "not_started": 0,
+        "overdue": 0,
+        "stale": 0,
     }
     assert body["periods"] == []
     assert body["pace"] == []
@@ -89,6 +91,8 @@ def test_default_covers_every_objective_but_archived(scenario):
         "average_progress": 51.6,
         "completed": 1,
         "not_started": 1,
+        "overdue": 0,
+        "stale": 0,
     }
     # None of them was closed, so no period has a grade.
     assert body["periods"] == [

@@ -71,5 +71,7 @@ def journey(account):
     account.send("DELETE", f"/key-results/{b['id']}", status=204)
     o2 = account.send("POST", f"{path}/copy?carry_values=true", {"period": "2026-Q2"}, 201)
     o3 = account.send("POST", "/objectives", {"title": "Read", "period": "2026"}, 201)
-    account.send("PATCH", f"/objectives/{o3['id']}", {"status": "archived"})
+    account.send(
+        "PATCH", f"/objectives/{o3['id']}", {"status": "archived", "check_in_every_days": 7}
+    )
     return {"o1": o1, "o2": o2, "o3": o3, "a": a, "b": b, "a2": o2["key_results"][0]}

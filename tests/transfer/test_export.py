@@ -62,6 +62,7 @@ def expected_document(ids):
                 "description": "Weekly issues",
                 "period": "2026-Q1",
                 "status": "completed",
+                "check_in_every_days": None,
                 "copied_from_id": None,
                 **DONE,
                 "closings": [
@@ -107,6 +108,7 @@ def expected_document(ids):
                 "description": "Weekly issues",
                 "period": "2026-Q2",
                 "status": "active",
+                "check_in_every_days": None,
                 "copied_from_id": ids["o1"]["id"],
                 **DONE,
                 "closings": [],
@@ -131,6 +133,7 @@ def expected_document(ids):
                 "description": None,
                 "period": "2026",
                 "status": "archived",
+                "check_in_every_days": 7,
                 "copied_from_id": None,
                 **DONE,
                 "closings": [],
@@ -183,11 +186,11 @@ def test_csv_is_a_zip_of_one_file_per_entity(account, journey):
     files = {name: archive.read(name).decode() for name in archive.namelist()}
     o1, o2, o3 = (str(journey[name]["id"]) for name in ("o1", "o2", "o3"))
     assert files["objectives.csv"] == (
-        "id,title,description,period,start_date,end_date,status,copied_from_id,"
-        "created_at,updated_at\r\n"
-        f"{o1},Grow,Weekly issues,2026-Q1,2026-01-01,2026-03-31,completed,,{STAMP},{STAMP}\r\n"
-        f"{o2},Grow,Weekly issues,2026-Q2,2026-04-01,2026-06-30,active,{o1},{STAMP},{STAMP}\r\n"
-        f"{o3},Read,,2026,2026-01-01,2026-12-31,archived,,{STAMP},{STAMP}\r\n"
+        "id,title,description,period,start_date,end_date,status,check_in_every_days,"
+        "copied_from_id,created_at,updated_at\r\n"
+        f"{o1},Grow,Weekly issues,2026-Q1,2026-01-01,2026-03-31,completed,,,{STAMP},{STAMP}\r\n"
+        f"{o2},Grow,Weekly issues,2026-Q2,2026-04-01,2026-06-30,active,,{o1},{STAMP},{STAMP}\r\n"
+        f"{o3},Read,,2026,2026-01-01,2026-12-31,archived,7,,{STAMP},{STAMP}\r\n"
     )
     a, a2 = journey["a"]["id"], journey["a2"]["id"]
     assert files["key_results.csv"] == (

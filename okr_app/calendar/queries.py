@@ -1,0 +1,31 @@
+"""What a feed shows: due check-ins within its horizon, and active objectives' period ends."""
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from okr_app.due.queries import due_key_results
+from okr_app.extensions import db
+from okr_app.models import Objective
+from okr_app.models.types import utcnow
+
+HORIZON = timedelta(days=90)
+
+
+def feed_contents(user_id):
+    """Return ``(key_results, objectives)``: check-ins due in 90 days, periods ending after today.
+
+    Overdue check-ins are included (at their due moment, in the past).
+    """
+    now = utcnow()
+    key_results = due_key_results(user_id, now + HORIZON)
+    statement = (
+        select(Objective)
+        .where(
+            Objective.user_id == user_id,
+            Objective.status == "active",
+            Objective.end_date >= now.date(),
+        )
+        .order_by(Objective.end_date, Objective.id)
+    )
+    return key_results, db.session.scalars(statement).all()

@@ -1,0 +1,1 @@
+"""Due check-ins: the caller's key results whose cadence asks for a check-in soon."""

@@ -1,0 +1,77 @@
+"""Check-in cadence: when a key result is due, overdue or stale, and its pace status.
+
+An objective may ask for a check-in every ``every_days`` days. Each of its key results is
+then due ``every_days`` after its latest check-in (or its creation, before any); it is
+overdue once that moment has passed, and stale once it has passed by ``stale_after_days``
+more. Only active objectives whose period has started and not ended have due key results.
+"""
+
+from datetime import timedelta
+
+from okr_app.okr.pace import expected_progress, pace_status
+
+#: The pace status of a stale key result, whatever its progress.
+STALE = "stale"
+SECONDS_PER_DAY = 86400
+
+
+def in_cadence(status, start_date, end_date, now):
+    """Tell whether an objective's key results can be due: active, and its period current."""
+    return status == "active" and start_date <= now.date() <= end_date
+
+
+def due_at(every_days, last_check_in_at, created_at):
+    """Return ``(last_check_in_at or created_at) + every_days`` days, or None without a cadence."""
+    if every_days is None:
+        return None
+    return (last_check_in_at or created_at) + timedelta(days=every_days)
+
+
+def due_seconds(every_days, anchor_seconds):
+    """Return ``due_at`` in seconds since the epoch: ``anchor_seconds + every_days`` days.
+
+    The statistics call it on column expressions, as the SQL twin of ``due_at``.
+    """
+    return anchor_seconds + every_days * SECONDS_PER_DAY
+
+
+def is_overdue(due, now):
+    """Tell whether ``now`` is past the due moment ``due`` (None: never)."""
+    return due is not None and now > due
+
+
+def is_stale(due, now, stale_after_days):
+    """Tell whether ``now`` is past ``due`` by more than ``stale_after_days`` days."""
+    return due is not None and now > due + timedelta(days=stale_after_days)
+
+
+def key_result_due(objective, last_check_in_at, created_at, now, stale_after_days):
+    """Return ``(due_at, overdue, stale)`` of a key result of ``objective`` at ``now``.
+
+    ``objective`` maps ``status``, ``start_date``, ``end_date`` and
+    ``check_in_every_days``; outside an active, current objective nothing is due.
+    """
+    every_days = objective["check_in_every_days"]
+    if every_days is None or not in_cadence(
+        objective["status"], objective["start_date"], objective["end_date"], now
+    ):
+        return None, False, False
+    due = due_at(every_days, last_check_in_at, created_at)
+    return due, is_overdue(due, now), is_stale(due, now, stale_after_days)
+
+
+def key_result_pace_status(progress, start_date, end_date, on, stale):
+    """Return a key result's pace status on day ``on``: ``stale``, or as an objective's.
+
+    ``done``, ``ahead``, ``on_track`` or ``at_risk`` compare its progress with the share of
+    the period elapsed (``okr_app.okr.pace``); a stale key result is ``stale`` whatever its
+    progress, since nobody has confirmed it for longer than the cadence allows.
+    """
+    if stale:
+        return STALE
+    return pace_status(progress, progress - expected_progress(start_date, end_date, on))
+
+
+def turned_off_track(previous, current):
+    """Tell whether a pace status turned ``at_risk`` from a better one (not from unknown)."""
+    return current == "at_risk" and previous in ("done", "ahead", "on_track")

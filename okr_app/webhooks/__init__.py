@@ -1,0 +1,1 @@
+"""Webhooks: signed deliveries of the caller's events (Standard Webhooks), with retries."""

@@ -1,0 +1,93 @@
+"""Which URLs a webhook may have, and which addresses a delivery may connect to (SSRF).
+
+A URL must be ``https`` (or ``http`` with ``OKR_WEBHOOK_ALLOW_HTTP``) and every address its
+host resolves to must be public: no loopback, private, link-local, multicast, reserved or
+unspecified address, unless it lies in ``OKR_WEBHOOK_ALLOWED_NETWORKS``. Registration checks
+the name as it resolves then; each delivery resolves it again, checks, and connects to the
+address it checked (never resolving a second time), so a name rebound to an internal
+address since (DNS rebinding) is refused.
+"""
+
+import ipaddress
+import socket
+from functools import cache
+from urllib.parse import urlsplit
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+class UnsafeURL(ValueError):
+    """The URL is not one a webhook may reach; the message says why."""
+
+
+def allowed_networks(setting):
+    """Return the networks of a comma-separated CIDR list (``OKR_WEBHOOK_ALLOWED_NETWORKS``)."""
+    return _networks(setting or "")
+
+
+@cache
+def _networks(setting):
+    return tuple(
+        ipaddress.ip_network(item.strip(), strict=False)
+        for item in setting.split(",")
+        if item.strip()
+    )
+
+
+def target(url, allow_http):
+    """Return ``(scheme, host, port)`` of a webhook URL, or raise ``UnsafeURL``."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise UnsafeURL(f"Not a valid URL: {error}.") from None
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes:
+        raise UnsafeURL("Must be an https URL." if not allow_http else "Must be http or https.")
+    if not parts.hostname:
+        raise UnsafeURL("Must name a host.")
+    if parts.username or parts.password:
+        raise UnsafeURL("Must not hold a user name or password.")
+    if parts.fragment:
+        raise UnsafeURL("Must not have a fragment.")
+    return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
+
+
+def address_allowed(address, networks):
+    """Tell whether a delivery may connect to ``address`` (a string) given the allow-list."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if any(ip in network for network in networks):
+        return True
+    forbidden = (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+    )
+    return ip.is_global and not forbidden
+
+
+def resolve(host, port, networks):
+    """Return the addresses ``host`` resolves to, all allowed; raise ``UnsafeURL`` otherwise."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        raise UnsafeURL(f"The host {host!r} does not resolve.") from None
+    addresses = list(dict.fromkeys(item[4][0] for item in found))
+    refused = [address for address in addresses if not address_allowed(address, networks)]
+    if refused or not addresses:
+        raise UnsafeURL(
+            f"The host {host!r} resolves to an address webhooks may not reach "
+            "(loopback, private, link-local, multicast or reserved)."
+        )
+    return addresses
+
+
+def check_url(url, config):
+    """Raise ``UnsafeURL`` unless ``url`` may be a webhook's, as it resolves now."""
+    _scheme, host, port = target(url, config["OKR_WEBHOOK_ALLOW_HTTP"])
+    resolve(host, port, allowed_networks(config["OKR_WEBHOOK_ALLOWED_NETWORKS"]))

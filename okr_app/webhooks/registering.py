@@ -1,0 +1,110 @@
+"""Registering, changing and deleting webhooks, their secrets, test pings and manual retries.
+
+The API's routes and the web interface's settings page both call these; they never commit
+(the request's unit of work does).
+"""
+
+import base64
+import secrets
+
+from flask import current_app
+from flask_smorest import abort
+from sqlalchemy import func, select
+
+from okr_app.audit.changes import apply_changes
+from okr_app.extensions import db
+from okr_app.models import ALL_EVENTS, Webhook
+from okr_app.models.outbox import publish
+from okr_app.models.types import utcnow
+from okr_app.webhooks.addresses import UnsafeURL, check_url
+
+SECRET_PREFIX = "whsec_"  # noqa: S105  (the format's prefix, not a secret)
+
+
+def new_secret():
+    """Return a new signing secret: ``whsec_`` and the base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def require_safe_url(url):
+    """Answer 422 naming ``url`` unless a webhook may reach it (scheme and addresses)."""
+    try:
+        check_url(url, current_app.config)
+    except UnsafeURL as error:
+        abort(422, message=str(error), errors={"json": {"url": [str(error)]}})
+
+
+def normalised_events(events):
+    """Return the subscribed events without repeats, ``["*"]`` standing for all of them."""
+    return [ALL_EVENTS] if ALL_EVENTS in events else list(dict.fromkeys(events))
+
+
+def create_webhook(user_id, values):
+    """Register a webhook for the user and return it with its secret (shown once)."""
+    limit = current_app.config["OKR_WEBHOOK_MAX_PER_USER"]
+    count = db.session.scalar(select(func.count()).where(Webhook.user_id == user_id))
+    if count >= limit:
+        abort(409, message=f"An account may have at most {limit} webhooks.")
+    require_safe_url(values["url"])
+    webhook = Webhook(
+        user_id=user_id,
+        url=values["url"],
+        events=normalised_events(values["events"]),
+        description=values.get("description"),
+        active=True,
+        secret=new_secret(),
+    )
+    db.session.add(webhook)
+    db.session.flush()
+    return webhook
+
+
+def change_webhook(webhook, values):
+    """Apply ``values`` (url, events, description, active); return the changed fields.
+
+    Making a webhook active again forgets its failures, so it is not disabled again at once.
+    """
+    values = dict(values)
+    if "url" in values and values["url"] != webhook.url:
+        require_safe_url(values["url"])
+    if "events" in values:
+        values["events"] = normalised_events(values["events"])
+    if values.get("active") and not webhook.active:
+        webhook.failing_since = None
+    return apply_changes(webhook, values)
+
+
+def rotate_secret(webhook):
+    """Give the webhook a new secret and return it; the old one stops signing at once."""
+    webhook.secret = new_secret()
+    webhook.updated_at = utcnow()
+    return webhook.secret
+
+
+def delete_webhook(webhook):
+    """Delete the webhook with its deliveries."""
+    db.session.delete(webhook)
+
+
+def send_ping(webhook):
+    """Record a ``ping`` event for this webhook alone; return its event id."""
+    data = {"webhook_id": webhook.id, "message": "A test event from okr-tracker."}
+    return publish("ping", webhook.user_id, data, webhook_id=webhook.id)
+
+
+def retry_delivery(delivery):
+    """Make one more attempt of a delivery, now, whatever its status."""
+    delivery.status = "pending"
+    delivery.next_attempt_at = utcnow()
+    delivery.claimed_until = None
+    delivery.claim_token = None
+
+
+def webhook_description(webhook):
+    """Return a webhook as the audit trail records it: never its secret."""
+    return {
+        "url": webhook.url,
+        "events": webhook.events,
+        "description": webhook.description,
+        "active": webhook.active,
+    }

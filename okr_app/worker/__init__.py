@@ -1,0 +1,1 @@
+"""The worker process: Celery, with beat embedded for the periodic steps (``flask worker``)."""

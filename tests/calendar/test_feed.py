@@ -1,0 +1,88 @@
+"""The calendar feed: a secret URL, parsed by ``icalendar``, stable UIDs, RFC 5545 text."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from icalendar import Calendar
+
+from tests.factories import create_key_result, create_objective
+
+NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+pytestmark = pytest.mark.settings(OKR_ACCESS_TOKEN_SECONDS=86400 * 30)
+
+
+def fetch(client, url):
+    """Return the answer to the feed URL (as given, with scheme and host)."""
+    return client.get(url.removeprefix("http://localhost"))
+
+
+def events(body):
+    """Return the feed's events, parsed by icalendar, by UID."""
+    calendar = Calendar.from_ical(body)
+    return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_the_feed_lists_due_check_ins_and_period_ends(client, auth):
+    with time_machine.travel(NOW, tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(
+            client, headers, title="Ship it, then; rest", check_in_every_days=7
+        )
+        key_result = create_key_result(
+            client, headers, objective["id"], title="Users, active; weekly " + "x" * 80
+        )
+        create_objective(client, headers, title="Done", status="completed")
+        created = client.post("/calendar/feed", headers=headers)
+        assert created.status_code == 201
+        url = created.get_json()["url"]
+        assert url.startswith("http://localhost/calendar/") and url.endswith(".ics")
+        first = fetch(client, url)
+        second = fetch(client, url)
+    assert first.status_code == 200
+    assert first.mimetype == "text/calendar"
+    body = first.get_data()
+    assert b"\r\n" in body and b"\n" not in body.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # folded
+    assert b"Ship it\\, then\\; rest" in body.replace(b"\r\n ", b"")  # escaped
+    found = events(body)
+    assert set(found) == set(events(second.get_data()))  # stable UIDs
+    check_in = found[f"key-result-{key_result['id']}-check-in@localhost"]
+    assert str(check_in["summary"]).startswith("Check in: Users, active; weekly")
+    assert check_in.decoded("dtstart") == datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
+    assert str(check_in["url"]) == f"http://localhost/key-results/{key_result['id']}"
+    period_end = found[f"objective-{objective['id']}-period-end@localhost"]
+    assert period_end.decoded("dtstart") == date(2026, 3, 31)
+    assert len(found) == 2  # the completed objective has no period end in the feed
+
+
+def test_a_new_feed_revokes_the_old_and_delete_revokes_it(client, auth):
+    _, _, headers = auth.user()
+    old = client.post("/calendar/feed", headers=headers).get_json()["url"]
+    new = client.post("/calendar/feed", headers=headers).get_json()["url"]
+    assert old != new
+    assert fetch(client, old).status_code == 404
+    assert fetch(client, new).status_code == 200
+    assert client.delete("/calendar/feed", headers=headers).status_code == 204
+    assert fetch(client, new).status_code == 404
+    assert client.delete("/calendar/feed", headers=headers).status_code == 404
+    assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_the_token_is_kept_only_as_a_keyed_hash(app, client, auth):
+    _, _, headers = auth.user()
+    url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    from okr_app.extensions import db
+    from okr_app.models import CalendarFeed
+
+    with app.app_context():
+        [stored] = db.session.scalars(db.select(CalendarFeed.token_hash)).all()
+    assert token not in stored and len(stored) == 64
+
+
+@pytest.mark.settings(OKR_CALENDAR_RATE_LIMIT="2 per minute")
+def test_the_feed_is_rate_limited(client, auth):
+    _, _, headers = auth.user()
+    url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+    assert [fetch(client, url).status_code for _ in range(3)] == [200, 200, 429]
