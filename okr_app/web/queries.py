@@ -34,7 +34,7 @@ def user_periods(user_id):
         .distinct()
         .order_by(Objective.start_date.desc(), Objective.end_date)
     )
-    return [row[0] for row in db.session.execute(statement)]
+    return list(db.session.connection().execute(statement).scalars())
 
 
 def check_in_days(user_id, first_day):

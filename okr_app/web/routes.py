@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from okr_app.extensions import csrf, db
 from okr_app.web import formatting
+from okr_app.web.charts import bars
 from okr_app.web.session import load_user
 
 blp = Blueprint(
@@ -71,6 +72,7 @@ def interface_context():
     return {"web_user": load_user}
 
 
+blp.add_app_template_global(bars.progress_bar, "progress_bar")
 blp.add_app_template_filter(formatting.number, "number")
 blp.add_app_template_filter(formatting.percent, "percent")
 blp.add_app_template_filter(formatting.moment, "moment")

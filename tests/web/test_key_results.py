@@ -37,7 +37,7 @@ def test_check_ins_move_the_value_the_bar_and_the_chart(client, web, app):
         )
         assert response.status_code == 303
         html = client.get(path).text
-    assert "<strong>40</strong> of 100 people" in html and "40 % done" in html
+    assert "<strong>40</strong> people: from 0 to 100" in html and "40 % done" in html
     assert 'width="40.00"' in html  # the bar
     assert html.count('class="point"') == 2 and 'class="line-values"' in html
     assert 'class="line-forecast"' in html and "Forecast: " in html
@@ -54,7 +54,7 @@ def test_a_late_check_in_joins_the_history_without_changing_the_value(client, we
     late = web.post(path + "/check-ins", {"value": "10", "at": "2026-01-15T09:30"}, form_page=path)
     assert late.status_code == 303
     html = client.get(path).text
-    assert "<strong>30</strong> of 100" in html
+    assert "<strong>30</strong> people" in html
     assert "<td>2026-01-15 09:30 UTC</td><td>10</td>" in html
 
 
@@ -94,7 +94,7 @@ def test_a_key_result_edit_from_a_stale_tab_is_refused(client, web, app):
     refused = client.post(path + "/edit", data={**fields, "target_value": "300"})
     assert refused.status_code == 412
     assert "changed elsewhere" in refused.text and 'value="300"' in refused.text
-    assert "of 200 people" in refused.text
+    assert "from 0 to 200" in refused.text
 
 
 def test_a_key_result_is_deleted_after_confirmation(client, web, app):

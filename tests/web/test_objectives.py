@@ -45,7 +45,7 @@ def test_a_new_objective_with_key_results_is_audited_as_created(client, web, app
     objective_id = web.create_objective(**KEY_RESULTS)
     page = client.get(f"/app/objectives/{objective_id}").get_data(as_text=True)
     assert "Subscribers" in page and "Unsubscribe rate" in page
-    assert "1,000 of 5,000 people" in page
+    assert "1,000 people: from 1,000 to 5,000" in page
     assert actions(app)[-1] == "objective.created"
 
 
@@ -138,7 +138,7 @@ def test_close_grade_reopen_copy_and_delete(client, web, app):
     copied = web.post(path + "/copy", {"period": "2026-Q2", "carry_values": "true"}, form_page=path)
     assert copied.status_code == 303
     copy_path = copied.headers["Location"]
-    assert "2,600 of 5,000 people" in client.get(copy_path).text
+    assert "2,600 people: from 1,000 to 5,000" in client.get(copy_path).text
     confirm = client.get(path + "/delete")
     assert "Its 2 key results and all their check-ins go with it." in confirm.text
     deleted = web.post(path + "/delete", {"etag": etag_of(confirm)}, form_page=path)
@@ -168,4 +168,4 @@ def test_a_key_result_is_added_from_the_objective_page(client, web):
         form_page=path,
     )
     assert added.status_code == 303
-    assert "0 of 50 people" in client.get(path).text
+    assert "0 people: from 0 to 50" in client.get(path).text

@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from markupsafe import Markup
+
 CELL, GAP = 11, 2
 LEFT, TOP = 28, 16
 #: Upper bounds of the shading levels: none, 1, 2-3, 4-6, 7 and more.
@@ -38,6 +40,7 @@ def draw(days, first_day, today):
         months.pop(0)  # a first label too close to the next would overlap it
     return {
         "cells": cells,
+        "markup": cells_markup(cells),
         "months": months,
         "cell": CELL,
         "width": LEFT + weeks * (CELL + GAP),
@@ -47,3 +50,19 @@ def draw(days, first_day, today):
             for index, label in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
         ],
     }
+
+
+def cells_markup(cells):
+    """Return the SVG squares of ``cells``, each with its day and count as a tooltip.
+
+    Written here rather than in a template loop: a year is 371 squares, and only numbers
+    and dates go into them.
+    """
+    return Markup(  # noqa: S704  (numbers and dates only, never text a user typed)
+        "".join(
+            f'<rect class="heat-{cell["level"]}" x="{cell["x"]}" y="{cell["y"]}" '
+            f'width="{CELL}" height="{CELL}" rx="2"><title>{cell["day"]}: {cell["count"]} '
+            f"check-in{'s' * (cell['count'] != 1)}</title></rect>"
+            for cell in cells
+        )
+    )

@@ -18,10 +18,10 @@ class Scale:
 
 
 def nice_ticks(low, high, count=5):
-    """Return about ``count`` round values covering low to high (steps of 1, 2 or 5 x 10^n)."""
+    """Return round values from low to high, at most ``count`` + 1 (steps of 1, 2 or 5 x 10^n)."""
     if high == low:
         return [low]
-    raw = (high - low) / max(1, count - 1)
+    raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     first = math.ceil(low / step) * step
