@@ -11,7 +11,6 @@ Flask's test client: the server's own time, without the network. It adds
 """
 
 import argparse
-import json
 import logging
 import os
 import re
@@ -22,7 +21,7 @@ import time
 from sqlalchemy import event
 
 from bench.database import Database
-from bench.run import RESULTS
+from bench.heavy_user import add_postgres_argument, record
 from okr_app import create_app
 from okr_app.demo.seed import DEMO_EMAIL, DEMO_PASSWORD
 from okr_app.extensions import db
@@ -34,12 +33,7 @@ def arguments(argv=None):
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument(
-        "--postgres",
-        default=os.environ.get(
-            "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
+    add_postgres_argument(parser)
     return parser.parse_args(argv)
 
 
@@ -113,10 +107,7 @@ def main(argv=None):
         f"{figures['p95_ms']} ms, {figures['queries_per_request']} queries, "
         f"{figures['bytes']} bytes"
     )
-    path = RESULTS / "latest.json"
-    results = json.loads(path.read_text()) if path.exists() else {}
-    results["web_dashboard"] = figures
-    path.write_text(json.dumps(results, indent=2) + "\n")
+    record("web_dashboard", figures)
 
 
 if __name__ == "__main__":

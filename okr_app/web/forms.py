@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 
 from flask import request
 from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from okr_app.extensions import db
 
 #: Fields every form carries that are not part of the body: the CSRF token, the row's tag.
 FORM_ONLY = frozenset({"csrf_token", "etag"})
@@ -59,11 +62,27 @@ def load(schema, values, *, empty_is_none=()):
         return None, Form(values, errors, "Please correct the fields marked below.")
 
 
-def refused(error, values):
-    """Return the ``Form`` showing an API refusal (an ``abort``): its message and fields."""
+def attempt(work, *args, **kwargs):
+    """Run ``work``; return ``(result, None)``, or ``(None, error)`` when it was refused.
+
+    A refusal (an ``abort`` of the API's rules) is rolled back at once, so the page shown
+    next holds nothing of it; a 404 (another user's row) goes on to the 404 page.
+    """
+    try:
+        return work(*args, **kwargs), None
+    except HTTPException as error:
+        if error.code == 404:
+            raise
+        db.session.rollback()
+        return None, error
+
+
+def refused(error, values, stale=None):
+    """Return the ``Form`` showing an API refusal: its message (``stale`` for 412) and fields."""
     data = getattr(error, "data", None) or {}
     errors = (data.get("errors") or {}).get("json") or {}
-    return Form(values, errors, data.get("message") or error.description)
+    message = stale if error.code == 412 and stale else data.get("message") or error.description
+    return Form(values, errors, message)
 
 
 def tags():

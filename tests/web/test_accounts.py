@@ -141,3 +141,4 @@ def test_the_rate_limit_has_a_page_of_the_interface(client):
     assert refused.headers["Retry-After"]
     assert "Too many requests" in refused.get_data(as_text=True)
     assert refused.mimetype == "text/html"
+    assert client.get("/app/static/app.css").status_code == 200  # assets are not counted

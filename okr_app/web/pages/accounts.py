@@ -1,7 +1,6 @@
 """Logging in, registering and logging out, under the API's rules and audit actions."""
 
 from flask import flash, g, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from okr_app.api.auditing import audited
 from okr_app.auth import login as login_rules
@@ -28,14 +27,14 @@ def post_login():
     next_page = request.form.get("next", "")
     if form is not None:
         return _login_page(form, next_page, 422)
-    try:
-        session, _pair = login_rules.log_in(data["email"], data["password"])
-    except HTTPException as error:
+    result, error = forms.attempt(login_rules.log_in, data["email"], data["password"])
+    if error:
         form = forms.refused(error, {"email": values.get("email", "")})
         retry_after = ((getattr(error, "data", None) or {}).get("headers") or {}).get("Retry-After")
         if retry_after:
             form.message = f"{form.message} Locked for {_duration(int(retry_after))} more."
         return _login_page(form, next_page, error.code, retry_after)
+    session, _pair = result
     return set_cookie(redirect(safe_next(next_page), 303), session)
 
 
@@ -68,9 +67,10 @@ def post_register():
     values = forms.posted(("email", "password", "display_name"))
     data, form = forms.load(RegisterSchema(), values)
     if form is None:
-        try:
-            login_rules.register_user(data["email"], data["password"], data.get("display_name"))
-        except HTTPException as error:
+        _user, error = forms.attempt(
+            login_rules.register_user, data["email"], data["password"], data.get("display_name")
+        )
+        if error:
             form = forms.refused(error, values)
             form.errors.setdefault("email", [form.message])
     if form is not None:

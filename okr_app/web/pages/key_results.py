@@ -3,11 +3,9 @@
 from datetime import UTC, datetime
 
 from flask import flash, g, redirect, render_template, url_for
-from werkzeug.exceptions import HTTPException
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
-from okr_app.extensions import db
 from okr_app.key_results.check_ins import check_in
 from okr_app.key_results.editing import remove_key_result, update_key_result, write_key_result
 from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
@@ -68,13 +66,10 @@ def post_check_in(key_result_id):
     data, form = forms.load(CheckInWriteSchema(), values)
     if form is not None:
         return _key_result_page(key_result_id, 422, check_in=form)
-    try:
-        recorded, details = check_in(g.web_user.id, key_result_id, data)
-    except HTTPException as error:
-        if error.code == 404:
-            raise
-        db.session.rollback()
+    result, error = forms.attempt(check_in, g.web_user.id, key_result_id, data)
+    if error:
         return _key_result_page(key_result_id, error.code, check_in=forms.refused(error, values))
+    recorded, details = result
     attach(resource_type="check_in", resource_id=recorded.id, details=details)
     flash(f"Checked in {details['value']:g}.")
     return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
@@ -89,18 +84,13 @@ def edit_key_result(key_result_id):
     data, form = forms.load(KeyResultPatchSchema(), values)
     if form is not None:
         return _key_result_page(key_result_id, 422, edit=form)
-    try:
-        _item, details = write_key_result(
-            g.web_user.id, key_result_id, update_key_result, data, tags=forms.tags()
-        )
-    except HTTPException as error:
-        if error.code == 404:
-            raise
-        db.session.rollback()
-        form = forms.refused(error, values)
-        if error.code == 412:
-            form.message = STALE
+    result, error = forms.attempt(
+        write_key_result, g.web_user.id, key_result_id, update_key_result, data, tags=forms.tags()
+    )
+    if error:
+        form = forms.refused(error, values, STALE)
         return _key_result_page(key_result_id, error.code, edit=form)
+    _item, details = result
     attach(resource_type="key_result", resource_id=key_result_id, details=details)
     flash("Saved.")
     return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
@@ -122,15 +112,18 @@ def confirm_delete_key_result(key_result_id):
 @login_required
 def delete_key_result(key_result_id):
     """Delete the key result with its check-ins."""
-    try:
-        item, details = write_key_result(
-            g.web_user.id, key_result_id, remove_key_result, tags=forms.tags(), with_check_ins=True
-        )
-    except HTTPException as error:
-        if error.code == 404:
-            raise
-        flash(STALE if error.code == 412 else forms.refused(error, {}).message, "error")
+    result, error = forms.attempt(
+        write_key_result,
+        g.web_user.id,
+        key_result_id,
+        remove_key_result,
+        tags=forms.tags(),
+        with_check_ins=True,
+    )
+    if error:
+        flash(forms.refused(error, {}, STALE).message, "error")
         return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
+    item, details = result
     attach(resource_type="key_result", resource_id=key_result_id, details=details)
     flash("The key result was deleted.")
     return redirect(url_for("web.objective", objective_id=item.objective_id), 303)

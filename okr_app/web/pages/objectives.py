@@ -8,11 +8,9 @@ meantime (in another tab) is refused with 412 and the typed values are kept on t
 from datetime import UTC, datetime
 
 from flask import flash, g, redirect, render_template, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
-from okr_app.extensions import db
 from okr_app.key_results.editing import create_key_result
 from okr_app.key_results.schemas import KeyResultWriteSchema
 from okr_app.objectives import closing
@@ -199,15 +197,18 @@ def confirm_delete_objective(objective_id):
 @login_required
 def delete_objective(objective_id):
     """Delete the objective with its key results and their check-ins."""
-    try:
-        _objective, details = write_objective(
-            g.web_user.id, objective_id, remove_objective, tags=forms.tags(), with_check_ins=True
-        )
-    except HTTPException as error:
-        if error.code == 404:
-            raise
-        flash(STALE if error.code == 412 else forms.refused(error, {}).message, "error")
+    result, error = forms.attempt(
+        write_objective,
+        g.web_user.id,
+        objective_id,
+        remove_objective,
+        tags=forms.tags(),
+        with_check_ins=True,
+    )
+    if error:
+        flash(forms.refused(error, {}, STALE).message, "error")
         return redirect(url_for("web.objective", objective_id=objective_id), 303)
+    _objective, details = result
     attach(resource_type="objective", resource_id=objective_id, details=details)
     flash("The objective was deleted.")
     return redirect(url_for("web.dashboard"), 303)
@@ -247,19 +248,14 @@ def add_key_result(objective_id):
 
 def _write(objective_id, form_name, values, change, *args):
     """Run a conditional write of the objective from a form; show a refusal on its page."""
-    try:
-        objective, details = write_objective(
-            g.web_user.id, objective_id, change, *args, tags=forms.tags()
-        )
-    except HTTPException as error:
-        if error.code == 404:
-            raise
-        db.session.rollback()  # nothing of the refused change may show on the page
-        form = forms.refused(error, values)
-        if error.code == 412:
-            form.message = STALE
+    result, error = forms.attempt(
+        write_objective, g.web_user.id, objective_id, change, *args, tags=forms.tags()
+    )
+    if error:
         current = owned_objective(g.web_user.id, objective_id)
+        form = forms.refused(error, values, STALE)
         return _objective_page(current, error.code, **{form_name: form})
+    objective, details = result
     attach(resource_type="objective", resource_id=objective_id, details=details)
     flash("Saved.")
     return redirect(url_for("web.objective", objective_id=objective.id), 303)

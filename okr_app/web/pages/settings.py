@@ -7,23 +7,19 @@ template in ``templates/settings/`` and its form views here or in their own modu
 import json
 
 from flask import (
-    Response,
     flash,
     g,
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from marshmallow import ValidationError
-from werkzeug.exceptions import HTTPException
 
 from okr_app.api.auditing import attach, audited
 from okr_app.auth import login as login_rules
 from okr_app.auth.schemas import ChangePasswordSchema
-from okr_app.models.types import utcnow
-from okr_app.transfer.exporting import export_body
+from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema
 from okr_app.web import forms, queries
@@ -61,20 +57,18 @@ def change_password():
     """Change the password: every other session and token of the account ends at once."""
     values = forms.posted(("current_password", "new_password"))
     data, form = forms.load(ChangePasswordSchema(), values)
+    status = 422
     if form is None:
-        try:
-            session, _pair = login_rules.change_password(
-                g.web_user, data["current_password"], data["new_password"]
-            )
-        except HTTPException as error:
-            form = forms.refused(error, {})
+        result, error = forms.attempt(
+            login_rules.change_password, g.web_user, data["current_password"], data["new_password"]
+        )
+        if error:
+            form, status = forms.refused(error, {}), error.code
             if error.code == 401:
                 form.errors = {"current_password": ["Wrong password."]}
-            status = error.code
-    else:
-        status = 422
     if form is not None:
         return _settings_page(status, password=form)
+    session, _pair = result
     flash("Your password is changed. Every other session has been logged out.")
     return set_cookie(redirect(url_for("web.settings"), 303), session)
 
@@ -87,12 +81,7 @@ def export():
         query = ExportQuerySchema().load({"format": request.args.get("format", "json")})
     except ValidationError:
         query = {"format": "json"}
-    chunks, content_type, name = export_body(g.web_user.id, query, utcnow())
-    return Response(
-        stream_with_context(chunks),
-        mimetype=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return export_download(g.web_user.id, query)
 
 
 @blp.route("/import", methods=["POST"])

@@ -3,7 +3,9 @@
 The server is the app under werkzeug in a thread, on a fresh SQLite file. Chromium comes
 from Debian's packages (``apt-get install chromium``), launched by its path: Playwright
 never downloads a browser here. Without Chromium or Playwright the tests are skipped,
-unless ``BROWSER_REQUIRED=1`` (set by .ci/run), where that is a failure. Screenshots of
+unless ``BROWSER_REQUIRED=1`` (set by .ci/run), where that is a failure. They run once per
+CI run, in its SQLite pass: with ``TEST_DATABASE_URL`` set they are skipped, since their
+server does not use the test database anyway. Screenshots of
 every page at phone and desktop widths go to ``SCREENSHOT_DIR`` (default
 ``artifacts/screenshots``, kept out of git).
 """
@@ -18,7 +20,7 @@ from werkzeug.serving import make_server
 
 from okr_app import create_app
 from okr_app.extensions import db, limiter
-from tests.conftest import make_config
+from tests.conftest import POSTGRES_URL, make_config
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -47,6 +49,8 @@ def _missing():
 @pytest.fixture(scope="package")
 def server(tmp_path_factory):
     """Serve a fresh app on 127.0.0.1 from a thread; yield its base URL."""
+    if POSTGRES_URL:
+        pytest.skip("the browser tests run in the SQLite pass")
     lacking = _missing()
     if lacking:
         if os.environ.get("BROWSER_REQUIRED") == "1":
