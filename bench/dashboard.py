@@ -59,17 +59,17 @@ def measure(url, requests):
     app = create_app(
         {"TESTING": True, "DATABASE_URL": url, "OKR_API_RATE_LIMIT": "1000000000 per minute"}
     )
-    logging.getLogger("okr_app.requests").disabled = True
     client = signed_in_client(app)
     for _ in range(3):
         page = client.get("/app")
         assert page.status_code == 200
     html = page.get_data(as_text=True)
-    timings = []
+    timings, cpu = [], []
     for _ in range(requests):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         response = client.get("/app")
         timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - started_cpu) * 1000)
         assert response.status_code == 200
     statements = []
     with app.app_context():
@@ -85,6 +85,8 @@ def measure(url, requests):
         "p50_ms": round(statistics.median(timings), 1),
         "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 1),
         "max_ms": round(timings[-1], 1),
+        # The process's own CPU time: on a shared machine the wall time also counts waiting.
+        "cpu_p50_ms": round(statistics.median(cpu), 1),
         "queries_per_request": len(statements),
         "target_ms": TARGET_MS,
     }
@@ -93,6 +95,7 @@ def measure(url, requests):
 def main(argv=None):
     """Seed, measure, print and record the dashboard's figures."""
     options = arguments(argv)
+    logging.getLogger("okr_app.requests").disabled = True  # one line per request otherwise
     database = Database(options.postgres, "dashboard").create()
     env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(48)}
     try:
@@ -104,7 +107,8 @@ def main(argv=None):
     print(
         f"GET /app, {figures['objectives']} objectives with {figures['key_results']} key "
         f"results: p50 {figures['p50_ms']} ms ({verdict} {TARGET_MS} ms), p95 "
-        f"{figures['p95_ms']} ms, {figures['queries_per_request']} queries, "
+        f"{figures['p95_ms']} ms, CPU p50 {figures['cpu_p50_ms']} ms, "
+        f"{figures['queries_per_request']} queries, "
         f"{figures['bytes']} bytes"
     )
     record("web_dashboard", figures)

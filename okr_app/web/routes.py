@@ -3,7 +3,7 @@
 The pages themselves are in ``okr_app.web.pages``, one module per part of the interface.
 """
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -68,8 +68,21 @@ def add_security_headers(response):
 
 @blp.app_context_processor
 def interface_context():
-    """Give every template the signed-in user (None for a visitor)."""
-    return {"web_user": load_user}
+    """Give every template the signed-in user (None for a visitor) and ``page_of``."""
+    return {"web_user": load_user, "page_of": page_of}
+
+
+def page_of(endpoint, row_id):
+    """Return the path of the page of one row, e.g. ``/app/key-results/7``.
+
+    The same as ``url_for(endpoint, <id>=row_id)``, at a fraction of its cost: a dashboard
+    links to a hundred key results.
+    """
+    prefixes = g.setdefault("web_page_prefixes", {})
+    if endpoint not in prefixes:
+        argument = endpoint.rsplit(".", 1)[1] + "_id"
+        prefixes[endpoint] = url_for(endpoint, **{argument: 1})[:-1]
+    return f"{prefixes[endpoint]}{row_id}"
 
 
 blp.add_app_template_global(bars.progress_bar, "progress_bar")

@@ -10,7 +10,7 @@ from okr_app.okr.forecast import linear_trend, missing_history, stored_trend
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 
 WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 40
 
 
 def draw(key_result, objective, check_ins, now):
@@ -20,9 +20,8 @@ def draw(key_result, objective, check_ins, now):
     first = min([start, *(item.at for item in check_ins)])
     last = max([end, *(item.at for item in check_ins)])
     trend = _trend(key_result, start, end)
+    # The forecast may run far off the range: it is clipped to the plot, its value is in words.
     values = [key_result.start_value, key_result.target_value, *(i.value for i in check_ins)]
-    if trend:
-        values.append(trend["end_value"])
     low, high = padded(values)
     x = Scale(first.timestamp(), last.timestamp(), LEFT, WIDTH - RIGHT)
     y = Scale(low, high, HEIGHT - BOTTOM, TOP)

@@ -84,6 +84,9 @@ def test_a_quarter_in_the_browser(context):
     expect(page.get_by_text(re.compile(r"2,600 people: from 1,000 to 5,000"))).to_be_visible()
     expect(chart.locator("circle")).to_have_count(2)
     check_page(page, "key result")
+    page.emulate_media(color_scheme="dark")
+    check_page(page, "key result dark")
+    page.emulate_media(color_scheme="light")
 
     _edit_in_two_tabs(context, page, objective_url)
 
@@ -113,6 +116,9 @@ def test_a_quarter_in_the_browser(context):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("link", name="Grow the newsletter from tab two")).to_be_visible()
     check_page(page, "dashboard")
+    page.emulate_media(color_scheme="dark")  # the dark scheme's contrast, checked too
+    check_page(page, "dashboard dark")
+    page.emulate_media(color_scheme="light")
     page.get_by_label("Period").select_option(_next_quarter(period))
     page.get_by_role("button", name="Show").click()
     expect(
