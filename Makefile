@@ -9,7 +9,7 @@ PORT ?= 5000
 .PHONY: help venv run test test-postgres lint format migrate check-migrations clean bench fuzz
 
 help:
-	@echo "make run    - install, migrate the SQLite default and serve on http://$(HOST):$(PORT) (docs at /docs)"
+	@echo "make run    - install, migrate the SQLite default and serve on http://$(HOST):$(PORT) (the interface at /app, API docs at /docs)"
 	@echo "make test   - install and run the test suite"
 	@echo "make lint   - ruff lint and format check"
 	@echo "make bench  - benchmark against PostgreSQL (BENCH_QUICK=1 for a one-minute smoke run)"
