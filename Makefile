@@ -9,7 +9,7 @@ PORT ?= 5000
 .PHONY: help venv run test test-postgres lint format migrate check-migrations clean bench fuzz
 
 help:
-	@echo "make run    - install, migrate the SQLite default, serve on http://$(HOST):$(PORT) (docs at /docs) with the worker"
+	@echo "make run    - install, migrate the SQLite default, serve on http://$(HOST):$(PORT) with the worker (the interface at /app, API docs at /docs)"
 	@echo "make test   - install and run the test suite"
 	@echo "make lint   - ruff lint and format check"
 	@echo "make bench  - benchmark against PostgreSQL (BENCH_QUICK=1 for a one-minute smoke run)"
@@ -61,6 +61,7 @@ bench: venv
 	$(BIN)/python -m pip install --quiet -r requirements/bench.txt
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.heavy_user
+	$(BIN)/python -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

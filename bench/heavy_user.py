@@ -32,13 +32,26 @@ def arguments(argv=None):
     parser.add_argument("--objectives", type=int, default=1000)
     parser.add_argument("--days", type=int, default=51)
     parser.add_argument("--requests", type=int, default=30)
+    add_postgres_argument(parser)
+    return parser.parse_args(argv)
+
+
+def add_postgres_argument(parser):
+    """Add ``--postgres``, the server of the scenario's scratch database."""
     parser.add_argument(
         "--postgres",
         default=os.environ.get(
             "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
         ),
     )
-    return parser.parse_args(argv)
+
+
+def record(name, figures):
+    """Add ``figures`` under ``name`` to bench/results/latest.json."""
+    path = RESULTS / "latest.json"
+    results = json.loads(path.read_text()) if path.exists() else {}
+    results[name] = figures
+    path.write_text(json.dumps(results, indent=2) + "\n")
 
 
 def measure(url, requests):
@@ -94,10 +107,7 @@ def main(argv=None):
         f"{figures['check_ins']} check-ins: p50 {figures['p50_ms']} ms, "
         f"p95 {figures['p95_ms']} ms, {figures['queries_per_request']} queries"
     )
-    path = RESULTS / "latest.json"
-    results = json.loads(path.read_text()) if path.exists() else {}
-    results["heavy_user_stats"] = figures
-    path.write_text(json.dumps(results, indent=2) + "\n")
+    record("heavy_user_stats", figures)
 
 
 if __name__ == "__main__":

@@ -79,7 +79,8 @@ def register_hooks(app):
 
 
 def register_blueprints(app):
-    """Register one flask-smorest blueprint per area, and the documentation."""
+    """Register one flask-smorest blueprint per area, the documentation and the web interface."""
+    from okr_app import web
     from okr_app.admin.routes import blp as admin_blp
     from okr_app.api import docs
     from okr_app.audit.routes import blp as audit_blp
@@ -94,6 +95,7 @@ def register_blueprints(app):
     from okr_app.webhooks.routes import blp as webhooks_blp
 
     docs.init_app(app)
+    web.init_app(app)
     for blueprint in (
         auth_blp,
         objectives_blp,

@@ -81,6 +81,14 @@ DEFAULTS = {
     "JWT_DECODE_ALGORITHMS": ["HS256"],
     "JWT_ERROR_MESSAGE_KEY": "message",
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Flask's signed session cookie carries only the web interface's CSRF token.
+    "SESSION_COOKIE_NAME": "okr_form",
+    "SESSION_COOKIE_PATH": "/app",
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Flask-WTF: the web interface checks the token itself (the API never), valid as long
+    # as the browser keeps the cookie, so a page left open for hours still saves.
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "WTF_CSRF_TIME_LIMIT": None,
     "JSON_SORT_KEYS": False,
 }
 

@@ -6,6 +6,7 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 # Named constraints keep migrations identical on SQLite and PostgreSQL.
@@ -24,3 +25,5 @@ jwt = JWTManager()
 # The API-wide limit has a key function of its own (okr_app/api/ratelimit.py); the client
 # address is the key of anything else limited.
 limiter = Limiter(key_func=get_remote_address)
+# The web interface's forms only: WTF_CSRF_CHECK_DEFAULT is off, so the API is never checked.
+csrf = CSRFProtect()

@@ -46,9 +46,13 @@ def etag_header(row):
     return {"ETag": quote_etag(etag(row))}
 
 
-def check_if_match(row):
-    """Answer 412 when the request sends ``If-Match`` and no tag in it is ``row``'s."""
-    if request.if_match and etag(row) not in request.if_match:
+def check_if_match(row, tags=None):
+    """Answer 412 when ``tags`` (default: the request's ``If-Match``) hold none of ``row``'s.
+
+    A web form sends the tag it was drawn from as ``tags``; no tags at all means no condition.
+    """
+    tags = request.if_match if tags is None else tags
+    if tags and etag(row) not in tags:
         abort(412, message="The row has changed since you read it. Read it again and retry.")
 
 
@@ -63,14 +67,14 @@ def flush_versioned():
         abort(409, message="The row was changed by another request at the same moment. Retry.")
 
 
-def write_versioned(row, change, *args):
+def write_versioned(row, change, *args, tags=None):
     """Apply ``change(row, *args)`` to a locked row as a conditional write; return its result.
 
-    The one write pipeline of every versioned row: ``If-Match`` checked first (412), then
-    the change, then a flush whose UPDATE matches the version read (409 or 412 when a
-    concurrent write got there first).
+    The one write pipeline of every versioned row: ``If-Match`` (or the ``tags`` a web form
+    sent) checked first (412), then the change, then a flush whose UPDATE matches the
+    version read (409 or 412 when a concurrent write got there first).
     """
-    check_if_match(row)
+    check_if_match(row, tags)
     result = change(row, *args)
     flush_versioned()
     return result

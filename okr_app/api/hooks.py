@@ -1,4 +1,4 @@
-"""Request plumbing: trusted proxies, request ids, JSON-only bodies, documented parameters.
+"""Request plumbing: trusted proxies, request ids, JSON-only API bodies, documented parameters.
 
 The request id is assigned when the request starts, before any ``before_request`` hook
 (the rate limiter's included) may refuse it, so every answer and log line carries one.
@@ -37,7 +37,7 @@ def assign_request_id(_app, **_extra):
 
 def require_json_body(_methods=BODY_METHODS):
     """Refuse a request body that is not declared as JSON with 415."""
-    if request.method not in _methods:
+    if request.method not in _methods or not is_api_operation():
         return
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
     if has_body and not request.is_json:
@@ -54,6 +54,15 @@ def refuse_unknown_query_parameters():
     unknown = sorted(set(request.args) - documented)
     if unknown:
         abort(422, errors={"query": {name: ["Unknown field."] for name in unknown}})
+
+
+def is_api_operation():
+    """Tell whether the request goes to an API operation (or to no route at all).
+
+    Pages of the web interface take form posts: only the API requires JSON bodies.
+    """
+    rule = request.url_rule
+    return rule is None or (rule.rule, request.method) in documented_query_parameters()
 
 
 def documented_query_parameters():

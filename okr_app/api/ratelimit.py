@@ -9,8 +9,9 @@ from flask_limiter.util import get_remote_address
 
 from okr_app.extensions import limiter
 
-# Probes and documentation are not part of a user's budget.
+# Probes, documentation and the web interface's assets are not part of a user's budget.
 EXEMPT_PATHS = frozenset({"/health", "/metrics", "/openapi.json"})
+EXEMPT_PREFIXES = ("/docs", "/app/static/")
 
 
 class StorageUnavailable(Exception):
@@ -53,8 +54,8 @@ def api_limit():
 
 
 def is_exempt():
-    """Tell whether the request is a probe or documentation."""
-    return request.path in EXEMPT_PATHS or request.path.startswith("/docs")
+    """Tell whether the request is a probe, documentation or a static asset."""
+    return request.path in EXEMPT_PATHS or request.path.startswith(EXEMPT_PREFIXES)
 
 
 def client_key():

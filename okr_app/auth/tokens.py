@@ -44,23 +44,30 @@ def _unauthorized(message):
 
 
 def _is_revoked(_header, payload):
-    """Tell whether the token's session is gone, revoked, expired or its user inactive.
+    """Tell whether the token's session is gone, revoked, expired or its user inactive."""
+    return open_session(payload.get("sid", ""), payload.get("sub")) is None
 
-    The session and its user are loaded in one query and kept for ``current_user``.
+
+def open_session(session_id, user_id):
+    """Return the user of a live session of ``user_id``, or None; keep both for the request.
+
+    The session and its user are loaded in one query. A session is live while it exists,
+    is neither revoked nor expired, and its user is active: the one test behind every
+    token and every web interface cookie.
     """
-    row = db.session.execute(_session_with_user(), {"sid": str(payload.get("sid", ""))}).first()
+    row = db.session.execute(_session_with_user(), {"sid": str(session_id)}).first()
     if row is None:
-        return True
+        return None
     session, user = row
     if session.revoked_at is not None or session.expires_at <= utcnow() or not user.is_active:
-        return True
-    if str(user.id) != payload.get("sub"):
-        return True
+        return None
+    if str(user.id) != str(user_id):
+        return None
     g.okr_session = session
     g.okr_session_user = user
     # A plain value for the log, the metrics and the audit row, readable after the commit.
     g.okr_user_id = user.id
-    return False
+    return user
 
 
 @cache

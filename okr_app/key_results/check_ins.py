@@ -2,7 +2,9 @@
 
 from sqlalchemy import select
 
+from okr_app.api.etags import flush_versioned
 from okr_app.extensions import db
+from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn
 from okr_app.models.types import utcnow
@@ -50,3 +52,26 @@ def record_check_in(key_result, value, *, at=None, confidence=None, note=None):
     db.session.flush()
     refresh_trends([key_result.id])
     return check_in
+
+
+def check_in(user_id, key_result_id, values):
+    """Record a check-in of the user's key result (404 when not theirs); return it and details.
+
+    ``values`` hold ``value`` or ``progress`` and optionally ``at``, ``confidence``, ``note``.
+    """
+    key_result = owned_key_result(user_id, key_result_id, for_update=True)
+    recorded = record_check_in(
+        key_result,
+        check_in_value(key_result, values),
+        at=values.get("at"),
+        confidence=values.get("confidence"),
+        note=values.get("note"),
+    )
+    flush_versioned()
+    details = {
+        "key_result_id": key_result.id,
+        "value": recorded.value,
+        "at": recorded.at.isoformat(),
+        "current_value": key_result.current_value,
+    }
+    return recorded, details

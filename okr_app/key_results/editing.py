@@ -1,10 +1,12 @@
-"""Creating and changing key results, and describing them for the audit trail."""
+"""Creating, changing and deleting key results, and describing them for the audit trail."""
 
 from flask_smorest import abort
 
+from okr_app.api.etags import write_versioned
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
 from okr_app.key_results.check_ins import record_check_in
+from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.schemas import CheckInSchema, KeyResultSchema
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import KeyResult, hold_owned_objective
@@ -85,3 +87,25 @@ def key_result_snapshot(key_result):
     snapshot["version"] = key_result.version
     snapshot["check_ins"] = CheckInSchema(many=True).dump(key_result.check_ins)
     return snapshot
+
+
+def update_key_result(key_result, values):
+    """Apply ``values`` to a key result; return the audit details."""
+    return {"changes": change_key_result(key_result.user_id, key_result, values)}
+
+
+def remove_key_result(key_result):
+    """Delete a key result with its check-ins; return the audit details: what was deleted."""
+    snapshot = key_result_snapshot(key_result)
+    db.session.delete(key_result)
+    return {"deleted": snapshot}
+
+
+def write_key_result(user_id, key_result_id, change, *args, tags=None, **lookup):
+    """Apply ``change`` to the user's key result as a conditional write; return it and details.
+
+    Locked, checked against ``If-Match`` (or the form's ``tags``), changed and flushed; 404
+    when it is not the user's.
+    """
+    key_result = owned_key_result(user_id, key_result_id, for_update=True, **lookup)
+    return key_result, write_versioned(key_result, change, *args, tags=tags)

@@ -5,10 +5,14 @@ from flask_jwt_extended import current_user
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.blueprint import ERROR, Blueprint
-from okr_app.api.etags import flush_versioned, with_etag, write_versioned
-from okr_app.extensions import db
-from okr_app.key_results.check_ins import check_in_value, record_check_in
-from okr_app.key_results.editing import change_key_result, create_key_result, key_result_snapshot
+from okr_app.api.etags import flush_versioned, with_etag
+from okr_app.key_results.check_ins import check_in
+from okr_app.key_results.editing import (
+    create_key_result,
+    remove_key_result,
+    update_key_result,
+    write_key_result,
+)
 from okr_app.key_results.queries import check_ins_page, key_results_page, owned_key_result
 from okr_app.key_results.schemas import (
     CheckInCreatedSchema,
@@ -84,7 +88,7 @@ def put_key_result(values, key_result_id):
     The current value stays unless `current_value` or `progress` is sent; a change is
     recorded as a check-in. Moving it to another of the caller's objectives is allowed.
     """
-    return _write(key_result_id, _change, values)
+    return _write(key_result_id, update_key_result, values)
 
 
 @blp.route("/<int:key_result_id>", methods=["PATCH"])
@@ -94,14 +98,14 @@ def patch_key_result(values, key_result_id):
 
     A change of the current value (`current_value` or `progress`) is recorded as a check-in.
     """
-    return _write(key_result_id, _change, values)
+    return _write(key_result_id, update_key_result, values)
 
 
 @blp.route("/<int:key_result_id>", methods=["DELETE"])
 @blp.versioned_write("key_result.deleted")
 def delete(key_result_id):
     """Delete a key result with its check-ins."""
-    _write(key_result_id, _delete, with_check_ins=True)
+    _write(key_result_id, remove_key_result, with_check_ins=True)
 
 
 @blp.route("/<int:key_result_id>/check-ins", methods=["POST"], tags=[CHECK_INS])
@@ -118,26 +122,9 @@ def post_check_in(values, key_result_id):
     update with an earlier `at` joins the history without changing the current value.
     409 means another change to the key result was written at the same moment; retry.
     """
-    key_result = owned_key_result(current_user.id, key_result_id, for_update=True)
-    check_in = record_check_in(
-        key_result,
-        check_in_value(key_result, values),
-        at=values.get("at"),
-        confidence=values.get("confidence"),
-        note=values.get("note"),
-    )
-    flush_versioned()
-    attach(
-        resource_type="check_in",
-        resource_id=check_in.id,
-        details={
-            "key_result_id": key_result.id,
-            "value": check_in.value,
-            "at": check_in.at.isoformat(),
-            "current_value": key_result.current_value,
-        },
-    )
-    return check_in
+    recorded, details = check_in(current_user.id, key_result_id, values)
+    attach(resource_type="check_in", resource_id=recorded.id, details=details)
+    return recorded
 
 
 @blp.route("/<int:key_result_id>/check-ins", methods=["GET"], tags=[CHECK_INS])
@@ -155,21 +142,8 @@ def list_check_ins(filters, key_result_id, pagination_parameters):
     return check_ins_page(key_result.id, filters, pagination_parameters)
 
 
-def _change(key_result, values):
-    """Apply ``values`` to a key result; return the details of its audit row."""
-    return {"changes": change_key_result(key_result.user_id, key_result, values)}
-
-
-def _delete(key_result):
-    """Delete a key result; return the details of its audit row: what was deleted."""
-    snapshot = key_result_snapshot(key_result)
-    db.session.delete(key_result)
-    return {"deleted": snapshot}
-
-
 def _write(key_result_id, change, *args, **lookup):
     """Apply ``change`` to the caller's key result as a conditional write, and audit it."""
-    key_result = owned_key_result(current_user.id, key_result_id, for_update=True, **lookup)
-    details = write_versioned(key_result, change, *args)
+    key_result, details = write_key_result(current_user.id, key_result_id, change, *args, **lookup)
     attach(resource_type="key_result", resource_id=key_result_id, details=details)
     return with_etag(key_result)

@@ -75,3 +75,20 @@ def refuse_status_change_while_closed(objective, values):
             message="The objective is closed: reopen it to change its status "
             f"(a PUT must send status {objective.status!r} while it is closed).",
         )
+
+
+def close(objective, outcome, retrospective):
+    """Close an objective; return its audit details, as a function to call once flushed."""
+    closing, changes = close_objective(objective, outcome, retrospective)
+    return lambda: {
+        "closing_id": closing.id,
+        "outcome": closing.outcome,
+        "grade": closing.grade,
+        "changes": changes,
+    }
+
+
+def reopen(objective):
+    """Reopen an objective; return its audit details."""
+    closing, changes = reopen_objective(objective)
+    return {"closing_id": closing.id, "changes": changes}

@@ -1,9 +1,11 @@
 """Carrying an objective over into another period."""
 
+from okr_app.api.etags import flush_versioned
 from okr_app.extensions import db
 from okr_app.key_results.check_ins import record_check_in
 from okr_app.models import KeyResult
 from okr_app.objectives.editing import create_objective
+from okr_app.objectives.queries import owned_objective
 
 
 def carried_values(objective):
@@ -56,3 +58,16 @@ def copy_objective(objective, period, *, carry_values):
         for original, duplicate in zip(objective.key_results, copy.key_results, strict=True):
             record_check_in(duplicate, values[original.id], note=note)
     return copy
+
+
+def copy_owned(user_id, objective_id, period, *, carry_values):
+    """Copy the user's objective into ``period`` (404 when not theirs); return it and details."""
+    original = owned_objective(user_id, objective_id)
+    objective = copy_objective(original, period, carry_values=carry_values)
+    flush_versioned()
+    details = {
+        "copied_from_id": original.id,
+        "period": objective.period,
+        "carry_values": carry_values,
+    }
+    return objective, details

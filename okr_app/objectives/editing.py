@@ -1,12 +1,15 @@
-"""Creating, changing and deleting objectives."""
+"""Creating, changing and deleting objectives, and the conditional write of one of them."""
 
 from sqlalchemy import update
 
+from okr_app.api.etags import write_versioned
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
 from okr_app.key_results.editing import key_result_snapshot
 from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
+from okr_app.objectives.closing import refuse_status_change_while_closed
+from okr_app.objectives.queries import owned_objective
 from okr_app.objectives.schemas import ObjectiveSchema
 from okr_app.okr import periods
 
@@ -58,3 +61,29 @@ def delete_objective(objective):
         .execution_options(synchronize_session=False)
     )
     db.session.delete(objective)
+
+
+def update_objective(objective, values):
+    """Apply ``values`` (a closed objective keeps its status: 409); return the audit details."""
+    refuse_status_change_while_closed(objective, values)
+    return {"changes": change_objective(objective, values)}
+
+
+def remove_objective(objective):
+    """Delete an objective; return the audit details: a snapshot of what was deleted."""
+    snapshot = objective_snapshot(objective)
+    delete_objective(objective)
+    return {"deleted": snapshot}
+
+
+def write_objective(user_id, objective_id, change, *args, tags=None, **lookup):
+    """Apply ``change`` to the user's objective as a conditional write; return it and details.
+
+    The objective is locked, checked against ``If-Match`` (or the form's ``tags``), changed
+    and flushed (``etags.write_versioned``); 404 when it is not the user's. ``change``
+    returns the audit row's details, or a function giving them once flushed (a new closing
+    has its id only then).
+    """
+    objective = owned_objective(user_id, objective_id, for_update=True, **lookup)
+    details = write_versioned(objective, change, *args, tags=tags)
+    return objective, details() if callable(details) else details

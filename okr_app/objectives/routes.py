@@ -5,18 +5,14 @@ from flask_jwt_extended import current_user
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.blueprint import ERROR, Blueprint
-from okr_app.api.etags import flush_versioned, with_etag, write_versioned
-from okr_app.objectives.closing import (
-    close_objective,
-    refuse_status_change_while_closed,
-    reopen_objective,
-)
-from okr_app.objectives.copying import copy_objective
+from okr_app.api.etags import with_etag
+from okr_app.objectives import closing
+from okr_app.objectives.copying import copy_owned
 from okr_app.objectives.editing import (
-    change_objective,
     create_objective,
-    delete_objective,
-    objective_snapshot,
+    remove_objective,
+    update_objective,
+    write_objective,
 )
 from okr_app.objectives.listing import objectives_page
 from okr_app.objectives.queries import owned_objective
@@ -89,7 +85,7 @@ def put_objective(values, objective_id):
 
     A closed objective keeps its status until reopened: a change of it is 409.
     """
-    return _write(objective_id, _change, values)
+    return _write(objective_id, update_objective, values)
 
 
 @blp.route("/<int:objective_id>", methods=["PATCH"])
@@ -99,14 +95,14 @@ def patch_objective(values, objective_id):
 
     A closed objective keeps its status until reopened: a change of it is 409.
     """
-    return _write(objective_id, _change, values)
+    return _write(objective_id, update_objective, values)
 
 
 @blp.route("/<int:objective_id>", methods=["DELETE"])
 @blp.versioned_write("objective.deleted")
 def delete(objective_id):
     """Delete an objective with its key results and their check-ins."""
-    _write(objective_id, _delete, with_check_ins=True)
+    _write(objective_id, remove_objective, with_check_ins=True)
 
 
 @blp.route("/<int:objective_id>/close", methods=["POST"], tags=[LIFECYCLE])
@@ -120,7 +116,7 @@ def close(values, objective_id):
     and never changes afterwards, whatever happens to the key results. 409 when the
     objective is closed already.
     """
-    return _write(objective_id, _close, values["outcome"], values["retrospective"])
+    return _write(objective_id, closing.close, values["outcome"], values["retrospective"])
 
 
 @blp.route("/<int:objective_id>/reopen", methods=["POST"], tags=[LIFECYCLE])
@@ -130,7 +126,7 @@ def reopen(objective_id):
 
     409 when the objective is not closed.
     """
-    return _write(objective_id, _reopen)
+    return _write(objective_id, closing.reopen)
 
 
 @blp.route("/<int:objective_id>/closings", methods=["GET"], tags=[LIFECYCLE])
@@ -156,64 +152,17 @@ def copy(query, values, objective_id):
     if the objective is closed, else its current value), recorded as a check-in. The copy
     is `active` and names the original in `copied_from_id`; the original is untouched.
     """
-    original = owned_objective(current_user.id, objective_id)
-    objective = copy_objective(original, values["period"], carry_values=query["carry_values"])
-    flush_versioned()
-    attach(
-        resource_type="objective",
-        resource_id=objective.id,
-        details={
-            "copied_from_id": original.id,
-            "period": objective.period,
-            "carry_values": query["carry_values"],
-        },
+    objective, details = copy_owned(
+        current_user.id, objective_id, values["period"], carry_values=query["carry_values"]
     )
+    attach(resource_type="objective", resource_id=objective.id, details=details)
     return _with_location(objective)
 
 
-def _change(objective, values):
-    """Apply ``values`` to an objective; return the details of its audit row."""
-    refuse_status_change_while_closed(objective, values)
-    return {"changes": change_objective(objective, values)}
-
-
-def _delete(objective):
-    """Delete an objective; return the details of its audit row: what was deleted."""
-    snapshot = objective_snapshot(objective)
-    delete_objective(objective)
-    return {"deleted": snapshot}
-
-
-def _close(objective, outcome, retrospective):
-    """Close an objective; return the details of its audit row (the closing's, once flushed)."""
-    closing, changes = close_objective(objective, outcome, retrospective)
-    return lambda: {
-        "closing_id": closing.id,
-        "outcome": closing.outcome,
-        "grade": closing.grade,
-        "changes": changes,
-    }
-
-
-def _reopen(objective):
-    """Reopen an objective; return the details of its audit row."""
-    closing, changes = reopen_objective(objective)
-    return {"closing_id": closing.id, "changes": changes}
-
-
 def _write(objective_id, change, *args, **lookup):
-    """Apply ``change`` to the caller's objective as a conditional write, and audit it.
-
-    ``change`` returns the audit row's details, or a function giving them once the change
-    is flushed (a new closing has its id only then).
-    """
-    objective = owned_objective(current_user.id, objective_id, for_update=True, **lookup)
-    details = write_versioned(objective, change, *args)
-    attach(
-        resource_type="objective",
-        resource_id=objective_id,
-        details=details() if callable(details) else details,
-    )
+    """Apply ``change`` to the caller's objective as a conditional write, and audit it."""
+    objective, details = write_objective(current_user.id, objective_id, change, *args, **lookup)
+    attach(resource_type="objective", resource_id=objective_id, details=details)
     return with_etag(objective)
 
 

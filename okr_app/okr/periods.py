@@ -38,3 +38,8 @@ def bounds(period):
     last_month = first_month + months - 1
     last_day = calendar.monthrange(year, last_month)[1]
     return date(year, first_month, 1), date(year, last_month, last_day)
+
+
+def quarter_of(day):
+    """Return the quarter holding ``day``, e.g. ``2026-Q4`` for 25 November 2026."""
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"

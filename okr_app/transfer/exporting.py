@@ -1,5 +1,8 @@
 """Choosing what an export answers: the JSON document, one CSV file, or a zip of them."""
 
+from flask import Response, stream_with_context
+
+from okr_app.models.types import utcnow
 from okr_app.transfer.csv_export import csv_chunks, zip_chunks
 from okr_app.transfer.json_export import document_parts, in_chunks
 
@@ -13,3 +16,13 @@ def export_body(user_id, query, moment):
         entity = query["entity"]
         return csv_chunks(entity, user_id), "text/csv", f"okr-{entity}-{stamp}.csv"
     return zip_chunks(user_id, moment), "application/zip", f"okr-{stamp}.zip"
+
+
+def export_download(user_id, query):
+    """Return the streamed download of ``export_body``, as an attachment named for now."""
+    chunks, content_type, name = export_body(user_id, query, utcnow())
+    return Response(
+        stream_with_context(chunks),
+        mimetype=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -1,12 +1,11 @@
 """GET /export and POST /import: the caller's data out, and back in."""
 
-from flask import Response, current_app, request, stream_with_context
+from flask import current_app, request
 from flask_jwt_extended import current_user
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.blueprint import ERROR, Blueprint
-from okr_app.models.types import utcnow
-from okr_app.transfer.exporting import export_body
+from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema, ImportResultSchema
 
@@ -53,13 +52,7 @@ def get_export(query):
     linking them; with `entity`, that one file alone as `text/csv`. The answer is
     streamed: check-ins are written while they are read.
     """
-    moment = utcnow()
-    chunks, content_type, name = export_body(current_user.id, query, moment)
-    return Response(
-        stream_with_context(chunks),
-        mimetype=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return export_download(current_user.id, query)
 
 
 @blp.route("/import", methods=["POST"])

@@ -123,3 +123,23 @@ def test_the_benchmark_never_imports_the_tests():
             else:
                 continue
             assert not any(name.split(".")[0] == "tests" for name in names), module
+
+
+def test_the_dashboard_scenario_measures_a_signed_in_page(tmp_path):
+    """bench/dashboard.py logs in through the form and times GET /app (on SQLite here)."""
+    from bench import dashboard
+    from okr_app import create_app
+    from okr_app.demo.seed import seed
+    from okr_app.extensions import db
+
+    url = f"sqlite:///{tmp_path}/dashboard.sqlite3"
+    app = create_app({"TESTING": True, "DATABASE_URL": url})
+    with app.app_context():
+        db.create_all()
+        seed(users=1, objectives=10, days=10)
+        db.session.commit()
+        db.engine.dispose()
+    figures = dashboard.measure(url, requests=2)
+    assert figures["objectives"] == 2  # ten objectives over five periods: two this quarter
+    assert figures["key_results"] == 8
+    assert figures["queries_per_request"] >= 5 and figures["p50_ms"] > 0

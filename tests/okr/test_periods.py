@@ -72,3 +72,16 @@ def test_pattern_agrees_with_bounds():
         assert pattern.match(period)
     for period in ("2026-Q5", "2026-13", "2026-h1"):
         assert not pattern.match(period)
+
+
+def test_quarter_of_names_the_quarter_holding_a_day():
+    """The first and last days of each quarter, and a day in between."""
+    from datetime import date
+
+    from okr_app.okr.periods import quarter_of
+
+    assert quarter_of(date(2026, 1, 1)) == "2026-Q1"
+    assert quarter_of(date(2026, 3, 31)) == "2026-Q1"
+    assert quarter_of(date(2026, 4, 1)) == "2026-Q2"
+    assert quarter_of(date(2026, 11, 25)) == "2026-Q4"
+    assert quarter_of(date(2026, 12, 31)) == "2026-Q4"

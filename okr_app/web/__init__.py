@@ -1,0 +1,32 @@
+"""The web interface: server-rendered pages under ``/app`` on the same rules as the API.
+
+Pages call the areas' functions (never the API over HTTP), sign people in with a cookie
+naming a row of ``auth_sessions`` (the API's kind of session), check a CSRF token on every
+form post and send a strict Content-Security-Policy. The API is untouched: its blueprints
+never read the cookie nor check the token.
+"""
+
+from flask import redirect, url_for
+from flask.sessions import SecureCookieSessionInterface
+
+from okr_app.extensions import csrf
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie (it carries the CSRF token), Secure whenever served over https."""
+
+    def get_cookie_secure(self, app):
+        """Mark the cookie Secure on https requests (after the trusted proxies)."""
+        from flask import request
+
+        return bool(request) and request.is_secure
+
+
+def init_app(app):
+    """Register the interface's blueprint, its CSRF check and the redirect from ``/``."""
+    from okr_app.web.routes import blp
+
+    app.session_interface = SessionInterface()
+    csrf.init_app(app)
+    app.register_blueprint(blp)
+    app.add_url_rule("/", "root", lambda: redirect(url_for("web.dashboard"), 302))

@@ -1,0 +1,90 @@
+"""Reading a posted form with the API's own schemas, and showing refusals next to fields.
+
+A form field carries the name of the API's body field, so a refused value gets the very
+message the API would give, placed next to its input.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from okr_app.extensions import db
+
+#: Fields every form carries that are not part of the body: the CSRF token, the row's tag.
+FORM_ONLY = frozenset({"csrf_token", "etag"})
+
+
+@dataclass
+class Form:
+    """What a form page shows: the values typed, the errors by field and a message."""
+
+    values: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+    message: str | None = None
+
+    def error(self, name):
+        """Return the messages for field ``name`` joined, or an empty string."""
+        messages = self.errors.get(name) or []
+        if isinstance(messages, dict):  # nested errors never come from these forms
+            messages = [str(messages)]
+        return " ".join(str(item) for item in messages)
+
+
+def posted(names=None):
+    """Return the posted fields (those in ``names`` if given) without the form-only ones."""
+    return {
+        name: value
+        for name, value in request.form.items()
+        if name not in FORM_ONLY and (names is None or name in names)
+    }
+
+
+def load(schema, values, *, empty_is_none=()):
+    """Load ``values`` through ``schema``: ``(data, None)`` or ``(None, Form with errors)``.
+
+    Empty inputs are left out (the schema's defaults apply), except those named in
+    ``empty_is_none``, which mean "no value" (a description cleared).
+    """
+    body = {}
+    for name, value in values.items():
+        if name not in schema.fields:
+            continue
+        if value.strip():
+            body[name] = value
+        elif name in empty_is_none:
+            body[name] = None
+    try:
+        return schema.load(body), None
+    except ValidationError as error:
+        errors = error.messages if isinstance(error.messages, dict) else {}
+        return None, Form(values, errors, "Please correct the fields marked below.")
+
+
+def attempt(work, *args, **kwargs):
+    """Run ``work``; return ``(result, None)``, or ``(None, error)`` when it was refused.
+
+    A refusal (an ``abort`` of the API's rules) is rolled back at once, so the page shown
+    next holds nothing of it; a 404 (another user's row) goes on to the 404 page.
+    """
+    try:
+        return work(*args, **kwargs), None
+    except HTTPException as error:
+        if error.code == 404:
+            raise
+        db.session.rollback()
+        return None, error
+
+
+def refused(error, values, stale=None):
+    """Return the ``Form`` showing an API refusal: its message (``stale`` for 412) and fields."""
+    data = getattr(error, "data", None) or {}
+    errors = (data.get("errors") or {}).get("json") or {}
+    message = stale if error.code == 412 and stale else data.get("message") or error.description
+    return Form(values, errors, message)
+
+
+def tags():
+    """Return the tag the form was drawn from, as the list ``If-Match`` would give."""
+    return [request.form.get("etag", "")]

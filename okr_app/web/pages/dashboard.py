@@ -1,0 +1,77 @@
+"""The dashboard: a period's objectives with their bars and pace, and the check-in calendar."""
+
+from datetime import UTC, datetime
+
+from flask import g, render_template, request
+from marshmallow import ValidationError
+
+from okr_app.objectives.schemas import validate_period
+from okr_app.okr.pace import expected_progress, pace_status
+from okr_app.okr.periods import quarter_of
+from okr_app.okr.streaks import streaks
+from okr_app.web import queries
+from okr_app.web.charts import calendar
+from okr_app.web.routes import blp
+from okr_app.web.session import login_required
+
+PACE_LABELS = {
+    "done": "Done",
+    "ahead": "Ahead",
+    "on_track": "On track",
+    "at_risk": "At risk",
+}
+
+
+@blp.route("", methods=["GET"])
+@login_required
+def dashboard():
+    """Show the objectives of a period (default: the current quarter) and the calendar."""
+    user = g.web_user
+    today = datetime.now(UTC).date()
+    current = quarter_of(today)
+    period = request.args.get("period") or current
+    error = None
+    try:
+        validate_period(period)
+    except ValidationError as refusal:
+        error, period = " ".join(refusal.messages), current
+    objectives = [_with_pace(item, today) for item in queries.period_objectives(user.id, period)]
+    periods = queries.user_periods(user.id)
+    if current not in periods:
+        periods.insert(0, current)
+    if period not in periods:
+        periods.insert(0, period)
+    first_day = queries.last_year(today)
+    days = queries.check_in_days(user.id, first_day)
+    current_streak, longest_streak = streaks(days, today)
+    page = render_template(
+        "dashboard.html",
+        period=period,
+        periods=periods,
+        period_error=error,
+        objectives=objectives,
+        calendar=calendar.draw(days, first_day, today),
+        check_in_total=sum(days.values()),
+        check_in_days=len(days),
+        current_streak=current_streak,
+        longest_streak=longest_streak,
+        today=today,
+    )
+    return page, 422 if error else 200
+
+
+def _with_pace(objective, today):
+    """Return a listed objective with its expected progress today and its pace, as words too."""
+    return {**objective, **pace_figures(objective, today)}
+
+
+def pace_figures(objective, today):
+    """Return ``expected_progress``, ``pace`` and ``pace_label`` of an objective (row or model).
+
+    Only an active objective that is not closed has a pace, as in ``GET /stats``.
+    """
+    expected = expected_progress(objective["start_date"], objective["end_date"], today)
+    pace = None
+    if objective["status"] == "active" and objective["closing"] is None:
+        pace = pace_status(objective["progress"], objective["progress"] - expected)
+    return {"expected_progress": expected, "pace": pace, "pace_label": PACE_LABELS.get(pace)}

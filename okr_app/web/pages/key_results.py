@@ -1,0 +1,129 @@
+"""A key result's page: its chart, the check-in form, its history; editing and deleting it."""
+
+from datetime import UTC, datetime
+
+from flask import flash, g, redirect, render_template, url_for
+
+from okr_app.api.auditing import attach, audited
+from okr_app.api.etags import etag
+from okr_app.key_results.check_ins import check_in
+from okr_app.key_results.editing import remove_key_result, update_key_result, write_key_result
+from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
+from okr_app.web import forms, queries
+from okr_app.web.charts import key_result_chart
+from okr_app.web.routes import blp
+from okr_app.web.session import login_required
+
+EDIT_FIELDS = ("title", "metric", "start_value", "target_value", "weight")
+CHECK_IN_FIELDS = ("value", "confidence", "note", "at")
+STALE = (
+    "This key result was changed elsewhere (in another tab or window) after you opened this "
+    "form, so nothing was saved. Its current version is shown; your changes are still in the "
+    "form: check them and save again."
+)
+
+
+@blp.route("/key-results/<int:key_result_id>", methods=["GET"])
+@login_required
+def key_result(key_result_id):
+    """Show a key result's chart, check-in form and history."""
+    return _key_result_page(key_result_id)
+
+
+def _key_result_page(key_result_id, status=200, **forms_shown):
+    """Return the key result's page with ``forms_shown`` (check_in, edit)."""
+    item, objective, check_ins = queries.key_result_with_history(g.web_user.id, key_result_id)
+    shown = {
+        "check_in": forms.Form(),
+        "edit": forms.Form({name: _text(getattr(item, name)) for name in EDIT_FIELDS}),
+        **forms_shown,
+    }
+    page = render_template(
+        "key_result.html",
+        key_result=item,
+        objective=objective,
+        check_ins=check_ins,
+        chart=key_result_chart(item, objective, check_ins, datetime.now(UTC)),
+        etag=etag(item),
+        forms=shown,
+    )
+    return page, status
+
+
+def _text(value):
+    """Return a field's value as a form shows it: 12.0 as 12."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@blp.route("/key-results/<int:key_result_id>/check-ins", methods=["POST"])
+@audited("check_in.created")
+@login_required
+def post_check_in(key_result_id):
+    """Record a value now, or at an earlier moment given in "At" (UTC)."""
+    values = forms.posted(CHECK_IN_FIELDS)
+    data, form = forms.load(CheckInWriteSchema(), values)
+    if form is not None:
+        return _key_result_page(key_result_id, 422, check_in=form)
+    result, error = forms.attempt(check_in, g.web_user.id, key_result_id, data)
+    if error:
+        return _key_result_page(key_result_id, error.code, check_in=forms.refused(error, values))
+    recorded, details = result
+    attach(resource_type="check_in", resource_id=recorded.id, details=details)
+    flash(f"Checked in {details['value']:g}.")
+    return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
+
+
+@blp.route("/key-results/<int:key_result_id>/edit", methods=["POST"])
+@audited("key_result.updated")
+@login_required
+def edit_key_result(key_result_id):
+    """Save the edited key result, unless it was changed meanwhile."""
+    values = forms.posted(EDIT_FIELDS)
+    data, form = forms.load(KeyResultPatchSchema(), values)
+    if form is not None:
+        return _key_result_page(key_result_id, 422, edit=form)
+    result, error = forms.attempt(
+        write_key_result, g.web_user.id, key_result_id, update_key_result, data, tags=forms.tags()
+    )
+    if error:
+        form = forms.refused(error, values, STALE)
+        return _key_result_page(key_result_id, error.code, edit=form)
+    _item, details = result
+    attach(resource_type="key_result", resource_id=key_result_id, details=details)
+    flash("Saved.")
+    return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
+
+
+@blp.route("/key-results/<int:key_result_id>/delete", methods=["GET"])
+@login_required
+def confirm_delete_key_result(key_result_id):
+    """Ask before deleting a key result with its check-ins."""
+    item, _objective, _check_ins = queries.key_result_with_history(g.web_user.id, key_result_id)
+    cancel = url_for("web.key_result", key_result_id=key_result_id)
+    return render_template(
+        "confirm_delete.html", subject=item, etag=etag(item), kind="key result", cancel=cancel
+    )
+
+
+@blp.route("/key-results/<int:key_result_id>/delete", methods=["POST"])
+@audited("key_result.deleted")
+@login_required
+def delete_key_result(key_result_id):
+    """Delete the key result with its check-ins."""
+    result, error = forms.attempt(
+        write_key_result,
+        g.web_user.id,
+        key_result_id,
+        remove_key_result,
+        tags=forms.tags(),
+        with_check_ins=True,
+    )
+    if error:
+        flash(forms.refused(error, {}, STALE).message, "error")
+        return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
+    item, details = result
+    attach(resource_type="key_result", resource_id=key_result_id, details=details)
+    flash("The key result was deleted.")
+    return redirect(url_for("web.objective", objective_id=item.objective_id), 303)

@@ -1,0 +1,261 @@
+"""An objective's page and its changes: create, edit, close, reopen, copy and delete.
+
+Each change is audited under the API's action and goes through the same functions; edits
+carry the tag of the version the form was drawn from, so a save over a change made in the
+meantime (in another tab) is refused with 412 and the typed values are kept on the page.
+"""
+
+from datetime import UTC, datetime
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from okr_app.api.auditing import attach, audited
+from okr_app.api.etags import etag
+from okr_app.key_results.editing import create_key_result
+from okr_app.key_results.schemas import KeyResultWriteSchema
+from okr_app.objectives import closing
+from okr_app.objectives.copying import copy_owned
+from okr_app.objectives.editing import (
+    create_objective,
+    remove_objective,
+    update_objective,
+    write_objective,
+)
+from okr_app.objectives.queries import owned_objective
+from okr_app.objectives.schemas import (
+    CloseSchema,
+    CopySchema,
+    ObjectivePatchSchema,
+    ObjectiveWriteSchema,
+)
+from okr_app.okr.grades import grade
+from okr_app.okr.periods import quarter_of
+from okr_app.web import forms
+from okr_app.web.pages.dashboard import pace_figures
+from okr_app.web.routes import blp
+from okr_app.web.session import login_required
+
+#: Key result rows on the new objective form.
+NEW_KEY_RESULTS = 3
+KEY_RESULT_FIELDS = ("title", "metric", "start_value", "target_value", "weight")
+STALE = (
+    "This objective was changed elsewhere (in another tab or window) after you opened this "
+    "form, so nothing was saved. Its current version is shown; your changes are still in the "
+    "form: check them and save again."
+)
+
+
+@blp.route("/new", methods=["GET"])
+@login_required
+def new_objective():
+    """Show the form for an objective with its first key results."""
+    period = request.args.get("period") or quarter_of(datetime.now(UTC).date())
+    return render_template("new.html", form=forms.Form({"period": period}), rows=_rows({}))
+
+
+@blp.route("/new", methods=["POST"])
+@audited("objective.created")
+@login_required
+def post_new_objective():
+    """Create the objective and the key results filled in, in one transaction."""
+    values = forms.posted()
+    data, form = forms.load(ObjectiveWriteSchema(), values, empty_is_none=("description",))
+    rows = _rows(values)
+    if any(row["form"].errors for row in rows) or form is not None:
+        form = form or forms.Form(values, {}, "Please correct the fields marked below.")
+        return render_template("new.html", form=form, rows=rows), 422
+    objective = create_objective(g.web_user.id, data)
+    created = []
+    for row in rows:
+        if row["data"] is not None:
+            created.append(
+                create_key_result(g.web_user.id, {**row["data"], "objective_id": objective.id}).id
+            )
+    attach(resource_type="objective", resource_id=objective.id, details={"key_result_ids": created})
+    flash(f"Created “{objective.title}”.")
+    return redirect(url_for("web.objective", objective_id=objective.id), 303)
+
+
+def _rows(values):
+    """Return the key result rows of the new objective form: a ``Form`` each, and its data.
+
+    A row left empty has no data and no errors; the others are loaded like a
+    ``POST /key-results`` body.
+    """
+    rows = []
+    for index in range(NEW_KEY_RESULTS):
+        prefix = f"key_results-{index}-"
+        typed = {name: values.get(prefix + name, "") for name in KEY_RESULT_FIELDS}
+        data, errors = None, {}
+        if any(value.strip() for value in typed.values()):
+            data, refusal = forms.load(KeyResultWriteSchema(partial=("objective_id",)), typed)
+            errors = refusal.errors if refusal else {}
+        form = forms.Form(
+            {prefix + name: value for name, value in typed.items()},
+            {prefix + name: messages for name, messages in errors.items()},
+        )
+        rows.append({"index": index, "prefix": prefix, "form": form, "data": data})
+    return rows
+
+
+@blp.route("/objectives/<int:objective_id>", methods=["GET"])
+@login_required
+def objective(objective_id):
+    """Show an objective: details, key results, closings and the forms that change it."""
+    return _objective_page(owned_objective(g.web_user.id, objective_id))
+
+
+def _objective_page(objective, status=200, **forms_shown):
+    """Return the objective's page with ``forms_shown`` (edit, close, copy, key_result)."""
+    shown = {
+        "edit": forms.Form(
+            {
+                "title": objective.title,
+                "period": objective.period,
+                "description": objective.description or "",
+            }
+        ),
+        "close": forms.Form({"outcome": "achieved"}),
+        "copy": forms.Form({"period": _next_period(objective.period)}),
+        "key_result": forms.Form({"start_value": "0", "target_value": "100", "weight": "1"}),
+        **forms_shown,
+    }
+    figures = {
+        name: getattr(objective, name)
+        for name in ("start_date", "end_date", "status", "closing", "progress")
+    }
+    page = render_template(
+        "objective.html",
+        objective=objective,
+        pace=pace_figures(figures, datetime.now(UTC).date()),
+        etag=etag(objective),
+        grade_preview=grade(objective.progress),
+        forms=shown,
+    )
+    return page, status
+
+
+def _next_period(period):
+    """Return the period after a quarter (``2026-Q4`` -> ``2027-Q1``), else the same one."""
+    year, _, part = period.partition("-Q")
+    if not part:
+        return period
+    quarter = int(part) % 4 + 1
+    return f"{int(year) + (quarter == 1)}-Q{quarter}"
+
+
+@blp.route("/objectives/<int:objective_id>/edit", methods=["POST"])
+@audited("objective.updated")
+@login_required
+def edit_objective(objective_id):
+    """Save the edited title, period and description, unless changed meanwhile."""
+    values = forms.posted(("title", "period", "description"))
+    data, form = forms.load(ObjectivePatchSchema(), values, empty_is_none=("description",))
+    if form is None:
+        return _write(objective_id, "edit", values, update_objective, data)
+    return _objective_page(owned_objective(g.web_user.id, objective_id), 422, edit=form)
+
+
+@blp.route("/objectives/<int:objective_id>/close", methods=["POST"])
+@audited("objective.closed")
+@login_required
+def close_objective(objective_id):
+    """Close the objective with an outcome and a grade."""
+    values = forms.posted(("outcome", "retrospective"))
+    data, form = forms.load(CloseSchema(), values)
+    if form is None:
+        return _write(
+            objective_id, "close", values, closing.close, data["outcome"], data["retrospective"]
+        )
+    return _objective_page(owned_objective(g.web_user.id, objective_id), 422, close=form)
+
+
+@blp.route("/objectives/<int:objective_id>/reopen", methods=["POST"])
+@audited("objective.reopened")
+@login_required
+def reopen_objective(objective_id):
+    """Reopen the closed objective; its closing stays in the history."""
+    return _write(objective_id, "close", {}, closing.reopen)
+
+
+@blp.route("/objectives/<int:objective_id>/delete", methods=["GET"])
+@login_required
+def confirm_delete_objective(objective_id):
+    """Ask before deleting an objective with its key results and check-ins."""
+    objective = owned_objective(g.web_user.id, objective_id)
+    return render_template(
+        "confirm_delete.html",
+        subject=objective,
+        etag=etag(objective),
+        kind="objective",
+        cancel=url_for("web.objective", objective_id=objective_id),
+    )
+
+
+@blp.route("/objectives/<int:objective_id>/delete", methods=["POST"])
+@audited("objective.deleted")
+@login_required
+def delete_objective(objective_id):
+    """Delete the objective with its key results and their check-ins."""
+    result, error = forms.attempt(
+        write_objective,
+        g.web_user.id,
+        objective_id,
+        remove_objective,
+        tags=forms.tags(),
+        with_check_ins=True,
+    )
+    if error:
+        flash(forms.refused(error, {}, STALE).message, "error")
+        return redirect(url_for("web.objective", objective_id=objective_id), 303)
+    _objective, details = result
+    attach(resource_type="objective", resource_id=objective_id, details=details)
+    flash("The objective was deleted.")
+    return redirect(url_for("web.dashboard"), 303)
+
+
+@blp.route("/objectives/<int:objective_id>/copy", methods=["POST"])
+@audited("objective.copied")
+@login_required
+def copy_objective(objective_id):
+    """Copy the objective into another period, optionally starting from its final values."""
+    values = forms.posted(("period", "carry_values"))
+    data, form = forms.load(CopySchema(), {"period": values.get("period", "")})
+    if form is not None:
+        return _objective_page(owned_objective(g.web_user.id, objective_id), 422, copy=form)
+    carry = values.get("carry_values") == "true"
+    copy, details = copy_owned(g.web_user.id, objective_id, data["period"], carry_values=carry)
+    attach(resource_type="objective", resource_id=copy.id, details=details)
+    flash(f"Copied into {copy.period}.")
+    return redirect(url_for("web.objective", objective_id=copy.id), 303)
+
+
+@blp.route("/objectives/<int:objective_id>/key-results", methods=["POST"])
+@audited("key_result.created")
+@login_required
+def add_key_result(objective_id):
+    """Add a key result to the objective."""
+    values = forms.posted(KEY_RESULT_FIELDS)
+    data, form = forms.load(KeyResultWriteSchema(partial=("objective_id",)), values)
+    if form is not None:
+        return _objective_page(owned_objective(g.web_user.id, objective_id), 422, key_result=form)
+    owned_objective(g.web_user.id, objective_id)  # 404 for another user's objective
+    key_result = create_key_result(g.web_user.id, {**data, "objective_id": objective_id})
+    attach(resource_type="key_result", resource_id=key_result.id)
+    flash(f"Added “{key_result.title}”.")
+    return redirect(url_for("web.objective", objective_id=objective_id), 303)
+
+
+def _write(objective_id, form_name, values, change, *args):
+    """Run a conditional write of the objective from a form; show a refusal on its page."""
+    result, error = forms.attempt(
+        write_objective, g.web_user.id, objective_id, change, *args, tags=forms.tags()
+    )
+    if error:
+        current = owned_objective(g.web_user.id, objective_id)
+        form = forms.refused(error, values, STALE)
+        return _objective_page(current, error.code, **{form_name: form})
+    objective, details = result
+    attach(resource_type="objective", resource_id=objective_id, details=details)
+    flash("Saved.")
+    return redirect(url_for("web.objective", objective_id=objective.id), 303)

@@ -1,0 +1,69 @@
+"""What the pages read: a period's objectives, the user's periods, a check-in calendar.
+
+The objectives come from the API's own read model (``objectives_page``) and the check-in
+days from the statistics' query, so a page shows what the API answers.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.key_results.queries import owned_key_result
+from okr_app.models import AuthSession, Objective
+from okr_app.models.types import utcnow
+from okr_app.objectives.listing import objectives_page
+from okr_app.stats import queries as stats_queries
+
+#: The most objectives a period's page shows (the API's largest page).
+PAGE_SIZE = 100
+
+
+def period_objectives(user_id, period):
+    """Return the user's objectives of ``period``, newest first, with their key results."""
+    page = SimpleNamespace(page=1, page_size=PAGE_SIZE, item_count=0)
+    return objectives_page(user_id, {"period": period}, page)
+
+
+def user_periods(user_id):
+    """Return the periods the user has objectives in, latest start first (one query)."""
+    statement = (
+        select(Objective.period, Objective.start_date, Objective.end_date)
+        .where(Objective.user_id == user_id)
+        .distinct()
+        .order_by(Objective.start_date.desc(), Objective.end_date)
+    )
+    return list(db.session.connection().execute(statement).scalars())
+
+
+def check_in_days(user_id, first_day):
+    """Return ``{day: check-ins}`` from ``first_day`` on, over every objective not archived."""
+    days = stats_queries.check_in_days(stats_queries.objective_filter(user_id, {}))
+    return {day: count for day, count in days.items() if day >= first_day}
+
+
+def key_result_with_history(user_id, key_result_id):
+    """Return the user's key result with its objective and check-ins (oldest first), or 404."""
+    key_result = owned_key_result(user_id, key_result_id, with_check_ins=True)
+    return key_result, key_result.objective, list(key_result.check_ins)
+
+
+def last_year(today):
+    """Return the first day of the calendar ending ``today``: 52 whole weeks and this one."""
+    start = today - timedelta(days=52 * 7)
+    return start - timedelta(days=start.weekday())
+
+
+def open_sessions(user_id):
+    """Return the user's live sessions, newest first."""
+    statement = (
+        select(AuthSession)
+        .where(
+            AuthSession.user_id == user_id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > utcnow(),
+        )
+        .order_by(AuthSession.created_at.desc())
+    )
+    return db.session.scalars(statement).all()

@@ -1,0 +1,80 @@
+"""The interface's login cookie: a signed reference to a row of ``auth_sessions``.
+
+The cookie names the session and its user, signed with ``SECRET_KEY``; each request checks
+the row exactly as a token's is checked (``tokens.open_session``), so logout, a password
+change, deactivation and expiry end a browser's session as they end a token's.
+"""
+
+from functools import wraps
+
+from flask import abort, current_app, g, redirect, request, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from okr_app.auth import tokens
+
+COOKIE = "okr_session"
+SALT = "okr-web-session"
+
+
+def _serializer():
+    """Return the signer of the cookie's value."""
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def load_user():
+    """Return the signed-in user of this request, or None; keep it in ``g.web_user``."""
+    if "web_user" not in g:
+        g.web_user = None
+        value = request.cookies.get(COOKIE)
+        if value:
+            try:
+                session_id, user_id = _serializer().loads(value)
+            except (BadSignature, ValueError, TypeError):
+                return None
+            g.web_user = tokens.open_session(session_id, user_id)
+    return g.web_user
+
+
+def set_cookie(response, session):
+    """Sign the browser in to ``session``: HttpOnly, SameSite=Lax, Secure over https."""
+    response.set_cookie(
+        COOKIE,
+        _serializer().dumps([session.id, session.user_id]),
+        expires=session.expires_at,
+        path="/app",
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def clear_cookie(response):
+    """Sign the browser out."""
+    response.delete_cookie(COOKIE, path="/app", secure=request.is_secure, httponly=True)
+    return response
+
+
+def login_required(view):
+    """Send a visitor without a live session to the login page, and back afterwards.
+
+    A form posted without one is refused with 401 (and its audit row says so): the page
+    asks to log in again.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if load_user() is None:
+            if request.method != "GET":
+                abort(401)
+            return redirect(url_for("web.login", next=request.full_path.rstrip("?")), 303)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def safe_next(target):
+    """Return ``target`` when it is a path of the interface, else the dashboard's."""
+    if target and target.startswith("/app") and not target.startswith("//"):
+        return target
+    return url_for("web.dashboard")

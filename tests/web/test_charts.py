@@ -1,0 +1,59 @@
+"""The charts' geometry: scales, ticks, the calendar's shading and layout, number formats."""
+
+from datetime import date, timedelta
+
+from okr_app.web import formatting
+from okr_app.web.charts import calendar
+from okr_app.web.charts.scale import Scale, nice_ticks, padded
+
+
+def test_a_scale_maps_the_domain_onto_the_range_either_way():
+    """Low maps to start and high to end, also for an inverted (SVG y) range."""
+    y = Scale(0, 100, 240, 16)
+    assert (y(0), y(100), y(50)) == (240, 16, 128)
+    assert Scale(5, 5, 0, 10)(5) == 5  # an empty domain is widened, never divided by 0
+
+
+def test_ticks_are_round_and_cover_the_domain():
+    """Steps of 1, 2 or 5 times a power of ten."""
+    assert nice_ticks(0, 100) == [0, 20, 40, 60, 80, 100]
+    assert nice_ticks(0.9, 5.2) == [1, 2, 3, 4, 5]
+    assert nice_ticks(-3, 3) == [-2, 0, 2]
+    assert padded([0, 100]) == (-8.0, 108.0)
+
+
+def test_the_calendar_shades_days_by_their_check_ins():
+    """None, 1, 2 to 3, 4 to 6 and 7 or more check-ins: five levels."""
+    assert [calendar.level(count) for count in (0, 1, 2, 3, 4, 6, 7, 40)] == [
+        0,
+        1,
+        2,
+        2,
+        3,
+        3,
+        4,
+        4,
+    ]
+
+
+def test_the_calendar_has_a_column_per_week_and_a_row_per_weekday():
+    """A Monday starts the first column; the last day sits in its weekday's row."""
+    first = date(2026, 1, 5)  # a Monday
+    today = first + timedelta(days=15)  # Tuesday of the third week
+    drawn = calendar.draw({today: 3}, first, today)
+    assert len(drawn["cells"]) == 16
+    last = drawn["cells"][-1]
+    step = calendar.CELL + calendar.GAP
+    assert (last["x"], last["y"]) == (calendar.LEFT + 2 * step, calendar.TOP + step)
+    assert last["level"] == 2 and "2026-01-20: 3 check-ins" in drawn["markup"]
+    assert drawn["width"] == calendar.LEFT + 3 * step
+
+
+def test_numbers_are_written_as_people_write_them():
+    """Thousands separated, no trailing zeros, percentages with one decimal."""
+    assert formatting.number(2600.0) == "2,600"
+    assert formatting.number(0.126) == "0.13"
+    assert formatting.number(1.5) == "1.5"
+    assert formatting.number(None) == "-"
+    assert formatting.percent(40.0) == "40 %"
+    assert formatting.percent(60.8696) == "60.9 %"

@@ -1,0 +1,171 @@
+"""Objectives in the interface: the dashboard, creating, editing, closing, copying, deleting."""
+
+import re
+
+import time_machine
+
+from tests.web.conftest import etag_of
+from tests.web.test_accounts import actions
+
+KEY_RESULTS = {
+    "key_results-0-title": "Subscribers",
+    "key_results-0-metric": "people",
+    "key_results-0-start_value": "1000",
+    "key_results-0-target_value": "5000",
+    "key_results-0-weight": "2",
+    "key_results-1-title": "Unsubscribe rate",
+    "key_results-1-metric": "%",
+    "key_results-1-start_value": "3",
+    "key_results-1-target_value": "1",
+}
+
+
+def test_the_dashboard_shows_the_current_quarter_and_switches_periods(client, web):
+    """By default the current quarter; the switcher lists the user's periods."""
+    web.user()
+    with time_machine.travel("2026-11-25 12:00:00Z", tick=False):
+        web.create_objective("This quarter", "2026-Q4", **KEY_RESULTS)
+        web.create_objective("Last quarter", "2026-Q3")
+        page = client.get("/app").get_data(as_text=True)
+        assert "Objectives of 2026-Q4" in page and ">This quarter</a>" in page
+        assert ">Last quarter</a>" not in page
+        assert '<option value="2026-Q3">2026-Q3</option>' in page
+        assert "0 % done" in page and "60.9 % expected by today" in page
+        assert 'class="badge pace-at_risk">At risk<' in page
+        other = client.get("/app?period=2026-Q3").get_data(as_text=True)
+        assert ">Last quarter</a>" in other and ">This quarter</a>" not in other
+        bad = client.get("/app?period=2026-Q9")
+        assert bad.status_code == 422
+        assert "is not a period" in bad.get_data(as_text=True)
+
+
+def test_a_new_objective_with_key_results_is_audited_as_created(client, web, app):
+    """One form creates the objective and the rows filled in; empty rows are left out."""
+    web.user()
+    objective_id = web.create_objective(**KEY_RESULTS)
+    page = client.get(f"/app/objectives/{objective_id}").get_data(as_text=True)
+    assert "Subscribers" in page and "Unsubscribe rate" in page
+    assert "1,000 people: from 1,000 to 5,000" in page
+    assert actions(app)[-1] == "objective.created"
+
+
+def test_validation_errors_show_the_api_message_next_to_the_field(client, web, app):
+    """A bad period or an equal start and target is refused where it was typed."""
+    web.user()
+    response = web.post(
+        "/app/new",
+        {
+            "title": "Grow",
+            "period": "2026-Q5",
+            "key_results-0-title": "Flat",
+            "key_results-0-metric": "x",
+            "key_results-0-start_value": "5",
+            "key_results-0-target_value": "5",
+        },
+        form_page="/app/new",
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert re.search(r'id="period-error">&#39;2026-Q5&#39; is not a period. Use one of', html)
+    assert 'id="key_results-0-target_value-error">Must differ from start_value.' in html
+    assert 'value="Grow"' in html
+    assert ">Grow</a>" not in client.get("/app?period=2026-Q1").get_data(as_text=True)
+
+
+def test_an_edit_over_a_change_made_in_another_tab_is_refused_and_kept(client, web, app):
+    """Two tabs hold the same version: the second save is refused and its values stay."""
+    web.user()
+    objective_id = web.create_objective()
+    path = f"/app/objectives/{objective_id}"
+    first_tab = client.get(path)
+    token, tag = (
+        re.search(r'csrf_token" value="([^"]+)', first_tab.text).group(1),
+        etag_of(first_tab),
+    )
+    saved = client.post(
+        path + "/edit",
+        data={"csrf_token": token, "etag": tag, "title": "From tab one", "period": "2026-Q1"},
+    )
+    assert saved.status_code == 303
+    refused = client.post(
+        path + "/edit",
+        data={"csrf_token": token, "etag": tag, "title": "From tab two", "period": "2026-Q1"},
+    )
+    assert refused.status_code == 412
+    html = refused.get_data(as_text=True)
+    assert "changed elsewhere" in html and 'value="From tab two"' in html
+    assert "<h1>From tab one</h1>" in html
+    again = client.post(
+        path + "/edit",
+        data={
+            "csrf_token": token,
+            "etag": etag_of(refused),
+            "title": "From tab two",
+            "period": "2026-Q1",
+        },
+    )
+    assert again.status_code == 303
+    assert "<h1>From tab two</h1>" in client.get(path).text
+    assert actions(app)[-3:] == ["objective.updated"] * 3
+
+
+def test_close_grade_reopen_copy_and_delete(client, web, app):
+    """The objective's life through its page, each step audited like the API's."""
+    web.user()
+    objective_id = web.create_objective(**KEY_RESULTS)
+    path = f"/app/objectives/{objective_id}"
+    key_result = re.search(r'href="/app/key-results/(\d+)"', client.get(path).text).group(1)
+    page = f"/app/key-results/{key_result}"
+    assert web.post(page + "/check-ins", {"value": "2600"}, form_page=page).status_code == 303
+    html = client.get(path).text
+    assert "grades this objective <strong>0.27</strong>" in html
+    closed = web.post(
+        path + "/close",
+        {"etag": etag_of(client.get(path)), "outcome": "missed", "retrospective": "Late."},
+        form_page=path,
+    )
+    assert closed.status_code == 303
+    html = client.get(path).text
+    assert "Closed: missed, grade 0.27" in html and ">Reopen</button>" in html
+    again = web.post(
+        path + "/close", {"etag": etag_of(client.get(path)), "outcome": "missed"}, form_page=path
+    )
+    assert again.status_code == 409
+    assert "The objective is closed already" in again.text
+    reopened = web.post(path + "/reopen", {"etag": etag_of(client.get(path))}, form_page=path)
+    assert reopened.status_code == 303
+    assert "History of closings" in client.get(path).text
+    copied = web.post(path + "/copy", {"period": "2026-Q2", "carry_values": "true"}, form_page=path)
+    assert copied.status_code == 303
+    copy_path = copied.headers["Location"]
+    assert "2,600 people: from 1,000 to 5,000" in client.get(copy_path).text
+    confirm = client.get(path + "/delete")
+    assert "Its 2 key results and all their check-ins go with it." in confirm.text
+    deleted = web.post(path + "/delete", {"etag": etag_of(confirm)}, form_page=path)
+    assert deleted.status_code == 303
+    assert client.get(path).status_code == 404
+    assert actions(app)[-6:] == [
+        "check_in.created",
+        "objective.closed",
+        "objective.closed",  # the refused second close, denied
+        "objective.reopened",
+        "objective.copied",
+        "objective.deleted",
+    ]
+
+
+def test_a_key_result_is_added_from_the_objective_page(client, web):
+    """The add form takes the API's fields and messages."""
+    web.user()
+    objective_id = web.create_objective()
+    path = f"/app/objectives/{objective_id}"
+    refused = web.post(path + "/key-results", {"title": "Signups", "metric": ""}, form_page=path)
+    assert refused.status_code == 422
+    assert 'id="new-kr-metric-error">Missing data for required field.' in refused.text
+    added = web.post(
+        path + "/key-results",
+        {"title": "Signups", "metric": "people", "target_value": "50"},
+        form_page=path,
+    )
+    assert added.status_code == 303
+    assert "0 people: from 0 to 50" in client.get(path).text

@@ -1,0 +1,68 @@
+"""Settings: export and import through the interface, and the error pages."""
+
+import io
+import json
+import zipfile
+
+from sqlalchemy import text
+
+from okr_app.extensions import db
+from tests.web.test_accounts import actions
+from tests.web.test_objectives import KEY_RESULTS
+
+
+def test_export_downloads_the_api_documents_and_import_takes_them_back(client, web, app):
+    """JSON and CSV downloads; a JSON export imported adds the same objectives."""
+    web.user()
+    web.create_objective("Exported", **KEY_RESULTS)
+    exported = client.get("/app/export?format=json")
+    assert exported.status_code == 200
+    assert exported.headers["Content-Disposition"].startswith('attachment; filename="okr-')
+    document = json.loads(exported.get_data())
+    assert [item["title"] for item in document["objectives"]] == ["Exported"]
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/app/export?format=csv").get_data()))
+    assert "check_ins.csv" in archive.namelist()
+    web.user()
+    upload = {
+        "document": (io.BytesIO(exported.get_data()), "okr.json", "application/json"),
+    }
+    imported = web.post(
+        "/app/import", upload, form_page="/app/settings", content_type="multipart/form-data"
+    )
+    assert imported.status_code == 303
+    assert ">Exported</a>" in client.get("/app?period=2026-Q1").text
+    assert actions(app)[-1] == "data.imported"
+
+
+def test_a_bad_import_file_is_refused_and_nothing_changes(client, web):
+    """A file that is not an export, or an export with an error, imports nothing."""
+    web.user()
+    for content, message in (
+        (b"not json", "The file is not a JSON export of okr-tracker."),
+        (json.dumps({"version": 2, "objectives": []}).encode(), "version: Must be equal to 1."),
+    ):
+        upload = {"document": (io.BytesIO(content), "okr.json", "application/json")}
+        refused = web.post(
+            "/app/import", upload, form_page="/app/settings", content_type="multipart/form-data"
+        )
+        assert refused.status_code == 422
+        assert message in refused.text
+
+
+def test_error_pages_belong_to_the_interface(client, web, app):
+    """404 and 500 are pages of the interface, never a stack trace or JSON."""
+    missing = client.get("/app/objectives/999999")
+    assert missing.status_code == 303  # a visitor is asked to log in first
+    web.user()
+    for path in ("/app/objectives/999999", "/app/no/such/page"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.mimetype == "text/html"
+        assert "<h1>Page not found</h1>" in response.text
+
+    with app.app_context():
+        db.session.execute(text("DROP TABLE check_ins"))  # rolled back after the test
+        db.session.commit()
+    failed = client.get("/app")
+    assert failed.status_code in (500, 503) and failed.mimetype == "text/html"
+    assert "check_ins" not in failed.text and "Traceback" not in failed.text
+    assert "Back to the dashboard" in failed.text
