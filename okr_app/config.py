@@ -45,6 +45,9 @@ DEFAULTS = {
     # X-RateLimit-* on every answer: one more Redis round trip per request.
     "OKR_RATE_LIMIT_HEADERS": False,
     "OKR_METRICS_TOKEN": None,  # a scraper presents it as Bearer to read /metrics
+    "OKR_PERSONAL_TOKEN_MAX_DAYS": 365,  # the latest expires_at of a personal access token
+    "OKR_IDEMPOTENCY_KEY_SECONDS": 24 * 3600,  # how long a write's answer is kept for replay
+    "OKR_CHECK_IN_BATCH_MAX_ITEMS": 500,  # check-ins per POST /check-ins
     # flask-smorest
     "API_TITLE": "okr-tracker",
     "API_VERSION": "1.0",
