@@ -87,6 +87,7 @@ def register_blueprints(app):
     from okr_app.api import docs
     from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
+    from okr_app.check_ins.routes import blp as check_ins_blp
     from okr_app.key_results.routes import blp as key_results_blp
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
@@ -98,6 +99,7 @@ def register_blueprints(app):
         auth_blp,
         objectives_blp,
         key_results_blp,
+        check_ins_blp,
         stats_blp,
         transfer_blp,
         audit_blp,

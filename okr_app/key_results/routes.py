@@ -2,12 +2,13 @@
 
 from flask import url_for
 from flask_jwt_extended import current_user
+from flask_smorest import abort
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.api.etags import flush_versioned, with_etag, write_versioned
 from okr_app.extensions import db
-from okr_app.key_results.check_ins import check_in_value, record_check_in
+from okr_app.key_results.check_ins import CheckInRefused, check_in_details, record_stated_check_in
 from okr_app.key_results.editing import change_key_result, create_key_result, key_result_snapshot
 from okr_app.key_results.queries import check_ins_page, key_results_page, owned_key_result
 from okr_app.key_results.schemas import (
@@ -21,6 +22,7 @@ from okr_app.key_results.schemas import (
     KeyResultWriteSchema,
 )
 
+# The tag of the check-in routes: the blueprint of okr_app/check_ins, named so, declares it.
 CHECK_INS = "check-ins"
 blp = Blueprint(
     "key-results",
@@ -30,9 +32,6 @@ blp = Blueprint(
         "The caller's key results. Others' answer 404; an objective_id that is not one of "
         "the caller's objectives is 422 naming objective_id."
     ),
-    extra_tags=[
-        {"name": CHECK_INS, "description": "The value history of the caller's key results."}
-    ],
 )
 NEW = {"Location": {"description": "The new key result.", "schema": {"type": "string"}}}
 
@@ -69,7 +68,7 @@ def post_key_result(values):
 
 
 @blp.route("/<int:key_result_id>", methods=["GET"])
-@blp.login_required
+@blp.login_required(key_result_arg="key_result_id")
 @blp.versioned(KeyResultSchema)
 def get_key_result(key_result_id):
     """Return one of the caller's key results."""
@@ -106,7 +105,7 @@ def delete(key_result_id):
 
 @blp.route("/<int:key_result_id>/check-ins", methods=["POST"], tags=[CHECK_INS])
 @audited("check_in.created")
-@blp.login_required
+@blp.login_required(key_result_arg="key_result_id")
 @blp.arguments(CheckInWriteSchema)
 @blp.response(201, CheckInCreatedSchema)
 @blp.alt_response(404, response=ERROR)
@@ -114,34 +113,29 @@ def delete(key_result_id):
 def post_check_in(values, key_result_id):
     """Record a value of a key result, now or at an earlier moment (`at`).
 
-    The key result's current value is the value of its latest check-in by `at`: a late
-    update with an earlier `at` joins the history without changing the current value.
-    409 means another change to the key result was written at the same moment; retry.
+    State it as `value`, as `progress`, or as `delta`: an amount added to the current value
+    as it stands when the request is processed (concurrent deltas all count; a delta may
+    not predate the latest check-in). The key result's current value is the value of its
+    latest check-in by `at`: a late update with an earlier `at` joins the history without
+    changing the current value. 409 means another change to the key result was written at
+    the same moment; retry.
     """
     key_result = owned_key_result(current_user.id, key_result_id, for_update=True)
-    check_in = record_check_in(
-        key_result,
-        check_in_value(key_result, values),
-        at=values.get("at"),
-        confidence=values.get("confidence"),
-        note=values.get("note"),
-    )
+    try:
+        check_in = record_stated_check_in(key_result, values)
+    except CheckInRefused as refusal:
+        abort(422, message=refusal.message, errors={"json": {refusal.field: [refusal.message]}})
     flush_versioned()
     attach(
         resource_type="check_in",
         resource_id=check_in.id,
-        details={
-            "key_result_id": key_result.id,
-            "value": check_in.value,
-            "at": check_in.at.isoformat(),
-            "current_value": key_result.current_value,
-        },
+        details=check_in_details(check_in, values),
     )
     return check_in
 
 
 @blp.route("/<int:key_result_id>/check-ins", methods=["GET"], tags=[CHECK_INS])
-@blp.login_required
+@blp.login_required(key_result_arg="key_result_id")
 @blp.arguments(CheckInQuerySchema, location="query")
 @blp.response(200, CheckInSchema(many=True))
 @blp.alt_response(404, response=ERROR)
