@@ -34,7 +34,7 @@ def register_extensions(app):
     """Bind the extensions to ``app`` and the database behaviour to its engine."""
     from okr_app import database, models  # noqa: F401  (models: the tables)
     from okr_app.api import json, ratelimit
-    from okr_app.auth import tokens
+    from okr_app.auth import personal_tokens, tokens
 
     app.json = json.JSONProvider(app)
     extensions.db.init_app(app)
@@ -52,6 +52,7 @@ def register_extensions(app):
     ratelimit.init_app(app)
     extensions.limiter.init_app(app)
     tokens.init_app(app)
+    personal_tokens.init_app(app)
 
 
 def register_errorhandlers(app):
@@ -62,17 +63,19 @@ def register_errorhandlers(app):
 
 
 def register_hooks(app):
-    """Install the request hooks: proxies, request ids, content types, metrics, log, audit.
+    """Install the request hooks: proxies, ids, bodies, tokens, keys, metrics, log, audit.
 
     None depends on the order of the others: the request id and the metrics start with the
     request (a signal sent before any hook), the log and the metrics take the final answer
     (a signal sent after every hook), and the audit hook is the one that commits.
     """
-    from okr_app.api import hooks
+    from okr_app.api import authentication, hooks, idempotency
     from okr_app.audit import hook
     from okr_app.ops import metrics, request_log
 
     hooks.init_app(app)
+    authentication.init_app(app)
+    idempotency.init_app(app)
     metrics.init_app(app)
     request_log.init_app(app)
     hook.init_app(app)
@@ -86,6 +89,7 @@ def register_blueprints(app):
     from okr_app.audit.routes import blp as audit_blp
     from okr_app.auth.routes import blp as auth_blp
     from okr_app.calendar.routes import blp as calendar_blp
+    from okr_app.check_ins.routes import blp as check_ins_blp
     from okr_app.due.routes import blp as due_blp
     from okr_app.key_results.routes import blp as key_results_blp
     from okr_app.objectives.routes import blp as objectives_blp
@@ -100,6 +104,7 @@ def register_blueprints(app):
         auth_blp,
         objectives_blp,
         key_results_blp,
+        check_ins_blp,
         stats_blp,
         due_blp,
         calendar_blp,

@@ -64,6 +64,9 @@ DEFAULTS = {
     "OKR_WORKER_LATE_SECONDS": 90,
     # The calendar feed: requests per feed token (and per address for unknown tokens).
     "OKR_CALENDAR_RATE_LIMIT": "60 per hour",
+    "OKR_PERSONAL_TOKEN_MAX_DAYS": 365,  # the latest expires_at of a personal access token
+    "OKR_IDEMPOTENCY_KEY_SECONDS": 24 * 3600,  # how long a write's answer is kept for replay
+    "OKR_CHECK_IN_BATCH_MAX_ITEMS": 500,  # check-ins per POST /check-ins
     # flask-smorest
     "API_TITLE": "okr-tracker",
     "API_VERSION": "1.0",

@@ -44,3 +44,11 @@ def raw_json(client, method, path, headers, text):
 def pagination(response):
     """Return the decoded ``X-Pagination`` header."""
     return json.loads(response.headers["X-Pagination"])
+
+
+def create_token(client, headers, **fields):
+    """Create a personal access token (read and write unless given) and return its JSON."""
+    body = {"name": "cron", "scopes": ["read", "write"], **fields}
+    response = client.post("/auth/tokens", headers=headers, json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()

@@ -1,7 +1,7 @@
 """check-in cadence, webhooks and their outbox, reminders, calendar feeds, worker heartbeats
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-01 09:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import okr_app.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0008"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@
 from flask_smorest import abort
 from sqlalchemy import select
 
-from okr_app.auth import tokens
+from okr_app.auth import personal_tokens, tokens
 from okr_app.extensions import db
 from okr_app.models import User
 
@@ -33,6 +33,7 @@ def apply_changes(user, changes):
         ensure_an_admin_remains()
     if changed.get("is_active", {}).get("new") is False:
         tokens.revoke_all_sessions(user.id, "deactivated")
+        personal_tokens.revoke_all_tokens(user.id)
     return changed
 
 

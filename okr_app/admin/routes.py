@@ -38,8 +38,9 @@ def get_user(user_id):
 def update_user(changes, user_id):
     """Change an account's role or activation.
 
-    Deactivating ends every session of the account at once and refuses its logins with 403;
-    reactivating allows logins again. A change that would leave no active admin is 409.
+    Deactivating ends every session of the account at once, deletes its personal access
+    tokens and refuses its logins with 403; reactivating allows logins again. A change
+    that would leave no active admin is 409.
     """
     user = queries.user_or_404(user_id)
     changed = accounts.apply_changes(user, changes)

@@ -1,10 +1,15 @@
 """What a view tells the audit trail: the action it performs, and what it acted on.
 
 An audited view names its action once, with ``@audited(action)`` under ``@blp.route``, and
-says what it acted on with ``attach``. The audit hook (``okr_app.audit.hook``) reads the
-request's ``AuditEvent`` after the view, writes its row and commits the request's
-transaction with it; a request refused before its view ran is recorded under the action
-the view declares.
+says what it acted on with ``attach``; a view acting on several resources (a batch) calls
+``attach(..., add=True)`` once per resource, and each gets a row under the one action.
+The audit hook (``okr_app.audit.hook``) reads the request's ``AuditEvent`` after the view,
+writes its rows and commits the request's transaction with them; a request refused before
+its view ran is recorded under the action the view declares.
+
+Request plumbing may join that unit of work too: ``before_commit`` runs a step inside the
+transaction just before the commit, and ``mark_replayed`` says that the answer repeats one
+already recorded, so the request writes no row and commits nothing.
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +30,8 @@ class AuditEvent:
     owner_id: int | None = None
     #: True when the view's changes must stand although it refuses the request.
     keep_changes: bool = False
+    #: The rows of further resources a successful request acted on, under the same action.
+    more: list = field(default_factory=list)
 
 
 def audited(action):
@@ -51,15 +58,30 @@ def attach(
     owner_id=None,
     event=None,
     keep_changes=False,
+    add=False,
 ):
     """Say what this request acted on; ``event`` names one of several outcomes (auth only).
 
     ``keep_changes`` commits the view's changes with the row even when the answer is a
-    refusal; the view says why where it asks for it.
+    refusal; the view says why where it asks for it. ``add`` records one more resource
+    instead of replacing what was attached: the first fills the request's row, each later
+    one adds a row with the same action (written only when the request succeeds).
     """
     audit = g.get("audit_event")
     if audit is None:
         raise RuntimeError(f"{request.endpoint} attaches audit details but is not @audited")
+    if add and audit.resource_type is not None:
+        audit.more.append(
+            AuditEvent(
+                audit.action,
+                resource_type=resource_type,
+                resource_id=None if resource_id is None else str(resource_id),
+                details=details or {},
+                actor_id=actor_id,
+                owner_id=owner_id,
+            )
+        )
+        return
     if event is not None:
         audit.action = event
     audit.resource_type = resource_type
@@ -68,6 +90,21 @@ def attach(
     audit.actor_id = actor_id
     audit.owner_id = owner_id
     audit.keep_changes = keep_changes
+
+
+def before_commit(step):
+    """Run ``step(response)`` in the request's transaction just before the audit hook commits.
+
+    For bookkeeping that must stand or fall with the request's change and its row; it runs
+    after a refused request's changes were rolled back. A step that raises undoes it all,
+    as a row that cannot be written does.
+    """
+    g.setdefault("audit_steps", []).append(step)
+
+
+def mark_replayed():
+    """Say that the answer repeats one already recorded: no row, and nothing to commit."""
+    g.audit_replayed = True
 
 
 def request_event():

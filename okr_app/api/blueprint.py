@@ -1,19 +1,22 @@
 """The flask-smorest blueprint every area uses: tokens, admins, ``If-Match`` and their docs."""
 
 import inspect
+from copy import deepcopy
 from functools import cache, wraps
 
 import flask_smorest
 import marshmallow as ma
-from flask_jwt_extended import current_user, jwt_required
+from flask import current_app, g, request
 from flask_smorest import abort
 from webargs.flaskparser import FlaskParser
 
+from okr_app.api import idempotency, security_docs
 from okr_app.api.auditing import audited
+from okr_app.api.authentication import AccessPolicy, authenticate, caller_is_admin
 from okr_app.api.etags import ETAG_HEADER, IF_MATCH_NOTE, IF_MATCH_PARAMETER
 
-BEARER = [{"bearerAuth": []}]
-ERROR = "DEFAULT_ERROR"
+BEARER = security_docs.BEARER
+ERROR = security_docs.ERROR
 
 
 class ArgumentsParser(FlaskParser):
@@ -41,6 +44,8 @@ class Blueprint(flask_smorest.Blueprint):
     def __init__(self, *args, extra_tags=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.extra_tags = list(extra_tags)
+        # After flask-smorest's own: the arguments' callback replaces the parameters.
+        self._prepare_doc_cbks.append(security_docs.add_header_parameters)
 
     ARGUMENTS_PARSER = PAGINATION_ARGUMENTS_PARSER = ArgumentsParser()
 
@@ -56,26 +61,63 @@ class Blueprint(flask_smorest.Blueprint):
             },
         }
 
-    def login_required(self, view=None, *, refresh=False):
-        """Require a valid token; document the 401 answer and the bearer scheme."""
+    def login_required(
+        self,
+        view=None,
+        *,
+        refresh=False,
+        personal_tokens=True,
+        key_result_arg=None,
+        replayable=True,
+    ):
+        """Require a valid token; declare what personal access tokens may do here.
+
+        A personal token needs the ``read`` scope for GET and ``write`` otherwise;
+        ``personal_tokens=False`` refuses them (403). ``key_result_arg`` names the view
+        argument holding the one key result a restricted token may use here (or
+        ``authentication.IN_BODY`` when the view checks its body); without it, restricted
+        tokens are refused. A write with ``Idempotency-Key`` runs once per key of the
+        caller, unless ``replayable=False`` (answers holding credentials are never kept).
+        The answers, schemes and scopes are documented per operation.
+        """
+        policy = AccessPolicy(refresh, personal_tokens, key_result_arg)
 
         def decorator(function):
-            return self._document(jwt_required(refresh=refresh)(function), 401)
+            if replayable:
+                function = idempotency.replayable(function, _user_scope)
+
+            @wraps(function)
+            def guarded(*args, **kwargs):
+                authenticate(policy)
+                return current_app.ensure_sync(function)(*args, **kwargs)
+
+            guarded._apidoc = deepcopy(getattr(guarded, "_apidoc", {}))
+            guarded._apidoc["okr_access"] = policy
+            guarded._apidoc["okr_replay"] = "user" if replayable else None
+            return self._document(guarded, 401)
 
         return decorator(view) if view else decorator
 
     def admin_required(self, view):
-        """Require an admin's access token; document the 401 and 403 answers."""
+        """Require an admin's access token (never a personal one); document 401 and 403."""
 
         @wraps(view)
         def wrapper(*args, **kwargs):
-            if current_user.role != "admin":
+            if not caller_is_admin():
                 abort(403, message="This endpoint is for admins only.")
             return view(*args, **kwargs)
 
-        protected = self._document(jwt_required()(wrapper), 401, 403)
-        _summary, _, body = inspect.cleandoc(view.__doc__ or "").partition("\n")
-        return self.doc(description=(body.strip() + "\n\nAdmins only.").strip())(protected)
+        protected = self._document(self.login_required(wrapper, personal_tokens=False), 403)
+        protected._apidoc = deepcopy(protected._apidoc)
+        protected._apidoc["okr_admin"] = True  # documented as "Admins only."
+        return protected
+
+    def replayable_by_address(self, view):
+        """Let a write without a login run once per ``Idempotency-Key`` of the client address."""
+        replayed = idempotency.replayable(view, _address_scope)
+        replayed._apidoc = deepcopy(getattr(replayed, "_apidoc", {}))
+        replayed._apidoc["okr_replay"] = "address"
+        return replayed
 
     def if_match(self, view):
         """Document the optional ``If-Match`` header and the 409 and 412 answers of a write."""
@@ -83,7 +125,10 @@ class Blueprint(flask_smorest.Blueprint):
         description = (body.strip() + "\n\n" + IF_MATCH_NOTE).strip()
         for code in (409, 412):
             view = self.alt_response(code, response=ERROR)(view)
-        return self.doc(parameters=[IF_MATCH_PARAMETER], description=description)(view)
+        view = self.doc(description=description)(view)
+        view._apidoc = deepcopy(view._apidoc)
+        view._apidoc.setdefault("okr_headers", []).append(IF_MATCH_PARAMETER)
+        return view
 
     def versioned(self, schema, status=200, *, headers=None, errors=(404,)):
         """Document an answer of ``schema`` with its ``ETag``, and the ``errors`` it may give."""
@@ -119,3 +164,20 @@ class Blueprint(flask_smorest.Blueprint):
         for code in codes:
             view = self.alt_response(code, response=ERROR)(view)
         return self.doc(security=BEARER)(view)
+
+    def _store_endpoint_docs(self, endpoint, obj, parameters, tags, **options):
+        """Document each operation's tokens and scopes, and ``Idempotency-Key`` on writes."""
+        super()._store_endpoint_docs(endpoint, obj, parameters, tags, **options)
+        for method, doc in self._docs[endpoint].items():
+            if method != "parameters":
+                security_docs.document_operation(doc, method.upper())
+
+
+def _user_scope():
+    """Return the idempotency scope of the authenticated caller: their account."""
+    return f"user:{g.okr_user_id}", g.okr_user_id
+
+
+def _address_scope():
+    """Return the idempotency scope of a request without a login: the client address."""
+    return f"address:{request.remote_addr or 'unknown'}", None

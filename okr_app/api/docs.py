@@ -4,13 +4,18 @@ from flask import send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 from werkzeug.exceptions import NotFound
 
+from okr_app.api.security_docs import SCHEMES
 from okr_app.extensions import api
 
 ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js")
 
 DESCRIPTION = """Personal objectives, key results and check-ins, with statistics on pace.
 
-* Authenticate with `POST /auth/login` and send `Authorization: Bearer <access_token>`.
+* Authenticate with `POST /auth/login` and send `Authorization: Bearer <access_token>`;
+  scripts use a personal access token (`POST /auth/tokens`) the same way. Each operation
+  names the token scope it needs under `x-token-scopes`.
+* Every POST, PUT, PATCH and DELETE accepts `Idempotency-Key`: a retry with the same key
+  gets the first answer again (`Idempotent-Replayed: true`) and changes nothing.
 * Every error is JSON: `{code, status, message, errors?}`; validation errors (422) name the
   field under `errors.json` or `errors.query`.
 * Unknown body fields and unknown query parameters are refused with 422. Strings must not
@@ -26,12 +31,11 @@ DESCRIPTION = """Personal objectives, key results and check-ins, with statistics
 
 
 def init_app(app):
-    """Serve the Swagger UI assets; describe the API and its bearer security scheme."""
+    """Serve the Swagger UI assets; describe the API and its two security schemes."""
     app.add_url_rule("/docs/assets/<path:filename>", "swagger_assets", swagger_asset)
     api.spec.options.setdefault("info", {})["description"] = DESCRIPTION
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-    )
+    for name, scheme in SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
 
 
 def swagger_asset(filename):

@@ -7,6 +7,7 @@ from flask import current_app, request
 from flask_limiter import ApplicationLimit
 from flask_limiter.util import get_remote_address
 
+from okr_app.api.authentication import personal_token_check, presented_personal_token
 from okr_app.extensions import limiter
 
 # Probes, documentation and the web interface's assets are not part of a user's budget.
@@ -64,7 +65,11 @@ def client_key():
     Only the signature and expiry are checked here, with PyJWT directly (no database, no
     claim checks, a third of flask-jwt-extended's cost): a forged token cannot spend another
     user's budget, and the view's own check refuses whatever else is wrong with a token.
+    A personal access token spends its owner's budget (all their tokens share it); an
+    unknown, expired or revoked one spends the address's.
     """
+    if presented_personal_token() is not None:
+        return personal_token_key()
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         config = current_app.config
@@ -80,6 +85,18 @@ def client_key():
         else:
             return "user:" + str(claims["sub"])
     return "address:" + (get_remote_address() or "unknown")
+
+
+def personal_token_key():
+    """Return ``user:<owner id>`` for a valid personal access token, else the address key.
+
+    The token is looked up once per request; the authentication reuses the answer.
+    """
+    found = personal_token_check()
+    if isinstance(found, str):
+        return "address:" + (get_remote_address() or "unknown")
+    _token, user = found
+    return "user:" + str(user.id)
 
 
 def storage_call(function, *args):

@@ -26,11 +26,16 @@ HASHED_FIELDS = (
     "details",
     "prev_hash",
 )
+#: Covered only when set, so that rows written before it existed keep their hashes.
+OPTIONAL_HASHED_FIELDS = ("token_id",)
 
 
 def row_hash(fields):
     """Return SHA-256 over the canonical JSON of a row's content, previous hash included."""
     content = {name: fields[name] for name in HASHED_FIELDS}
+    content.update(
+        {name: fields[name] for name in OPTIONAL_HASHED_FIELDS if fields.get(name) is not None}
+    )
     content["at"] = content["at"].isoformat(timespec="microseconds")
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -95,6 +100,7 @@ def _row_problem(row, expected_seq, expected_prev):
         return f"{where}: expected seq {expected_seq} (a row was deleted or inserted)"
     if row.prev_hash != expected_prev:
         return f"{where}: previous hash differs (a row before it was altered or inserted)"
-    if row_hash({name: getattr(row, name) for name in HASHED_FIELDS}) != row.hash:
+    names = HASHED_FIELDS + OPTIONAL_HASHED_FIELDS
+    if row_hash({name: getattr(row, name) for name in names}) != row.hash:
         return f"{where}: content does not match its hash (altered)"
     return None

@@ -27,8 +27,18 @@ def publish_request(event, response, owner_id):
     event_type = PUBLISHED_ACTIONS.get(event.action)
     if event_type is None or owner_id is None:
         return
+    publish(event_type, owner_id, _data(event, response))
+
+
+def _data(event, response):
+    """Return the resource an event carries: as the API answered it, or its id.
+
+    A batch of check-ins answers all of them at once: each event carries its own.
+    """
     if response.status_code == 204 or not response.is_json:
-        data = {"id": int(event.resource_id)}
-    else:
-        data = response.get_json()
-    publish(event_type, owner_id, data)
+        return {"id": int(event.resource_id)}
+    body = response.get_json()
+    for item in body.get("check_ins", []) if isinstance(body, dict) else []:
+        if str(item.get("id")) == event.resource_id:
+            return item
+    return body

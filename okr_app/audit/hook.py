@@ -10,6 +10,16 @@ session is closed: nothing touches the database any more, and what the log and t
 need was captured as plain values before. Each request gets exactly one row: should
 anything fail after the commit and Flask run the hooks again for its error answer, the
 committed answer is the one the client gets.
+
+Two extension points let request plumbing join the unit of work without depending on the
+order of hooks (``okr_app.api.auditing``): steps given to ``before_commit`` run inside the
+transaction just before the commit, after a refused request's changes were rolled back
+(the idempotency record is completed there, so it stands or falls with the change and its
+row); and a request marked with ``mark_replayed`` repeats an answer already recorded, so
+it writes no row and commits nothing. A successful view that attached several resources
+gets one row for each, in the order attached. Two small transactions may come before the
+view and commit on their own, as they must be seen by other workers whatever the request
+does: the claim of an ``Idempotency-Key`` and a personal access token's ``last_used_at``.
 """
 
 from flask import current_app, g, jsonify, request, request_started
@@ -34,8 +44,8 @@ def init_app(app):
 
 def _forget_previous_request(_app, **_extra):
     """Start without another request's event: requests may share one application context."""
-    g.pop("audit_event", None)
-    g.pop("audit_done", None)
+    for name in ("audit_event", "audit_done", "audit_steps", "audit_replayed"):
+        g.pop(name, None)
 
 
 def finish_request(response):
@@ -46,21 +56,31 @@ def finish_request(response):
     if request.method not in AUDITED_METHODS and "audit_event" not in g:
         return response
     g.audit_done = None
+    if g.get("audit_replayed"):
+        _discard()
+        _release()
+        g.audit_done = response
+        return response
     event = request_event()
     success = response.status_code < 400
     try:
         if not (success or event.keep_changes):
             db.session.rollback()
-        fields = request_row(event, response.status_code)
-        chain.append(fields)
+        for step in g.get("audit_steps", ()):
+            step(response)
+        events = [event, *event.more] if success else [event]
+        rows = [request_row(each, response.status_code) for each in events]
+        for fields in rows:
+            chain.append(fields)
         if success:
-            publish_request(event, response, fields["owner_id"])
+            for each, fields in zip(events, rows, strict=True):
+                publish_request(each, response, fields["owner_id"])
         db.session.commit()
     except Exception as error:
         _discard()
         current_app.logger.exception("audit row could not be written; changes rolled back")
         return _unrecorded(error) if success else response
-    AUDIT_ROWS.labels(fields["outcome"]).inc()
+    AUDIT_ROWS.labels(rows[0]["outcome"]).inc(len(rows))
     _release()
     g.audit_done = response
     return response

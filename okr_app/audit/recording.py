@@ -25,6 +25,7 @@ def request_row(event, status_code):
         "ip": request.remote_addr,
         "user_agent": (request.user_agent.string or "")[:255] or None,
         "request_id": g.get("request_id"),
+        "token_id": g.get("okr_token_id"),
         "details": scrub(event.details),
     }
 

@@ -3,6 +3,7 @@
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 
+from okr_app.api.authentication import caller_is_admin
 from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.api.pagination import page_of
 from okr_app.audit import queries
@@ -27,11 +28,12 @@ def list_audit_rows(filters, pagination_parameters):
     """List audit rows, newest first.
 
     A user sees the rows where they are the actor or the owner of the resource; an admin
-    sees every row and may narrow them to one user with `user_id`.
+    sees every row and may narrow them to one user with `user_id` (not through a personal
+    access token, which never carries admin powers).
     """
     user_id = filters.get("user_id")
-    if user_id is not None and not current_user.is_admin:
+    if user_id is not None and not caller_is_admin():
         abort(403, message="Only admins may filter by user_id.")
-    if not current_user.is_admin:
+    if not caller_is_admin():
         user_id = current_user.id
     return page_of(queries.audit_rows(user_id, filters), pagination_parameters)

@@ -46,6 +46,10 @@ class AuditRowSchema(Schema):
     ip = fields.String(allow_none=True)
     user_agent = fields.String(allow_none=True)
     request_id = fields.String(allow_none=True)
+    token_id = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The personal access token used; null for a login session."},
+    )
     details = fields.Dict(
         metadata={"description": "Changed fields with old and new values, or a deleted snapshot."}
     )

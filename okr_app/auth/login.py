@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from okr_app.api.auditing import attach
 from okr_app.api.ratelimit import StorageUnavailable
-from okr_app.auth import lockout, passwords, tokens
+from okr_app.auth import lockout, passwords, personal_tokens, tokens
 from okr_app.auth.emails import normalize_email
 from okr_app.auth.metrics import LOCKOUTS, LOGIN_FAILURES
 from okr_app.extensions import db
@@ -109,8 +109,14 @@ def change_password(user, current_password, new_password):
         )
     user.password_hash = passwords.hash_password(new_password)
     tokens.revoke_all_sessions(user.id, "password-change")
+    revoked = personal_tokens.revoke_all_tokens(user.id)
     session, pair = tokens.start_session(user)
-    attach(event="auth.password_changed", resource_type="user", resource_id=user.id)
+    attach(
+        event="auth.password_changed",
+        resource_type="user",
+        resource_id=user.id,
+        details={"personal_access_revoked": revoked},
+    )
     return session, pair
 
 

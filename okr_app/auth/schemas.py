@@ -1,10 +1,15 @@
 """Request and response bodies of the auth area."""
 
+from datetime import timedelta
+
+from flask import current_app
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from okr_app.api.schemas import Schema, Trimmed
+from okr_app.api.schemas import Schema, Timestamp, Trimmed, id_field
 from okr_app.auth.emails import normalize_email
 from okr_app.auth.passwords import policy_errors
+from okr_app.models import SCOPES
+from okr_app.models.types import utcnow
 
 
 class EmailField(fields.Email):
@@ -72,3 +77,89 @@ class UserSchema(Schema):
     display_name = fields.String(dump_only=True, allow_none=True)
     role = fields.String(dump_only=True, metadata={"enum": ["user", "admin"]})
     created_at = fields.DateTime(dump_only=True)
+
+
+def within_token_lifetime(moment):
+    """Refuse an expiry in the past or beyond ``OKR_PERSONAL_TOKEN_MAX_DAYS`` from now."""
+    now = utcnow()
+    days = current_app.config["OKR_PERSONAL_TOKEN_MAX_DAYS"]
+    if moment <= now:
+        raise ValidationError("Must lie in the future.")
+    if moment > now + timedelta(days=days):
+        raise ValidationError(f"Must lie at most {days} days ahead.")
+
+
+def distinct(items):
+    """Refuse a list that names an item twice."""
+    if len(set(items)) != len(items):
+        raise ValidationError("Must not repeat an item.")
+
+
+class PersonalTokenCreateSchema(Schema):
+    """A new personal access token: its name, scopes, lifetime and key results."""
+
+    name = Trimmed(
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "What it is for; the default `source` of its check-ins."},
+    )
+    scopes = fields.List(
+        fields.String(validate=validate.OneOf(SCOPES)),
+        required=True,
+        validate=[validate.Length(min=1, max=len(SCOPES)), distinct],
+        metadata={
+            "uniqueItems": True,
+            "description": "`read` allows GET, `write` allows POST, PUT, PATCH and DELETE.",
+        },
+    )
+    expires_at = Timestamp(
+        validate=within_token_lifetime,
+        metadata={
+            "description": "When it stops working: in the future and at most "
+            "`OKR_PERSONAL_TOKEN_MAX_DAYS` (365 by default) ahead. Without it, the token "
+            "works until deleted, or until the password changes."
+        },
+    )
+    key_result_ids = fields.List(
+        id_field(),
+        validate=[validate.Length(min=1, max=100), distinct],
+        metadata={
+            "uniqueItems": True,
+            "description": "Restrict the token to these of the caller's key results: it may "
+            "read them and their check-ins and record check-ins on them, and nothing else.",
+        },
+    )
+
+
+class PersonalTokenSchema(Schema):
+    """A personal access token as listed: never the token itself."""
+
+    id = fields.Integer(dump_only=True)
+    name = fields.String(dump_only=True)
+    prefix = fields.String(
+        dump_only=True,
+        metadata={"description": "The token's first 12 characters, to tell tokens apart."},
+    )
+    scopes = fields.List(fields.String(metadata={"enum": list(SCOPES)}), dump_only=True)
+    key_result_ids = fields.List(
+        fields.Integer(),
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The key results it is restricted to; null for all."},
+    )
+    created_at = fields.DateTime(dump_only=True)
+    expires_at = fields.DateTime(dump_only=True, allow_none=True)
+    last_used_at = fields.DateTime(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The last request made with it, to the minute."},
+    )
+
+
+class PersonalTokenCreatedSchema(PersonalTokenSchema):
+    """A new personal access token, with the token itself: shown this once."""
+
+    token = fields.String(
+        dump_only=True,
+        metadata={"description": "Send as `Authorization: Bearer okr_pat_...`; shown once."},
+    )

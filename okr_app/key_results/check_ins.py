@@ -1,20 +1,43 @@
-"""Check-ins: the history of a key result's value, and which one is current."""
+"""Check-ins: the history of a key result's value, which one is current, and batches of them."""
 
+from flask_smorest import abort
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from okr_app.api.authentication import current_personal_token
 from okr_app.api.etags import flush_versioned
+from okr_app.api.schemas import FiniteNumber
 from okr_app.extensions import db
 from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.trends import refresh_trends
-from okr_app.models import CheckIn
+from okr_app.models import CheckIn, KeyResult
 from okr_app.models.types import utcnow
 from okr_app.okr.progress import value_for_progress
 
 
+class CheckInRefused(Exception):
+    """A check-in breaks a rule that needs the key result's state; ``field`` says where."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class BatchRefused(Exception):
+    """Some check-ins of a batch are refused: ``errors`` maps their index to field errors."""
+
+    def __init__(self, errors):
+        super().__init__("refused check-ins")
+        self.errors = errors
+
+
 def check_in_value(key_result, values):
-    """Return the value a check-in states: ``value``, or the value its ``progress`` stands for."""
+    """Return the value a check-in states: ``value``, its ``progress``, or current + ``delta``."""
     if "value" in values:
         return values["value"]
+    if "delta" in values:
+        return key_result.current_value + values["delta"]
     return value_for_progress(key_result.start_value, key_result.target_value, values["progress"])
 
 
@@ -28,13 +51,22 @@ def latest_at(key_result_id):
     )
 
 
-def record_check_in(key_result, value, *, at=None, confidence=None, note=None):
+def default_source():
+    """Return the source of a check-in that names none: the personal access token's name."""
+    token = current_personal_token()
+    return None if token is None else token.name
+
+
+def record_check_in(
+    key_result, value, *, at=None, confidence=None, note=None, source=None, refresh=True
+):
     """Add a check-in; its value becomes the current value when it is the latest by ``at``.
 
     current_value = the value of the check-in with the greatest ``at``; among equal ``at``
     the last recorded wins. A late update logged with an earlier ``at`` joins the history
     without changing the current value. The key result's trend sums take it in at once
-    (the caller holds the key result's row lock).
+    (the caller holds the key result's row lock), unless ``refresh`` is False and the
+    caller refreshes them after several check-ins.
     """
     at = at or utcnow()
     latest = latest_at(key_result.id)
@@ -45,33 +77,109 @@ def record_check_in(key_result, value, *, at=None, confidence=None, note=None):
         value=value,
         confidence=confidence,
         note=note,
+        source=source or default_source(),
     )
     db.session.add(check_in)
     if latest is None or at >= latest:
         key_result.current_value = value
     db.session.flush()
-    refresh_trends([key_result.id])
+    if refresh:
+        refresh_trends([key_result.id])
     return check_in
 
 
-def check_in(user_id, key_result_id, values):
-    """Record a check-in of the user's key result (404 when not theirs); return it and details.
+def record_stated_check_in(key_result, values, *, refresh=True):
+    """Record the check-in a request states (value, progress or delta) on a locked key result.
 
-    ``values`` hold ``value`` or ``progress`` and optionally ``at``, ``confidence``, ``note``.
+    A delta adds to the current value as it stands now, so concurrent deltas never lose
+    one; it may not be dated before the latest check-in, where it would not count.
     """
-    key_result = owned_key_result(user_id, key_result_id, for_update=True)
-    recorded = record_check_in(
+    at = values.get("at") or utcnow()
+    if "delta" in values:
+        latest = latest_at(key_result.id)
+        if latest is not None and at < latest:
+            raise CheckInRefused(
+                "at", "A delta adds to the current value: it cannot predate the latest check-in."
+            )
+    value = check_in_value(key_result, values)
+    if abs(value) > FiniteNumber.LIMIT:
+        raise CheckInRefused("delta", "The value would exceed 1e15 in size.")
+    return record_check_in(
         key_result,
-        check_in_value(key_result, values),
-        at=values.get("at"),
+        value,
+        at=at,
         confidence=values.get("confidence"),
         note=values.get("note"),
+        source=values.get("source"),
+        refresh=refresh,
     )
-    flush_versioned()
-    details = {
-        "key_result_id": key_result.id,
-        "value": recorded.value,
-        "at": recorded.at.isoformat(),
-        "current_value": key_result.current_value,
+
+
+def record_batch(user_id, items):
+    """Record every check-in of ``items`` or none; return them and their key results.
+
+    The key results are locked in id order (so batches never deadlock) and the items are
+    recorded in the order given, each against the key result as the earlier ones left it.
+    Raises ``BatchRefused`` naming each refused item's index and field.
+    """
+    key_results = locked_key_results(user_id, {item["key_result_id"] for item in items})
+    errors = {
+        index: {"key_result_id": ["No such key result."]}
+        for index, item in enumerate(items)
+        if item["key_result_id"] not in key_results
     }
-    return recorded, details
+    if errors:
+        raise BatchRefused(errors)
+    check_ins = []
+    for index, item in enumerate(items):
+        try:
+            key_result = key_results[item["key_result_id"]]
+            check_ins.append(record_stated_check_in(key_result, item, refresh=False))
+        except CheckInRefused as refusal:
+            errors[index] = {refusal.field: [refusal.message]}
+    if errors:
+        raise BatchRefused(errors)
+    refresh_trends(sorted(key_results))
+    touched = dict.fromkeys(item["key_result_id"] for item in items)
+    return check_ins, [key_results[key_result_id] for key_result_id in touched]
+
+
+def locked_key_results(user_id, key_result_ids):
+    """Return ``{id: key result}`` of those that are the user's, row-locked in id order."""
+    statement = (
+        select(KeyResult)
+        .where(KeyResult.id.in_(sorted(key_result_ids)), KeyResult.user_id == user_id)
+        .order_by(KeyResult.id)
+        .options(selectinload(KeyResult.objective))
+        .with_for_update(of=KeyResult)
+    )
+    return {key_result.id: key_result for key_result in db.session.scalars(statement)}
+
+
+def check_in_details(check_in, values):
+    """Return the audit details of a new check-in: what was stated and where it left things."""
+    details = {
+        "key_result_id": check_in.key_result_id,
+        "value": check_in.value,
+        "at": check_in.at.isoformat(),
+        "current_value": check_in.key_result.current_value,
+        "source": check_in.source,
+    }
+    if "delta" in values:
+        details["delta"] = values["delta"]
+    return details
+
+
+def check_in(user_id, key_result_id, values):
+    """Record the check-in a user states on their key result (404 when not theirs).
+
+    ``values`` hold ``value``, ``progress`` or ``delta``, and optionally ``at``,
+    ``confidence``, ``note`` and ``source``. Return the check-in and its audit details.
+    """
+    key_result = owned_key_result(user_id, key_result_id, for_update=True)
+    try:
+        recorded = record_stated_check_in(key_result, values)
+    except CheckInRefused as refusal:
+        abort(422, message=refusal.message, errors={"json": {refusal.field: [refusal.message]}})
+    flush_versioned()
+    return recorded, check_in_details(recorded, values)

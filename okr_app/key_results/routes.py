@@ -25,6 +25,7 @@ from okr_app.key_results.schemas import (
     KeyResultWriteSchema,
 )
 
+# The tag of the check-in routes: the blueprint of okr_app/check_ins, named so, declares it.
 CHECK_INS = "check-ins"
 blp = Blueprint(
     "key-results",
@@ -34,9 +35,6 @@ blp = Blueprint(
         "The caller's key results. Others' answer 404; an objective_id that is not one of "
         "the caller's objectives is 422 naming objective_id."
     ),
-    extra_tags=[
-        {"name": CHECK_INS, "description": "The value history of the caller's key results."}
-    ],
 )
 NEW = {"Location": {"description": "The new key result.", "schema": {"type": "string"}}}
 
@@ -73,7 +71,7 @@ def post_key_result(values):
 
 
 @blp.route("/<int:key_result_id>", methods=["GET"])
-@blp.login_required
+@blp.login_required(key_result_arg="key_result_id")
 @blp.versioned(KeyResultSchema)
 def get_key_result(key_result_id):
     """Return one of the caller's key results."""
@@ -110,7 +108,7 @@ def delete(key_result_id):
 
 @blp.route("/<int:key_result_id>/check-ins", methods=["POST"], tags=[CHECK_INS])
 @audited("check_in.created")
-@blp.login_required
+@blp.login_required(key_result_arg="key_result_id")
 @blp.arguments(CheckInWriteSchema)
 @blp.response(201, CheckInCreatedSchema)
 @blp.alt_response(404, response=ERROR)
@@ -118,9 +116,12 @@ def delete(key_result_id):
 def post_check_in(values, key_result_id):
     """Record a value of a key result, now or at an earlier moment (`at`).
 
-    The key result's current value is the value of its latest check-in by `at`: a late
-    update with an earlier `at` joins the history without changing the current value.
-    409 means another change to the key result was written at the same moment; retry.
+    State it as `value`, as `progress`, or as `delta`: an amount added to the current value
+    as it stands when the request is processed (concurrent deltas all count; a delta may
+    not predate the latest check-in). The key result's current value is the value of its
+    latest check-in by `at`: a late update with an earlier `at` joins the history without
+    changing the current value. 409 means another change to the key result was written at
+    the same moment; retry.
     """
     recorded, details = check_in(current_user.id, key_result_id, values)
     attach(resource_type="check_in", resource_id=recorded.id, details=details)
@@ -128,7 +129,7 @@ def post_check_in(values, key_result_id):
 
 
 @blp.route("/<int:key_result_id>/check-ins", methods=["GET"], tags=[CHECK_INS])
-@blp.login_required
+@blp.login_required(key_result_arg="key_result_id")
 @blp.arguments(CheckInQuerySchema, location="query")
 @blp.response(200, CheckInSchema(many=True))
 @blp.alt_response(404, response=ERROR)

@@ -160,12 +160,26 @@ class KeyResultQuerySchema(Schema):
     objective_id = id_field()
 
 
+SOURCE_LENGTH = validate.Length(max=100)
+SOURCE_DESCRIPTION = (
+    "What recorded it, e.g. `home-assistant`; up to 100 characters. By default the name of "
+    "the personal access token the request is made with (null with a login session)."
+)
+
+
 class CheckInWriteSchema(Schema):
-    """A new value of a key result, stated as ``value`` or as ``progress``."""
+    """A new value of a key result: exactly one of ``value``, ``progress`` and ``delta``."""
 
     value = FiniteNumber()
     progress = progress_field(
         load_only=True, metadata={"description": "Instead of value: 0 to 100 of the range."}
+    )
+    delta = FiniteNumber(
+        load_only=True,
+        metadata={
+            "description": "Instead of value: added to the current value as it stands when "
+            "the request is processed (1 counts one more); concurrent deltas all count."
+        },
     )
     confidence = fields.Float(
         allow_nan=False,
@@ -176,14 +190,20 @@ class CheckInWriteSchema(Schema):
     note = Trimmed(allow_none=True, validate=validate.Length(max=2000))
     at = Timestamp(
         validate=not_in_future,
-        metadata={"description": "When the value was observed; default now, never later."},
+        metadata={
+            "description": "When the value was observed; default now, never later. With a "
+            "delta, not before the latest check-in."
+        },
+    )
+    source = Trimmed(
+        allow_none=True, validate=SOURCE_LENGTH, metadata={"description": SOURCE_DESCRIPTION}
     )
 
     @validates_schema
     def check_value_or_progress(self, data, **kwargs):
-        """Require exactly one of ``value`` and ``progress``."""
-        if ("value" in data) == ("progress" in data):
-            raise ValidationError("Send either value or progress (one of them).", "value")
+        """Require exactly one of ``value``, ``progress`` and ``delta``."""
+        if sum(name in data for name in ("value", "progress", "delta")) != 1:
+            raise ValidationError("Send exactly one of value, progress and delta.", "value")
 
 
 class CheckInSchema(FastDumpSchema):
@@ -196,6 +216,9 @@ class CheckInSchema(FastDumpSchema):
     progress = progress_field(dump_only=True)
     confidence = fields.Float(dump_only=True, allow_none=True)
     note = fields.String(dump_only=True, allow_none=True)
+    source = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "What recorded it."}
+    )
     created_at = fields.DateTime(dump_only=True)
 
 

@@ -4,9 +4,11 @@ from okr_app.models.audit import AuditHead, AuditRow
 from okr_app.models.auth_session import AuthSession
 from okr_app.models.calendar import CalendarFeed
 from okr_app.models.closing import OUTCOME_STATUSES, ObjectiveClosing
+from okr_app.models.idempotency_key import IdempotencyKey
 from okr_app.models.key_result import CheckIn, KeyResult
 from okr_app.models.objective import STATUSES, Objective, hold_owned_objective
 from okr_app.models.outbox import OutboxEvent
+from okr_app.models.personal_token import SCOPES, PersonalToken
 from okr_app.models.reminder import KeyResultReminder
 from okr_app.models.user import ROLES, User
 from okr_app.models.webhook import ALL_EVENTS, DELIVERY_STATUSES, EVENT_TYPES, Delivery, Webhook
@@ -18,6 +20,7 @@ __all__ = [
     "EVENT_TYPES",
     "OUTCOME_STATUSES",
     "ROLES",
+    "SCOPES",
     "STATUSES",
     "AuditHead",
     "AuditRow",
@@ -25,11 +28,13 @@ __all__ = [
     "CalendarFeed",
     "CheckIn",
     "Delivery",
+    "IdempotencyKey",
     "KeyResult",
     "KeyResultReminder",
     "Objective",
     "ObjectiveClosing",
     "OutboxEvent",
+    "PersonalToken",
     "User",
     "Webhook",
     "WorkerHeartbeat",

@@ -168,6 +168,8 @@ class CheckIn(db.Model):
     value: Mapped[float] = mapped_column(Float)
     confidence: Mapped[float | None] = mapped_column(Float)
     note: Mapped[str | None] = mapped_column(String(2000))
+    #: What recorded it, e.g. ``home-assistant``; a personal access token's name by default.
+    source: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     key_result = relationship("KeyResult", back_populates="check_ins")

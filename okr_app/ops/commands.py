@@ -1,4 +1,4 @@
-"""``flask backup``: a consistent copy of the SQLite database."""
+"""``flask backup``: a consistent copy of the SQLite database; ``flask purge``: expired rows."""
 
 import os
 import sqlite3
@@ -7,6 +7,8 @@ import tempfile
 import click
 from flask.cli import with_appcontext
 
+from okr_app.api import idempotency
+from okr_app.auth import tokens
 from okr_app.extensions import db
 
 PG_DUMP_HINT = (
@@ -17,8 +19,19 @@ PG_DUMP_HINT = (
 
 
 def init_app(app):
-    """Register the ``backup`` command."""
+    """Register the ``backup`` and ``purge`` commands."""
     app.cli.add_command(backup)
+    app.cli.add_command(purge)
+
+
+@click.command("purge")
+@with_appcontext
+def purge():
+    """Delete idempotency keys and login sessions whose time is over; run it daily."""
+    keys = idempotency.purge_expired()
+    sessions = tokens.purge_expired()
+    db.session.commit()
+    click.echo(f"Deleted {keys} expired idempotency keys and {sessions} expired sessions.")
 
 
 @click.command("backup")

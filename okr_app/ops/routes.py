@@ -3,11 +3,12 @@
 import hmac
 
 from flask import Response, current_app, request
-from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user
 from flask_smorest import abort
 from marshmallow import fields
 from sqlalchemy import text
 
+from okr_app.api.authentication import AccessPolicy, authenticate
 from okr_app.api.blueprint import BEARER, ERROR, Blueprint
 from okr_app.api.ratelimit import StorageUnavailable, check_storage
 from okr_app.api.schemas import Schema
@@ -85,10 +86,14 @@ def _check_limiter():
     },
 )
 @blp.alt_response(401, response=ERROR)
+@blp.alt_response(403, response=ERROR)
 def prometheus_metrics():
-    """Return the Prometheus metrics; for admins, or a scraper presenting OKR_METRICS_TOKEN."""
+    """Return the Prometheus metrics; for admins, or a scraper presenting OKR_METRICS_TOKEN.
+
+    An admin's access token is accepted; personal access tokens are refused (403).
+    """
     if not _scraper_token_presented():
-        verify_jwt_in_request()
+        authenticate(AccessPolicy(personal_tokens=False))
         if not current_user.is_admin:
             abort(401, message="Metrics are for admins and the configured scraper token.")
     body, content_type = metrics.exposition()

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from flask_jwt_extended import current_user
 from flask_smorest import abort
 
+from okr_app.api.authentication import caller_is_admin
 from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.extensions import db
 from okr_app.models import User
@@ -24,7 +25,8 @@ blp = Blueprint("stats", __name__, url_prefix="/stats", description="Progress an
 def get_stats(filters):
     """Return totals, per-period progress and grades, pace, check-in streaks and confidence.
 
-    Covers the caller's objectives (an admin may pass `user_id`): those of `period`, or
+    Covers the caller's objectives (an admin, not through a personal access token, may
+    pass `user_id`): those of `period`, or
     those whose period contains the day `on`, optionally of one `status`; by default every
     objective that is not archived. A closed objective counts with the progress frozen at
     its closing, and each period has the `average_grade` of its closed objectives (null
@@ -41,7 +43,7 @@ def get_stats(filters):
     """
     user_id = filters.pop("user_id", current_user.id)
     if user_id != current_user.id:
-        if not current_user.is_admin:
+        if not caller_is_admin():
             abort(403, message="Only admins may read another user's statistics.")
         if db.session.get(User, user_id) is None:
             abort(404, message="No such user.")

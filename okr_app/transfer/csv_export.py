@@ -34,7 +34,16 @@ COLUMNS = {
         "created_at",
         "updated_at",
     ),
-    "check_ins": ("id", "key_result_id", "at", "value", "confidence", "note", "created_at"),
+    "check_ins": (
+        "id",
+        "key_result_id",
+        "at",
+        "value",
+        "confidence",
+        "note",
+        "source",
+        "created_at",
+    ),
     "closings": (
         "id",
         "objective_id",

@@ -90,6 +90,7 @@ def check_ins(user_id):
             CheckIn.value,
             CheckIn.confidence,
             CheckIn.note,
+            CheckIn.source,
             CheckIn.created_at,
         )
         .join(KeyResult, KeyResult.id == CheckIn.key_result_id)

@@ -40,7 +40,13 @@ def key_result_record(row):
 
 def check_in_record(row):
     """Return a check-in as the JSON document holds it."""
-    return {"at": iso(row.at), "value": row.value, "confidence": row.confidence, "note": row.note}
+    return {
+        "at": iso(row.at),
+        "value": row.value,
+        "confidence": row.confidence,
+        "note": row.note,
+        "source": row.source,
+    }
 
 
 def frozen_key_results(items, existing_ids):

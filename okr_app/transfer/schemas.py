@@ -8,7 +8,14 @@ records within the document, and an import gives every record a new one.
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
-from okr_app.key_results.schemas import METRIC_LENGTH, TITLE_LENGTH, WEIGHT_RANGE, not_in_future
+from okr_app.key_results.schemas import (
+    METRIC_LENGTH,
+    SOURCE_DESCRIPTION,
+    SOURCE_LENGTH,
+    TITLE_LENGTH,
+    WEIGHT_RANGE,
+    not_in_future,
+)
 from okr_app.models import OUTCOME_STATUSES
 from okr_app.objectives.schemas import (
     DESCRIPTION_LENGTH,
@@ -54,6 +61,12 @@ class CheckInRecordSchema(Schema):
     value = FiniteNumber(required=True)
     confidence = confidence_field()
     note = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=2000))
+    source = Trimmed(
+        allow_none=True,
+        load_default=None,
+        validate=SOURCE_LENGTH,
+        metadata={"description": SOURCE_DESCRIPTION.partition(";")[0] + "."},
+    )
 
 
 class KeyResultRecordSchema(Schema):

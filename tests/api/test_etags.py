@@ -118,7 +118,8 @@ def test_the_openapi_document_describes_if_match(client):
         for method in ("put", "patch", "delete"):
             operation = spec["paths"][path][method]
             assert {"401", "404", "409", "412"} <= set(operation["responses"])
-            assert [p["name"] for p in operation["parameters"]] == ["If-Match"]
+            names = [parameter["name"] for parameter in operation["parameters"]]
+            assert names == ["If-Match", "Idempotency-Key"]
             assert "412" in operation["description"]
         assert "ETag" in spec["paths"][path]["get"]["responses"]["200"]["headers"]
 

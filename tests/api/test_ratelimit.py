@@ -74,3 +74,23 @@ def test_probes_and_docs_are_exempt(client):
 
 def test_default_is_600_per_minute(app):
     assert app.config["OKR_API_RATE_LIMIT"] == "600 per minute"
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="4 per minute")
+def test_personal_tokens_spend_their_owners_budget(client, auth):
+    _, _, headers = auth.user("alice@example.com")
+    made = [
+        client.post("/auth/tokens", headers=headers, json={"name": name, "scopes": ["read"]})
+        for name in ("a", "b")
+    ]
+    first, second = (bearer(answer.get_json()["token"]) for answer in made)
+    assert client.get("/auth/me", headers=first).status_code == 200
+    assert client.get("/auth/me", headers=second).status_code == 200
+    # Two token creations and two reads: the account's four are spent, whatever sends them.
+    for sender in (first, second, headers):
+        refused = client.get("/auth/me", headers=sender)
+        assert refused.status_code == 429
+        assert "Retry-After" in refused.headers
+    elsewhere = {"REMOTE_ADDR": "10.2.2.2"}
+    unknown = bearer("okr_pat_" + "B" * 48)
+    assert client.get("/auth/me", headers=unknown, environ_base=elsewhere).status_code == 401

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, text
 from okr_app.audit.chain import HASHED_FIELDS, row_hash
 from okr_app.extensions import db
 from okr_app.models import AuditRow
+from tests.conftest import bearer
 
 
 @pytest.fixture
@@ -143,3 +144,19 @@ def test_concurrent_writers_keep_one_unbroken_chain(app, runner):
     assert "intact: 24 rows" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AuditRow)) == 24
+
+
+@pytest.mark.parametrize("change", ["token_id = 99", "token_id = NULL"])
+def test_a_rows_token_is_covered_by_its_hash(app, client, auth, runner, change):
+    _, _, headers = auth.user("alice@example.com")
+    made = client.post("/auth/tokens", headers=headers, json={"name": "x", "scopes": ["write"]})
+    token = made.get_json()["token"]
+    objective = {"title": "By a script", "period": "2026"}
+    assert client.post("/objectives", headers=bearer(token), json=objective).status_code == 201
+    assert verify(runner).exit_code == 0
+    with app.app_context():
+        seq = db.session.scalar(select(func.max(AuditRow.seq)))
+    execute(app, f"UPDATE audit_log SET {change} WHERE seq = :seq", seq=seq)  # noqa: S608
+    result = verify(runner)
+    assert result.exit_code == 1
+    assert f"seq={seq}" in result.output

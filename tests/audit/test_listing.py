@@ -51,12 +51,14 @@ def test_rows_are_newest_first_with_every_field(client, auth):
         "ip",
         "user_agent",
         "request_id",
+        "token_id",
         "details",
         "prev_hash",
         "hash",
     }
     assert rows[0]["ip"] == "127.0.0.1"
     assert rows[0]["at"].endswith("+00:00")
+    assert rows[0]["token_id"] is None
 
 
 def test_request_id_of_the_row_is_the_one_returned(client, auth):

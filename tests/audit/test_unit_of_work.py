@@ -1,11 +1,14 @@
 """One request, one transaction, one audit row: whatever fails before or after the commit."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+import time_machine
 from flask import request_finished
 from sqlalchemy import func, select, text
 
 from okr_app.extensions import db
-from okr_app.models import AuditRow, KeyResult, Objective
+from okr_app.models import AuditRow, CheckIn, IdempotencyKey, KeyResult, Objective
 from tests.factories import check_in, create_key_result, create_objective
 
 REFUSE_CHECK_INS = {
@@ -98,3 +101,69 @@ def test_every_request_of_a_burst_has_exactly_one_row(app, client, auth):
     for number, status in enumerate(statuses):
         [row] = rows_of(app, f"burst-{number}")
         assert row.status_code == status
+
+
+REFUSE_AUDIT_ROWS = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_audit_row BEFORE INSERT ON audit_log"
+        " BEGIN SELECT RAISE(ABORT, 'audit row refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_audit_row() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'audit row refused'; END $$",
+        "CREATE TRIGGER refuse_audit_row BEFORE INSERT ON audit_log"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_audit_row()",
+    ],
+}
+ALLOW_AUDIT_ROWS = {
+    "sqlite": ["DROP TRIGGER refuse_audit_row"],
+    "postgresql": ["DROP TRIGGER refuse_audit_row ON audit_log", "DROP FUNCTION refuse_audit_row"],
+}
+
+
+def run_sql(app, statements):
+    """Run the dialect's ``statements`` and commit."""
+    with app.app_context():
+        for statement in statements[db.engine.dialect.name]:
+            db.session.execute(text(statement))
+        db.session.commit()
+
+
+def test_an_idempotency_key_is_completed_only_with_the_change_and_its_row(app, client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"])
+    path = f"/key-results/{key_result['id']}/check-ins"
+    keyed = {**headers, "Idempotency-Key": "atomic-1"}
+    run_sql(app, REFUSE_AUDIT_ROWS)
+    failed = client.post(path, headers=keyed, json={"delta": 1})
+    run_sql(app, ALLOW_AUDIT_ROWS)
+    assert failed.status_code == 500
+    with app.app_context():
+        record = db.session.scalar(select(IdempotencyKey))
+        # Claimed, but neither the answer nor the check-in was committed with it.
+        assert (record.key, record.status, record.body) == ("atomic-1", None, None)
+    assert count(app, CheckIn) == 0
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        assert client.post(path, headers=keyed, json={"delta": 1}).status_code == 409
+        clock.shift(timedelta(seconds=61))
+        retried = client.post(path, headers=keyed, json={"delta": 1})
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried.headers
+    assert count(app, CheckIn) == 1
+
+
+def test_a_replayed_request_writes_no_row_and_a_batch_one_per_check_in(app, client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"])
+    body = {"check_ins": [{"key_result_id": key_result["id"], "value": v} for v in (1, 2, 3)]}
+    keyed = {**headers, "Idempotency-Key": "batch-1", "X-Request-ID": "batch-first"}
+    assert client.post("/check-ins", headers=keyed, json=body).status_code == 201
+    rows = rows_of(app, "batch-first")
+    assert [row.action for row in rows] == ["check_in.created"] * 3
+    assert len({row.resource_id for row in rows}) == 3
+    replay = {**keyed, "X-Request-ID": "batch-replay"}
+    assert client.post("/check-ins", headers=replay, json=body).status_code == 201
+    assert rows_of(app, "batch-replay") == []
+    assert count(app, CheckIn) == 3

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.factories import check_in, create_key_result, create_objective, pagination
+from tests.conftest import bearer
+from tests.factories import check_in, create_key_result, create_objective, create_token, pagination
 
 
 @pytest.fixture
@@ -131,3 +132,78 @@ def test_check_ins_of_a_missing_key_result_are_404(client, key_result):
     assert check_in(client, headers, 999999, value=1).status_code == 404
     assert client.get("/key-results/999999/check-ins", headers=headers).status_code == 404
     assert client.get("/key-results/99999999999/check-ins", headers=headers).status_code == 404
+
+
+def test_a_delta_adds_to_the_current_value(client, key_result):
+    headers, item = key_result
+    check_in(client, headers, item["id"], value=40, at=at(3))
+    response = check_in(client, headers, item["id"], delta=2.5)
+    assert response.status_code == 201
+    assert response.get_json()["value"] == 42.5
+    assert check_in(client, headers, item["id"], delta=-12.5).get_json()["value"] == 30
+    assert current(client, headers, item["id"])[0] == 30
+
+
+def test_exactly_one_of_value_progress_and_delta(client, key_result):
+    headers, item = key_result
+    bodies = [
+        {},
+        {"value": 1, "delta": 1},
+        {"progress": 1, "delta": 1},
+        {"value": 1, "progress": 1},
+    ]
+    for body in bodies:
+        response = check_in(client, headers, item["id"], **body)
+        assert response.status_code == 422, body
+        assert "value" in response.get_json()["errors"]["json"], body
+
+
+def test_a_delta_may_not_predate_the_latest_check_in(client, key_result):
+    headers, item = key_result
+    check_in(client, headers, item["id"], value=40, at=at(2))
+    response = check_in(client, headers, item["id"], delta=1, at=at(3))
+    assert response.status_code == 422
+    assert "at" in response.get_json()["errors"]["json"]
+    assert check_in(client, headers, item["id"], delta=1, at=at(1)).get_json()["value"] == 41
+
+
+def test_a_delta_beyond_the_number_range_is_refused(client, key_result):
+    headers, item = key_result
+    check_in(client, headers, item["id"], value=1e15)
+    response = check_in(client, headers, item["id"], delta=1)
+    assert response.status_code == 422
+    assert "delta" in response.get_json()["errors"]["json"]
+
+
+def test_source_is_kept_shown_and_audited(client, auth, key_result):
+    headers, item = key_result
+    assert check_in(client, headers, item["id"], value=1).get_json()["source"] is None
+    sent = check_in(client, headers, item["id"], value=2, source=" home-assistant ")
+    assert sent.get_json()["source"] == "home-assistant"
+    token = create_token(client, headers, name="Shortcuts on my phone")["token"]
+    by_token = check_in(client, bearer(token), item["id"], value=3)
+    assert by_token.get_json()["source"] == "Shortcuts on my phone"
+    named = check_in(client, bearer(token), item["id"], value=4, source="n8n")
+    assert named.get_json()["source"] == "n8n"
+    too_long = check_in(client, headers, item["id"], value=5, source="x" * 101)
+    assert "source" in too_long.get_json()["errors"]["json"]
+    history = client.get(f"/key-results/{item['id']}/check-ins", headers=headers).get_json()
+    assert [entry["source"] for entry in history] == [
+        None,
+        "home-assistant",
+        "Shortcuts on my phone",
+        "n8n",
+    ]
+    rows = client.get("/audit?action=check_in.created&outcome=success", headers=headers)
+    assert [row["details"]["source"] for row in rows.get_json()][:2] == [
+        "n8n",
+        "Shortcuts on my phone",
+    ]
+
+
+def test_a_change_of_value_through_a_token_carries_its_name(client, key_result):
+    headers, item = key_result
+    token = bearer(create_token(client, headers, name="sync")["token"])
+    assert client.patch(f"/key-results/{item['id']}", headers=token, json={"current_value": 9})
+    history = client.get(f"/key-results/{item['id']}/check-ins", headers=headers).get_json()
+    assert [(entry["value"], entry["source"]) for entry in history] == [(9, "sync")]

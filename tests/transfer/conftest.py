@@ -61,7 +61,8 @@ def journey(account):
     check_ins = f"/key-results/{a['id']}/check-ins"
     first = {"value": 150, "at": "2026-01-10T09:00:00Z", "confidence": 0.6, "note": "Launch ✓"}
     account.send("POST", check_ins, first, 201)
-    account.send("POST", check_ins, {"value": 300, "at": "2026-02-10T09:00:00Z"}, 201)
+    second = {"value": 300, "at": "2026-02-10T09:00:00Z", "source": "garmin"}
+    account.send("POST", check_ins, second, 201)
     churn = {"value": 5.75, "at": "2026-02-01T00:00:00Z", "confidence": 0.8}
     account.send("POST", f"/key-results/{b['id']}/check-ins", churn, 201)
     path = f"/objectives/{o1['id']}"

@@ -91,12 +91,14 @@ def expected_document(ids):
                                 "value": 150.0,
                                 "confidence": 0.6,
                                 "note": "Launch ✓",
+                                "source": None,
                             },
                             {
                                 "at": "2026-02-10T09:00:00+00:00",
                                 "value": 300.0,
                                 "confidence": None,
                                 "note": None,
+                                "source": "garmin",
                             },
                         ],
                     }
@@ -122,6 +124,7 @@ def expected_document(ids):
                                 "value": 300.0,
                                 "confidence": None,
                                 "note": "Carried over from 2026-Q1.",
+                                "source": None,
                             }
                         ],
                     }
@@ -161,7 +164,7 @@ def test_only_the_callers_data_is_exported(account, journey, client, auth):
     assert json.loads(response.data) == {"version": 1, "exported_at": STAMP, "objectives": []}
     names = zipfile.ZipFile(io.BytesIO(client.get("/export?format=csv", headers=headers).data))
     assert names.read("check_ins.csv").decode() == (
-        "id,key_result_id,at,value,confidence,note,created_at\r\n"
+        "id,key_result_id,at,value,confidence,note,source,created_at\r\n"
     )
 
 
@@ -208,6 +211,7 @@ def test_csv_is_a_zip_of_one_file_per_entity(account, journey):
             "value": "150.0",
             "confidence": "0.6",
             "note": "Launch ✓",
+            "source": "",
             "created_at": STAMP,
         },
         {
@@ -216,6 +220,7 @@ def test_csv_is_a_zip_of_one_file_per_entity(account, journey):
             "value": "300.0",
             "confidence": "",
             "note": "",
+            "source": "garmin",
             "created_at": STAMP,
         },
         {
@@ -224,6 +229,7 @@ def test_csv_is_a_zip_of_one_file_per_entity(account, journey):
             "value": "300.0",
             "confidence": "",
             "note": "Carried over from 2026-Q1.",
+            "source": "",
             "created_at": STAMP,
         },
     ]

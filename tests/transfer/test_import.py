@@ -72,7 +72,7 @@ def counts(app):
 def test_the_document_becomes_the_callers_data(account, app):
     check_ins = [
         {"at": "2026-01-05T10:00:00Z", "value": 2, "confidence": 0.5, "note": " first "},
-        {"at": "2026-01-20T10:00:00Z", "value": 4},
+        {"at": "2026-01-20T10:00:00Z", "value": 4, "source": "n8n"},
     ]
     body = document(
         objective(50, title="Copy", copied_from_id=60, period="2026-Q2"),
@@ -104,9 +104,12 @@ def test_the_document_becomes_the_callers_data(account, app):
     frozen = original["closing"]["key_results"]
     assert [item["id"] for item in frozen] == [imported["id"], None]
     history = account.send("GET", f"/key-results/{imported['id']}/check-ins")
-    assert [(item["at"], item["value"], item["confidence"], item["note"]) for item in history] == [
-        ("2026-01-05T10:00:00+00:00", 2.0, 0.5, "first"),
-        ("2026-01-20T10:00:00+00:00", 4.0, None, None),
+    assert [
+        (item["at"], item["value"], item["confidence"], item["note"], item["source"])
+        for item in history
+    ] == [
+        ("2026-01-05T10:00:00+00:00", 2.0, 0.5, "first", None),
+        ("2026-01-20T10:00:00+00:00", 4.0, None, None, "n8n"),
     ]
     assert counts(app) == (2, 1, 2, 1)
     with app.app_context():

@@ -1,0 +1,148 @@
+"""Who sends a request: a login session's access token, or a personal access token.
+
+Both come as ``Authorization: Bearer ...``. An access token is a JWT that flask-jwt-extended
+checks (its loaders live in ``okr_app.auth.tokens``). A personal access token starts with
+``okr_pat_``; the loader the auth area registers here (``okr_app.auth.personal_tokens``)
+checks it. Either way the view reads ``current_user``. What a personal token may do is
+decided here alone, from what each operation declares through ``Blueprint.login_required``
+(an ``AccessPolicy``): the scope its method needs (``read`` for GET, ``write`` for POST,
+PUT, PATCH and DELETE), whether tokens are accepted at all, and which view argument names
+the key result that a token restricted to some key results must hold. A token never
+carries its owner's admin powers (``caller_is_admin``).
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app, g, has_request_context, request, request_started
+from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_smorest import abort
+
+PERSONAL_TOKEN_PREFIX = "okr_pat_"  # noqa: S105 (a prefix, not a secret)
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: The ``key_result_arg`` of an operation whose view checks the key results of its body.
+IN_BODY = "<body>"
+_LOADER = "okr_personal_token_loader"
+
+
+@dataclass(frozen=True)
+class AccessPolicy:
+    """What an operation accepts: a refresh token, personal tokens, restricted tokens."""
+
+    refresh: bool = False
+    personal_tokens: bool = True
+    #: The view argument naming the one key result a restricted token must hold; None
+    #: refuses restricted tokens, ``IN_BODY`` leaves the check to the view.
+    key_result_arg: str | None = None
+
+    def scope(self, method):
+        """Return the scope a personal token needs for ``method``, or None if refused."""
+        if not self.personal_tokens:
+            return None
+        return "read" if method in READ_METHODS else "write"
+
+
+def init_app(app):
+    """Forget the previous request's token check when a request starts."""
+    request_started.connect(_forget_previous_token, app)
+
+
+def _forget_previous_token(_app, **_extra):
+    """Start without another request's token: requests may share one application context."""
+    for name in ("okr_personal_token_check", "okr_personal_token", "okr_token_id"):
+        g.pop(name, None)
+
+
+def set_personal_token_loader(app, loader):
+    """Let ``loader(token)`` check personal tokens: ``(token, user)``, or why it is refused."""
+    app.extensions[_LOADER] = loader
+
+
+def presented_personal_token():
+    """Return the personal access token the request presents, or None."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer " + PERSONAL_TOKEN_PREFIX):
+        return header[len("Bearer ") :]
+    return None
+
+
+def personal_token_check():
+    """Return ``(token, user)`` for the presented personal token, or why it is refused.
+
+    The loader runs once per request: the rate limit's key and the authentication share it.
+    """
+    if "okr_personal_token_check" not in g:
+        loader = current_app.extensions[_LOADER]
+        g.okr_personal_token_check = loader(presented_personal_token())
+    return g.okr_personal_token_check
+
+
+def authenticate(policy):
+    """Identify the caller (401), then hold a personal token to ``policy`` (403)."""
+    if presented_personal_token() is None:
+        verify_jwt_in_request(refresh=policy.refresh)
+        return
+    found = personal_token_check()
+    if isinstance(found, str):
+        abort(401, message=found, headers={"WWW-Authenticate": "Bearer"})
+    token, user = found
+    _act_as(token, user)
+    _authorize(token, policy)
+
+
+def _act_as(token, user):
+    """Make ``user`` the request's ``current_user``, acting through ``token``.
+
+    flask-jwt-extended's ``current_user`` reads these request globals, which
+    ``verify_jwt_in_request`` sets for an access token.
+    """
+    g._jwt_extended_jwt_user = {"loaded_user": user}
+    g._jwt_extended_jwt_header = {}
+    g._jwt_extended_jwt = {}
+    g._jwt_extended_jwt_location = "headers"
+    # Plain values for the log, the metrics and the audit row, readable after the commit.
+    g.okr_user_id = user.id
+    g.okr_token_id = token.id
+    g.okr_personal_token = token
+
+
+def _authorize(token, policy):
+    """Refuse with 403 what ``policy`` does not allow ``token``."""
+    scope = policy.scope(request.method)
+    if scope is None:
+        abort(403, message="Personal access tokens cannot be used here; log in instead.")
+    if not token.allows(scope):
+        abort(403, message=f"This token lacks the {scope} scope.")
+    if token.key_result_ids is None or policy.key_result_arg == IN_BODY:
+        return
+    key_result_id = (request.view_args or {}).get(policy.key_result_arg)
+    if policy.key_result_arg is None or key_result_id not in token.key_result_ids:
+        _refuse_restricted(token)
+
+
+def require_key_results(key_result_ids):
+    """Refuse with 403 unless the request's token, if any, may use all those key results."""
+    token = current_personal_token()
+    if token is None or token.key_result_ids is None:
+        return
+    if not set(key_result_ids) <= set(token.key_result_ids):
+        _refuse_restricted(token)
+
+
+def _refuse_restricted(token):
+    """Answer 403 for a request outside the key results a token is restricted to."""
+    allowed = ", ".join(str(number) for number in token.key_result_ids) or "none"
+    abort(
+        403,
+        message="This token may only read and check in on its key results "
+        f"(ids {allowed}), and call nothing else.",
+    )
+
+
+def current_personal_token():
+    """Return the personal access token the request is made with, or None."""
+    return g.get("okr_personal_token") if has_request_context() else None
+
+
+def caller_is_admin():
+    """Tell whether the caller may use admin powers: an admin, not through a token."""
+    return current_user.is_admin and current_personal_token() is None

@@ -1,0 +1,194 @@
+"""``Idempotency-Key``: a retried write gets its first answer again and changes nothing.
+
+A write sent with the header claims the key for its caller (the user, or the client
+address of a request without a login) in a short transaction of its own, committed at
+once, so every worker and host sees it in flight. Its answer (status, body, ``Location``,
+``ETag``) is stored by a step of the request's unit of work, in the transaction that
+commits the change and its audit row; a 5xx answer releases the key instead. A later
+request with the key gets the stored answer with ``Idempotent-Replayed: true`` and writes
+nothing; the same key with another method, path or body is 422, and the key of a request
+still running is 409 with ``Retry-After``. A claim left by a request that never finished
+(a killed worker) is taken over after ``CLAIM_SECONDS``.
+"""
+
+import hashlib
+import json
+import re
+from datetime import timedelta
+from functools import partial, wraps
+
+from flask import current_app, request
+from flask_smorest import abort
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from okr_app.api.auditing import before_commit, mark_replayed
+from okr_app.extensions import db
+from okr_app.models import IdempotencyKey
+from okr_app.models.types import utcnow
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,255}")
+KEPT_HEADERS = ("Content-Type", "Location", "ETag")
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: How long a first request holds its key; longer than any request may run.
+CLAIM_SECONDS = 60
+RETRY_AFTER_SECONDS = 1
+
+
+def init_app(app):
+    """Refuse malformed keys on every write."""
+    app.before_request(check_key_form)
+
+
+def check_key_form():
+    """Refuse an ``Idempotency-Key`` that is not 1 to 255 visible ASCII characters (422)."""
+    key = request.headers.get(HEADER)
+    if key is None or request.method not in WRITE_METHODS or request.url_rule is None:
+        return
+    if not KEY_PATTERN.fullmatch(key):
+        _refuse_key(422, "Must be 1 to 255 visible ASCII characters.")
+
+
+def replayable(view, scope_of):
+    """Wrap ``view`` so that a write with a key runs once; ``scope_of()`` names the caller.
+
+    ``scope_of`` returns ``(scope, user_id)``: the caller's keys are theirs alone.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is not None and request.method in WRITE_METHODS:
+            answer = claim(*scope_of(), key)
+            if answer is not None:
+                return answer
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def claim(scope, user_id, key):
+    """Take ``key`` for this request and return None, or return the answer it already has."""
+    now = utcnow()
+    lifetime = timedelta(seconds=current_app.config["OKR_IDEMPOTENCY_KEY_SECONDS"])
+    values = {
+        "user_id": user_id,
+        "fingerprint": request_fingerprint(),
+        "created_at": now,
+        "expires_at": now + lifetime,
+        "locked_until": now + timedelta(seconds=CLAIM_SECONDS),
+        "status": None,
+        "headers": None,
+        "body": None,
+    }
+    claimed = _insert(scope, key, values)
+    if claimed is None:
+        claimed = _reuse(scope, key, values, now)
+        if not isinstance(claimed, int):
+            return claimed
+    db.session.commit()  # visible to every worker now: a second request sees it in flight
+    before_commit(partial(complete, claimed))
+    return None
+
+
+def _insert(scope, key, values):
+    """Insert a new claim and return its id, or None when the caller has this key already."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(IdempotencyKey)
+        .values(scope=scope, key=key, **values)
+        .on_conflict_do_nothing(index_elements=["scope", "key"])
+        .returning(IdempotencyKey.id)
+    )
+    return db.session.scalar(statement)
+
+
+def _reuse(scope, key, values, now):
+    """Return the stored answer, refuse the request, or take over an expired or dead claim."""
+    record = db.session.scalar(
+        select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)
+    )
+    if record is not None and record.expires_at > now:
+        if record.fingerprint != values["fingerprint"]:
+            _refuse_key(422, "Already used for another request (method, path or body).")
+        if record.status is not None:
+            return replay(record)
+        if record.locked_until > now:
+            _refuse_key(409, "A request with this key is still running. Retry shortly.")
+    if record is not None:
+        taken = db.session.execute(
+            update(IdempotencyKey)
+            .where(
+                IdempotencyKey.id == record.id,
+                or_(
+                    IdempotencyKey.expires_at <= now,
+                    IdempotencyKey.status.is_(None) & (IdempotencyKey.locked_until <= now),
+                ),
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:
+            return record.id
+    # Taken over, or purged, by another request at the same moment.
+    _refuse_key(409, "A request with this key is still running. Retry shortly.")
+
+
+def request_fingerprint():
+    """Return SHA-256 over the method, the path with its query, and the body.
+
+    A JSON body counts by its content, so a retry that spaces or orders it differently is
+    the same request.
+    """
+    body = request.get_json(silent=True)
+    if body is None:
+        content = request.get_data(cache=True)
+    else:
+        content = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    digest = hashlib.sha256()
+    for part in (request.method.encode(), request.path.encode(), request.query_string, content):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def complete(claimed_id, response):
+    """Store the answer under its key (a step of the unit of work); release it on a 5xx."""
+    row = IdempotencyKey.id == claimed_id
+    if response.status_code >= 500 or response.is_streamed:
+        db.session.execute(delete(IdempotencyKey).where(row))
+        return
+    kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
+    db.session.execute(
+        update(IdempotencyKey)
+        .where(row)
+        .values(status=response.status_code, headers=kept, body=response.get_data())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def replay(record):
+    """Return the stored answer again, marked as a replay; the request records nothing."""
+    mark_replayed()
+    response = current_app.response_class(record.body, status=record.status)
+    response.headers.remove("Content-Type")
+    for name, value in (record.headers or {}).items():
+        response.headers[name] = value
+    response.headers[REPLAYED_HEADER] = "true"
+    return response
+
+
+def _refuse_key(code, reason):
+    """Answer ``code`` naming the ``Idempotency-Key`` header, in the API's error shape."""
+    message = f"{HEADER}: {reason}"
+    if code == 409:
+        abort(409, message=message, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    abort(code, message=message, errors={"headers": {HEADER: [reason]}})
+
+
+def purge_expired():
+    """Delete the keys whose time is over; return how many went."""
+    statement = delete(IdempotencyKey).where(IdempotencyKey.expires_at <= utcnow())
+    return db.session.execute(statement).rowcount
