@@ -37,8 +37,10 @@ run: migrate
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# One worker process per core; a test file stays on one worker (the e2e stack starts once
+# per file). Under -n each worker has its own PostgreSQL and Redis databases.
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # A deeper contract fuzzing run than the one in the test suite (FUZZ_EXAMPLES to tune).
 fuzz: venv

@@ -19,8 +19,31 @@ from sqlalchemy.engine import make_url
 from okr_app import create_app
 from okr_app.extensions import db, limiter
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
+#: Under ``pytest -n`` each worker process ("gw0", "gw1", ...) gets a database and a Redis
+#: database of its own, next to the ones named: their tests never see each other's rows, and
+#: one worker's limiter reset never wipes another's counts.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def for_this_worker(database_url, redis_url):
+    """Return the PostgreSQL and Redis URLs this test process uses."""
+    if not WORKER:
+        return database_url, redis_url
+    number = int(WORKER.removeprefix("gw"))
+    if database_url:
+        url = make_url(database_url)
+        database_url = url.set(database=f"{url.database}_{WORKER}").render_as_string(
+            hide_password=False
+        )
+    if redis_url:
+        base, _, index = redis_url.rpartition("/")
+        redis_url = f"{base}/{int(index or 0) + number}" if index.isdigit() else redis_url
+    return database_url, redis_url
+
+
+POSTGRES_URL, REDIS_URL = for_this_worker(
+    os.environ.get("TEST_DATABASE_URL"), os.environ.get("TEST_REDIS_URL")
+)
 BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
 PASSWORD = "a perfectly long passphrase"
 
@@ -48,15 +71,40 @@ def make_config(database_url, **overrides):
 def postgres_schema():
     """Build the PostgreSQL schema from the migrations, once per run."""
     if not POSTGRES_URL:
-        return None
+        yield None
+        return
     from flask_migrate import upgrade
 
+    name = make_url(POSTGRES_URL).database
+    if WORKER:
+        server_statement(f'CREATE DATABASE "{name}"')
     app = create_app(make_config(POSTGRES_URL))
     with app.app_context():
         upgrade()
         empty_tables()
         db.engine.dispose()
-    return POSTGRES_URL
+    yield POSTGRES_URL
+    if WORKER:
+        server_statement(
+            f'DROP DATABASE IF EXISTS "{make_url(POSTGRES_URL).database}" WITH (FORCE)'
+        )
+
+
+def server_statement(statement):
+    """Run one statement on the test server's ``postgres`` database, outside a transaction."""
+    server = make_url(POSTGRES_URL)
+    admin = psycopg2.connect(
+        host=server.host,
+        port=server.port or 5432,
+        user=server.username,
+        password=server.password,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    try:
+        admin.cursor().execute(statement)
+    finally:
+        admin.close()
 
 
 def empty_tables():
