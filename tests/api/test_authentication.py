@@ -5,6 +5,7 @@ import pytest
 from okr_app import create_app
 from tests.conftest import AuthActions, bearer, make_config
 from tests.factories import check_in, create_key_result, create_objective, create_token
+from tests.webhooks.conftest import LOOPBACK
 
 WRITES = {"post", "put", "patch", "delete"}
 #: The operations a token restricted to key results may call, for those key results.
@@ -17,20 +18,26 @@ KEY_RESULT_OPERATIONS = {
 
 
 @pytest.fixture
-def world(client, auth):
+def world(app, client, auth):
     """A user with an objective and two key results, and the ids to fill paths with."""
     profile, _, headers = auth.user()
     objective = create_objective(client, headers)
     mine = create_key_result(client, headers, objective["id"])
     other = create_key_result(client, headers, objective["id"])
     check_in(client, headers, mine["id"], value=5)
+    app.config.update(LOOPBACK)
+    hook = {"url": "http://127.0.0.1:9/okr", "events": ["*"]}
+    webhook = client.post("/webhooks", headers=headers, json=hook)
+    assert webhook.status_code == 201, webhook.get_json()
     return {
         "headers": headers,
         "objective_id": objective["id"],
         "key_result_id": mine["id"],
         "other_key_result_id": other["id"],
         "token_id": 1,
+        "delivery_id": 1,
         "user_id": profile["id"],
+        "webhook_id": webhook.get_json()["id"],
     }
 
 
@@ -45,8 +52,16 @@ def secured_operations(client):
 def filled(template, ids, key_result_id=None):
     """Return ``template`` with its ids, the key result's being ``key_result_id`` if given."""
     values = {**ids, "key_result_id": key_result_id or ids["key_result_id"]}
-    for name in ("objective_id", "key_result_id", "token_id", "user_id"):
+    for name in (
+        "objective_id",
+        "key_result_id",
+        "token_id",
+        "user_id",
+        "webhook_id",
+        "delivery_id",
+    ):
         template = template.replace("{" + name + "}", str(values[name]))
+    assert "{" not in template, template
     return template
 
 
