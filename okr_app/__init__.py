@@ -34,6 +34,7 @@ def register_extensions(app):
     """Bind the extensions to ``app`` and the database behaviour to its engine."""
     from okr_app import database, models  # noqa: F401  (models: the tables)
     from okr_app.api import json, ratelimit
+    from okr_app.api.spec import ContractPlugin
     from okr_app.auth import personal_tokens, tokens
 
     app.json = json.JSONProvider(app)
@@ -47,7 +48,7 @@ def register_extensions(app):
         render_as_batch=True,
         compare_type=True,
     )
-    extensions.api.init_app(app)
+    extensions.api.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
     extensions.jwt.init_app(app)
     ratelimit.init_app(app)
     extensions.limiter.init_app(app)

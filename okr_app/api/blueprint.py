@@ -171,6 +171,20 @@ class Blueprint(flask_smorest.Blueprint):
         for method, doc in self._docs[endpoint].items():
             if method != "parameters":
                 security_docs.document_operation(doc, method.upper())
+                name = getattr(obj, "__name__", endpoint)
+                if len(self._docs[endpoint]) > 1 + ("parameters" in self._docs[endpoint]):
+                    name = f"{method}_{name}"  # a MethodView: one function per method
+                doc["manual_doc"].setdefault("operationId", operation_id(name))
+
+
+#: View name prefixes read as the verb a client calls: ``post_check_in`` -> ``createCheckIn``.
+VERBS = {"post": "create", "put": "replace", "patch": "update"}
+
+
+def operation_id(function_name):
+    """Return the operationId of a view: its function name in camelCase (``listObjectives``)."""
+    first, *rest = function_name.split("_")
+    return VERBS.get(first, first) + "".join(word.capitalize() for word in rest)
 
 
 def _user_scope():

@@ -18,11 +18,40 @@ def init_app(app):
 def handle_http_exception(error):
     """Answer any HTTP error as ``{code, status, message, errors?}``, keeping its headers."""
     payload, code, headers = api.handle_http_exception(error)
-    if "message" not in payload and error.description:
-        payload["message"] = error.description
+    if "message" not in payload:
+        payload["message"] = error.description or error.name
+    if "errors" in payload:
+        payload["errors"] = {
+            location: flat_messages(messages) for location, messages in payload["errors"].items()
+        }
     # Keep the exception's own headers, such as Allow on 405.
     own = {name: value for name, value in error.get_headers() if name != "Content-Type"}
     return payload, code, {**own, **(headers or {})}
+
+
+def flat_messages(messages, prefix=None):
+    """Return ``{field: [message, ...]}``, nested fields' names joined by dots (``a.0.b``).
+
+    Marshmallow nests the errors of nested fields and lists; the API's error shape is one
+    level of fields under each location, each with its list of messages.
+    """
+    if isinstance(messages, str):
+        return {"_schema" if prefix is None else prefix: [messages]}
+    if isinstance(messages, list):
+        if all(isinstance(item, str) for item in messages):
+            return {"_schema" if prefix is None else prefix: list(messages)}
+        flat = {}
+        for item in messages:
+            for name, texts in flat_messages(item, prefix).items():
+                flat.setdefault(name, []).extend(texts)
+        return flat
+    flat = {}
+    for name, nested in messages.items():
+        for key, texts in flat_messages(
+            nested, str(name) if prefix is None else f"{prefix}.{name}"
+        ).items():
+            flat.setdefault(key, []).extend(texts)
+    return flat
 
 
 def error_body(code, status, message):

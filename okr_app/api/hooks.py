@@ -45,15 +45,18 @@ def require_json_body(_methods=BODY_METHODS):
 
 
 def refuse_unknown_query_parameters():
-    """Refuse query parameters that the operation does not document, with 422."""
+    """Refuse query parameters that the operation does not document, or repeated, with 422."""
     if not request.args or request.url_rule is None:
         return
     documented = documented_query_parameters().get((request.url_rule.rule, request.method))
     if documented is None:
         return  # not an API operation: documentation and its assets
-    unknown = sorted(set(request.args) - documented)
-    if unknown:
-        abort(422, errors={"query": {name: ["Unknown field."] for name in unknown}})
+    errors = {name: ["Unknown field."] for name in request.args if name not in documented}
+    for name in request.args:
+        if documented.get(name) is False and len(request.args.getlist(name)) > 1:
+            errors[name] = ["Give this parameter once."]
+    if errors:
+        abort(422, errors={"query": dict(sorted(errors.items()))})
 
 
 def is_api_operation():
@@ -66,7 +69,7 @@ def is_api_operation():
 
 
 def documented_query_parameters():
-    """Return ``{(url rule, method): query parameter names}`` from the OpenAPI document."""
+    """Return ``{(url rule, method): {query parameter name: is a list}}`` from the document."""
     cached = current_app.extensions.get("okr_query_parameters")
     if cached is None:
         cached = {}
@@ -76,9 +79,16 @@ def documented_query_parameters():
             shared = operations.get("parameters", [])
             for method, operation in operations.items():
                 if method != "parameters":
-                    parameters = [*shared, *operation.get("parameters", [])]
-                    names = {item["name"] for item in parameters if item.get("in") == "query"}
-                    cached[(rule.rule, method.upper())] = names
+                    parameters = [
+                        *shared,
+                        *operation.get("parameters", []),
+                        *operation.get("x-legacy-query-parameters", []),
+                    ]
+                    cached[(rule.rule, method.upper())] = {
+                        item["name"]: item.get("schema", {}).get("type") == "array"
+                        for item in parameters
+                        if item.get("in") == "query"
+                    }
         current_app.extensions["okr_query_parameters"] = cached
     return cached
 

@@ -63,7 +63,7 @@ def login(data):
 @audited("auth.refresh")
 @blp.login_required(refresh=True, personal_tokens=False, replayable=False)
 @blp.response(200, TokenSchema)
-def refresh():
+def refresh_tokens():
     """Trade the refresh token for a new pair; a reused refresh token ends the session."""
     session = g.okr_session
     new_jti = tokens.rotate(session, get_jwt()["jti"])
@@ -113,7 +113,7 @@ def change_password(data):
 @blp.route("/me", methods=["GET"])
 @blp.login_required
 @blp.response(200, UserSchema)
-def me():
+def get_me():
     """Return the caller's profile."""
     return current_user
 

@@ -101,7 +101,7 @@ def patch_key_result(values, key_result_id):
 
 @blp.route("/<int:key_result_id>", methods=["DELETE"])
 @blp.versioned_write("key_result.deleted")
-def delete(key_result_id):
+def delete_key_result(key_result_id):
     """Delete a key result with its check-ins."""
     _write(key_result_id, remove_key_result, with_check_ins=True)
 

@@ -100,14 +100,14 @@ def patch_objective(values, objective_id):
 
 @blp.route("/<int:objective_id>", methods=["DELETE"])
 @blp.versioned_write("objective.deleted")
-def delete(objective_id):
+def delete_objective(objective_id):
     """Delete an objective with its key results and their check-ins."""
     _write(objective_id, remove_objective, with_check_ins=True)
 
 
 @blp.route("/<int:objective_id>/close", methods=["POST"], tags=[LIFECYCLE])
 @blp.versioned_write("objective.closed", CloseSchema, ObjectiveSchema)
-def close(values, objective_id):
+def close_objective(values, objective_id):
     """Close an objective: freeze its key results, grade it and set its status.
 
     The closing records the final progress, each key result's final value, progress and
@@ -121,7 +121,7 @@ def close(values, objective_id):
 
 @blp.route("/<int:objective_id>/reopen", methods=["POST"], tags=[LIFECYCLE])
 @blp.versioned_write("objective.reopened", response=ObjectiveSchema)
-def reopen(objective_id):
+def reopen_objective(objective_id):
     """Reopen a closed objective: it becomes `active`, its closing stays in the history.
 
     409 when the objective is not closed.
@@ -144,7 +144,7 @@ def list_closings(objective_id):
 @blp.arguments(CopyQuerySchema, location="query")
 @blp.arguments(CopySchema)
 @blp.versioned(ObjectiveSchema, 201, headers=COPY)
-def copy(query, values, objective_id):
+def copy_objective(query, values, objective_id):
     """Copy an objective into a period, with copies of its key results.
 
     The copies keep title, metric, start, target and weight; their current value is the

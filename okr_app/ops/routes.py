@@ -38,7 +38,7 @@ class HealthSchema(Schema):
 @blp.route("/health", methods=["GET"])
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="A dependency is failing.")
-def health():
+def get_health():
     """Report whether the database and the rate-limit storage answer, and the worker's beat."""
     checks = {"database": _check_database(), "limiter": _check_limiter()}
     healthy = all(value == "ok" for value in checks.values())

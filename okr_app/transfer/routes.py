@@ -7,7 +7,12 @@ from okr_app.api.auditing import attach, audited
 from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
-from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema, ImportResultSchema
+from okr_app.transfer.schemas import (
+    ENTITIES,
+    ExportDocumentSchema,
+    ExportQuerySchema,
+    ImportResultSchema,
+)
 
 blp = Blueprint(
     "transfer",
@@ -20,20 +25,15 @@ DISPOSITION_HEADER = {
         "schema": {"type": "string"},
     }
 }
-OTHER_FORMATS = {
-    200: {
-        "content": {
-            "application/zip": {"schema": {"type": "string", "format": "binary"}},
-            "text/csv": {"schema": {"type": "string"}},
-        }
-    }
-}
+ZIP = {200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}
+CSV = {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}}
+ENTITY_RULE = "/export/<any(" + ", ".join(ENTITIES) + "):entity>.csv"
 
 
 @blp.before_request
 def allow_large_imports():
     """Give POST /import its own body limit, ``OKR_IMPORT_MAX_BYTES``."""
-    if request.endpoint == "transfer.post_import":
+    if request.endpoint == "transfer.import_objectives":
         request.max_content_length = current_app.config["OKR_IMPORT_MAX_BYTES"]
 
 
@@ -41,18 +41,39 @@ def allow_large_imports():
 @blp.login_required
 @blp.arguments(ExportQuerySchema, location="query")
 @blp.response(200, ExportDocumentSchema, headers=DISPOSITION_HEADER)
-@blp.doc(responses=OTHER_FORMATS)
 def get_export(query):
-    """Download the caller's objectives, key results, check-ins and closings.
+    """Download the caller's objectives, key results, check-ins and closings as JSON.
 
-    `format=json` (default): one document, `application/json`, that `POST /import` takes
-    back; objectives by id, each with its closings and key results, each key result with
-    its check-ins oldest first. `format=csv`: `application/zip` with `objectives.csv`,
-    `key_results.csv`, `check_ins.csv` and `closings.csv`, each with a header row and ids
-    linking them; with `entity`, that one file alone as `text/csv`. The answer is
-    streamed: check-ins are written while they are read.
+    One document that `POST /import` takes back: objectives by id, each with its closings
+    and key results, each key result with its check-ins oldest first. The answer is
+    streamed: check-ins are written while they are read. The CSV files have operations of
+    their own (`GET /export.zip`, `GET /export/{entity}.csv`); the older `format=csv` and
+    `entity` parameters still answer them here, as listed under
+    `x-legacy-query-parameters`.
     """
     return export_download(current_user.id, query)
+
+
+@blp.route("/export.zip", methods=["GET"])
+@blp.login_required
+@blp.response(200, headers=DISPOSITION_HEADER)
+@blp.doc(responses=ZIP)
+def get_export_zip():
+    """Download the caller's data as a zip of CSV files, one per entity.
+
+    `objectives.csv`, `key_results.csv`, `check_ins.csv` and `closings.csv`, each with a
+    header row and ids linking them. Streamed as it is written.
+    """
+    return export_download(current_user.id, {"format": "csv"})
+
+
+@blp.route(ENTITY_RULE, methods=["GET"])
+@blp.login_required
+@blp.response(200, headers=DISPOSITION_HEADER)
+@blp.doc(responses=CSV)
+def get_export_csv(entity):
+    """Download one entity of the caller's data as a CSV file with a header row."""
+    return export_download(current_user.id, {"format": "csv", "entity": entity})
 
 
 @blp.route("/import", methods=["POST"])
@@ -61,7 +82,7 @@ def get_export(query):
 @blp.arguments(ExportDocumentSchema)
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(413, response=ERROR)
-def post_import(document):
+def import_objectives(document):
     """Recreate the objectives, key results, check-ins and closings of a JSON export.
 
     They are added to the caller's data with new ids, linked as in the document. Every

@@ -168,13 +168,18 @@ class ExportQuerySchema(Schema):
     format = fields.String(
         validate=validate.OneOf(FORMATS),
         metadata={
-            "description": "json (the default): one document; csv (the default with "
-            "entity): a zip of one CSV file per entity."
+            "enum": ["json"],
+            "description": "json, the one format of this operation. The older `csv` (the "
+            "default with `entity`) still answers the zip of `GET /export.zip`.",
         },
     )
     entity = fields.String(
         validate=validate.OneOf(ENTITIES),
-        metadata={"description": "That entity's CSV file alone; not with format=json."},
+        metadata={
+            "x-legacy": True,
+            "description": "Older: that entity's CSV file alone, as "
+            "`GET /export/{entity}.csv`; not with format=json.",
+        },
     )
 
     @validates_schema

@@ -103,7 +103,7 @@ def delete_webhook(webhook_id):
 @blp.login_required
 @blp.response(200, SecretSchema)
 @blp.alt_response(404, response=ERROR)
-def rotate_secret(webhook_id):
+def rotate_webhook_secret(webhook_id):
     """Give a webhook a new signing secret, shown this once; the old one stops at once."""
     webhook = queries.owned_webhook(current_user.id, webhook_id, for_update=True)
     secret = registering.rotate_secret(webhook)

@@ -51,8 +51,9 @@ def secured_operations(client):
 
 def filled(template, ids, key_result_id=None):
     """Return ``template`` with its ids, the key result's being ``key_result_id`` if given."""
-    values = {**ids, "key_result_id": key_result_id or ids["key_result_id"]}
+    values = {**ids, "key_result_id": key_result_id or ids["key_result_id"], "entity": "objectives"}
     for name in (
+        "entity",
         "objective_id",
         "key_result_id",
         "token_id",

@@ -73,7 +73,8 @@ def test_bad_token_requests_name_the_field(client, auth):
     for body, field in BAD_REQUESTS:
         response = client.post("/auth/tokens", headers=headers, json=body)
         assert response.status_code == 422, body
-        assert field in response.get_json()["errors"]["json"], body
+        names = {name.split(".")[0] for name in response.get_json()["errors"]["json"]}
+        assert field in names, body
     assert client.get("/auth/tokens", headers=headers).get_json() == []
 
 

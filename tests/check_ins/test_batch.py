@@ -84,9 +84,9 @@ def test_one_bad_item_refuses_the_batch_naming_it(app, client, owner):
     ]
     response = client.post("/check-ins", headers=headers, json={"check_ins": items})
     assert response.status_code == 422
-    errors = response.get_json()["errors"]["json"]["check_ins"]
-    assert set(errors) == {"1", "2"}
-    assert "value" in errors["1"] and "confidence" in errors["2"]
+    errors = response.get_json()["errors"]["json"]
+    assert {name.rpartition(".")[0] for name in errors} == {"check_ins.1", "check_ins.2"}
+    assert "check_ins.1.value" in errors and "check_ins.2.confidence" in errors
     assert count(app, CheckIn) == 0
 
 
@@ -102,9 +102,9 @@ def test_rules_needing_the_key_results_refuse_the_whole_batch(app, client, auth,
     ]
     response = client.post("/check-ins", headers=headers, json={"check_ins": items})
     assert response.status_code == 422
-    assert response.get_json()["errors"]["json"]["check_ins"] == {
-        "1": {"key_result_id": ["No such key result."]},
-        "2": {"key_result_id": ["No such key result."]},
+    assert response.get_json()["errors"]["json"] == {
+        "check_ins.1.key_result_id": ["No such key result."],
+        "check_ins.2.key_result_id": ["No such key result."],
     }
     late_delta = [
         {"key_result_id": first["id"], "value": 1},
@@ -117,10 +117,12 @@ def test_rules_needing_the_key_results_refuse_the_whole_batch(app, client, auth,
     ]
     response = client.post("/check-ins", headers=headers, json={"check_ins": late_delta})
     assert response.status_code == 422
-    assert set(response.get_json()["errors"]["json"]["check_ins"]) == {"2"}
+    assert {name.split(".")[1] for name in response.get_json()["errors"]["json"]} == {"2"}
     response = client.post("/check-ins", headers=headers, json={"check_ins": late_delta[:2]})
-    assert response.get_json()["errors"]["json"]["check_ins"] == {
-        "1": {"at": ["A delta adds to the current value: it cannot predate the latest check-in."]}
+    assert response.get_json()["errors"]["json"] == {
+        "check_ins.1.at": [
+            "A delta adds to the current value: it cannot predate the latest check-in."
+        ]
     }
     assert count(app, CheckIn) == 1
     assert (
