@@ -48,7 +48,7 @@ def register_extensions(app):
         render_as_batch=True,
         compare_type=True,
     )
-    extensions.api.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin()]})
+    extensions.api.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin(app.config)]})
     extensions.jwt.init_app(app)
     ratelimit.init_app(app)
     extensions.limiter.init_app(app)

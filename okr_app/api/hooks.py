@@ -36,12 +36,15 @@ def assign_request_id(_app, **_extra):
 
 
 def require_json_body(_methods=BODY_METHODS):
-    """Refuse a request body that is not declared as JSON with 415."""
+    """Refuse a request body not declared as JSON (415), or missing where one is read (422)."""
     if request.method not in _methods or not is_api_operation():
         return
     has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
     if has_body and not request.is_json:
         abort(415, message="Send the request body as JSON (Content-Type: application/json).")
+    rule = request.url_rule
+    if not has_body and rule is not None and (rule.rule, request.method) in request_bodies():
+        abort(422, errors={"json": {"_schema": ["A JSON body is required."]}})
 
 
 def refuse_unknown_query_parameters():
@@ -72,7 +75,7 @@ def documented_query_parameters():
     """Return ``{(url rule, method): {query parameter name: is a list}}`` from the document."""
     cached = current_app.extensions.get("okr_query_parameters")
     if cached is None:
-        cached = {}
+        cached, bodies = {}, set()
         paths = api.spec.to_dict()["paths"]
         for rule in current_app.url_map.iter_rules():
             operations = paths.get(_OPENAPI_PARAMETER.sub(r"{\1}", rule.rule), {})
@@ -84,13 +87,22 @@ def documented_query_parameters():
                         *operation.get("parameters", []),
                         *operation.get("x-legacy-query-parameters", []),
                     ]
+                    if "requestBody" in operation:
+                        bodies.add((rule.rule, method.upper()))
                     cached[(rule.rule, method.upper())] = {
                         item["name"]: item.get("schema", {}).get("type") == "array"
                         for item in parameters
                         if item.get("in") == "query"
                     }
         current_app.extensions["okr_query_parameters"] = cached
+        current_app.extensions["okr_request_bodies"] = frozenset(bodies)
     return cached
+
+
+def request_bodies():
+    """Return the ``(url rule, method)`` pairs whose operation reads a JSON body."""
+    documented_query_parameters()
+    return current_app.extensions["okr_request_bodies"]
 
 
 def return_request_id(response):

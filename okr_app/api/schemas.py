@@ -1,12 +1,14 @@
 """Schema building blocks shared by every area: the base schema and common fields."""
 
+import re
 from collections.abc import Mapping
-from datetime import UTC
+from datetime import UTC, timedelta
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from okr_app.models.types import MAX_ID
+from okr_app.okr.rounding import rounded
 
 
 class Schema(ma.Schema):
@@ -23,6 +25,39 @@ class Schema(ma.Schema):
             if bad:
                 raise ma.ValidationError({key: ["NUL characters are not allowed."] for key in bad})
         return data
+
+    @ma.pre_load(pass_collection=True)
+    def refuse_loose_types(self, data, **kwargs):
+        """Refuse a JSON string or boolean for a number, and anything but a boolean for one.
+
+        Marshmallow reads ``"42"`` as 42 and ``true`` as 1, as a query string needs; a JSON
+        body states its types, so the API holds it to them. Query arguments (a multidict,
+        never a plain dict) and web forms (``FormValues``) keep the lenient reading.
+        """
+        if type(data) is not dict:
+            return data
+        errors = {}
+        for field in self.load_fields.values():
+            key = field.data_key or field.name
+            if key in data and (message := _loose_type(field, data[key])):
+                errors[key] = [message]
+        if errors:
+            raise ma.ValidationError(errors)
+        return data
+
+
+class FormValues(dict):
+    """The text typed into a web form: numbers and booleans are read from strings."""
+
+
+def _loose_type(field, value):
+    """Return why ``value`` is not of the JSON type of ``field``, or None."""
+    if isinstance(field, fields.Number) and not field.as_string:
+        if isinstance(value, (str, bool)):
+            return "Not a valid number."
+    elif isinstance(field, fields.Boolean) and not isinstance(value, bool) and value is not None:
+        return "Not a valid boolean."
+    return None
 
 
 def _holds_nul(value):
@@ -74,6 +109,31 @@ class Timestamp(fields.AwareDateTime):
         return moment.astimezone(UTC)
 
 
+class Until(Timestamp):
+    """The end of a time window; a date alone (``2026-10-25``) includes that whole day (UTC).
+
+    ``exclusive``: the window holds moments before the end, so a date ends at the next
+    midnight; otherwise moments up to the end, so a date ends at its last microsecond.
+    """
+
+    DAY_NOTE = " A date alone (YYYY-MM-DD) includes that whole day (UTC)."
+
+    def __init__(self, *, exclusive=False, **kwargs):
+        metadata = dict(kwargs.pop("metadata", {}))
+        metadata["description"] = (metadata.get("description", "") + self.DAY_NOTE).strip()
+        super().__init__(metadata=metadata, **kwargs)
+        self.exclusive = exclusive
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if isinstance(value, str) and DATE_ONLY.match(value.strip()):
+            moment += timedelta(days=1) if self.exclusive else timedelta(days=1, microseconds=-1)
+        return moment
+
+
+DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class Pagination(Schema):
     """Query arguments ``page`` and ``page_size`` (default 20, at most 100)."""
 
@@ -86,9 +146,16 @@ def id_field(**kwargs):
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
 
 
+class Rounded(fields.Float):
+    """A number the API computes: answered rounded to 2 decimals, halves up; read as sent."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(rounded(value), attr, obj, **kwargs)
+
+
 PROGRESS_RANGE = validate.Range(min=0, max=100)
 
 
 def progress_field(**kwargs):
-    """Return a progress percentage field, 0 to 100."""
-    return fields.Float(allow_nan=False, validate=PROGRESS_RANGE, **kwargs)
+    """Return a progress percentage field, 0 to 100, answered rounded to 2 decimals."""
+    return Rounded(allow_nan=False, validate=PROGRESS_RANGE, **kwargs)

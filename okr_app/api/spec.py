@@ -20,6 +20,10 @@ REF_PREFIX = "#/components/schemas/"
 class ContractPlugin(BasePlugin):
     """Make response schemas strict and document the common error answers."""
 
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+
     def init_spec(self, spec):
         """Keep the spec; declare one response component per documented error code."""
         super().init_spec(spec)
@@ -47,9 +51,19 @@ class ContractPlugin(BasePlugin):
         if name == "Error":
             definition["properties"]["errors"] = ERROR_MESSAGES
             definition["required"] = ["code", "status", "message"]
+        definition.update(getattr(schema, "OPENAPI", {}))
         for prop in definition.get("properties", {}).values():
             _clean_nullable(prop)
+            self._apply_settings(prop)
+            _refuse_nul(prop)
         return None
+
+    def _apply_settings(self, prop):
+        """Write the lengths a property takes from the settings (``x-length-settings``)."""
+        settings = prop.pop("x-length-settings", None)
+        if settings:
+            prop["minLength"] = self.config[settings[0]]
+            prop["maxLength"] = self.config[settings[1]]
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         """Mark what the answers always send as required; document the common errors."""
@@ -57,6 +71,9 @@ class ContractPlugin(BasePlugin):
             if method == "parameters":
                 continue
             _set_legacy_parameters_aside(operation)
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and parameter.get("in") != "path":
+                    _refuse_nul(parameter.get("schema", {}))
             body = operation.get("requestBody", {})
             if isinstance(body, dict):
                 for content in body.get("content", {}).values():
@@ -138,6 +155,20 @@ def _components_under(schema, components, found=None):
         for value in schema:
             _components_under(value, components, found)
     return found
+
+
+#: Strings may hold any character but NUL, which PostgreSQL cannot store (refused: 422).
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _refuse_nul(prop):
+    """State on a free string property (no enum, pattern or format) that NUL is refused."""
+    items = prop.get("items")
+    if isinstance(items, dict) and "$ref" not in items:
+        _refuse_nul(items)
+    free = prop.get("format", "password") == "password" and not {"enum", "pattern"} & set(prop)
+    if prop.get("type") == "string" and free:
+        prop["pattern"] = NO_NUL
 
 
 def _set_legacy_parameters_aside(operation):

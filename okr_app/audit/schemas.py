@@ -4,7 +4,7 @@ from datetime import UTC
 
 from marshmallow import fields, validate
 
-from okr_app.api.schemas import Schema, id_field
+from okr_app.api.schemas import Schema, Until, id_field
 
 OUTCOMES = ("success", "denied", "error")
 
@@ -19,9 +19,7 @@ class AuditQuerySchema(Schema):
     since = fields.AwareDateTime(
         default_timezone=UTC, metadata={"description": "Rows at or after this time (ISO 8601)."}
     )
-    until = fields.AwareDateTime(
-        default_timezone=UTC, metadata={"description": "Rows before this time (ISO 8601)."}
-    )
+    until = Until(exclusive=True, metadata={"description": "Rows before this time (ISO 8601)."})
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
     user_id = id_field(
         metadata={"description": "Admins only: rows where this user is actor or owner."},

@@ -61,8 +61,17 @@ def log_in(email, password):
     return session, pair
 
 
-def check_password(identifier, password, action):
-    """Return the user whose password matches, after the lockout; abort otherwise."""
+WRONG_LOGIN = {"http_status_code": 401, "message": "Wrong e-mail or password."}
+# The caller is logged in: a 401 would read as an expired token to a client.
+WRONG_CURRENT_PASSWORD = {
+    "http_status_code": 403,
+    "message": "The current password is wrong.",
+    "errors": {"json": {"current_password": ["The current password is wrong."]}},
+}
+
+
+def check_password(identifier, password, action, wrong=WRONG_LOGIN):
+    """Return the user whose password matches, after the lockout; abort with ``wrong`` if not."""
     address = request.remote_addr or "unknown"
     user = db.session.scalar(select(User).where(User.email == identifier))
     owner = {"resource_type": "user", "owner_id": user.id, "resource_id": user.id} if user else {}
@@ -92,16 +101,16 @@ def check_password(identifier, password, action):
         LOCKOUTS.inc()
     event = "auth.lockout.started" if started else f"{action}.failed"
     attach(event=event, details={"email": identifier}, **owner)
-    abort(401, message="Wrong e-mail or password.")
+    abort(**wrong)
 
 
 def change_password(user, current_password, new_password):
     """Set a new password after checking the current one; end every session of the account.
 
-    Returns the new session and its tokens. 422 naming ``new_password`` when the policy
-    refuses it; the lockout answers as for a login.
+    Returns the new session and its tokens. 403 when the current password is wrong, 422
+    naming ``new_password`` when the policy refuses it; the lockout answers as for a login.
     """
-    check_password(user.email, current_password, "auth.password_change")
+    check_password(user.email, current_password, "auth.password_change", WRONG_CURRENT_PASSWORD)
     errors = passwords.policy_errors(new_password, user.email)
     if errors:
         abort(

@@ -102,7 +102,8 @@ def change_password(data):
     """Set a new password, end every session of the account and return a fresh pair.
 
     Every personal access token of the account is deleted at the same moment, as app
-    passwords are: scripts need new tokens.
+    passwords are: scripts need new tokens. A wrong `current_password` is 403 (the token
+    is fine: the password is not), counted by the lockout as a failed login.
     """
     _session, pair = login_rules.change_password(
         current_user, data["current_password"], data["new_password"]

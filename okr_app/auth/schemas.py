@@ -21,11 +21,19 @@ class EmailField(fields.Email):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
+# Lengths from the settings, written into the OpenAPI document (okr_app/api/spec.py).
+NEW_PASSWORD = {
+    "format": "password",
+    "x-length-settings": ["OKR_PASSWORD_MIN_LENGTH", "OKR_PASSWORD_MAX_LENGTH"],
+    "description": "Not a common password, and not containing the e-mail's name part.",
+}
+
+
 class RegisterSchema(Schema):
     """A new account."""
 
     email = EmailField(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, metadata={"format": "password"})
+    password = fields.String(required=True, load_only=True, metadata=NEW_PASSWORD)
     display_name = Trimmed(validate=validate.Length(max=100), allow_none=True)
 
     @validates_schema
@@ -57,7 +65,7 @@ class ChangePasswordSchema(Schema):
         validate=validate.Length(max=1024),
         metadata={"format": "password"},
     )
-    new_password = fields.String(required=True, load_only=True, metadata={"format": "password"})
+    new_password = fields.String(required=True, load_only=True, metadata=NEW_PASSWORD)
 
 
 class TokenSchema(Schema):

@@ -3,13 +3,13 @@
 from marshmallow import fields
 
 from okr_app.api.fast_dump import FastDumpSchema
-from okr_app.api.schemas import Schema, Timestamp, progress_field
+from okr_app.api.schemas import Schema, Until, progress_field
 
 
 class DueQuerySchema(Schema):
     """How far ahead to look."""
 
-    until = Timestamp(
+    until = Until(
         metadata={"description": "List key results due by this moment (default: now + 1 day)."}
     )
 

@@ -1,5 +1,7 @@
 """Check-ins: the history of a key result's value, which one is current, and batches of them."""
 
+from datetime import UTC, datetime, time
+
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -39,6 +41,11 @@ def check_in_value(key_result, values):
     if "delta" in values:
         return key_result.current_value + values["delta"]
     return value_for_progress(key_result.start_value, key_result.target_value, values["progress"])
+
+
+def period_start(objective):
+    """Return the first moment (UTC) of the objective's period."""
+    return datetime.combine(objective.start_date, time.min, tzinfo=UTC)
 
 
 def latest_at(key_result_id):
@@ -92,9 +99,17 @@ def record_stated_check_in(key_result, values, *, refresh=True):
     """Record the check-in a request states (value, progress or delta) on a locked key result.
 
     A delta adds to the current value as it stands now, so concurrent deltas never lose
-    one; it may not be dated before the latest check-in, where it would not count.
+    one; it may not be dated before the latest check-in, where it would not count. No
+    check-in is dated before its objective's period starts (after its end is allowed: a
+    late update).
     """
     at = values.get("at") or utcnow()
+    starts = period_start(key_result.objective)
+    if at < starts:
+        raise CheckInRefused(
+            "at",
+            f"The objective's period starts on {starts.date().isoformat()}: no check-in before.",
+        )
     if "delta" in values:
         latest = latest_at(key_result.id)
         if latest is not None and at < latest:

@@ -1,9 +1,20 @@
 """Request and response bodies of the key results area, check-ins included."""
 
+from itertools import combinations
+
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from okr_app.api.fast_dump import FastDumpSchema
-from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
+from okr_app.api.schemas import (
+    FiniteNumber,
+    Rounded,
+    Schema,
+    Timestamp,
+    Trimmed,
+    Until,
+    id_field,
+    progress_field,
+)
 from okr_app.models.types import utcnow
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
@@ -19,6 +30,8 @@ def not_in_future(moment):
 
 class ValueOrProgressMixin:
     """Refuse a body that sends both ``current_value`` and ``progress``."""
+
+    OPENAPI = {"not": {"required": ["current_value", "progress"]}}
 
     @validates_schema
     def check_value_or_progress(self, data, **kwargs):
@@ -80,13 +93,13 @@ class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
 class ForecastSchema(FastDumpSchema):
     """The least-squares line through the check-ins (value over days), to the period end."""
 
-    projected_value = fields.Float(
+    projected_value = Rounded(
         dump_only=True, metadata={"description": "The line's value at the end of the period."}
     )
     projected_progress = progress_field(
         dump_only=True, metadata={"description": "projected_value's progress, 0 to 100."}
     )
-    required_rate = fields.Float(
+    required_rate = Rounded(
         dump_only=True,
         allow_none=True,
         metadata={
@@ -94,7 +107,7 @@ class ForecastSchema(FastDumpSchema):
             "now (negative for a decreasing metric); 0 once reached; null after the period."
         },
     )
-    trend_per_day = fields.Float(
+    trend_per_day = Rounded(
         dump_only=True, metadata={"description": "The line's slope: value per day."}
     )
 
@@ -167,8 +180,22 @@ SOURCE_DESCRIPTION = (
 )
 
 
+STATED = ("value", "progress", "delta")
+
+
 class CheckInWriteSchema(Schema):
     """A new value of a key result: exactly one of ``value``, ``progress`` and ``delta``."""
+
+    # Exactly one: not two of them, and not none (a "oneOf" would cost generated clients
+    # their typed body).
+    OPENAPI = {
+        "not": {
+            "anyOf": [
+                *({"required": list(pair)} for pair in combinations(STATED, 2)),
+                {"not": {"anyOf": [{"required": [name]} for name in STATED]}},
+            ]
+        }
+    }
 
     value = FiniteNumber()
     progress = progress_field(
@@ -232,7 +259,7 @@ class CheckInQuerySchema(Schema):
     """The time window of the check-in list, both ends included."""
 
     since = Timestamp()
-    until = Timestamp()
+    until = Until()
 
     @validates_schema
     def check_window(self, data, **kwargs):

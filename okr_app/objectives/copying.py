@@ -2,7 +2,7 @@
 
 from okr_app.api.etags import flush_versioned
 from okr_app.extensions import db
-from okr_app.key_results.check_ins import record_check_in
+from okr_app.key_results.check_ins import period_start, record_check_in
 from okr_app.models import KeyResult
 from okr_app.objectives.editing import create_objective
 from okr_app.objectives.queries import owned_objective
@@ -25,8 +25,8 @@ def copy_objective(objective, period, *, carry_values):
 
     The copy keeps the check-in cadence; the copies keep title, metric, start, target and
     weight. Their current value is the start value, or with ``carry_values`` the carried
-    value, recorded as their first check-in (now) so that the history explains where the
-    value came from.
+    value, recorded as their first check-in, dated at the start of the new period (as if
+    it had been checked in then), so that the history explains where the value came from.
     """
     copy = create_objective(
         objective.user_id,
@@ -56,7 +56,7 @@ def copy_objective(objective, period, *, carry_values):
         values = carried_values(objective)
         note = f"Carried over from {objective.period}."
         for original, duplicate in zip(objective.key_results, copy.key_results, strict=True):
-            record_check_in(duplicate, values[original.id], note=note)
+            record_check_in(duplicate, values[original.id], at=period_start(copy), note=note)
     return copy
 
 

@@ -1,6 +1,6 @@
 """Grades: how well a closed objective did, from 0.0 to 1.0."""
 
-import math
+from okr_app.okr.rounding import rounded
 
 
 def grade(progress):
@@ -9,7 +9,7 @@ def grade(progress):
     ``progress`` (0 to 100) is first rounded to 6 decimals, so that a weighted mean that
     should be 62.5 but comes out as 62.49999999999999 still grades 0.63.
     """
-    return math.floor(round(progress, 6) + 0.5) / 100
+    return rounded(progress / 100)
 
 
 def average_grade(grades):
@@ -17,4 +17,4 @@ def average_grade(grades):
     grades = list(grades)
     if not grades:
         return None
-    return round(sum(grades) / len(grades), 2)
+    return rounded(sum(grades) / len(grades))

@@ -7,6 +7,7 @@ from okr_app.models.objective import STATUSES
 from okr_app.okr.cadence import STALE
 from okr_app.okr.grades import average_grade
 from okr_app.okr.pace import completion_date, expected_progress, pace_status
+from okr_app.okr.rounding import rounded
 from okr_app.okr.streaks import streaks
 from okr_app.stats import queries
 
@@ -83,9 +84,9 @@ def _pace(objective, on):
         "objective_id": objective["id"],
         "title": objective["title"],
         "period": objective["period"],
-        "progress": round(progress, 2),
-        "expected_progress": round(expected, 2),
-        "delta": round(delta, 2),
+        "progress": rounded(progress),
+        "expected_progress": rounded(expected),
+        "delta": rounded(delta),
         "status": STALE if objective["stale"] else pace_status(progress, delta),
         "completion_date": completion,
         "forecast_date": completion,
@@ -111,7 +112,7 @@ def _key_result_totals(rows):
     progress = sum(row.progress or 0.0 for row in rows)
     return {
         "total": total,
-        "average_progress": round(progress / total, 2) if total else 0.0,
+        "average_progress": rounded(progress / total) if total else 0.0,
         "completed": sum(row.completed or 0 for row in rows),
         "not_started": sum(row.not_started or 0 for row in rows),
         "overdue": sum(row.overdue or 0 for row in rows),
@@ -165,4 +166,4 @@ def _count_since(days, on, window):
 def _mean(values):
     """Return the mean rounded to two decimals, 0 for no values."""
     values = list(values)
-    return round(sum(values) / len(values), 2) if values else 0.0
+    return rounded(sum(values) / len(values)) if values else 0.0

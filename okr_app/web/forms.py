@@ -10,6 +10,7 @@ from flask import request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from okr_app.api.schemas import FormValues
 from okr_app.extensions import db
 
 #: Fields every form carries that are not part of the body: the CSRF token, the row's tag.
@@ -56,7 +57,7 @@ def load(schema, values, *, empty_is_none=()):
         elif name in empty_is_none:
             body[name] = None
     try:
-        return schema.load(body), None
+        return schema.load(FormValues(body)), None
     except ValidationError as error:
         errors = error.messages if isinstance(error.messages, dict) else {}
         return None, Form(values, errors, "Please correct the fields marked below.")

@@ -89,14 +89,16 @@ def test_change_password_revokes_every_earlier_token(client, auth):
     assert auth.login(profile["email"], "an entirely new passphrase").status_code == 200
 
 
-def test_change_password_with_wrong_current_is_401_and_counts(client, auth):
+def test_change_password_with_wrong_current_is_403_and_counts(client, auth):
     profile, _, headers = auth.user()
     body = {"current_password": "not my password", "new_password": "an entirely new passphrase"}
-    statuses = [
-        client.post("/auth/change-password", headers=headers, json=body).status_code
-        for _ in range(5)
-    ]
-    assert statuses == [401] * 5
+    answers = [client.post("/auth/change-password", headers=headers, json=body) for _ in range(5)]
+    assert [answer.status_code for answer in answers] == [403] * 5
+    assert answers[0].get_json()["errors"] == {
+        "json": {"current_password": ["The current password is wrong."]}
+    }
+    assert "e-mail" not in answers[0].get_json()["message"]
+    assert client.get("/auth/me", headers=headers).status_code == 200
     assert auth.login(profile["email"]).status_code == 429
     assert client.get("/auth/me", headers=headers).status_code == 200
 

@@ -10,6 +10,8 @@ import pytest
 from tests.transfer.conftest import STAMP
 
 DONE = {"created_at": STAMP, "updated_at": STAMP}
+# A carried value is dated at the start of the period it is carried into (2026-Q2).
+Q2_START = "2026-04-01T00:00:00+00:00"
 
 
 def frozen_items(a_id):
@@ -120,7 +122,7 @@ def expected_document(ids):
                         **subscribers,
                         "check_ins": [
                             {
-                                "at": STAMP,
+                                "at": Q2_START,
                                 "value": 300.0,
                                 "confidence": None,
                                 "note": "Carried over from 2026-Q1.",
@@ -225,7 +227,7 @@ def test_csv_is_a_zip_of_one_file_per_entity(account, journey):
         },
         {
             "key_result_id": str(a2),
-            "at": STAMP,
+            "at": Q2_START,
             "value": "300.0",
             "confidence": "",
             "note": "Carried over from 2026-Q1.",

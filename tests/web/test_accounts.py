@@ -96,7 +96,7 @@ def test_a_password_change_ends_every_other_session_and_token(client, web, auth,
         {"current_password": "not the right one!", "new_password": "another long passphrase"},
         form_page="/app/settings",
     )
-    assert wrong.status_code == 401
+    assert wrong.status_code == 403
     assert 'id="current_password-error">Wrong password.' in wrong.get_data(as_text=True)
     weak = web.post(
         "/app/settings/password",

@@ -64,7 +64,7 @@ def change_password():
         )
         if error:
             form, status = forms.refused(error, {}), error.code
-            if error.code == 401:
+            if error.code == 403:  # the current password is wrong
                 form.errors = {"current_password": ["Wrong password."]}
     if form is not None:
         return _settings_page(status, password=form)
