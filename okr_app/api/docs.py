@@ -17,9 +17,15 @@ DESCRIPTION = """Personal objectives, key results and check-ins, with statistics
 * Every POST, PUT, PATCH and DELETE accepts `Idempotency-Key`: a retry with the same key
   gets the first answer again (`Idempotent-Replayed: true`) and changes nothing.
 * Every error is JSON: `{code, status, message, errors?}`; validation errors (422) name the
-  field under `errors.json` or `errors.query`.
-* Unknown body fields and unknown query parameters are refused with 422. Strings must not
-  contain NUL characters (422).
+  field under `errors.json` or `errors.query` (location -> field -> messages; a nested
+  field is named by its path, as `check_ins.2.value`).
+* Unknown body fields and unknown query parameters are refused with 422, and so is a query
+  parameter given twice that takes one value. Strings must not contain NUL characters
+  (422). Types are strict in bodies: `{"value": "42"}` or `{"value": true}` is 422. A PUT,
+  PATCH or POST that reads a body is 422 without one; malformed JSON is 400.
+* Every number the API computes (progress, projected values, rates, trends, averages,
+  grades) is rounded to 2 decimals, halves up.
+* A date alone as the end of a window (`until=2026-10-25`) includes that whole day (UTC).
 * Lists are paginated with `page` and `page_size` (default 20, at most 100); the totals are
   in the `X-Pagination` response header, a JSON object.
 * Objectives and key results carry an `ETag`; send it back as `If-Match` on PUT, PATCH and
