@@ -1,13 +1,30 @@
-"""Swagger UI served from the installed package, so /docs works without internet."""
+"""Swagger UI 5 served from the installed package, so /docs works without internet."""
 
-from flask import send_from_directory
-from swagger_ui_bundle import swagger_ui_path
+import os
+
+import swagger_ui
+from flask import current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
 from okr_app.api.security_docs import SCHEMES
 from okr_app.extensions import api
 
-ASSETS = ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js")
+#: The Swagger UI release shipped by swagger-ui-py (its licence is served as LICENSE).
+SWAGGER_UI_PATH = os.path.join(os.path.dirname(swagger_ui.__file__), "static")
+ASSETS = (
+    "swagger-ui.css",
+    "swagger-ui-bundle.js",
+    "swagger-ui-standalone-preset.js",
+    "favicon-32x32.png",
+    "LICENSE",
+)
+#: No validator badge (it calls validator.swagger.io), operationIds shown, deep links.
+SWAGGER_UI_CONFIG = {
+    "validatorUrl": None,
+    "displayOperationId": True,
+    "deepLinking": True,
+    "defaultModelsExpandDepth": 0,
+}
 
 DESCRIPTION = """Personal objectives, key results and check-ins, with statistics on pace.
 
@@ -39,6 +56,8 @@ DESCRIPTION = """Personal objectives, key results and check-ins, with statistics
 def init_app(app):
     """Serve the Swagger UI assets; describe the API and its two security schemes."""
     app.add_url_rule("/docs/assets/<path:filename>", "swagger_assets", swagger_asset)
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
+    app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", SWAGGER_UI_CONFIG)
     api.spec.options.setdefault("info", {})["description"] = DESCRIPTION
     for name, scheme in SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
@@ -48,4 +67,10 @@ def swagger_asset(filename):
     """Return one of the Swagger UI files."""
     if filename not in ASSETS:
         raise NotFound()
-    return send_from_directory(swagger_ui_path, filename, max_age=86400)
+    return send_from_directory(SWAGGER_UI_PATH, filename, max_age=86400)
+
+
+def favicon():
+    """Return the service's icon, which browsers ask for at /favicon.ico (the docs page too)."""
+    static = os.path.join(current_app.root_path, "web", "static")
+    return send_from_directory(static, "favicon.svg", mimetype="image/svg+xml", max_age=86400)

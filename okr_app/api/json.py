@@ -19,9 +19,12 @@ class JSONProvider(DefaultJSONProvider):
     """Flask's JSON provider with orjson writing the answers."""
 
     def dumps(self, obj, **kwargs):
-        """Return ``obj`` as JSON text; ``indent`` asks for orjson's two-space indentation."""
+        """Return ``obj`` as JSON text; ``indent`` asks for two-space indentation.
+
+        ``sort_keys=False`` keeps the order of ``obj`` (the OpenAPI document's own order).
+        """
         options = OPTIONS
-        if self.sort_keys:
+        if kwargs.get("sort_keys", self.sort_keys):
             options |= orjson.OPT_SORT_KEYS
         if kwargs.get("indent"):
             options |= orjson.OPT_INDENT_2

@@ -11,7 +11,7 @@ from okr_app.api.authentication import personal_token_check, presented_personal_
 from okr_app.extensions import limiter
 
 # Probes, documentation and the web interface's assets are not part of a user's budget.
-EXEMPT_PATHS = frozenset({"/health", "/metrics", "/openapi.json"})
+EXEMPT_PATHS = frozenset({"/health", "/metrics", "/openapi.json", "/favicon.ico"})
 EXEMPT_PREFIXES = ("/docs", "/app/static/")
 
 

@@ -5,6 +5,8 @@ nullable nested object is one type (``allOf`` plus ``nullable``), and every oper
 documents the errors the plumbing may answer, each with the real error shape.
 """
 
+import re
+
 from apispec import BasePlugin
 
 from okr_app.api.errors_doc import (
@@ -28,6 +30,7 @@ class ContractPlugin(BasePlugin):
         """Keep the spec; declare one response component per documented error code."""
         super().init_spec(spec)
         self.spec = spec
+        spec.to_dict = _ordered(spec, spec.to_dict)
         self.schemas = {}
         self.inputs = set()  # components read from request bodies: their own rules stand
         self.original_required = {}
@@ -70,6 +73,7 @@ class ContractPlugin(BasePlugin):
         for method, operation in (operations or {}).items():
             if method == "parameters":
                 continue
+            _markdown(operation)
             _set_legacy_parameters_aside(operation)
             for parameter in operation.get("parameters", []):
                 if isinstance(parameter, dict) and parameter.get("in") != "path":
@@ -182,6 +186,45 @@ def _set_legacy_parameters_aside(operation):
     if legacy:
         operation["parameters"] = [item for item in parameters if item not in legacy]
         operation["x-legacy-query-parameters"] = legacy
+
+
+#: Within a path, operations read in the order a reader expects: list or read, create,
+#: replace, change, delete.
+METHOD_ORDER = ("parameters", "get", "post", "put", "patch", "delete")
+RST_LITERAL = re.compile(r"``([^`]+)``")
+
+
+def _ordered(spec, to_dict):
+    """Wrap ``to_dict`` so that each path's methods come out in ``METHOD_ORDER``.
+
+    A path's operations arrive one view at a time, in the order the views were written.
+    """
+
+    def ordered_to_dict():
+        for operations in spec._paths.values():
+            _order_methods(operations)
+        return to_dict()
+
+    return ordered_to_dict
+
+
+def _order_methods(operations):
+    """Reorder ``operations`` (a path's methods) in place, as ``METHOD_ORDER`` says."""
+    ordered = sorted(operations.items(), key=lambda item: _rank(item[0]))
+    operations.clear()
+    operations.update(ordered)
+
+
+def _rank(method):
+    """Return the position of ``method`` in ``METHOD_ORDER`` (unknown ones last)."""
+    return METHOD_ORDER.index(method) if method in METHOD_ORDER else len(METHOD_ORDER)
+
+
+def _markdown(operation):
+    """Write reStructuredText literals of docstrings (````x````) as Markdown code (`x`)."""
+    for key in ("summary", "description"):
+        if isinstance(operation.get(key), str):
+            operation[key] = RST_LITERAL.sub(r"`\1`", operation[key])
 
 
 def int_code(code):
