@@ -33,6 +33,13 @@ keepalive = _number("GUNICORN_KEEPALIVE", 5)
 max_requests = _number("GUNICORN_MAX_REQUESTS", 0)
 max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 0)
 
+# nginx refuses request lines and header lines over 8 KiB (414 and 431, in the API's JSON
+# shape) before gunicorn sees them; gunicorn's own limits sit above nginx's, so its plain
+# 400 page never reaches a client. 0: request lines of up to 1 MiB.
+limit_request_line = _number("GUNICORN_LIMIT_REQUEST_LINE", 0)
+limit_request_field_size = _number("GUNICORN_LIMIT_REQUEST_FIELD_SIZE", 16384)
+limit_request_fields = _number("GUNICORN_LIMIT_REQUEST_FIELDS", 32768)
+
 # Each worker builds its own app, so no database or Redis connection is ever inherited
 # across fork; preloading would save start-up time only.
 preload_app = False

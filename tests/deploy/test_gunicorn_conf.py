@@ -35,6 +35,9 @@ def test_defaults(monkeypatch):
     assert conf.preload_app is False
     assert conf.graceful_timeout == 30
     assert conf.control_socket_disable is True
+    # Above nginx's 8 KiB (deploy/nginx.conf), which refuses first, in JSON.
+    assert (conf.limit_request_line, conf.limit_request_field_size) == (0, 16384)
+    assert conf.limit_request_fields == 32768
 
 
 def test_environment_overrides(monkeypatch):
