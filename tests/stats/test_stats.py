@@ -25,9 +25,14 @@ def scenario(frozen, build):
     build.check_in(b, 30, "2025-11-13T09:00:00Z", confidence=0.6)
     o2 = build.objective("2025-11", "Ship")
     build.key_result(o2, target=10)
-    o3 = build.objective("2026-Q1", "Plan")
+    # Checked in this quarter, then moved to the next: no check-in may predate its period.
+    o3 = build.objective("2025-Q4", "Plan")
     d = build.key_result(o3)
     build.check_in(d, 100, "2025-11-15T08:00:00Z", confidence=0.9)
+    moved = build.client.patch(
+        f"/objectives/{o3}", json={"period": "2026-Q1"}, headers=build.headers
+    )
+    assert moved.status_code == 200, moved.get_json()
     o4 = build.objective("2025-Q3", "Learn", status="completed")
     e = build.key_result(o4, target=4)
     build.check_in(e, 2, "2025-09-30T09:00:00Z")
