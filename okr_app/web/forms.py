@@ -41,18 +41,20 @@ def posted(names=None):
     }
 
 
-def load(schema, values, *, empty_is_none=()):
+def load(schema, values, *, empty_is_none=(), integers=()):
     """Load ``values`` through ``schema``: ``(data, None)`` or ``(None, Form with errors)``.
 
     Empty inputs are left out (the schema's defaults apply), except those named in
-    ``empty_is_none``, which mean "no value" (a description cleared).
+    ``empty_is_none``, which mean "no value" (a description cleared). Those named in
+    ``integers`` are sent as JSON numbers when they are whole numbers, since the API's
+    strict integer fields refuse a string (anything else reaches the schema as typed).
     """
     body = {}
     for name, value in values.items():
         if name not in schema.fields:
             continue
         if value.strip():
-            body[name] = value
+            body[name] = _integer(value) if name in integers else value
         elif name in empty_is_none:
             body[name] = None
     try:
@@ -60,6 +62,14 @@ def load(schema, values, *, empty_is_none=()):
     except ValidationError as error:
         errors = error.messages if isinstance(error.messages, dict) else {}
         return None, Form(values, errors, "Please correct the fields marked below.")
+
+
+def _integer(value):
+    """Return ``value`` as an int when it is written as one (``" 7 "``), else unchanged."""
+    text = value.strip()
+    if text.lstrip("-").isdigit() and len(text) < 20:
+        return int(text)
+    return value
 
 
 def attempt(work, *args, **kwargs):
