@@ -26,10 +26,16 @@ class Form:
 
     def error(self, name):
         """Return the messages for field ``name`` joined, or an empty string."""
-        messages = self.errors.get(name) or []
-        if isinstance(messages, dict):  # nested errors never come from these forms
-            messages = [str(messages)]
-        return " ".join(str(item) for item in messages)
+        return " ".join(_flat(self.errors.get(name) or []))
+
+
+def _flat(messages):
+    """Return the messages of a field, those of a list's items included, in order."""
+    if isinstance(messages, dict):  # a list field's errors, by item index
+        return [text for key in sorted(messages, key=str) for text in _flat(messages[key])]
+    if isinstance(messages, list | tuple):
+        return [text for item in messages for text in _flat(item)]
+    return [str(messages)]
 
 
 def posted(names=None):
@@ -54,9 +60,14 @@ def load(schema, values, *, empty_is_none=(), integers=()):
         if name not in schema.fields:
             continue
         if value.strip():
-            body[name] = _integer(value) if name in integers else value
+            body[name] = integer(value) if name in integers else value
         elif name in empty_is_none:
             body[name] = None
+    return check(schema, body, values)
+
+
+def check(schema, body, values):
+    """Load a built ``body`` through ``schema``; refusals go next to the fields of ``values``."""
     try:
         return schema.load(body), None
     except ValidationError as error:
@@ -64,7 +75,7 @@ def load(schema, values, *, empty_is_none=(), integers=()):
         return None, Form(values, errors, "Please correct the fields marked below.")
 
 
-def _integer(value):
+def integer(value):
     """Return ``value`` as an int when it is written as one (``" 7 "``), else unchanged."""
     text = value.strip()
     if text.lstrip("-").isdigit() and len(text) < 20:
