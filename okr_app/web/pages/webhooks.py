@@ -68,7 +68,7 @@ def test_webhook(webhook_id):
     webhook = queries.owned_webhook(g.web_user.id, webhook_id)
     event_id = registering.send_ping(webhook)
     attach(resource_type="webhook", resource_id=webhook.id, details={"event_id": event_id})
-    flash(f"A ping is on its way to {webhook.url}; its delivery is listed below.")
+    flash(f"A ping to {webhook.url} is recorded: the worker delivers it and lists it below.")
     return _back()
 
 
