@@ -60,6 +60,34 @@ def test_a_webhook_is_registered_tested_retried_and_deleted(client, web, app, re
         assert db.session.query(Delivery).count() == 0
 
 
+@pytest.mark.settings(**LOOPBACK)
+def test_a_webhook_is_paused_resumed_and_gets_a_new_secret(client, web, app, receiver):  # noqa: F811
+    """Pausing and resuming are its ``active``; a new secret is shown once and signs at once."""
+    web.user()
+    first = SECRET.search(_register(web, receiver.url()).text).group(1)
+    page = client.get("/app/settings").text
+    webhook_id = re.search(r'action="/app/settings/webhooks/(\d+)/test"', page).group(1)
+    base = f"/app/settings/webhooks/{webhook_id}"
+    paused = web.post(f"{base}/active", {"active": "false"}, form_page="/app/settings")
+    assert paused.status_code == 303 and actions(app)[-1] == "webhook.updated"
+    page = client.get("/app/settings").text
+    assert '<span class="badge">Paused</span>' in page and ">Resume</button>" in page
+    web.post(f"{base}/active", {"active": "true"}, form_page="/app/settings")
+    assert '<span class="badge">Active</span>' in client.get("/app/settings").text
+
+    rotated = web.post(f"{base}/rotate-secret", form_page="/app/settings")
+    assert rotated.status_code == 200 and actions(app)[-1] == "webhook.secret_rotated"
+    second = SECRET.search(rotated.text).group(1)
+    assert second != first and second not in client.get("/app/settings").text
+    receiver.trust(second)
+    web.post(f"{base}/test", form_page="/app/settings")
+    run_worker(app)
+    assert [item.payload["type"] for item in receiver.verified()] == ["ping"]
+    web.user()
+    for path in (f"{base}/active", f"{base}/rotate-secret"):
+        assert web.post(path, {"active": "false"}, form_page="/app/settings").status_code == 404
+
+
 def test_a_refused_webhook_shows_the_api_message_next_to_the_field(client, web):
     """Loopback without the allow-list, no event, an unknown event: 422 where typed."""
     web.user()

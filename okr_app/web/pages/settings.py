@@ -58,6 +58,7 @@ def settings_page(status=200, shown_once=None, **forms_shown):
     """
     user_id = g.web_user.id
     webhooks = webhooks_of(user_id)
+    choices = queries.key_result_choices(user_id)
     shown = {**{name: forms.Form() for name in FORM_NAMES}, **forms_shown}
     page = render_template(
         "settings.html",
@@ -65,7 +66,8 @@ def settings_page(status=200, shown_once=None, **forms_shown):
         sessions=queries.open_sessions(user_id),
         tokens=personal_tokens.tokens_of(user_id),
         scopes=SCOPES,
-        key_result_choices=queries.key_result_choices(user_id),
+        key_result_choices=choices,
+        key_result_names=dict(choices),
         webhooks=webhooks,
         deliveries=queries.recent_deliveries([webhook.id for webhook in webhooks]),
         event_choices=(ALL_EVENTS, *EVENT_TYPES),

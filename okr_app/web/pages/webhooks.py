@@ -1,6 +1,7 @@
-"""Webhooks in the settings: register one (its secret shown once), test, retry, delete.
+"""Webhooks in the settings: register (secret shown once), pause, rotate, test, retry, delete.
 
 The same functions, rules, refusals and audit actions as ``POST /webhooks``,
+``PATCH /webhooks/{id}`` (``active``), ``POST /webhooks/{id}/rotate-secret``,
 ``POST /webhooks/{id}/test``, ``POST /webhooks/{id}/deliveries/{id}/retry`` and
 ``DELETE /webhooks/{id}``.
 """
@@ -45,6 +46,31 @@ def create_webhook():
     label = f"The signing secret of {webhook.url}"
     shown = {"section": "webhooks", "label": label, "value": webhook.secret}
     return settings_page(201, shown_once=shown)
+
+
+@blp.route("/settings/webhooks/<int:webhook_id>/active", methods=["POST"])
+@audited("webhook.updated")
+@login_required
+def set_webhook_active(webhook_id):
+    """Pause (``active=false``) or resume (``active=true``) a webhook's deliveries."""
+    webhook = queries.owned_webhook(g.web_user.id, webhook_id, for_update=True)
+    active = request.form.get("active") == "true"
+    changes = registering.change_webhook(webhook, {"active": active})
+    attach(resource_type="webhook", resource_id=webhook.id, details={"changes": changes})
+    flash(f"The webhook to {webhook.url} is {'active' if active else 'paused'}.")
+    return _back()
+
+
+@blp.route("/settings/webhooks/<int:webhook_id>/rotate-secret", methods=["POST"])
+@audited("webhook.secret_rotated")
+@login_required
+def rotate_webhook_secret(webhook_id):
+    """Give a webhook a new signing secret, shown this once; the old one stops at once."""
+    webhook = queries.owned_webhook(g.web_user.id, webhook_id, for_update=True)
+    secret = registering.rotate_secret(webhook)
+    attach(resource_type="webhook", resource_id=webhook.id)
+    label = f"The new signing secret of {webhook.url}"
+    return settings_page(200, shown_once={"section": "webhooks", "label": label, "value": secret})
 
 
 @blp.route("/settings/webhooks/<int:webhook_id>/delete", methods=["POST"])
