@@ -86,7 +86,7 @@ def test_reminders_and_automation_in_the_browser(context, served_app, receiver):
     webhooks.get_by_label("Description").fill("Local receiver")
     webhooks.get_by_role("button", name="Register webhook").click()
     webhooks = page.get_by_role("region", name="Webhooks")
-    secret = webhooks.get_by_label(re.compile("signing secret"))
+    secret = webhooks.get_by_role("textbox", name=re.compile("signing secret"))
     expect(secret).to_have_value(re.compile(r"^whsec_"))
     receiver.trust(secret.input_value())
     check_page(page, "settings webhook registered")
