@@ -1,9 +1,11 @@
 """Reading accounts, for admins."""
 
+from flask_smorest import abort
 from sqlalchemy import select
 
 from okr_app.extensions import db
 from okr_app.models import User
+from okr_app.models.types import MAX_ID
 
 
 def users(filters):
@@ -19,5 +21,7 @@ def users(filters):
 
 
 def user_or_404(user_id):
-    """Return the account or answer 404."""
+    """Return the account or answer 404 (an id beyond what the database holds too)."""
+    if not 0 < user_id <= MAX_ID:
+        abort(404, message="No such user.")
     return db.get_or_404(User, user_id, description="No such user.")

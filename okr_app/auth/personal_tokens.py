@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 from okr_app.api import authentication
 from okr_app.extensions import db
 from okr_app.models import SCOPES, KeyResult, PersonalToken, User
-from okr_app.models.types import utcnow
+from okr_app.models.types import MAX_ID, utcnow
 
 TOKEN_BYTES = 36
 PREFIX_LENGTH = 12
@@ -94,6 +94,8 @@ def tokens_of(user_id):
 
 def owned_token(user_id, token_id):
     """Return the user's token ``token_id``, or answer 404 (for another user's as well)."""
+    if not 0 < token_id <= MAX_ID:  # beyond what the database can hold or compare
+        abort(404, message="No such token.")
     row = db.session.scalar(
         select(PersonalToken).where(PersonalToken.id == token_id, PersonalToken.user_id == user_id)
     )

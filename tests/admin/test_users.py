@@ -141,3 +141,10 @@ def test_admin_operations_are_marked_in_the_openapi_document(client):
         assert operation["description"].endswith("Admins only."), (path, method)
         assert {"401", "403"} <= set(operation["responses"]), (path, method)
         assert operation["security"] == [{"bearerAuth": []}]
+
+
+def test_an_id_beyond_the_database_is_404(app, client, auth):
+    _, headers = make_admin(app, auth, "root@example.com")
+    response = client.get("/admin/users/916240403846215013236736", headers=headers)
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "No such user."

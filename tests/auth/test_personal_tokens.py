@@ -294,3 +294,10 @@ def test_the_token_is_nowhere_in_the_database(app, client, auth, tmp_path):
     assert created["prefix"] in stored  # the search does see the tokens' rows
     assert token not in stored
     assert token[len(created["prefix"]) :] not in stored
+
+
+def test_an_id_beyond_the_database_is_404(client, auth):
+    _, _, headers = auth.user()
+    response = client.delete("/auth/tokens/916240403846215013236736", headers=headers)
+    assert response.status_code == 404
+    assert response.get_json()["message"] == "No such token."
