@@ -1,14 +1,71 @@
 """Request and response bodies of the key results area, check-ins included."""
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from okr_app.api.fast_dump import FastDumpSchema
 from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
 from okr_app.models.types import utcnow
+from okr_app.okr.kinds import (
+    DIRECTIONAL,
+    KINDS,
+    definition_errors,
+    resolve_kind,
+    stored_definition,
+)
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
 METRIC_LENGTH = validate.Length(min=1, max=100)
 WEIGHT_RANGE = validate.Range(min=0, min_inclusive=False, max=1000)
+
+
+KIND_DESCRIPTION = (
+    "What the key result measures; without it, `increase` or `decrease` from start_value "
+    "and target_value. `increase` (start_value < target_value) and `decrease` (start_value "
+    "> target_value): progress = (current - start) / (target - start) x 100, clamped to 0 to "
+    "100. `stay_above` / `stay_below` (`threshold`) and `stay_in_range` (`range_min` <= "
+    "`range_max`): progress = 100 x time in band / measured span, the value holding from "
+    "each check-in to the next (bounds count as in band); the span runs from the first "
+    "value (or the period start, if later) to now (or the period end, if earlier). "
+    "`milestone` (optional `due_on`): 100 once the latest check-in says done (value 1), "
+    "else 0. A field that does not define the kind sent is 422 naming it."
+)
+KIND_FIELD_DESCRIPTIONS = {
+    "start_value": "increase and decrease only (default 0); null for the other kinds.",
+    "target_value": "increase and decrease only (default 100); must differ from "
+    "start_value, above it for increase, below it for decrease; null for the other kinds.",
+    "threshold": "stay_above (in band: value >= threshold) and stay_below (value <= "
+    "threshold) only.",
+    "range_min": "stay_in_range only: the band's lower end, included.",
+    "range_max": "stay_in_range only: the band's upper end, included; not below range_min.",
+    "due_on": "milestone only: the day it is due, within the objective's period; a "
+    "milestone not done after it is at risk. Without it, the period's last day.",
+}
+
+
+def kind_field(**kwargs):
+    """Return the ``kind`` field: one of the six kinds."""
+    return fields.String(
+        validate=validate.OneOf(KINDS), metadata={"description": KIND_DESCRIPTION}, **kwargs
+    )
+
+
+def _number(name, *, allow_none=True):
+    """Return an optional number field defining some kinds, described with them."""
+    description = KIND_FIELD_DESCRIPTIONS[name]
+    return FiniteNumber(allow_none=allow_none, metadata={"description": description})
+
+
+class DefiningFieldsMixin:
+    """The fields that define the kinds: which ones a kind takes is ``okr.kinds.FIELDS``."""
+
+    start_value = _number("start_value", allow_none=False)
+    target_value = _number("target_value", allow_none=False)
+    threshold = _number("threshold")
+    range_min = _number("range_min")
+    range_max = _number("range_max")
+    due_on = fields.Date(
+        allow_none=True, metadata={"description": KIND_FIELD_DESCRIPTIONS["due_on"]}
+    )
 
 
 def not_in_future(moment):
@@ -29,7 +86,7 @@ class ValueOrProgressMixin:
             )
 
 
-class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
+class KeyResultWriteSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
     """A key result's editable fields; unsent optional fields take their defaults.
 
     The current value stays as it is unless ``current_value`` or ``progress`` is sent (on
@@ -39,14 +96,16 @@ class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
     objective_id = id_field(required=True, strict=True)
     title = Trimmed(required=True, validate=TITLE_LENGTH)
     metric = Trimmed(required=True, validate=METRIC_LENGTH, metadata={"example": "signups"})
-    start_value = FiniteNumber(load_default=0.0)
-    target_value = FiniteNumber(
-        load_default=100.0, metadata={"description": "Must differ from start_value."}
+    kind = kind_field()
+    current_value = FiniteNumber(
+        metadata={"description": "stay_*: required on creation; milestone: 0 or 1."}
     )
-    current_value = FiniteNumber()
     progress = progress_field(
         load_only=True,
-        metadata={"description": "Instead of current_value: the value is set to match."},
+        metadata={
+            "description": "Instead of current_value (increase and decrease): the value is "
+            "set to match."
+        },
     )
     weight = FiniteNumber(
         load_default=1.0,
@@ -58,20 +117,42 @@ class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
     )
 
     @validates_schema
-    def check_start_differs_from_target(self, data, **kwargs):
-        """Refuse a target equal to the start: progress would be undefined."""
-        if data["start_value"] == data["target_value"]:
-            raise ValidationError("Must differ from start_value.", field_name="target_value")
+    def check_definition(self, data, **kwargs):
+        """Refuse fields that do not define the kind, and definitions that cannot hold."""
+        values = _with_directional_defaults(data)
+        # A body replaces the whole definition: a target refused is named as the target.
+        sent = set(data) | {"target_value"}
+        errors = definition_errors(resolve_kind(data.get("kind"), values), values, sent)
+        if errors:
+            raise ValidationError({name: [message] for name, message in errors.items()})
+
+    @post_load
+    def complete_definition(self, data, **kwargs):
+        """Set the kind and every field defining it, the unused ones to null."""
+        values = _with_directional_defaults(data)
+        return {**data, **stored_definition(resolve_kind(data.get("kind"), values), values)}
 
 
-class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
-    """Some of a key result's editable fields: the ones sent change, the others stay."""
+def _with_directional_defaults(data):
+    """Return ``data`` with start_value 0 and target_value 100 wherever it leaves them out.
+
+    Only for increase, decrease or a body without a kind: the other kinds take neither.
+    """
+    if data.get("kind") not in (None, *DIRECTIONAL):
+        return data
+    return {"start_value": 0.0, "target_value": 100.0, **data}
+
+
+class KeyResultPatchSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
+    """Some of a key result's editable fields: the ones sent change, the others stay.
+
+    A new kind takes its defining fields from the body, or keeps those the old kind shared.
+    """
 
     objective_id = id_field(strict=True)
     title = Trimmed(validate=TITLE_LENGTH)
     metric = Trimmed(validate=METRIC_LENGTH)
-    start_value = FiniteNumber()
-    target_value = FiniteNumber()
+    kind = kind_field()
     current_value = FiniteNumber()
     progress = progress_field(load_only=True)
     weight = FiniteNumber(validate=WEIGHT_RANGE, metadata={"exclusiveMinimum": True})
@@ -91,11 +172,14 @@ class ForecastSchema(FastDumpSchema):
         allow_none=True,
         metadata={
             "description": "(target - current) / days left: the value per day needed from "
-            "now (negative for a decreasing metric); 0 once reached; null after the period."
+            "now (negative for a decreasing metric); 0 once reached; null after the period "
+            "and for stay_* kinds."
         },
     )
     trend_per_day = fields.Float(
-        dump_only=True, metadata={"description": "The line's slope: value per day."}
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "The line's slope: value per day; null for stay_* kinds."},
     )
 
 
@@ -106,13 +190,52 @@ class KeyResultSchema(FastDumpSchema):
     objective_id = fields.Integer(dump_only=True)
     title = fields.String(dump_only=True)
     metric = fields.String(dump_only=True)
-    start_value = fields.Float(dump_only=True)
-    target_value = fields.Float(dump_only=True)
-    current_value = fields.Float(dump_only=True)
+    kind = fields.String(
+        dump_only=True, metadata={"enum": list(KINDS), "description": KIND_DESCRIPTION}
+    )
+    start_value = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        attribute="defined_start_value",
+        metadata={"description": "increase and decrease; null for the other kinds."},
+    )
+    target_value = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        attribute="defined_target_value",
+        metadata={"description": "increase and decrease; null for the other kinds."},
+    )
+    threshold = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_above, stay_below."}
+    )
+    range_min = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_in_range."}
+    )
+    range_max = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_in_range."}
+    )
+    due_on = fields.Date(dump_only=True, allow_none=True, metadata={"description": "milestone."})
+    current_value = fields.Float(
+        dump_only=True, metadata={"description": "The latest value; a milestone's is 1 or 0."}
+    )
+    in_band = fields.Boolean(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "stay_*: whether the current value is in band; else null."},
+    )
+    done = fields.Boolean(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "milestone: whether the latest check-in says done; else null."},
+    )
     weight = fields.Float(dump_only=True)
     progress = progress_field(
         dump_only=True,
-        metadata={"description": "(current - start) / (target - start) * 100, in 0 to 100."},
+        metadata={
+            "description": "By kind (see `kind`): (current - start) / (target - start) * 100 "
+            "for increase and decrease, the share of time in band for stay_*, 0 or 100 for a "
+            "milestone; always 0 to 100."
+        },
     )
     forecast = fields.Nested(
         ForecastSchema,
@@ -126,7 +249,11 @@ class KeyResultSchema(FastDumpSchema):
     forecast_reason = fields.String(
         dump_only=True,
         allow_none=True,
-        metadata={"description": "Why there is no forecast; null when there is one."},
+        metadata={
+            "description": "Why there is no forecast, or for stay_* what the projection "
+            "assumes (the current value holding until the period end); null otherwise. A "
+            "milestone has no forecast."
+        },
     )
     due_at = fields.DateTime(
         dump_only=True,
@@ -168,9 +295,11 @@ SOURCE_DESCRIPTION = (
 
 
 class CheckInWriteSchema(Schema):
-    """A new value of a key result: exactly one of ``value``, ``progress`` and ``delta``."""
+    """A new value of a key result: exactly one of ``value``, ``progress``, ``delta``, ``done``."""
 
-    value = FiniteNumber()
+    value = FiniteNumber(
+        metadata={"description": "The value observed; for a milestone 1 (done) or 0 (not done)."}
+    )
     progress = progress_field(
         load_only=True, metadata={"description": "Instead of value: 0 to 100 of the range."}
     )
@@ -178,8 +307,13 @@ class CheckInWriteSchema(Schema):
         load_only=True,
         metadata={
             "description": "Instead of value: added to the current value as it stands when "
-            "the request is processed (1 counts one more); concurrent deltas all count."
+            "the request is processed (1 counts one more); concurrent deltas all count. "
+            "Not for a milestone (422)."
         },
+    )
+    done = fields.Boolean(
+        load_only=True,
+        metadata={"description": "Milestones only, instead of value: true (1) or false (0)."},
     )
     confidence = fields.Float(
         allow_nan=False,
@@ -201,9 +335,9 @@ class CheckInWriteSchema(Schema):
 
     @validates_schema
     def check_value_or_progress(self, data, **kwargs):
-        """Require exactly one of ``value``, ``progress`` and ``delta``."""
-        if sum(name in data for name in ("value", "progress", "delta")) != 1:
-            raise ValidationError("Send exactly one of value, progress and delta.", "value")
+        """Require exactly one of ``value``, ``progress``, ``delta`` and ``done``."""
+        if sum(name in data for name in ("value", "progress", "delta", "done")) != 1:
+            raise ValidationError("Send exactly one of value, progress, delta and done.", "value")
 
 
 class CheckInSchema(FastDumpSchema):

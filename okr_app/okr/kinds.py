@@ -145,3 +145,69 @@ def expected_kind_progress(kind, time_share, on, due_on, end_date):
     if kind == MILESTONE:
         return 100.0 if on > (due_on or end_date) else 0.0
     return time_share
+
+
+def definition_errors(kind, values, sent):
+    """Return ``{field: message}`` for what is wrong with a kind's definition, {} when right.
+
+    ``values`` maps the defining fields in force (sent or kept); ``sent`` names the fields
+    the request sent, of which those that do not define ``kind`` are refused.
+    """
+    errors = {
+        name: f"Not a field of kind {kind}; it defines {_kinds_using(name)}."
+        for name in KIND_FIELDS
+        if name in sent and values.get(name) is not None and name not in FIELDS[kind]
+    }
+    if errors:
+        return errors
+    if kind in DIRECTIONAL:
+        missing = [name for name in FIELDS[kind] if values.get(name) is None]
+        if missing:
+            return {name: f"Required for kind {kind}." for name in missing}
+        start, target = values["start_value"], values["target_value"]
+        # Name the end the request moved: the other one is what it was.
+        if "target_value" in sent or "start_value" not in sent:
+            if start == target:
+                return {"target_value": "Must differ from start_value."}
+            if direction(start, target) != kind:
+                side = "above" if kind == INCREASE else "below"
+                return {"target_value": f"Must lie {side} start_value for kind {kind}."}
+        elif start == target:
+            return {"start_value": "Must differ from target_value."}
+        elif direction(start, target) != kind:
+            side = "below" if kind == INCREASE else "above"
+            return {"start_value": f"Must lie {side} target_value for kind {kind}."}
+    elif kind in (STAY_ABOVE, STAY_BELOW):
+        if values.get("threshold") is None:
+            return {"threshold": f"Required for kind {kind}."}
+    elif kind == STAY_IN_RANGE:
+        missing = [name for name in FIELDS[kind] if values.get(name) is None]
+        if missing:
+            return {name: f"Required for kind {kind}." for name in missing}
+        if values["range_min"] > values["range_max"]:
+            return {"range_max": "Must not be below range_min."}
+    return {}
+
+
+def _kinds_using(name):
+    """Return the kinds a defining field belongs to, as words."""
+    return " and ".join(kind for kind in KINDS if name in FIELDS[kind])
+
+
+def stored_definition(kind, values):
+    """Return every defining field of a key result of ``kind`` as stored, from ``values``.
+
+    Fields the kind does not use are None; start_value and target_value, which every row
+    holds, are 0 and 1 outside increase and decrease (a milestone's not done and done).
+    """
+    definition = {name: values.get(name) if name in FIELDS[kind] else None for name in KIND_FIELDS}
+    if kind not in DIRECTIONAL:
+        definition["start_value"], definition["target_value"] = NOT_DONE, DONE
+    return {"kind": kind, **definition}
+
+
+def resolve_kind(kind, values):
+    """Return ``kind``, or without one the direction from start_value to target_value."""
+    if kind is not None:
+        return kind
+    return direction(values["start_value"], values["target_value"])
