@@ -147,6 +147,18 @@ def expected_kind_progress(kind, time_share, on, due_on, end_date):
     return time_share
 
 
+def objective_expected_progress(time_share, timed_weight, full_weight, total_weight):
+    """Return an objective's expected progress: its key results' expected, weighted.
+
+    (timed_weight x time_share + full_weight x 100) / total_weight, where ``timed_weight``
+    sums the weights of its increase and decrease key results and ``full_weight`` those
+    expected at 100 (stay_*, milestones past due); ``time_share`` without key results.
+    """
+    if not total_weight:
+        return time_share
+    return ((timed_weight or 0.0) * time_share + (full_weight or 0.0) * 100.0) / total_weight
+
+
 def definition_errors(kind, values, sent):
     """Return ``{field: message}`` for what is wrong with a kind's definition, {} when right.
 

@@ -37,8 +37,11 @@ def period_days(start_date, end_date):
 
 
 def current_in_band(key_result):
-    """Return whether the current value is in band (stay_* kinds), else None."""
-    if key_result.kind not in STAYS:
+    """Return whether the current value is in band (stay_* kinds), else None.
+
+    None as well before the first check-in: a stay_* key result has no value yet then.
+    """
+    if key_result.kind not in STAYS or not key_result.trend_count:
         return None
     return in_band(
         key_result.kind,

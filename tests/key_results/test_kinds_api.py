@@ -5,36 +5,17 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from tests.conftest import bearer
-from tests.factories import check_in, create_key_result, create_objective, record_check_ins
+from tests.factories import (
+    Session,
+    check_in,
+    create_key_result,
+    create_objective,
+    record_check_ins,
+)
 
 JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
 APRIL_10 = datetime(2025, 4, 10, tzinfo=UTC)
 FEB_15 = datetime(2025, 2, 15, tzinfo=UTC)
-
-
-class Session:
-    """A user whose clock can move: ``at(moment)`` moves it and logs in again."""
-
-    def __init__(self, client, auth, traveller):
-        self.client = client
-        self.auth = auth
-        self.traveller = traveller
-        profile, _tokens, self.headers = auth.user()
-        self.email = profile["email"]
-
-    def at(self, moment):
-        """Move the clock to ``moment`` with fresh tokens."""
-        self.traveller.move_to(moment)
-        tokens = self.auth.login(self.email).get_json()
-        self.headers = bearer(tokens["access_token"])
-        return self.headers
-
-    def get(self, path):
-        """Return the JSON of a GET that must succeed."""
-        response = self.client.get(path, headers=self.headers)
-        assert response.status_code == 200, response.get_json()
-        return response.get_json()
 
 
 @pytest.fixture
