@@ -4,68 +4,18 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from okr_app.api.fast_dump import FastDumpSchema
 from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
-from okr_app.models.types import utcnow
-from okr_app.okr.kinds import (
-    DIRECTIONAL,
-    KINDS,
-    definition_errors,
-    resolve_kind,
-    stored_definition,
+from okr_app.key_results.kind_schemas import (
+    KIND_DESCRIPTION,
+    DefiningFieldsMixin,
+    kind_field,
+    with_directional_defaults,
 )
+from okr_app.models.types import utcnow
+from okr_app.okr.kinds import KINDS, definition_errors, resolve_kind, stored_definition
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
 METRIC_LENGTH = validate.Length(min=1, max=100)
 WEIGHT_RANGE = validate.Range(min=0, min_inclusive=False, max=1000)
-
-
-KIND_DESCRIPTION = (
-    "What the key result measures; without it, `increase` or `decrease` from start_value "
-    "and target_value. `increase` (start_value < target_value) and `decrease` (start_value "
-    "> target_value): progress = (current - start) / (target - start) x 100, clamped to 0 to "
-    "100. `stay_above` / `stay_below` (`threshold`) and `stay_in_range` (`range_min` <= "
-    "`range_max`): progress = 100 x time in band / measured span, the value holding from "
-    "each check-in to the next (bounds count as in band); the span runs from the first "
-    "value (or the period start, if later) to now (or the period end, if earlier). "
-    "`milestone` (optional `due_on`): 100 once the latest check-in says done (value 1), "
-    "else 0. A field that does not define the kind sent is 422 naming it."
-)
-KIND_FIELD_DESCRIPTIONS = {
-    "start_value": "increase and decrease only (default 0); null for the other kinds.",
-    "target_value": "increase and decrease only (default 100); must differ from "
-    "start_value, above it for increase, below it for decrease; null for the other kinds.",
-    "threshold": "stay_above (in band: value >= threshold) and stay_below (value <= "
-    "threshold) only.",
-    "range_min": "stay_in_range only: the band's lower end, included.",
-    "range_max": "stay_in_range only: the band's upper end, included; not below range_min.",
-    "due_on": "milestone only: the day it is due, within the objective's period; a "
-    "milestone not done after it is at risk. Without it, the period's last day.",
-}
-
-
-def kind_field(**kwargs):
-    """Return the ``kind`` field: one of the six kinds."""
-    return fields.String(
-        validate=validate.OneOf(KINDS), metadata={"description": KIND_DESCRIPTION}, **kwargs
-    )
-
-
-def _number(name, *, allow_none=True):
-    """Return an optional number field defining some kinds, described with them."""
-    description = KIND_FIELD_DESCRIPTIONS[name]
-    return FiniteNumber(allow_none=allow_none, metadata={"description": description})
-
-
-class DefiningFieldsMixin:
-    """The fields that define the kinds: which ones a kind takes is ``okr.kinds.FIELDS``."""
-
-    start_value = _number("start_value", allow_none=False)
-    target_value = _number("target_value", allow_none=False)
-    threshold = _number("threshold")
-    range_min = _number("range_min")
-    range_max = _number("range_max")
-    due_on = fields.Date(
-        allow_none=True, metadata={"description": KIND_FIELD_DESCRIPTIONS["due_on"]}
-    )
 
 
 def not_in_future(moment):
@@ -119,7 +69,7 @@ class KeyResultWriteSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
     @validates_schema
     def check_definition(self, data, **kwargs):
         """Refuse fields that do not define the kind, and definitions that cannot hold."""
-        values = _with_directional_defaults(data)
+        values = with_directional_defaults(data)
         # A body replaces the whole definition: a target refused is named as the target.
         sent = set(data) | {"target_value"}
         errors = definition_errors(resolve_kind(data.get("kind"), values), values, sent)
@@ -129,18 +79,8 @@ class KeyResultWriteSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
     @post_load
     def complete_definition(self, data, **kwargs):
         """Set the kind and every field defining it, the unused ones to null."""
-        values = _with_directional_defaults(data)
+        values = with_directional_defaults(data)
         return {**data, **stored_definition(resolve_kind(data.get("kind"), values), values)}
-
-
-def _with_directional_defaults(data):
-    """Return ``data`` with start_value 0 and target_value 100 wherever it leaves them out.
-
-    Only for increase, decrease or a body without a kind: the other kinds take neither.
-    """
-    if data.get("kind") not in (None, *DIRECTIONAL):
-        return data
-    return {"start_value": 0.0, "target_value": 100.0, **data}
 
 
 class KeyResultPatchSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
