@@ -273,3 +273,43 @@ def test_a_request_without_kind_works_as_before(client, session):
     path = f"/key-results/{falling['id']}"
     response = client.patch(path, headers=session.headers, json={"target_value": 20})
     assert response.get_json()["kind"] == "increase"
+
+
+def test_a_stay_kind_takes_values_and_deltas_not_progress(client, session):
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    key_result = create_key_result(
+        client, session.headers, objective["id"], kind="stay_above", threshold=10, current_value=9
+    )
+    path = f"/key-results/{key_result['id']}/check-ins"
+    response = client.post(path, headers=session.headers, json={"progress": 50})
+    assert response.status_code == 422
+    assert "progress" in response.get_json()["errors"]["json"]
+    response = client.post(path, headers=session.headers, json={"done": True})
+    assert response.status_code == 422
+    assert "done" in response.get_json()["errors"]["json"]
+    response = client.post(path, headers=session.headers, json={"delta": 1})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["value"] == 10 and body["progress"] == 100.0  # the threshold is in band
+    assert body["key_result"]["in_band"] is True
+
+
+def test_the_openapi_document_describes_each_kind(client):
+    document = client.get("/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    write = schemas["KeyResultWrite"]["properties"]
+    assert write["kind"]["enum"] == [
+        "increase",
+        "decrease",
+        "stay_above",
+        "stay_below",
+        "stay_in_range",
+        "milestone",
+    ]
+    for kind in write["kind"]["enum"]:
+        assert f"`{kind}`" in write["kind"]["description"]
+    for name in ("threshold", "range_min", "range_max", "due_on", "start_value", "target_value"):
+        assert write[name]["description"], name
+    assert "stay_in_range" in write["range_min"]["description"]
+    assert schemas["KeyResult"]["properties"]["in_band"]["description"]
+    assert "done" in schemas["CheckInWrite"]["properties"]
