@@ -4,6 +4,7 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 
 from okr_app.api.fast_dump import FastDumpSchema
 from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
+from okr_app.key_results.forecast_schemas import ForecastSchema
 from okr_app.key_results.kind_schemas import (
     KIND_DESCRIPTION,
     DefiningFieldsMixin,
@@ -96,31 +97,6 @@ class KeyResultPatchSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
     current_value = FiniteNumber()
     progress = progress_field(load_only=True)
     weight = FiniteNumber(validate=WEIGHT_RANGE, metadata={"exclusiveMinimum": True})
-
-
-class ForecastSchema(FastDumpSchema):
-    """The least-squares line through the check-ins (value over days), to the period end."""
-
-    projected_value = fields.Float(
-        dump_only=True, metadata={"description": "The line's value at the end of the period."}
-    )
-    projected_progress = progress_field(
-        dump_only=True, metadata={"description": "projected_value's progress, 0 to 100."}
-    )
-    required_rate = fields.Float(
-        dump_only=True,
-        allow_none=True,
-        metadata={
-            "description": "(target - current) / days left: the value per day needed from "
-            "now (negative for a decreasing metric); 0 once reached; null after the period "
-            "and for stay_* kinds."
-        },
-    )
-    trend_per_day = fields.Float(
-        dump_only=True,
-        allow_none=True,
-        metadata={"description": "The line's slope: value per day; null for stay_* kinds."},
-    )
 
 
 class KeyResultSchema(FastDumpSchema):
