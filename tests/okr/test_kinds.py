@@ -157,7 +157,7 @@ def test_stay_below_is_stay_above_mirrored(points, threshold, days, now_x):
 def test_a_band_holding_every_value_gives_100_over_any_span(points, days, now_x):
     inside = partial(in_band, "stay_in_range", range_min=-100, range_max=100)
     _in_band, span = time_in_band(points, inside, days, now_x)
-    assert stay_progress(points, inside, days, now_x) == (100.0 if span > 0 else 0.0)
+    assert stay_progress(points, inside, days, now_x) == pytest.approx(100.0 if span > 0 else 0.0)
 
 
 @given(values, values, values)
