@@ -159,6 +159,21 @@ def objective_expected_progress(time_share, timed_weight, full_weight, total_wei
     return ((timed_weight or 0.0) * time_share + (full_weight or 0.0) * 100.0) / total_weight
 
 
+def weighted_expected_progress(items, time_share, on, end_date):
+    """Return sum(weight x expected) / sum(weight) over (kind, due_on, weight) items.
+
+    Each key result's expected progress is ``expected_kind_progress``; without key results
+    (or weight), ``time_share``. ``/stats`` computes the same from weight sums in SQL
+    (``objective_expected_progress``).
+    """
+    total = 0.0
+    weighted = 0.0
+    for kind, due_on, weight in items:
+        total += weight
+        weighted += weight * expected_kind_progress(kind, time_share, on, due_on, end_date)
+    return weighted / total if total else time_share
+
+
 def definition_errors(kind, values, sent):
     """Return ``{field: message}`` for what is wrong with a kind's definition, {} when right.
 

@@ -13,9 +13,11 @@ from okr_app.okr.kinds import (
     in_band,
     kind_progress,
     milestone_progress,
+    objective_expected_progress,
     stay_progress,
     stay_progress_from_sums,
     time_in_band,
+    weighted_expected_progress,
 )
 from okr_app.okr.progress import key_result_progress
 
@@ -167,3 +169,17 @@ def test_increase_and_its_mirrored_decrease_agree(start, target, current):
         key_result_progress(-start, -target, -current)
     )
     assert 0.0 <= kind_progress("increase", start, target, current) <= 100.0
+
+
+def test_an_objectives_expected_progress_weighs_its_key_results_kinds():
+    end = date(2025, 3, 31)
+    items = [
+        ("increase", None, 1.0),
+        ("stay_above", None, 2.0),
+        ("milestone", date(2025, 2, 1), 1.0),
+    ]
+    # On Feb 2: 35 for the increase, 100 for the stay, 100 for the late milestone.
+    on = date(2025, 2, 2)
+    assert weighted_expected_progress(items, 35.0, on, end) == pytest.approx((35 + 200 + 100) / 4)
+    assert objective_expected_progress(35.0, 1.0, 3.0, 4.0) == pytest.approx((35 + 300) / 4)
+    assert weighted_expected_progress([], 35.0, on, end) == 35.0

@@ -95,3 +95,11 @@ def test_the_edit_form_changes_the_kind(client, web):
     assert "<strong>40</strong> %: stay from 30 to 50 (in band)" in html
     assert 'class="band"' in html and 'class="line-expected"' not in html
     assert 'name="start_value" type="number" value=""' in html
+
+
+def test_the_expected_progress_follows_the_kinds(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        # A stay kind is expected in band all along: 100 expected on any day.
+        _path, page = _objective(client, web, kind="stay_above", threshold="1", current_value="0")
+        assert "100 % expected by today" in page
+        assert "100 % expected by today" in client.get("/app?period=2026-Q1").text

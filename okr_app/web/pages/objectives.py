@@ -141,7 +141,7 @@ def _objective_page(objective, status=200, **forms_shown):
     }
     figures = {
         name: getattr(objective, name)
-        for name in ("start_date", "end_date", "status", "closing", "progress")
+        for name in ("start_date", "end_date", "status", "closing", "progress", "key_results")
     }
     page = render_template(
         "objective.html",
