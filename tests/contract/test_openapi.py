@@ -89,13 +89,19 @@ KEY_RESULT_RULES = {
     "target_value": "a target equal to the start",
     "start_value": "a start equal to the target",
     "current_value": "a value that, with the start and target, makes no progress range",
-    "progress": "a progress on a key result whose target equals its start",
+    "progress": "a progress on a key result whose target equals its start, or on a stay_* kind",
+    "kind": "a kind whose defining fields are missing or cannot hold",
+    "threshold": "a threshold sent for a kind that has none",
+    "range_min": "a band sent for a kind that has none, or an empty band",
+    "range_max": "a band sent for a kind that has none, or an empty band",
+    "due_on": "a due date sent for a kind that has none",
 }
 WINDOW = "a window ending before it starts, or a moment outside the years 1900 to 2999"
 CHECK_IN = {
-    "value": "a value that with a delta would exceed 1e15",
+    "value": "a value that with a delta would exceed 1e15, or a milestone's other than 1 or 0",
     "progress": "a progress on a key result whose target equals its start",
-    "delta": "a delta reaching past 1e15 in size",
+    "delta": "a delta reaching past 1e15 in size, or on a milestone",
+    "done": "done on a kind that is not a milestone",
     "at": "a future at, one before the objective's period, or a delta before the latest",
 }
 ALLOWED_FINDINGS = {
