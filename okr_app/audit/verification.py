@@ -56,7 +56,7 @@ def verify(progress=None, batch_size=5000):
     rows = db.session.execute(
         select(*columns)
         .order_by(AuditRow.chain_key, AuditRow.seq)
-        .execution_options(yield_per=batch_size)
+        .execution_options(stream_results=True, yield_per=batch_size)
     )
     walk, seen, pending = None, set(), 0
     for row in rows:
@@ -92,7 +92,8 @@ def _verify_checkpoints(report):
     """Walk the checkpoints in order; return the latest one's heads and position."""
     expected_prev, previous_heads, latest = "", {}, 0
     statement = select(AuditCheckpoint).order_by(AuditCheckpoint.seq)
-    for checkpoint in db.session.scalars(statement.execution_options(yield_per=100)):
+    streamed = statement.execution_options(stream_results=True, yield_per=100)
+    for checkpoint in db.session.scalars(streamed):
         report.checkpoints += 1
         where = f"checkpoint id={checkpoint.id} seq={checkpoint.seq}"
         problem = None
