@@ -36,7 +36,7 @@ def complete_report():
     """Return a report with every key that latest.json promises."""
     figures = dict.fromkeys(report.FIGURES, 1)
     scenarios_ = {name: dict(figures) for name in report.SCENARIOS}
-    for name in report.READS:
+    for name in report.BESIDE_FLOOR:
         scenarios_[name]["ratio_to_floor"] = 0.5
     return {
         "machine": {"cores": 2},
@@ -55,6 +55,10 @@ def test_write_checks_the_shape(tmp_path):
     del broken["scenarios"]["get_objectives"]["ratio_to_floor"]
     with pytest.raises(ValueError, match="ratio_to_floor"):
         report.write(broken, path)
+    writes = complete_report()
+    del writes["scenarios"]["post_check_in"]["ratio_to_floor"]
+    with pytest.raises(ValueError, match="'post_check_in' lacks"):
+        report.write(writes, path)
 
 
 def test_table_has_a_row_per_scenario():
