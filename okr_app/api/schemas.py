@@ -3,6 +3,7 @@
 import re
 from collections.abc import Mapping
 from datetime import UTC, timedelta
+from itertools import combinations
 
 import marshmallow as ma
 from marshmallow import fields, validate
@@ -159,3 +160,14 @@ PROGRESS_RANGE = validate.Range(min=0, max=100)
 def progress_field(**kwargs):
     """Return a progress percentage field, 0 to 100, answered rounded to 2 decimals."""
     return Rounded(allow_nan=False, validate=PROGRESS_RANGE, **kwargs)
+
+
+def exactly_one_of(*names):
+    """Return the JSON Schema (for a schema's ``OPENAPI``) that exactly one of ``names`` is sent.
+
+    Written with ``not`` (not two of them, and not none): a ``oneOf`` would cost generated
+    clients their typed body.
+    """
+    pairs = [{"required": list(pair)} for pair in combinations(names, 2)]
+    none = {"not": {"anyOf": [{"required": [name]} for name in names]}}
+    return {"not": {"anyOf": [*pairs, none]}}

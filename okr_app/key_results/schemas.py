@@ -1,19 +1,10 @@
 """Request and response bodies of the key results area, check-ins included."""
 
-from itertools import combinations
-
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
+from okr_app.api import schemas as base
 from okr_app.api.fast_dump import FastDumpSchema
-from okr_app.api.schemas import (
-    FiniteNumber,
-    Schema,
-    Timestamp,
-    Trimmed,
-    Until,
-    id_field,
-    progress_field,
-)
+from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
 from okr_app.key_results.forecast_schemas import ForecastSchema
 from okr_app.key_results.kind_schemas import (
     KIND_DESCRIPTION,
@@ -222,22 +213,10 @@ SOURCE_DESCRIPTION = (
 )
 
 
-STATED = ("value", "progress", "delta", "done")
-
-
 class CheckInWriteSchema(Schema):
     """A new value of a key result: exactly one of ``value``, ``progress``, ``delta``, ``done``."""
 
-    # Exactly one: not two of them, and not none (a "oneOf" would cost generated clients
-    # their typed body).
-    OPENAPI = {
-        "not": {
-            "anyOf": [
-                *({"required": list(pair)} for pair in combinations(STATED, 2)),
-                {"not": {"anyOf": [{"required": [name]} for name in STATED]}},
-            ]
-        }
-    }
+    OPENAPI = base.exactly_one_of("value", "progress", "delta", "done")
 
     value = FiniteNumber(
         metadata={"description": "The value observed; for a milestone 1 (done) or 0 (not done)."}
@@ -308,7 +287,7 @@ class CheckInQuerySchema(Schema):
     """The time window of the check-in list, both ends included."""
 
     since = Timestamp()
-    until = Until()
+    until = base.Until()
 
     @validates_schema
     def check_window(self, data, **kwargs):

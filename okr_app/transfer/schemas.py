@@ -5,7 +5,7 @@ validated like every other request. Ids are those of the exporting account: they
 records within the document, and an import gives every record a new one.
 """
 
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -30,7 +30,7 @@ from okr_app.objectives.schemas import (
     period_field,
 )
 from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
-from okr_app.okr.periods import bounds
+from okr_app.transfer.check_in_times import CARRIED_AT, CheckInTimesMixin
 
 FORMATS = ("json", "csv")
 ENTITIES = ("objectives", "key_results", "check_ins", "closings")
@@ -71,13 +71,7 @@ def refuse_equal_range(data, start="start_value", target="target_value"):
 class CheckInRecordSchema(Schema):
     """A check-in: a value at a moment."""
 
-    at = Timestamp(
-        required=True,
-        metadata={
-            "description": "Not in the future, except a value carried over into a later "
-            "period: at that period's start."
-        },
-    )
+    at = Timestamp(required=True, metadata={"description": CARRIED_AT})
     value = FiniteNumber(required=True)
     confidence = confidence_field()
     note = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=2000))
@@ -186,7 +180,7 @@ class ClosingRecordSchema(Schema):
             raise ValidationError("Must not be earlier than closed_at.", "reopened_at")
 
 
-class ObjectiveRecordSchema(Schema):
+class ObjectiveRecordSchema(CheckInTimesMixin, Schema):
     """An objective with its closings and key results."""
 
     id = record_id()
@@ -214,20 +208,6 @@ class ObjectiveRecordSchema(Schema):
         if open_closings and data["status"] != OUTCOME_STATUSES[open_closings[0]["outcome"]]:
             expected = OUTCOME_STATUSES[open_closings[0]["outcome"]]
             raise ValidationError(f"Must be {expected!r}, as the closing says.", "status")
-
-    @validates_schema
-    def check_check_in_times(self, data, **kwargs):
-        """Refuse a check-in in the future, but for one at the period's start (carried over)."""
-        start = datetime.combine(bounds(data["period"])[0], time.min, tzinfo=UTC)
-        now = datetime.now(UTC)
-        errors = {
-            index: {"check_ins": {number: {"at": ["Must not lie in the future."]}}}
-            for index, key_result in enumerate(data["key_results"])
-            for number, item in enumerate(key_result["check_ins"])
-            if item["at"] > now and item["at"] != start
-        }
-        if errors:
-            raise ValidationError({"key_results": errors})
 
 
 class ExportQuerySchema(Schema):
