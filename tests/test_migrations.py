@@ -83,3 +83,31 @@ def test_sqlite_trend_sums_are_backfilled(tmp_path):
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_postgres_trend_sums_are_backfilled(scratch_postgres_url):
     forecasts_survive_the_trend_sums_migration(scratch_postgres_url)
+
+
+def test_sqlite_ids_freed_before_the_upgrade_are_never_given_again(tmp_path):
+    app = create_app(make_config(f"sqlite:///{tmp_path}/reuse.sqlite3"))
+    client = app.test_client()
+    with app.app_context():
+        upgrade(revision="0008")
+        auth = AuthActions(client)
+        first, _, _ = auth.user()
+        last, _, headers = auth.user()
+        create_objective(client, headers)
+        db.session.execute(text("DELETE FROM users WHERE id = :id"), {"id": last["id"]})
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert schema_differences() == []
+        newcomer = auth.register().get_json()
+        assert newcomer["id"] > last["id"] > first["id"]
+        definition = db.session.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'users'")
+        ).scalar()
+        assert "AUTOINCREMENT" in definition
+        assert "CHECK (role IN ('user', 'admin'))" in definition
+        db.session.remove()
+        downgrade(revision="0008")
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()

@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.cadence import key_result_due, key_result_pace_status
 from okr_app.okr.forecast import key_result_forecast, stored_trend
 from okr_app.okr.progress import key_result_progress
@@ -25,9 +25,7 @@ class KeyResult(db.Model):
     __table_args__ = (
         CheckConstraint("start_value <> target_value", name="start_differs_from_target"),
         CheckConstraint("weight > 0", name="weight_positive"),
-        # SQLite would give the next key result the id of a deleted newest one; closings
-        # keep the ids of the key results they froze, so an id must never be reused.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -157,6 +155,7 @@ class CheckIn(db.Model):
         ),
         Index("ix_check_ins_key_result_id_at", "key_result_id", "at"),
         Index("ix_check_ins_user_id_at", "user_id", "at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
