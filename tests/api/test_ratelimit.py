@@ -94,3 +94,22 @@ def test_personal_tokens_spend_their_owners_budget(client, auth):
     elsewhere = {"REMOTE_ADDR": "10.2.2.2"}
     unknown = bearer("okr_pat_" + "B" * 48)
     assert client.get("/auth/me", headers=unknown, environ_base=elsewhere).status_code == 401
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")
+def test_a_revoked_sessions_token_spends_its_senders_address_budget(client, auth):
+    _, tokens, headers = auth.user("owner@example.com")
+    old_refresh = bearer(tokens["refresh_token"])
+    assert client.post("/auth/logout", headers=headers).status_code in (200, 204)
+    attacker = {"REMOTE_ADDR": "10.6.6.6"}
+    statuses = [
+        client.post("/auth/refresh", headers=old_refresh, environ_base=attacker).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]  # the attacker's address budget ran out
+    # The owner logs in again from elsewhere: of their own budget only the logout is spent.
+    elsewhere = {"REMOTE_ADDR": "10.1.1.1"}
+    body = {"email": "owner@example.com", "password": PASSWORD}
+    login = client.post("/auth/login", json=body, environ_base=elsewhere)
+    fresh = bearer(login.get_json()["access_token"])
+    assert [client.get("/auth/me", headers=fresh).status_code for _ in range(2)] == [200] * 2
