@@ -40,8 +40,22 @@ class ArgumentsParser(FlaskParser):
         if not is_json_request(req):
             return missing
         # Undecodable bytes raise UnicodeDecodeError, which webargs answers with 400.
-        text = req.get_data(cache=True).decode()
+        text = body_within_limit(req).decode()
         return json.loads(text, parse_int=parse_integer)
+
+
+def body_within_limit(req):
+    """Return the request body, or answer 413 if it is longer than the request's limit.
+
+    A body without ``Content-Length`` (chunked) is cut at the limit by Werkzeug, which
+    would make it invalid JSON (400): whether anything follows the cut decides.
+    """
+    data = req.get_data(cache=True)
+    limit = req.max_content_length
+    cut = req.content_length is None and limit is not None and len(data) >= limit
+    if cut and req.environ["wsgi.input"].read(1):
+        abort(413, message=f"The request body is larger than {limit} bytes.")
+    return data
 
 
 MAX_PAGE = 1_000_000

@@ -20,7 +20,15 @@ def user_id(stack, email):
 
 
 def audit_row(stack, rid):
-    """Return ``(action, ip, status_code)`` of the audit row of request ``rid``."""
-    rows = stack.query("SELECT action, ip, status_code FROM audit_log WHERE request_id = %s", rid)
+    """Return ``(action, ip, status_code)`` of the audit row of request ``rid``.
+
+    ``rid`` is the request's ``X-Request-ID``, kept in the row's details; the row's own
+    request id is unique.
+    """
+    rows = stack.query(
+        "SELECT action, ip, status_code FROM audit_log "
+        "WHERE details->>'client_request_id' = %s",
+        rid,
+    )
     assert len(rows) == 1, f"expected one audit row for {rid}, found {rows}"
     return rows[0]
