@@ -26,8 +26,7 @@ def audit_row(stack, rid):
     request id is unique.
     """
     rows = stack.query(
-        "SELECT action, ip, status_code FROM audit_log "
-        "WHERE details->>'client_request_id' = %s",
+        "SELECT action, ip, status_code FROM audit_log WHERE details->>'client_request_id' = %s",
         rid,
     )
     assert len(rows) == 1, f"expected one audit row for {rid}, found {rows}"
