@@ -30,7 +30,20 @@ def init_app(app):
     # With the storage down, requests go on without the API limit; logins fail closed on
     # their own (see okr_app/auth/lockout.py).
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    # Flask-Limiter skips requests without an endpoint (404, 405): they count as well.
+    app.config.setdefault("RATELIMIT_REQUEST_IDENTIFIER", request_identity)
     app.after_request(add_retry_after)
+
+
+def request_identity():
+    """Return the request's endpoint, or ``unrouted`` for a path or method no route takes."""
+    return request.endpoint or "unrouted"
+
+
+def refused_by_limit():
+    """Tell whether the rate limiter refused this request before any view ran."""
+    refused = limiter.current_limit
+    return refused is not None and refused.breached
 
 
 def add_retry_after(response):
