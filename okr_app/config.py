@@ -34,6 +34,9 @@ DEFAULTS = {
     "OKR_REFRESH_TOKEN_SECONDS": 30 * 24 * 3600,
     "OKR_MAX_BODY_BYTES": 64 * 1024,
     "OKR_IMPORT_MAX_BYTES": 10 * 1024 * 1024,  # POST /import only
+    # Objectives, key results, check-ins and closings per POST /import together.
+    "OKR_IMPORT_MAX_RECORDS": 20_000,
+    "OKR_IMPORT_LOCK_SECONDS": 120,  # the longest one user's import can keep the next waiting
     "OKR_TRUSTED_PROXIES": 0,
     "OKR_DB_POOL_SIZE": 5,
     "OKR_DB_MAX_OVERFLOW": 10,
