@@ -41,7 +41,7 @@ def register_extensions(app):
     app.json = json.JSONProvider(app)
     extensions.db.init_app(app)
     with app.app_context():
-        database.init_app(app, extensions.db.engine)
+        database.init_app(app, extensions.db.engine, extensions.db)
     extensions.migrate.init_app(
         app,
         extensions.db,

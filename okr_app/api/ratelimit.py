@@ -8,8 +8,10 @@ from flask_jwt_extended.exceptions import RevokedTokenError
 from flask_jwt_extended.internal_utils import verify_token_not_blocklisted
 from flask_limiter import ApplicationLimit
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
 
 from okr_app.api.authentication import personal_token_check, presented_personal_token
+from okr_app.api.errors import discard_transaction
 from okr_app.extensions import limiter
 
 # Probes, documentation and the web interface's assets are not part of a user's budget.
@@ -105,10 +107,17 @@ def client_key():
 
 
 def session_is_live(claims):
-    """Tell whether the token's session is live, through the token blocklist's own loader."""
+    """Tell whether the token's session is live, through the token blocklist's own loader.
+
+    With the database unreachable the answer is no (the address pays); the failed
+    transaction is rolled back so the view meets a clean session and answers 503 itself.
+    """
     try:
         verify_token_not_blocklisted({}, claims)
     except RevokedTokenError:
+        return False
+    except SQLAlchemyError:
+        discard_transaction()
         return False
     return True
 
