@@ -36,6 +36,7 @@ DEFAULTS = {
     "OKR_IMPORT_MAX_BYTES": 10 * 1024 * 1024,  # POST /import only
     # Objectives, key results, check-ins and closings per POST /import together.
     "OKR_IMPORT_MAX_RECORDS": 20_000,
+    "OKR_IMPORT_MAX_CONCURRENT": 1,  # imports running at once in the whole deployment
     "OKR_IMPORT_LOCK_SECONDS": 120,  # the longest one user's import can keep the next waiting
     "OKR_TRUSTED_PROXIES": 0,
     "OKR_DB_POOL_SIZE": 5,

@@ -64,6 +64,7 @@ def get_export(query):
 @blp.response(201, ImportResultSchema)
 @blp.alt_response(409, response=ERROR)
 @blp.alt_response(413, response=ERROR)
+@blp.alt_response(429, response=ERROR)
 def post_import(document):
     """Recreate the objectives, key results, check-ins and closings of a JSON export.
 
@@ -74,7 +75,9 @@ def post_import(document):
     documents of more than `OKR_IMPORT_MAX_RECORDS` records (objectives, key results,
     check-ins and closings together; 20,000 by default) are 422 naming `objectives`: split
     them into several documents. One import per user runs at a time: another sent
-    meanwhile is 409, to be retried when the first has finished.
+    meanwhile is 409, to be retried when the first has finished; and at most
+    `OKR_IMPORT_MAX_CONCURRENT` (1 by default) run at once in all: beyond, 429 with
+    `Retry-After`.
     """
     summary = import_document(current_user.id, document)
     attach(

@@ -48,3 +48,17 @@ def test_a_second_import_of_the_same_user_meanwhile_is_409(account, app, auth):
     # Once it has finished, the next one runs, and releases its claim when done.
     for _ in range(2):
         assert account.client.post("/import", json=body, headers=account.headers).status_code == 201
+
+
+def test_an_import_while_the_servers_slots_are_taken_is_429(account, app, auth):
+    with app.app_context():
+        assert limiter.storage.acquire_entry("okr/import-slot/0", 1, 60)
+    body = document(objective(1))
+    response = account.client.post("/import", json=body, headers=account.headers)
+    assert response.status_code == 429
+    assert response.headers["Retry-After"] == "5"
+    with app.app_context():
+        limiter.storage.clear("okr/import-slot/0")
+    for _ in range(2):  # each releases its slot when done
+        answer = account.client.post("/import", json=body, headers=account.headers)
+        assert answer.status_code == 201
