@@ -15,11 +15,11 @@ RECORDS = 20_000  # the default OKR_IMPORT_MAX_RECORDS
 HEALTH_TIMEOUT_SECONDS = 5
 
 
-def largest_document():
-    """Return a document of exactly ``RECORDS`` records: mostly minimal check-ins."""
+def largest_document(records=RECORDS):
+    """Return a document of exactly ``records`` records: mostly minimal check-ins."""
     check_ins = [
         {"at": f"2026-0{1 + n % 9}-{1 + n % 28:02d}T{n % 24:02d}:{n % 60:02d}:00Z", "value": n}
-        for n in range(RECORDS - 2)
+        for n in range(records - 2)
     ]
     key_result = {"title": "Imported", "metric": "n", "start_value": 0, "target_value": 10}
     key_result |= {"current_value": 1, "weight": 1, "check_ins": check_ins}
@@ -47,9 +47,16 @@ def test_concurrent_largest_imports_leave_health_answering(stack):
                 health.append(repr(error))
             stop.wait(0.2)
 
+    # Just under nginx's 10 MiB: what used to keep every worker busy past its timeout.
+    huge = largest_document(210_000)
     prober = threading.Thread(target=probe)
     prober.start()
     try:
+        calls = [
+            lambda token=token: stack.client().post("/import", huge, token=token)
+            for token in tokens
+        ]
+        refusals = in_parallel(calls, timeout=120)
         calls = [
             lambda token=token: stack.client().post("/import", body, token=token)
             for token in tokens
@@ -58,6 +65,9 @@ def test_concurrent_largest_imports_leave_health_answering(stack):
     finally:
         stop.set()
         prober.join(30)
+    # Too many records (422), or refused at once while another holds the import slot (429).
+    assert {answer.status for answer in refusals} <= {422, 429}
+    assert 422 in {answer.status for answer in refusals}
     statuses = sorted(answer.status for answer in answers)
     assert 201 in statuses and set(statuses) <= {201, 429}, statuses
     for answer in answers:
