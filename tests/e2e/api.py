@@ -1,5 +1,6 @@
 """What a client of the deployed service does, and what it leaves in the database."""
 
+from bench.servers import wait_until
 from tests.e2e.stack import PASSWORD
 
 
@@ -12,6 +13,19 @@ def login(client, email, password=PASSWORD, rid=None):
     """Log in and return the answer."""
     headers = {"X-Request-ID": rid} if rid else None
     return client.post("/auth/login", {"email": email, "password": password}, headers=headers)
+
+
+def wait_for_limiter(client, answers=10):
+    """Wait until ``answers`` health checks in a row find the limiter storage answering.
+
+    Each worker's Redis circuit breaker closes on its own (``OKR_REDIS_BREAKER_SECONDS``):
+    a run of answers from every worker says they all have.
+    """
+    wait_until(
+        lambda: all(client.get("/health").json()["limiter"] == "ok" for _ in range(answers)),
+        30,
+        "every worker's limiter back",
+    )
 
 
 def user_id(stack, email):
