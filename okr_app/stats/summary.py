@@ -6,6 +6,7 @@ from datetime import timedelta
 from okr_app.models.objective import STATUSES
 from okr_app.okr.cadence import STALE
 from okr_app.okr.grades import average_grade
+from okr_app.okr.kinds import KINDS, objective_expected_progress
 from okr_app.okr.pace import completion_date, expected_progress, pace_status
 from okr_app.okr.streaks import streaks
 from okr_app.stats import queries
@@ -18,7 +19,7 @@ def statistics(user_id, filters, on):
     """Return every figure of /stats for ``user_id``, as of the end of day ``on``."""
     covered = queries.objective_filter(user_id, filters)
     return summarise(
-        queries.objective_rows(covered),
+        queries.objective_rows(covered, on),
         queries.check_in_days(covered),
         queries.latest_confidence_average(covered),
         on,
@@ -62,6 +63,9 @@ def _objective(row):
         "progress": progress,
         "grade": row.grade,
         "stale": row.stale or 0,
+        "weight": row.weight,
+        "timed_weight": row.timed_weight,
+        "full_weight": row.full_weight,
     }
 
 
@@ -76,7 +80,12 @@ def _pace(objective, on):
     An objective with a stale key result is ``stale``, whatever its progress.
     """
     progress = objective["progress"]
-    expected = expected_progress(objective["start_date"], objective["end_date"], on)
+    expected = objective_expected_progress(
+        expected_progress(objective["start_date"], objective["end_date"], on),
+        objective["timed_weight"],
+        objective["full_weight"],
+        objective["weight"],
+    )
     delta = progress - expected
     completion = completion_date(progress, objective["start_date"], on)
     return {
@@ -106,8 +115,16 @@ def _objective_totals(objectives, pace):
 
 
 def _key_result_totals(rows):
-    """Sum the key results' counts over the objectives."""
+    """Sum the key results' counts over the objectives, by kind too.
+
+    ``at_risk`` counts milestones past due and not done in active objectives not closed.
+    """
     total = sum(row.count or 0 for row in rows)
+    at_risk = sum(
+        row.late_milestones or 0
+        for row in rows
+        if row.status in PACED_STATUSES and row.grade is None
+    )
     progress = sum(row.progress or 0.0 for row in rows)
     return {
         "total": total,
@@ -116,6 +133,8 @@ def _key_result_totals(rows):
         "not_started": sum(row.not_started or 0 for row in rows),
         "overdue": sum(row.overdue or 0 for row in rows),
         "stale": sum(row.stale or 0 for row in rows),
+        "at_risk": at_risk,
+        "by_kind": {kind: sum(getattr(row, f"kind_{kind}") or 0 for row in rows) for kind in KINDS},
     }
 
 
