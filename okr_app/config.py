@@ -68,6 +68,8 @@ DEFAULTS = {
     "OKR_WORKER_SCAN_SECONDS": 60,
     "OKR_WORKER_HEARTBEAT_SECONDS": 15,
     "OKR_WORKER_LATE_SECONDS": 90,
+    # How often the worker checkpoints the audit chains: the window in which a cut goes unseen.
+    "OKR_AUDIT_CHECKPOINT_SECONDS": 60,
     # The calendar feed: requests per feed token (and per address for unknown tokens).
     "OKR_CALENDAR_RATE_LIMIT": "60 per hour",
     "OKR_PERSONAL_TOKEN_MAX_DAYS": 365,  # the latest expires_at of a personal access token

@@ -1,7 +1,7 @@
 """never reuse ids: SQLite AUTOINCREMENT on every table other rows or the audit trail name
 
 Revision ID: 0009
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02 01:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -31,7 +31,7 @@ def rows_of(app, request_id):
     The client's id is kept in the details; each request's rows share one id of their own.
     """
     with app.app_context():
-        rows = db.session.scalars(select(AuditRow).order_by(AuditRow.seq)).all()
+        rows = db.session.scalars(select(AuditRow).order_by(AuditRow.id)).all()
         found = [row for row in rows if row.details.get("client_request_id") == request_id]
         assert len({row.request_id for row in found}) <= 1
         return found

@@ -82,4 +82,4 @@ def test_connections_lost_mid_request_never_double_or_hide_a_write(stack):
         else:
             assert rid not in stored, f"{rid} answered {status} but was stored"
             assert rows.get(rid, 0) <= 1, f"{rid} has {rows.get(rid)} audit rows"
-    assert "Audit chain intact" in stack.flask("audit", "verify").stdout
+    assert "Audit trail intact" in stack.flask("audit", "verify").stdout
