@@ -93,17 +93,33 @@ def test_sqlite_ids_freed_before_the_upgrade_are_never_given_again(tmp_path):
     client = app.test_client()
     with app.app_context():
         upgrade(revision="0008")
-        auth = AuthActions(client)
-        first, _, _ = auth.user()
-        last, _, headers = auth.user()
-        create_objective(client, headers)
-        db.session.execute(text("DELETE FROM users WHERE id = :id"), {"id": last["id"]})
+        for email in ("first@example.com", "last@example.com"):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (email, password_hash, role, is_active, created_at, "
+                    "updated_at) VALUES (:email, 'x', 'user', 1, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"email": email},
+            )
+        first, last = db.session.execute(text("SELECT id FROM users ORDER BY id")).scalars()
+        # The trail keeps naming the deleted account: its id must never come back.
+        db.session.execute(
+            text(
+                "INSERT INTO audit_log (seq, at, actor_id, owner_id, action, outcome, "
+                "status_code, method, path, details, prev_hash, hash) VALUES (1, "
+                "CURRENT_TIMESTAMP, :id, :id, 'auth.registered', 'success', 201, 'POST', "
+                "'/auth/register', '{}', '', 'x')"
+            ),
+            {"id": last},
+        )
+        db.session.execute(text("DELETE FROM users WHERE id = :id"), {"id": last})
         db.session.commit()
         db.session.remove()
         upgrade()
         assert schema_differences() == []
-        newcomer = auth.register().get_json()
-        assert newcomer["id"] > last["id"] > first["id"]
+        newcomer = AuthActions(client).register().get_json()
+        assert newcomer["id"] > last > first
         definition = db.session.execute(
             text("SELECT sql FROM sqlite_master WHERE name = 'users'")
         ).scalar()
