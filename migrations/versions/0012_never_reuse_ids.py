@@ -1,8 +1,8 @@
 """never reuse ids: SQLite AUTOINCREMENT on every table other rows or the audit trail name
 
-Revision ID: 0009
+Revision ID: 0012
 Revises: 0011
-Create Date: 2026-12-02 01:00:00.000000
+Create Date: 2026-11-30 02:00:00.000000
 
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0009"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
