@@ -37,9 +37,11 @@ DESCRIPTION = """Personal objectives, key results and check-ins, with statistics
   field under `errors.json` or `errors.query` (location -> field -> messages; a nested
   field is named by its path, as `check_ins.2.value`).
 * Unknown body fields and unknown query parameters are refused with 422, and so is a query
-  parameter given twice that takes one value. Strings must not contain NUL characters
-  (422). Types are strict in bodies: `{"value": "42"}` or `{"value": true}` is 422. A PUT,
-  PATCH or POST that reads a body is 422 without one; malformed JSON is 400.
+  parameter given twice that takes one value. Strings must not contain NUL characters or
+  lone surrogates (`\\ud800`), numbers must fit in 64 bits and be finite, moments lie in
+  the years 1900 to 2999 once converted to UTC, and `page` is at most 1,000,000 (422 naming
+  the field). Types are strict in bodies: `{"value": "42"}` or `{"value": true}` is 422. A
+  PUT, PATCH or POST that reads a body is 422 without one; malformed JSON is 400.
 * Every number the API computes (progress, projected values, rates, trends, averages,
   grades) is rounded to 2 decimals, halves up.
 * A date alone as the end of a window (`until=2026-10-25`) includes that whole day (UTC).

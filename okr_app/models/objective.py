@@ -6,7 +6,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, selec
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.forecast import objective_projection
 from okr_app.okr.progress import objective_progress
 
@@ -29,6 +29,7 @@ class Objective(db.Model):
             "check_in_every_days IS NULL OR check_in_every_days BETWEEN 1 AND 92",
             name="check_in_every_days_range",
         ),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
