@@ -24,13 +24,19 @@ def rolled_up_progress(key_results, children):
     return objective_progress([*key_results, *children])
 
 
+def period_months(period):
+    """Return how many months ``period`` spans: 12, 6, 3 or 1."""
+    start, end = bounds(period)
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
 def shifted_period(period, months):
     """Return ``period`` moved ``months`` later (earlier if negative), of the same length.
 
     ``months`` must be a multiple of the period's length (12, 6, 3 or 1); ValueError if not.
     """
-    start, end = bounds(period)
-    length = (end.year - start.year) * 12 + end.month - start.month + 1
+    start, _ = bounds(period)
+    length = period_months(period)
     if months % length:
         raise ValueError(f"{period} cannot move by {months} months")
     index = start.year * 12 + start.month - 1 + months

@@ -41,6 +41,23 @@ class ObjectiveTotalsSchema(FastDumpSchema):
     completed = fields.Integer(metadata={"description": "Progress 100."})
     not_started = fields.Integer(metadata={"description": "Progress 0."})
     at_risk = fields.Integer(metadata={"description": "Active objectives 10+ points behind."})
+    top_level = fields.Integer(metadata={"description": "Objectives without a parent."})
+    roll_ups = fields.Integer(
+        metadata={"description": "Objectives whose progress includes their children's."}
+    )
+    counted_once = fields.Integer(
+        metadata={
+            "description": "Objectives not inside a covered parent that rolls up: each "
+            "objective is counted once, by itself or through that parent."
+        }
+    )
+    counted_once_average_progress = fields.Float(
+        metadata={
+            **PROGRESS,
+            "description": "The mean progress of the objectives counted once (a child in a "
+            "roll-up only through its parent). Percent, 0 to 100, two decimals.",
+        }
+    )
 
 
 class KeyResultTotalsSchema(FastDumpSchema):

@@ -84,6 +84,9 @@ def token_headers(app, api_schema):
 # export naming
 # an entity in JSON; an import whose ids repeat or link to nothing, whose closings
 # contradict its status, or with any of the rules above anywhere in its objectives; a
+# parent that is not the caller's, whose period does not contain the objective's, that
+# makes a cycle or nests more than 3 levels (or a period change breaking that); a copy
+# with children into a period of another length; a share link expiring in the past; a
 # token restricted to key results that are not the caller's, or expiring too late; a
 # delta dated before the latest check-in or reaching past 1e15; a batch naming any of
 # these; an Idempotency-Key used before for another request. For these fields alone a
@@ -105,6 +108,11 @@ SEMANTIC_FIELDS = {
     "PATCH /webhooks/{webhook_id}": {"url"},
     "GET /export": {"entity"},
     "POST /import": {"objectives"},
+    "POST /objectives": {"parent_id"},
+    "PUT /objectives/{objective_id}": {"parent_id", "period"},
+    "PATCH /objectives/{objective_id}": {"parent_id", "period"},
+    "POST /objectives/{objective_id}/copy": {"period"},
+    "POST /objectives/{objective_id}/share": {"expires_at"},
 }
 
 
