@@ -113,6 +113,7 @@ SEMANTIC_FIELDS = {
     "PATCH /objectives/{objective_id}": {"parent_id", "period"},
     "POST /objectives/{objective_id}/copy": {"period"},
     "POST /objectives/{objective_id}/share": {"expires_at"},
+    "GET /stats/calibration": {"since", "until"},
 }
 
 
