@@ -148,4 +148,5 @@ from okr_app.web.pages import (  # noqa: E402  (the pages register themselves on
     key_results,  # noqa: F401
     objectives,  # noqa: F401
     settings,  # noqa: F401
+    sharing,  # noqa: F401
 )
