@@ -3,10 +3,11 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from okr_app.calendar.feeds import token_hash
 from okr_app.extensions import db
-from okr_app.models import CheckIn, ShareLink
+from okr_app.models import CheckIn, KeyResult, Objective, ShareLink
 from okr_app.models.types import utcnow
 from okr_app.objectives.queries import owned_objective
 from okr_app.okr.pace import expected_progress
@@ -30,14 +31,17 @@ def shared_objective(token):
     """Return the objective a live link ``token`` shows, or None (unknown, revoked, expired)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    statement = select(ShareLink.user_id, ShareLink.objective_id).where(
-        ShareLink.token_hash == token_hash(token),
-        or_(ShareLink.expires_at.is_(None), ShareLink.expires_at > utcnow()),
+    statement = (
+        select(Objective)
+        .join(ShareLink, ShareLink.objective_id == Objective.id)
+        .where(
+            ShareLink.token_hash == token_hash(token),
+            ShareLink.user_id == Objective.user_id,
+            or_(ShareLink.expires_at.is_(None), ShareLink.expires_at > utcnow()),
+        )
+        .options(selectinload(Objective.key_results).selectinload(KeyResult.check_ins))
     )
-    found = db.session.execute(statement).first()
-    if found is None:
-        return None
-    return owned_objective(found.user_id, found.objective_id, with_check_ins=True)
+    return db.session.scalar(statement)
 
 
 def shared_view(objective, now=None):

@@ -221,3 +221,21 @@ def test_share_pages_are_rate_limited(client, shared):
     assert client.get(url, headers=JSON).status_code == 200
     assert client.get(url + "/badge.svg").status_code == 200
     assert client.get(url, headers=JSON).status_code == 429
+
+
+def test_a_shared_parent_names_none_of_its_children(client, auth):
+    _, _, headers = auth.user()
+    parent = create_objective(client, headers, title="The year", period="2026", roll_up=True)
+    child = create_objective(
+        client, headers, title="Hidden child", period="2026-Q1", parent_id=parent["id"]
+    )
+    item = create_key_result(client, headers, child["id"], start_value=0, target_value=10)
+    assert check_in(client, headers, item["id"], value=5).status_code == 201
+    link = client.post(f"/objectives/{parent['id']}/share", headers=headers, json={})
+    url = path_of(link.get_json()["url"])
+    body = client.get(url, headers=JSON)
+    assert body.get_json()["progress"] == 50.0  # the child's progress rolls up
+    for answer in (body, client.get(url)):
+        text = answer.get_data(as_text=True)
+        assert "Hidden child" not in text
+        assert f"/objectives/{child['id']}" not in text
