@@ -170,27 +170,28 @@ def test_an_admin_deactivation_revokes_every_token(app, client, auth):
 ACCOUNT_AND_ADMIN_ROUTES = [
     ("GET", "/auth/tokens"),
     ("POST", "/auth/tokens"),
-    ("DELETE", "/auth/tokens/1"),
+    ("DELETE", "/auth/tokens/{token_id}"),
     ("POST", "/auth/change-password"),
     ("POST", "/auth/logout"),
     ("POST", "/auth/refresh"),
     ("GET", "/admin/users"),
-    ("GET", "/admin/users/1"),
-    ("PATCH", "/admin/users/1"),
-    ("DELETE", "/admin/users/1"),
+    ("GET", "/admin/users/{user_id}"),
+    ("PATCH", "/admin/users/{user_id}"),
+    ("DELETE", "/admin/users/{user_id}"),
 ]
 
 
 def test_no_token_reaches_the_account_or_admin_endpoints(app, client, auth):
-    _, headers = make_admin(app, auth, "root@example.com")
+    admin, headers = make_admin(app, auth, "root@example.com")
     token = create_token(client, headers)
     body = {"name": "again", "scopes": ["read"]}
-    for method, path in ACCOUNT_AND_ADMIN_ROUTES:
+    for method, template in ACCOUNT_AND_ADMIN_ROUTES:
+        path = template.format(token_id=token["id"], user_id=admin["id"])
         sent = None if method == "GET" else body
         response = client.open(path, method=method, headers=bearer(token["token"]), json=sent)
         assert response.status_code == 403, (method, path, response.get_json())
     assert client.get("/auth/tokens", headers=headers).get_json()[0]["id"] == token["id"]
-    assert client.get("/admin/users/1", headers=headers).status_code == 200
+    assert client.get(f"/admin/users/{admin['id']}", headers=headers).status_code == 200
 
 
 def test_an_admins_token_has_no_admin_powers(app, client, auth):

@@ -76,9 +76,15 @@ def test_without_a_scraper_token_nobody_gets_in_by_token(client):
 def test_request_log_is_one_json_line_without_secrets(client, auth, caplog):
     caplog.set_level(logging.INFO, logger="okr_app.requests")
     profile, tokens, headers = auth.user()
-    caplog.clear()
-    client.get("/audit?action=auth.secret-looking-value", headers=headers)
-    records = [r for r in caplog.records if r.name == "okr_app.requests"]
+    # Listen on the logger itself: a deployed app's handler may have stopped propagation.
+    records = []
+    listener = logging.Handler()
+    listener.emit = records.append
+    logging.getLogger("okr_app.requests").addHandler(listener)
+    try:
+        client.get("/audit?action=auth.secret-looking-value", headers=headers)
+    finally:
+        logging.getLogger("okr_app.requests").removeHandler(listener)
     assert len(records) == 1
     line = json.loads(records[0].getMessage())
     assert line["method"] == "GET"
