@@ -19,7 +19,7 @@ from okr_app.extensions import db
 from okr_app.models.types import UTCDateTime, utcnow, when_created
 from okr_app.okr.forecast import objective_projection
 from okr_app.okr.progress import objective_progress
-from okr_app.okr.rollup import rolled_up_progress
+from okr_app.okr.rollup import MAX_DEPTH, rolled_up_progress
 
 STATUSES = ("active", "completed", "missed", "cancelled", "archived")
 
@@ -96,10 +96,18 @@ class Objective(db.Model):
     @property
     def progress(self):
         """Return the weighted mean progress of the key results, and children when rolling up."""
+        return self.progress_within(MAX_DEPTH)
+
+    def progress_within(self, levels):
+        """Return the progress, rolling up at most ``levels`` levels (this one included).
+
+        Links keep to three levels; the bound also ends the walk should concurrent edits
+        ever have made a cycle.
+        """
         own = [(key_result.progress, key_result.weight) for key_result in self.key_results]
-        if not self.roll_up:
+        if not self.roll_up or levels <= 1:
             return objective_progress(own)
-        children = [(item.progress, item.child_weight) for item in self.children]
+        children = [(item.progress_within(levels - 1), item.child_weight) for item in self.children]
         return rolled_up_progress(own, children)
 
     @property

@@ -204,3 +204,24 @@ def test_child_weight_must_be_positive(client, auth):
     )
     assert answer.status_code == 422
     assert "child_weight" in answer.get_json()["errors"]["json"]
+
+
+def test_a_cycle_made_behind_the_apis_back_still_reads(app, client, auth):
+    """Two concurrent edits could link two objectives to each other: reads stay bounded."""
+    from sqlalchemy import update
+
+    from okr_app.extensions import db
+    from okr_app.models import Objective
+
+    _, _, headers = auth.user()
+    first = objective(client, headers, period="2026", roll_up=True)
+    second = objective(client, headers, period="2026", roll_up=True, parent_id=first["id"])
+    key_result(client, headers, first["id"], 40)
+    key_result(client, headers, second["id"], 80)
+    with app.app_context():
+        db.session.execute(
+            update(Objective).where(Objective.id == first["id"]).values(parent_id=second["id"])
+        )
+        db.session.commit()
+    single = read(client, headers, first["id"])
+    assert listed(client, headers)[first["id"]]["progress"] == single["progress"]
