@@ -26,10 +26,16 @@ class Form:
 
     def error(self, name):
         """Return the messages for field ``name`` joined, or an empty string."""
-        messages = self.errors.get(name) or []
-        if isinstance(messages, dict):  # nested errors never come from these forms
-            messages = [str(messages)]
-        return " ".join(str(item) for item in messages)
+        return " ".join(_flat(self.errors.get(name) or []))
+
+
+def _flat(messages):
+    """Return the messages of a field, those of a list's items included, in order."""
+    if isinstance(messages, dict):  # a list field's errors, by item index
+        return [text for key in sorted(messages, key=str) for text in _flat(messages[key])]
+    if isinstance(messages, list | tuple):
+        return [text for item in messages for text in _flat(item)]
+    return [str(messages)]
 
 
 def posted(names=None):
@@ -41,25 +47,40 @@ def posted(names=None):
     }
 
 
-def load(schema, values, *, empty_is_none=()):
+def load(schema, values, *, empty_is_none=(), integers=()):
     """Load ``values`` through ``schema``: ``(data, None)`` or ``(None, Form with errors)``.
 
     Empty inputs are left out (the schema's defaults apply), except those named in
-    ``empty_is_none``, which mean "no value" (a description cleared).
+    ``empty_is_none``, which mean "no value" (a description cleared). Those named in
+    ``integers`` are sent as JSON numbers when they are whole numbers, since the API's
+    strict integer fields refuse a string (anything else reaches the schema as typed).
     """
     body = {}
     for name, value in values.items():
         if name not in schema.fields:
             continue
         if value.strip():
-            body[name] = value
+            body[name] = integer(value) if name in integers else value
         elif name in empty_is_none:
             body[name] = None
+    return check(schema, body, values)
+
+
+def check(schema, body, values):
+    """Load a built ``body`` through ``schema``; refusals go next to the fields of ``values``."""
     try:
         return schema.load(body), None
     except ValidationError as error:
         errors = error.messages if isinstance(error.messages, dict) else {}
         return None, Form(values, errors, "Please correct the fields marked below.")
+
+
+def integer(value):
+    """Return ``value`` as an int when it is written as one (``" 7 "``), else unchanged."""
+    text = value.strip()
+    if text.lstrip("-").isdigit() and len(text) < 20:
+        return int(text)
+    return value
 
 
 def attempt(work, *args, **kwargs):

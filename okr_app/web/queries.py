@@ -1,4 +1,4 @@
-"""What the pages read: a period's objectives, the user's periods, a check-in calendar.
+"""What the pages read: a period's objectives, the user's periods, a check-in calendar, settings.
 
 The objectives come from the API's own read model (``objectives_page``) and the check-in
 days from the statistics' query, so a page shows what the API answers.
@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from okr_app.extensions import db
 from okr_app.key_results.queries import owned_key_result
-from okr_app.models import AuthSession, Objective
+from okr_app.models import AuthSession, CalendarFeed, Delivery, KeyResult, Objective
 from okr_app.models.types import utcnow
 from okr_app.objectives.listing import objectives_page
 from okr_app.stats import queries as stats_queries
@@ -67,3 +67,36 @@ def open_sessions(user_id):
         .order_by(AuthSession.created_at.desc())
     )
     return db.session.scalars(statement).all()
+
+
+#: The deliveries the settings page lists under each webhook.
+RECENT_DELIVERIES = 5
+
+
+def recent_deliveries(webhook_ids):
+    """Return ``{webhook id: its latest deliveries, newest first}`` (one query per webhook)."""
+    return {
+        webhook_id: db.session.scalars(
+            select(Delivery)
+            .where(Delivery.webhook_id == webhook_id)
+            .order_by(Delivery.id.desc())
+            .limit(RECENT_DELIVERIES)
+        ).all()
+        for webhook_id in webhook_ids
+    }
+
+
+def calendar_feed(user_id):
+    """Return the user's calendar feed row (never its token), or None."""
+    return db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user_id))
+
+
+def key_result_choices(user_id):
+    """Return ``(id, "objective: key result")`` of the user's key results, by objective."""
+    statement = (
+        select(KeyResult.id, Objective.title, KeyResult.title)
+        .join(Objective, KeyResult.objective_id == Objective.id)
+        .where(KeyResult.user_id == user_id)
+        .order_by(Objective.start_date.desc(), Objective.id, KeyResult.id)
+    )
+    return [(row[0], f"{row[1]}: {row[2]}") for row in db.session.execute(statement)]

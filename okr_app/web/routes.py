@@ -144,9 +144,12 @@ def unexpected_error(error):
 
 from okr_app.web.pages import (  # noqa: E402  (the pages register themselves on blp)
     accounts,  # noqa: F401
+    calendar_feed,  # noqa: F401
     dashboard,  # noqa: F401
     key_results,  # noqa: F401
     objectives,  # noqa: F401
     settings,  # noqa: F401
     sharing,  # noqa: F401
+    tokens,  # noqa: F401
+    webhooks,  # noqa: F401
 )

@@ -6,6 +6,7 @@ import pytest
 
 from tests.factories import create_objective
 from tests.web.conftest import TOKEN
+from tests.webhooks.conftest import LOOPBACK
 
 
 def test_a_form_post_without_the_csrf_token_is_refused(client, web, app):
@@ -167,3 +168,22 @@ def test_user_text_is_escaped_everywhere(client, web):
     key_result = re.search(r'href="(/app/key-results/\d+)"', page).group(1)
     html = client.get(key_result).get_data(as_text=True)
     assert "<script>" not in html and "<b>m</b>" not in html
+
+
+@pytest.mark.settings(**LOOPBACK)
+def test_a_secret_shown_once_is_never_cached_nor_kept(client, web):
+    """The answers showing a token, a signing secret or a feed URL are no-store pages."""
+    web.user()
+    for path, data in (
+        ("/app/settings/tokens", {"name": "cron", "scopes": ["read"]}),
+        ("/app/settings/webhooks", {"url": "http://127.0.0.1:9/hooks", "events": ["*"]}),
+        ("/app/settings/calendar-feed", {}),
+    ):
+        token = TOKEN.search(client.get("/app/settings").text).group(1)
+        shown = client.post(path, data={"csrf_token": token, **data})
+        assert shown.status_code == 201, path
+        _check_headers(shown, path)
+        secret = re.search(r'-shown-once" type="text" readonly value="([^"]+)"', shown.text)
+        assert "Copy it now:" in shown.text
+        assert secret.group(1) not in client.get("/app/settings").text
+        assert secret.group(1) not in (shown.headers.get("Set-Cookie") or "")

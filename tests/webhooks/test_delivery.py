@@ -156,6 +156,15 @@ def test_each_webhook_gets_the_events_it_subscribed_to(app, client, auth, receiv
     assert len(receiver.received) == len(receiver.verified()) == 3
 
 
+def test_a_webhook_hears_nothing_from_before_it_was_registered(app, client, auth, receiver):
+    _, _, headers = auth.user()
+    before = create_objective(client, headers, title="Before the webhook")
+    webhook = register(client, headers, receiver)
+    client.delete(f"/objectives/{before['id']}", headers=headers)
+    run_worker(app)  # the worker fans out both events only now
+    assert [item["type"] for item in deliveries(client, headers, webhook)] == ["objective.deleted"]
+
+
 def test_a_ping_goes_to_its_webhook_alone(app, client, auth, receiver):
     _, _, headers = auth.user()
     first = register(client, headers, receiver, events=["ping"])

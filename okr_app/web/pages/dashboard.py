@@ -1,10 +1,11 @@
-"""The dashboard: a period's objectives with their bars and pace, and the check-in calendar."""
+"""The dashboard: the due check-ins, a period's objectives with bars and pace, the calendar."""
 
 from datetime import UTC, datetime
 
 from flask import g, render_template, request
 from marshmallow import ValidationError
 
+from okr_app.due.queries import due_key_results
 from okr_app.objectives.schemas import validate_period
 from okr_app.okr.pace import expected_progress, pace_status
 from okr_app.okr.periods import quarter_of
@@ -25,7 +26,7 @@ PACE_LABELS = {
 @blp.route("", methods=["GET"])
 @login_required
 def dashboard():
-    """Show the objectives of a period (default: the current quarter) and the calendar."""
+    """Show what is due, the objectives of a period (default: this quarter), the calendar."""
     user = g.web_user
     today = datetime.now(UTC).date()
     current = quarter_of(today)
@@ -49,6 +50,7 @@ def dashboard():
         period=period,
         periods=periods,
         period_error=error,
+        due=due_key_results(user.id),
         objectives=objectives,
         calendar=calendar.draw(days, first_day, today),
         check_in_total=sum(days.values()),

@@ -38,6 +38,9 @@ from okr_app.web.session import login_required
 #: Key result rows on the new objective form.
 NEW_KEY_RESULTS = 3
 KEY_RESULT_FIELDS = ("title", "metric", "start_value", "target_value", "weight")
+EDIT_FIELDS = ("title", "period", "description", "check_in_every_days")
+#: The objective's field typed as a whole number; empty on the edit form clears it.
+CADENCE = ("check_in_every_days",)
 STALE = (
     "This objective was changed elsewhere (in another tab or window) after you opened this "
     "form, so nothing was saved. Its current version is shown; your changes are still in the "
@@ -59,7 +62,9 @@ def new_objective():
 def post_new_objective():
     """Create the objective and the key results filled in, in one transaction."""
     values = forms.posted()
-    data, form = forms.load(ObjectiveWriteSchema(), values, empty_is_none=("description",))
+    data, form = forms.load(
+        ObjectiveWriteSchema(), values, empty_is_none=("description",), integers=CADENCE
+    )
     rows = _rows(values)
     if any(row["form"].errors for row in rows) or form is not None:
         form = form or forms.Form(values, {}, "Please correct the fields marked below.")
@@ -113,6 +118,7 @@ def _objective_page(objective, status=200, **forms_shown):
                 "title": objective.title,
                 "period": objective.period,
                 "description": objective.description or "",
+                "check_in_every_days": str(objective.check_in_every_days or ""),
             }
         ),
         "close": forms.Form({"outcome": "achieved"}),
@@ -148,9 +154,14 @@ def _next_period(period):
 @audited("objective.updated")
 @login_required
 def edit_objective(objective_id):
-    """Save the edited title, period and description, unless changed meanwhile."""
-    values = forms.posted(("title", "period", "description"))
-    data, form = forms.load(ObjectivePatchSchema(), values, empty_is_none=("description",))
+    """Save the edited title, period, description and cadence, unless changed meanwhile."""
+    values = forms.posted(EDIT_FIELDS)
+    data, form = forms.load(
+        ObjectivePatchSchema(),
+        values,
+        empty_is_none=("description", "check_in_every_days"),
+        integers=CADENCE,
+    )
     if form is None:
         return _write(objective_id, "edit", values, update_objective, data)
     return _objective_page(owned_objective(g.web_user.id, objective_id), 422, edit=form)

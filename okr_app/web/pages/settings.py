@@ -1,7 +1,8 @@
-"""Settings: password, sessions, export and import. One section each, in ``SECTIONS``.
+"""Settings: password, sessions, tokens, webhooks, the calendar feed, export and import.
 
-Personal access tokens, webhooks and the calendar feed join as sections of their own (a
-template in ``templates/settings/`` and its form views here or in their own module).
+One section each, in ``SECTIONS``; the forms of tokens, webhooks and the calendar feed
+have their own modules (``tokens``, ``webhooks``, ``calendar_feed``) and answer with
+``settings_page``.
 """
 
 import json
@@ -18,35 +19,62 @@ from marshmallow import ValidationError
 
 from okr_app.api.auditing import attach, audited
 from okr_app.auth import login as login_rules
+from okr_app.auth import personal_tokens
 from okr_app.auth.schemas import ChangePasswordSchema
+from okr_app.models import ALL_EVENTS, EVENT_TYPES, SCOPES
 from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema
 from okr_app.web import forms, queries
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required, set_cookie
+from okr_app.webhooks.queries import webhooks_of
 
-#: The sections of the settings page, in order: (anchor, template).
+#: The sections of the settings page, in order: (anchor, heading, template).
 SECTIONS = (
-    ("password", "settings/password.html"),
-    ("sessions", "settings/sessions.html"),
-    ("export", "settings/export.html"),
-    ("import", "settings/import.html"),
+    ("password", "Password", "settings/password.html"),
+    ("sessions", "Sessions", "settings/sessions.html"),
+    ("tokens", "Personal access tokens", "settings/tokens.html"),
+    ("webhooks", "Webhooks", "settings/webhooks.html"),
+    ("calendar", "Calendar feed", "settings/calendar.html"),
+    ("export", "Export", "settings/export.html"),
+    ("import", "Import", "settings/import.html"),
 )
+FORM_NAMES = ("password", "import", "token", "webhook", "calendar")
 
 
 @blp.route("/settings", methods=["GET"])
 @login_required
 def settings():
     """Show every section of the settings."""
-    return _settings_page()
+    return settings_page()
 
 
-def _settings_page(status=200, **forms_shown):
-    """Return the settings page with ``forms_shown`` (password, import)."""
-    sessions = queries.open_sessions(g.web_user.id)
-    shown = {"password": forms.Form(), "import": forms.Form(), **forms_shown}
-    page = render_template("settings.html", sections=SECTIONS, sessions=sessions, forms=shown)
+def settings_page(status=200, shown_once=None, **forms_shown):
+    """Return the settings page with ``forms_shown`` and a secret ``shown_once`` (or None).
+
+    ``shown_once`` is ``{"section": ..., "label": ..., "value": ...}``: a new token, a
+    webhook's signing secret or a feed URL, which is in this answer only.
+    """
+    user_id = g.web_user.id
+    webhooks = webhooks_of(user_id)
+    choices = queries.key_result_choices(user_id)
+    shown = {**{name: forms.Form() for name in FORM_NAMES}, **forms_shown}
+    page = render_template(
+        "settings.html",
+        sections=SECTIONS,
+        sessions=queries.open_sessions(user_id),
+        tokens=personal_tokens.tokens_of(user_id),
+        scopes=SCOPES,
+        key_result_choices=choices,
+        key_result_names=dict(choices),
+        webhooks=webhooks,
+        deliveries=queries.recent_deliveries([webhook.id for webhook in webhooks]),
+        event_choices=(ALL_EVENTS, *EVENT_TYPES),
+        calendar_feed=queries.calendar_feed(user_id),
+        shown_once=shown_once,
+        forms=shown,
+    )
     return page, status
 
 
@@ -67,7 +95,7 @@ def change_password():
             if error.code == 401:
                 form.errors = {"current_password": ["Wrong password."]}
     if form is not None:
-        return _settings_page(status, password=form)
+        return settings_page(status, password=form)
     session, _pair = result
     flash("Your password is changed. Every other session has been logged out.")
     return set_cookie(redirect(url_for("web.settings"), 303), session)
@@ -111,7 +139,7 @@ def post_import():
 
 def _import_refused(message):
     """Return the settings page with the import's refusal next to the file input."""
-    return _settings_page(422, **{"import": forms.Form({}, {"document": [message]}, message)})
+    return settings_page(422, **{"import": forms.Form({}, {"document": [message]}, message)})
 
 
 def _first_error(messages, path=()):

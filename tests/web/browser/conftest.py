@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 from okr_app import create_app
 from okr_app.extensions import db, limiter
 from tests.conftest import POSTGRES_URL, make_config
+from tests.webhooks.conftest import LOOPBACK
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -47,8 +48,8 @@ def _missing():
 
 
 @pytest.fixture(scope="package")
-def server(tmp_path_factory):
-    """Serve a fresh app on 127.0.0.1 from a thread; yield its base URL."""
+def served_app(tmp_path_factory):
+    """Return the app the browser tests' server serves, on a fresh SQLite file."""
     if POSTGRES_URL:
         pytest.skip("the browser tests run in the SQLite pass")
     lacking = _missing()
@@ -59,17 +60,26 @@ def server(tmp_path_factory):
     database = tmp_path_factory.mktemp("browser") / "okr.sqlite3"
     limiter._headers_enabled = None
     # Every request comes from 127.0.0.1: the per-address API budget is not under test here.
-    app = create_app(make_config(f"sqlite:///{database}", OKR_API_RATE_LIMIT="5000 per minute"))
+    # Webhooks may point to loopback, as in the webhook tests.
+    app = create_app(
+        make_config(f"sqlite:///{database}", OKR_API_RATE_LIMIT="5000 per minute", **LOOPBACK)
+    )
     with app.app_context():
         db.create_all()
-    http = make_server("127.0.0.1", 0, app, threaded=True)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="package")
+def server(served_app):
+    """Serve the app on 127.0.0.1 from a thread; yield its base URL."""
+    http = make_server("127.0.0.1", 0, served_app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
     thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="package")
