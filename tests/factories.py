@@ -2,6 +2,8 @@
 
 import json
 
+from tests.conftest import bearer
+
 #: (at, value) check-ins on the line y = 1.5 + 3.5 x, x in days since 1 January 2026.
 POINTS = (("2026-01-01T00:00:00Z", 2), ("2026-01-02T00:00:00Z", 4), ("2026-01-03T00:00:00Z", 9))
 
@@ -52,3 +54,27 @@ def create_token(client, headers, **fields):
     response = client.post("/auth/tokens", headers=headers, json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
+
+
+class Session:
+    """A user whose clock can move: ``at(moment)`` moves it and logs in again."""
+
+    def __init__(self, client, auth, traveller):
+        self.client = client
+        self.auth = auth
+        self.traveller = traveller
+        profile, _tokens, self.headers = auth.user()
+        self.email = profile["email"]
+
+    def at(self, moment):
+        """Move the clock to ``moment`` with fresh tokens."""
+        self.traveller.move_to(moment)
+        tokens = self.auth.login(self.email).get_json()
+        self.headers = bearer(tokens["access_token"])
+        return self.headers
+
+    def get(self, path):
+        """Return the JSON of a GET that must succeed."""
+        response = self.client.get(path, headers=self.headers)
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()

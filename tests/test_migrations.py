@@ -83,3 +83,54 @@ def test_sqlite_trend_sums_are_backfilled(tmp_path):
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_postgres_trend_sums_are_backfilled(scratch_postgres_url):
     forecasts_survive_the_trend_sums_migration(scratch_postgres_url)
+
+
+def existing_key_results_get_their_kind(database_url):
+    """Key results made before kinds existed become increase or decrease, as they read."""
+    app = create_app(make_config(database_url))
+    with app.app_context():
+        upgrade(revision="0008")
+        db.session.execute(
+            text(
+                "INSERT INTO users (email, password_hash, role, is_active, created_at, "
+                "updated_at) VALUES ('old@example.com', 'x', 'user', true, CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO objectives (user_id, title, period, start_date, end_date, status, "
+                "version, created_at, updated_at) SELECT id, 'Old', '2026-Q1', '2026-01-01', "
+                "'2026-03-31', 'active', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM users"
+            )
+        )
+        for start, target in ((0, 100), (10, 2)):
+            db.session.execute(
+                text(
+                    "INSERT INTO key_results (objective_id, user_id, title, metric, start_value, "
+                    "target_value, current_value, weight, version, created_at, updated_at) "
+                    "SELECT id, user_id, 'KR', 'm', :start, :target, :start, 1, 1, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM objectives"
+                ),
+                {"start": start, "target": target},
+            )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(
+            text("SELECT kind, threshold, due_on, band_days FROM key_results ORDER BY id")
+        ).all()
+        assert [tuple(row) for row in rows] == [
+            ("increase", None, None, 0.0),
+            ("decrease", None, None, 0.0),
+        ]
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_existing_key_results_get_their_kind(tmp_path):
+    existing_key_results_get_their_kind(f"sqlite:///{tmp_path}/kinds.sqlite3")
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_postgres_existing_key_results_get_their_kind(scratch_postgres_url):
+    existing_key_results_get_their_kind(scratch_postgres_url)

@@ -10,6 +10,11 @@ def sql_clamp(value, low, high):
     return case((value <= low, low), (value >= high, high), else_=value)
 
 
+def sql_ratio(numerator, denominator):
+    """Return the SQL for numerator / denominator, 0 when the denominator is not above 0."""
+    return case((denominator > 0, numerator / denominator), else_=0.0)
+
+
 def utc_day(column, dialect):
     """Return the SQL for the UTC calendar day of a timestamp column."""
     if dialect == "postgresql":

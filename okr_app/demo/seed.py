@@ -10,6 +10,7 @@ from okr_app.extensions import db
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn, KeyResult, Objective, User
 from okr_app.models.types import utcnow
+from okr_app.okr.kinds import direction
 from okr_app.okr.periods import bounds
 
 DEMO_PASSWORD = "demo passphrase 2026"  # noqa: S105  (documented demo accounts)
@@ -148,6 +149,7 @@ def _objective(rng, theme, period, today, days):
         key_result = {
             "title": key_title,
             "metric": metric,
+            "kind": direction(start_value, target),
             "start_value": float(start_value),
             "target_value": float(target),
             "weight": float(rng.choice((1, 1, 2, 3))),

@@ -26,6 +26,12 @@ class DueKeyResultSchema(FastDumpSchema):
     overdue = fields.Boolean(dump_only=True)
     stale = fields.Boolean(dump_only=True)
     current_value = fields.Float(dump_only=True)
-    target_value = fields.Float(dump_only=True)
+    kind = fields.String(dump_only=True)
+    target_value = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        attribute="defined_target_value",
+        metadata={"description": "increase and decrease; null for the other kinds."},
+    )
     progress = progress_field(dump_only=True)
     pace_status = fields.String(dump_only=True)

@@ -12,6 +12,7 @@ from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn, KeyResult
 from okr_app.models.types import utcnow
+from okr_app.okr.kinds import DONE, MILESTONE, NOT_DONE, STAYS
 from okr_app.okr.progress import value_for_progress
 
 
@@ -33,12 +34,43 @@ class BatchRefused(Exception):
 
 
 def check_in_value(key_result, values):
-    """Return the value a check-in states: ``value``, its ``progress``, or current + ``delta``."""
+    """Return the value a check-in states, or raise ``CheckInRefused`` where the kind forbids it.
+
+    ``value``; ``progress`` as a value; current + ``delta``; a milestone's ``done`` as 1 or 0.
+    """
+    refusal = kind_refusal(key_result.kind, values)
+    if refusal is not None:
+        raise CheckInRefused(*refusal)
+    if "done" in values:
+        return DONE if values["done"] else NOT_DONE
+    if key_result.kind == MILESTONE and "progress" in values:
+        return DONE if values["progress"] == 100.0 else NOT_DONE
     if "value" in values:
         return values["value"]
     if "delta" in values:
         return key_result.current_value + values["delta"]
     return value_for_progress(key_result.start_value, key_result.target_value, values["progress"])
+
+
+def kind_refusal(kind, values):
+    """Return ``(field, message)`` when the kind cannot take what ``values`` state, else None.
+
+    A milestone takes ``done``, a value of 1 or 0 or a progress of 100 or 0, never a delta;
+    a stay_* kind takes values (or deltas), not a progress; only a milestone takes ``done``.
+    """
+    if kind != MILESTONE:
+        if "done" in values:
+            return "done", "Only a milestone is done or not: send value."
+        if kind in STAYS and "progress" in values:
+            return "progress", f"A {kind} key result measures time in band: send value."
+        return None
+    if "delta" in values:
+        return "delta", "A milestone is done or not: send done (or value 1 or 0), not a delta."
+    if values.get("value", DONE) not in (DONE, NOT_DONE):
+        return "value", "A milestone's value is 1 (done) or 0 (not done)."
+    if values.get("progress", 100.0) not in (100.0, 0.0):
+        return "progress", "A milestone's progress is 100 (done) or 0 (not done)."
+    return None
 
 
 def latest_at(key_result_id):

@@ -10,6 +10,18 @@ from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.schemas import CheckInSchema, KeyResultSchema
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import KeyResult, hold_owned_objective
+from okr_app.okr.kinds import (
+    DIRECTIONAL,
+    DONE,
+    FIELDS,
+    KIND_FIELDS,
+    MILESTONE,
+    NOT_DONE,
+    STAYS,
+    definition_errors,
+    resolve_kind,
+    stored_definition,
+)
 from okr_app.okr.progress import value_for_progress
 
 
@@ -23,59 +35,110 @@ def require_own_objective(user_id, objective_id):
         )
 
 
-def stated_value(values, start, target):
+#: The ways of stating a key result's current value, recorded as a check-in.
+STATED = ("current_value", "progress")
+
+
+def refuse(field, message):
+    """Answer 422 naming ``field``."""
+    abort(422, message=message, errors={"json": {field: [message]}})
+
+
+def stated_value(values, key_result):
     """Remove ``current_value`` or ``progress`` from ``values``; return the value stated, or None.
 
-    A progress stands for start + progress / 100 * (target - start).
+    A progress stands for start + progress / 100 * (target - start); a stay_* kind takes
+    no progress, and a milestone's value is 1 (done) or 0.
     """
     if "progress" in values:
-        return value_for_progress(start, target, values.pop("progress"))
-    return values.pop("current_value", None)
+        if key_result.kind in STAYS:
+            refuse("progress", f"A {key_result.kind} key result takes current_value.")
+        stated = value_for_progress(
+            key_result.start_value, key_result.target_value, values.pop("progress")
+        )
+    else:
+        stated = values.pop("current_value", None)
+    if key_result.kind == MILESTONE and stated not in (None, DONE, NOT_DONE):
+        refuse("current_value", "A milestone's value is 1 (done) or 0 (not done).")
+    return stated
+
+
+def check_due_on(key_result):
+    """Answer 422 naming ``due_on`` unless it lies in the objective's period."""
+    objective = key_result.objective
+    if key_result.due_on is not None and not (
+        objective.start_date <= key_result.due_on <= objective.end_date
+    ):
+        refuse("due_on", f"Must lie in the period, {objective.start_date} to {objective.end_date}.")
 
 
 def create_key_result(user_id, values):
     """Add a key result under one of the user's objectives and return it.
 
-    The current value starts at ``start_value``; a value stated on creation is recorded
-    as the first check-in.
+    The current value starts at ``start_value`` (a milestone: not done); a value stated on
+    creation is recorded as the first check-in. A stay_* key result needs one: its time in
+    band counts from it.
     """
     require_own_objective(user_id, values["objective_id"])
     values = dict(values)
-    stated = stated_value(values, values["start_value"], values["target_value"])
+    if values["kind"] in STAYS and not values.keys() & set(STATED):
+        refuse("current_value", f"Required for kind {values['kind']}: the value now.")
+    stated_values = {name: values.pop(name) for name in STATED if name in values}
     key_result = KeyResult(user_id=user_id, current_value=values["start_value"], **values)
+    stated = stated_value(stated_values, key_result)
     db.session.add(key_result)
     db.session.flush()
+    check_due_on(key_result)
     if stated is not None:
         record_check_in(key_result, stated)
     return key_result
+
+
+def amended_definition(key_result, values):
+    """Return ``values`` of a PATCH with the kind and every field defining it resolved.
+
+    A new kind takes its fields from the body, or keeps those its old kind used too;
+    without ``kind``, an increase or decrease follows its start and target, and the other
+    kinds stay. 422 names a field that does not define the kind or a definition that
+    cannot hold.
+    """
+    sent = {name for name in ("kind", *KIND_FIELDS) if name in values}
+    if not sent:
+        return values
+    kept = {name: getattr(key_result, name) for name in FIELDS[key_result.kind]}
+    merged = {**kept, **{name: values[name] for name in KIND_FIELDS if name in values}}
+    kind = values.get("kind")
+    if kind is None:
+        kind = resolve_kind(None, merged) if key_result.kind in DIRECTIONAL else key_result.kind
+    errors = definition_errors(kind, merged, sent)
+    if errors:
+        message = "; ".join(f"{name}: {text}" for name, text in errors.items())
+        abort(
+            422, message=message, errors={"json": {name: [text] for name, text in errors.items()}}
+        )
+    return {**values, **stored_definition(kind, merged)}
 
 
 def change_key_result(user_id, key_result, values):
     """Apply ``values``; return the changed fields with old and new values.
 
     A change of the current value (sent as ``current_value`` or ``progress``) is recorded
-    as a check-in now, so the history stays complete.
+    as a check-in now, so the history stays complete. A change of kind or band recomputes
+    the time in band from the history.
     """
     values = dict(values)
     if values.get("objective_id", key_result.objective_id) != key_result.objective_id:
         require_own_objective(user_id, values["objective_id"])
-    start = values.get("start_value", key_result.start_value)
-    target = values.get("target_value", key_result.target_value)
-    if start == target:
-        field = "target_value" if "target_value" in values else "start_value"
-        abort(
-            422,
-            message="start_value and target_value must differ.",
-            errors={"json": {field: ["Must differ from the other end of the range."]}},
-        )
-    stated = stated_value(values, start, target)
+    stated_values = {name: values.pop(name) for name in STATED if name in values}
     changes = apply_changes(key_result, values)
+    check_due_on(key_result)
+    stated = stated_value(stated_values, key_result)
     if stated is not None and stated != key_result.current_value:
         before = key_result.current_value
         record_check_in(key_result, stated)  # recomputes the trend sums, after any move
         changes["current_value"] = {"old": before, "new": key_result.current_value}
-    elif "objective_id" in changes:
-        # Its check-ins now count from the new objective's period start.
+    elif changes.keys() & {"objective_id", "kind", "threshold", "range_min", "range_max"}:
+        # Its check-ins now count from the new objective's period start, or in a new band.
         db.session.flush()
         refresh_trends([key_result.id])
     return changes
@@ -92,6 +155,11 @@ def key_result_snapshot(key_result):
 def update_key_result(key_result, values):
     """Apply ``values`` to a key result; return the audit details."""
     return {"changes": change_key_result(key_result.user_id, key_result, values)}
+
+
+def amend_key_result(key_result, values):
+    """Apply a PATCH's ``values`` (a partial definition merged in); return the audit details."""
+    return update_key_result(key_result, amended_definition(key_result, values))
 
 
 def remove_key_result(key_result):

@@ -8,6 +8,7 @@ from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.api.etags import flush_versioned, with_etag
 from okr_app.key_results.check_ins import check_in
 from okr_app.key_results.editing import (
+    amend_key_result,
     create_key_result,
     remove_key_result,
     update_key_result,
@@ -95,8 +96,10 @@ def patch_key_result(values, key_result_id):
     """Change the fields sent of a key result; the others stay.
 
     A change of the current value (`current_value` or `progress`) is recorded as a check-in.
+    A new `kind` takes its defining fields from the body, or keeps those the old kind used
+    too; progress, band and forecast are recomputed from the history.
     """
-    return _write(key_result_id, update_key_result, values)
+    return _write(key_result_id, amend_key_result, values)
 
 
 @blp.route("/<int:key_result_id>", methods=["DELETE"])

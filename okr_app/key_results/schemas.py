@@ -1,10 +1,18 @@
 """Request and response bodies of the key results area, check-ins included."""
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from okr_app.api.fast_dump import FastDumpSchema
 from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
+from okr_app.key_results.forecast_schemas import ForecastSchema
+from okr_app.key_results.kind_schemas import (
+    KIND_DESCRIPTION,
+    DefiningFieldsMixin,
+    kind_field,
+    with_directional_defaults,
+)
 from okr_app.models.types import utcnow
+from okr_app.okr.kinds import KINDS, definition_errors, resolve_kind, stored_definition
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
 METRIC_LENGTH = validate.Length(min=1, max=100)
@@ -29,7 +37,7 @@ class ValueOrProgressMixin:
             )
 
 
-class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
+class KeyResultWriteSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
     """A key result's editable fields; unsent optional fields take their defaults.
 
     The current value stays as it is unless ``current_value`` or ``progress`` is sent (on
@@ -39,14 +47,16 @@ class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
     objective_id = id_field(required=True, strict=True)
     title = Trimmed(required=True, validate=TITLE_LENGTH)
     metric = Trimmed(required=True, validate=METRIC_LENGTH, metadata={"example": "signups"})
-    start_value = FiniteNumber(load_default=0.0)
-    target_value = FiniteNumber(
-        load_default=100.0, metadata={"description": "Must differ from start_value."}
+    kind = kind_field()
+    current_value = FiniteNumber(
+        metadata={"description": "stay_*: required on creation; milestone: 0 or 1."}
     )
-    current_value = FiniteNumber()
     progress = progress_field(
         load_only=True,
-        metadata={"description": "Instead of current_value: the value is set to match."},
+        metadata={
+            "description": "Instead of current_value (increase and decrease): the value is "
+            "set to match."
+        },
     )
     weight = FiniteNumber(
         load_default=1.0,
@@ -58,45 +68,35 @@ class KeyResultWriteSchema(ValueOrProgressMixin, Schema):
     )
 
     @validates_schema
-    def check_start_differs_from_target(self, data, **kwargs):
-        """Refuse a target equal to the start: progress would be undefined."""
-        if data["start_value"] == data["target_value"]:
-            raise ValidationError("Must differ from start_value.", field_name="target_value")
+    def check_definition(self, data, **kwargs):
+        """Refuse fields that do not define the kind, and definitions that cannot hold."""
+        values = with_directional_defaults(data)
+        # A body replaces the whole definition: a target refused is named as the target.
+        sent = set(data) | {"target_value"}
+        errors = definition_errors(resolve_kind(data.get("kind"), values), values, sent)
+        if errors:
+            raise ValidationError({name: [message] for name, message in errors.items()})
+
+    @post_load
+    def complete_definition(self, data, **kwargs):
+        """Set the kind and every field defining it, the unused ones to null."""
+        values = with_directional_defaults(data)
+        return {**data, **stored_definition(resolve_kind(data.get("kind"), values), values)}
 
 
-class KeyResultPatchSchema(ValueOrProgressMixin, Schema):
-    """Some of a key result's editable fields: the ones sent change, the others stay."""
+class KeyResultPatchSchema(ValueOrProgressMixin, DefiningFieldsMixin, Schema):
+    """Some of a key result's editable fields: the ones sent change, the others stay.
+
+    A new kind takes its defining fields from the body, or keeps those the old kind shared.
+    """
 
     objective_id = id_field(strict=True)
     title = Trimmed(validate=TITLE_LENGTH)
     metric = Trimmed(validate=METRIC_LENGTH)
-    start_value = FiniteNumber()
-    target_value = FiniteNumber()
+    kind = kind_field()
     current_value = FiniteNumber()
     progress = progress_field(load_only=True)
     weight = FiniteNumber(validate=WEIGHT_RANGE, metadata={"exclusiveMinimum": True})
-
-
-class ForecastSchema(FastDumpSchema):
-    """The least-squares line through the check-ins (value over days), to the period end."""
-
-    projected_value = fields.Float(
-        dump_only=True, metadata={"description": "The line's value at the end of the period."}
-    )
-    projected_progress = progress_field(
-        dump_only=True, metadata={"description": "projected_value's progress, 0 to 100."}
-    )
-    required_rate = fields.Float(
-        dump_only=True,
-        allow_none=True,
-        metadata={
-            "description": "(target - current) / days left: the value per day needed from "
-            "now (negative for a decreasing metric); 0 once reached; null after the period."
-        },
-    )
-    trend_per_day = fields.Float(
-        dump_only=True, metadata={"description": "The line's slope: value per day."}
-    )
 
 
 class KeyResultSchema(FastDumpSchema):
@@ -106,13 +106,52 @@ class KeyResultSchema(FastDumpSchema):
     objective_id = fields.Integer(dump_only=True)
     title = fields.String(dump_only=True)
     metric = fields.String(dump_only=True)
-    start_value = fields.Float(dump_only=True)
-    target_value = fields.Float(dump_only=True)
-    current_value = fields.Float(dump_only=True)
+    kind = fields.String(
+        dump_only=True, metadata={"enum": list(KINDS), "description": KIND_DESCRIPTION}
+    )
+    start_value = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        attribute="defined_start_value",
+        metadata={"description": "increase and decrease; null for the other kinds."},
+    )
+    target_value = fields.Float(
+        dump_only=True,
+        allow_none=True,
+        attribute="defined_target_value",
+        metadata={"description": "increase and decrease; null for the other kinds."},
+    )
+    threshold = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_above, stay_below."}
+    )
+    range_min = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_in_range."}
+    )
+    range_max = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_in_range."}
+    )
+    due_on = fields.Date(dump_only=True, allow_none=True, metadata={"description": "milestone."})
+    current_value = fields.Float(
+        dump_only=True, metadata={"description": "The latest value; a milestone's is 1 or 0."}
+    )
+    in_band = fields.Boolean(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "stay_*: whether the current value is in band; else null."},
+    )
+    done = fields.Boolean(
+        dump_only=True,
+        allow_none=True,
+        metadata={"description": "milestone: whether the latest check-in says done; else null."},
+    )
     weight = fields.Float(dump_only=True)
     progress = progress_field(
         dump_only=True,
-        metadata={"description": "(current - start) / (target - start) * 100, in 0 to 100."},
+        metadata={
+            "description": "By kind (see `kind`): (current - start) / (target - start) * 100 "
+            "for increase and decrease, the share of time in band for stay_*, 0 or 100 for a "
+            "milestone; always 0 to 100."
+        },
     )
     forecast = fields.Nested(
         ForecastSchema,
@@ -126,7 +165,11 @@ class KeyResultSchema(FastDumpSchema):
     forecast_reason = fields.String(
         dump_only=True,
         allow_none=True,
-        metadata={"description": "Why there is no forecast; null when there is one."},
+        metadata={
+            "description": "Why there is no forecast, or for stay_* what the projection "
+            "assumes (the current value holding until the period end); null otherwise. A "
+            "milestone has no forecast."
+        },
     )
     due_at = fields.DateTime(
         dump_only=True,
@@ -168,9 +211,11 @@ SOURCE_DESCRIPTION = (
 
 
 class CheckInWriteSchema(Schema):
-    """A new value of a key result: exactly one of ``value``, ``progress`` and ``delta``."""
+    """A new value of a key result: exactly one of ``value``, ``progress``, ``delta``, ``done``."""
 
-    value = FiniteNumber()
+    value = FiniteNumber(
+        metadata={"description": "The value observed; for a milestone 1 (done) or 0 (not done)."}
+    )
     progress = progress_field(
         load_only=True, metadata={"description": "Instead of value: 0 to 100 of the range."}
     )
@@ -178,8 +223,13 @@ class CheckInWriteSchema(Schema):
         load_only=True,
         metadata={
             "description": "Instead of value: added to the current value as it stands when "
-            "the request is processed (1 counts one more); concurrent deltas all count."
+            "the request is processed (1 counts one more); concurrent deltas all count. "
+            "Not for a milestone (422)."
         },
+    )
+    done = fields.Boolean(
+        load_only=True,
+        metadata={"description": "Milestones only, instead of value: true (1) or false (0)."},
     )
     confidence = fields.Float(
         allow_nan=False,
@@ -201,9 +251,9 @@ class CheckInWriteSchema(Schema):
 
     @validates_schema
     def check_value_or_progress(self, data, **kwargs):
-        """Require exactly one of ``value``, ``progress`` and ``delta``."""
-        if sum(name in data for name in ("value", "progress", "delta")) != 1:
-            raise ValidationError("Send exactly one of value, progress and delta.", "value")
+        """Require exactly one of ``value``, ``progress``, ``delta`` and ``done``."""
+        if sum(name in data for name in ("value", "progress", "delta", "done")) != 1:
+            raise ValidationError("Send exactly one of value, progress, delta and done.", "value")
 
 
 class CheckInSchema(FastDumpSchema):

@@ -7,9 +7,12 @@ start or the objective a key result belongs to recomputes them in the same trans
 """
 
 from sqlalchemy import DateTime, Float, cast, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective
+from okr_app.okr.kinds import STAYS, band_days_until_last, in_band
+from okr_app.okr.readings import day_x, period_days
 
 SECONDS_PER_DAY = 86400.0
 
@@ -61,7 +64,49 @@ def refresh_trends(key_result_ids):
         .returning(KeyResult)
         .execution_options(synchronize_session=False, populate_existing=True)
     )
-    db.session.execute(statement).all()
+    refreshed = db.session.execute(statement).scalars().all()
+    refresh_band_days([item for item in refreshed if item.kind in STAYS])
+
+
+def refresh_band_days(key_results):
+    """Recompute the days in band up to the latest check-in of those stay_* key results.
+
+    The step function needs the check-ins in order, so they are read here, once per change
+    of the history, the band or the period; answering reads only the stored sum.
+    """
+    if not key_results:
+        return
+    statement = (
+        select(CheckIn.key_result_id, CheckIn.at, CheckIn.value)
+        .where(CheckIn.key_result_id.in_([item.id for item in key_results]))
+        .order_by(CheckIn.key_result_id, CheckIn.at, CheckIn.id)
+    )
+    moments = {}
+    for key_result_id, at, value in db.session.execute(statement):
+        moments.setdefault(key_result_id, []).append((at, value))
+    for key_result in key_results:
+        start, end = key_result.objective.start_date, key_result.objective.end_date
+
+        def inside(value, key_result=key_result):
+            return in_band(
+                key_result.kind,
+                value,
+                key_result.threshold,
+                key_result.range_min,
+                key_result.range_max,
+            )
+
+        history = [(day_x(at, start), value) for at, value in moments.get(key_result.id, [])]
+        band_days = band_days_until_last(history, inside, period_days(start, end))
+        if key_result.band_days != band_days:
+            # A stored sum like the trend's: it leaves the version (and ETag) as it is.
+            db.session.execute(
+                update(KeyResult)
+                .where(KeyResult.id == key_result.id)
+                .values(band_days=band_days)
+                .execution_options(synchronize_session=False)
+            )
+            set_committed_value(key_result, "band_days", band_days)
 
 
 def lock_key_results_of(objective_id):

@@ -1,16 +1,26 @@
 """Key results and their check-ins: the measurable part of an objective and its history."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
 from okr_app.models.types import UTCDateTime, utcnow, when_created
-from okr_app.okr.cadence import key_result_due, key_result_pace_status
-from okr_app.okr.forecast import key_result_forecast, stored_trend
+from okr_app.okr.cadence import key_result_due
+from okr_app.okr.forecast import stored_trend
+from okr_app.okr.kinds import DIRECTIONAL, INCREASE, KINDS, MILESTONE, in_band, milestone_progress
 from okr_app.okr.progress import key_result_progress
+from okr_app.okr.readings import (
+    current_in_band,
+    reading_forecast,
+    reading_pace_status,
+    reading_progress,
+    shown_fields,
+)
+
+KIND_CHECK = "kind IN ({})".format(", ".join(f"'{kind}'" for kind in KINDS))
 
 
 class KeyResult(db.Model):
@@ -25,6 +35,7 @@ class KeyResult(db.Model):
     __table_args__ = (
         CheckConstraint("start_value <> target_value", name="start_differs_from_target"),
         CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint(KIND_CHECK, name="kind"),
         # SQLite would give the next key result the id of a deleted newest one; closings
         # keep the ids of the key results they froze, so an id must never be reused.
         {"sqlite_autoincrement": True},
@@ -43,6 +54,14 @@ class KeyResult(db.Model):
     target_value: Mapped[float] = mapped_column(Float)
     current_value: Mapped[float] = mapped_column(Float)
     weight: Mapped[float] = mapped_column(Float, default=1.0)
+    #: One of ``okr_app.okr.kinds.KINDS``; the fields below define the kinds that use them.
+    kind: Mapped[str] = mapped_column(String(16), default=INCREASE, server_default=INCREASE)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    range_min: Mapped[float | None] = mapped_column(Float)
+    range_max: Mapped[float | None] = mapped_column(Float)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    #: Days in band from the first to the latest check-in (stay_* kinds), kept with the trend.
+    band_days: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=when_created, onupdate=utcnow)
@@ -68,8 +87,29 @@ class KeyResult(db.Model):
 
     @property
     def progress(self):
-        """Return the progress in percent, computed from the current value."""
-        return key_result_progress(self.start_value, self.target_value, self.current_value)
+        """Return the progress in percent now, by its kind (``okr_app.okr.readings``)."""
+        objective = self.objective
+        return reading_progress(self, objective.start_date, objective.end_date, utcnow())
+
+    @property
+    def in_band(self):
+        """Return whether the current value is in band (stay_* kinds), else None."""
+        return current_in_band(self)
+
+    @property
+    def done(self):
+        """Return whether a milestone is done, else None."""
+        return shown_fields(self)["done"]
+
+    @property
+    def defined_start_value(self):
+        """Return ``start_value`` where the kind uses it (increase, decrease), else None."""
+        return shown_fields(self)["defined_start_value"]
+
+    @property
+    def defined_target_value(self):
+        """Return ``target_value`` where the kind uses it (increase, decrease), else None."""
+        return shown_fields(self)["defined_target_value"]
 
     @property
     def forecast(self):
@@ -100,8 +140,13 @@ class KeyResult(db.Model):
     def pace_status(self):
         """Return its pace status today: stale, done, ahead, on_track or at_risk."""
         objective = self.objective
-        return key_result_pace_status(
-            self.progress, objective.start_date, objective.end_date, utcnow().date(), self.stale
+        return reading_pace_status(
+            self,
+            self.progress,
+            objective.start_date,
+            objective.end_date,
+            utcnow().date(),
+            self.stale,
         )
 
     def _due(self):
@@ -134,12 +179,17 @@ class KeyResult(db.Model):
             self.current_value,
             objective.start_date,
             objective.end_date,
+            self.kind,
+            self.threshold,
+            self.range_min,
+            self.range_max,
+            self.band_days,
         )
         kept = getattr(self, "_projected", None)
         if kept is None or kept[0] != inputs:
             kept = self._projected = (
                 inputs,
-                key_result_forecast(self, objective.start_date, objective.end_date, utcnow()),
+                reading_forecast(self, objective.start_date, objective.end_date, utcnow()),
             )
         return kept[1]
 
@@ -176,9 +226,21 @@ class CheckIn(db.Model):
 
     @property
     def progress(self):
-        """Return this value's progress against the key result's current start and target."""
+        """Return this value's progress against the key result's current kind and fields.
+
+        increase/decrease: against start and target; milestone: 0 or 100; stay_*: 100 in
+        band, 0 out of it.
+        """
         key_result = self.key_result
-        return key_result_progress(key_result.start_value, key_result.target_value, self.value)
+        kind = key_result.kind
+        if kind in DIRECTIONAL:
+            return key_result_progress(key_result.start_value, key_result.target_value, self.value)
+        if kind == MILESTONE:
+            return milestone_progress(self.value)
+        inside = in_band(
+            kind, self.value, key_result.threshold, key_result.range_min, key_result.range_max
+        )
+        return 100.0 if inside else 0.0
 
     def __repr__(self):
         return f"<CheckIn {self.id}>"

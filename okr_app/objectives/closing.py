@@ -10,13 +10,19 @@ from okr_app.okr.grades import grade
 
 
 def frozen_key_result(key_result, confidence):
-    """Return a copy of a key result as it stands: values, progress and last confidence."""
+    """Return a copy of a key result as it stands: kind, values, progress, last confidence."""
     return {
         "id": key_result.id,
         "title": key_result.title,
         "metric": key_result.metric,
-        "start_value": key_result.start_value,
-        "target_value": key_result.target_value,
+        "kind": key_result.kind,
+        "start_value": key_result.defined_start_value,
+        "target_value": key_result.defined_target_value,
+        "threshold": key_result.threshold,
+        "range_min": key_result.range_min,
+        "range_max": key_result.range_max,
+        "due_on": None if key_result.due_on is None else key_result.due_on.isoformat(),
+        "in_band": key_result.in_band,
         "weight": key_result.weight,
         "final_value": key_result.current_value,
         "progress": key_result.progress,

@@ -22,14 +22,25 @@ def carried_values(objective):
     return {item.id: frozen.get(item.id, item.current_value) for item in objective.key_results}
 
 
+def moved_due_on(due_on, objective, copy):
+    """Return ``due_on`` as far into the copy's period as it was into the original's.
+
+    None stays None; a day past the copy's period end becomes its last day.
+    """
+    if due_on is None:
+        return None
+    return min(copy.start_date + (due_on - objective.start_date), copy.end_date)
+
+
 def copy_objective(objective, period, *, carry_values, parent_id=None):
     """Create a copy of the objective in ``period`` with copies of its key results; return it.
 
     The copy keeps the check-in cadence, ``roll_up`` and ``child_weight``, and goes under
-    ``parent_id``; the copies of the key results keep title, metric, start, target and
-    weight. Their current value is the start value, or with ``carry_values`` the carried
-    value, recorded as their first check-in (now) so that the history explains where the
-    value came from.
+    ``parent_id``; the copies keep title, metric, kind, its defining fields (a milestone's
+    ``due_on`` moved into the new period) and weight. Their current value is the start
+    value (a milestone not done; a stay_* key result has no value and no time in band until
+    its first check-in), or with ``carry_values`` the carried value, recorded as their first
+    check-in (now) so that the history explains where the value came from.
     """
     copy = create_objective(
         objective.user_id,
@@ -51,8 +62,13 @@ def copy_objective(objective, period, *, carry_values, parent_id=None):
                 user_id=original.user_id,
                 title=original.title,
                 metric=original.metric,
+                kind=original.kind,
                 start_value=original.start_value,
                 target_value=original.target_value,
+                threshold=original.threshold,
+                range_min=original.range_min,
+                range_max=original.range_max,
+                due_on=moved_due_on(original.due_on, objective, copy),
                 weight=original.weight,
                 current_value=original.start_value,
             )

@@ -18,9 +18,15 @@ from okr_app.models import KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
 from okr_app.objectives.rollups import children_of, rolled_up
 from okr_app.objectives.selection import clauses, select_by
-from okr_app.okr.cadence import key_result_due, key_result_pace_status
-from okr_app.okr.forecast import key_result_forecast, objective_projection
-from okr_app.okr.progress import key_result_progress, objective_progress
+from okr_app.okr.cadence import key_result_due
+from okr_app.okr.forecast import objective_projection
+from okr_app.okr.progress import objective_progress
+from okr_app.okr.readings import (
+    reading_forecast,
+    reading_pace_status,
+    reading_progress,
+    shown_fields,
+)
 
 FILTERS = ("period", "status", "q", "parent_id", "top_level")
 
@@ -56,19 +62,17 @@ def _with_key_results(connection, rows):
     stale_after_days = current_app.config["OKR_STALE_AFTER_DAYS"]
     for row in connection.execute(_key_results(), ids):
         objective = objectives[row.objective_id]
-        forecast, reason = key_result_forecast(
-            row, objective["start_date"], objective["end_date"], now
-        )
-        progress = key_result_progress(row.start_value, row.target_value, row.current_value)
+        start_date, end_date = objective["start_date"], objective["end_date"]
+        forecast, reason = reading_forecast(row, start_date, end_date, now)
+        progress = reading_progress(row, start_date, end_date, now)
         due_at, overdue, stale = key_result_due(
             objective, row.last_check_in_at, row.created_at, now, stale_after_days
         )
-        pace = key_result_pace_status(
-            progress, objective["start_date"], objective["end_date"], now.date(), stale
-        )
+        pace = reading_pace_status(row, progress, start_date, end_date, now.date(), stale)
         objective["key_results"].append(
             {
                 **row._mapping,
+                **shown_fields(row),
                 "progress": progress,
                 "forecast": forecast,
                 "forecast_reason": reason,

@@ -11,7 +11,9 @@ from functools import cache
 from sqlalchemy import bindparam, select
 
 from okr_app.models import KeyResult, Objective
-from okr_app.okr.progress import key_result_progress, objective_progress
+from okr_app.models.types import utcnow
+from okr_app.okr.progress import objective_progress
+from okr_app.okr.readings import reading_progress
 from okr_app.okr.rollup import MAX_DEPTH, rolled_up_progress
 
 
@@ -24,7 +26,11 @@ def children_of(connection, ids):
 
 
 def rolled_up(connection, objectives):
-    """Return ``{id: progress}`` of those of ``objectives`` (rows as dicts) that roll up."""
+    """Return ``{id: progress}`` of those of ``objectives`` that roll up.
+
+    Each of ``objectives`` is a dict with ``id``, ``roll_up``, ``start_date`` and
+    ``end_date``; a key result's progress is read by its kind, as the models read it.
+    """
     parents = [item for item in objectives if item["roll_up"]]
     if not parents:
         return {}
@@ -37,8 +43,10 @@ def rolled_up(connection, objectives):
         if not level:
             break
     own = {}
+    now = utcnow()
     for row in connection.execute(_key_results(), {"ids": list(nodes)}):
-        progress = key_result_progress(row.start_value, row.target_value, row.current_value)
+        node = nodes[row.objective_id]
+        progress = reading_progress(row, node["start_date"], node["end_date"], now)
         own.setdefault(row.objective_id, []).append((progress, row.weight))
     under = {}
     for node in nodes.values():
@@ -73,17 +81,18 @@ def _children():
 def _descendants():
     """Return the statement of the children of ``ids`` with what their roll-up needs."""
     return select(
-        Objective.id, Objective.parent_id, Objective.roll_up, Objective.child_weight
+        Objective.id,
+        Objective.parent_id,
+        Objective.roll_up,
+        Objective.child_weight,
+        Objective.start_date,
+        Objective.end_date,
     ).where(Objective.parent_id.in_(bindparam("ids", expanding=True)))
 
 
 @cache
 def _key_results():
-    """Return the statement of the values and weights of the key results of ``ids``."""
-    return select(
-        KeyResult.objective_id,
-        KeyResult.start_value,
-        KeyResult.target_value,
-        KeyResult.current_value,
-        KeyResult.weight,
-    ).where(KeyResult.objective_id.in_(bindparam("ids", expanding=True)))
+    """Return the statement of the key results of ``ids``, as the list reads them."""
+    return select(KeyResult.__table__).where(
+        KeyResult.objective_id.in_(bindparam("ids", expanding=True))
+    )

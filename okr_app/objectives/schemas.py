@@ -1,12 +1,13 @@
 """Request and response bodies of the objectives area, closings included."""
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, pre_dump, validate
 
 from okr_app.api.fast_dump import FastDumpSchema
 from okr_app.api.schemas import Schema, Trimmed, id_field, progress_field
 from okr_app.key_results.schemas import KeyResultSchema
 from okr_app.models import OUTCOME_STATUSES, STATUSES
 from okr_app.okr import periods
+from okr_app.okr.kinds import KINDS, direction
 
 TITLE_LENGTH = validate.Length(min=1, max=200)
 DESCRIPTION_LENGTH = validate.Length(max=2000)
@@ -129,10 +130,34 @@ class ClosingKeyResultSchema(FastDumpSchema):
     )
     title = fields.String(dump_only=True)
     metric = fields.String(dump_only=True)
-    start_value = fields.Float(dump_only=True)
-    target_value = fields.Float(dump_only=True)
+    kind = fields.String(
+        dump_only=True,
+        metadata={
+            "enum": list(KINDS),
+            "description": "Its kind then; closings made before "
+            "kinds existed show `increase` or `decrease` by start and target.",
+        },
+    )
+    start_value = fields.Float(dump_only=True, allow_none=True)
+    target_value = fields.Float(dump_only=True, allow_none=True)
+    threshold = fields.Float(dump_only=True, allow_none=True)
+    range_min = fields.Float(dump_only=True, allow_none=True)
+    range_max = fields.Float(dump_only=True, allow_none=True)
+    # Stored as its ISO text in the closing's JSON.
+    due_on = fields.String(dump_only=True, allow_none=True, metadata={"format": "date"})
+    in_band = fields.Boolean(
+        dump_only=True, allow_none=True, metadata={"description": "stay_*: in band then."}
+    )
     weight = fields.Float(dump_only=True)
     final_value = fields.Float(dump_only=True)
+
+    @pre_dump
+    def name_the_kind(self, frozen, **kwargs):
+        """Give a key result frozen before kinds existed its kind by start and target."""
+        if "kind" in frozen:
+            return frozen
+        return {**frozen, "kind": direction(frozen["start_value"], frozen["target_value"])}
+
     progress = progress_field(dump_only=True)
     confidence = fields.Float(
         dump_only=True,

@@ -60,16 +60,20 @@ def key_result_due(objective, last_check_in_at, created_at, now, stale_after_day
     return due, is_overdue(due, now), is_stale(due, now, stale_after_days)
 
 
-def key_result_pace_status(progress, start_date, end_date, on, stale):
+def key_result_pace_status(progress, start_date, end_date, on, stale, *, expected=None):
     """Return a key result's pace status on day ``on``: ``stale``, or as an objective's.
 
-    ``done``, ``ahead``, ``on_track`` or ``at_risk`` compare its progress with the share of
-    the period elapsed (``okr_app.okr.pace``); a stale key result is ``stale`` whatever its
-    progress, since nobody has confirmed it for longer than the cadence allows.
+    ``done``, ``ahead``, ``on_track`` or ``at_risk`` compare its progress with ``expected``
+    (by default the share of the period elapsed, ``okr_app.okr.pace``; see
+    ``okr_app.okr.kinds.expected_kind_progress`` for the other kinds); a stale key result is
+    ``stale`` whatever its progress, since nobody has confirmed it for longer than the
+    cadence allows.
     """
     if stale:
         return STALE
-    return pace_status(progress, progress - expected_progress(start_date, end_date, on))
+    if expected is None:
+        expected = expected_progress(start_date, end_date, on)
+    return pace_status(progress, progress - expected)
 
 
 def turned_off_track(previous, current):

@@ -60,6 +60,17 @@ class ObjectiveTotalsSchema(FastDumpSchema):
     )
 
 
+class KindCountsSchema(FastDumpSchema):
+    """The number of key results of each kind."""
+
+    increase = fields.Integer()
+    decrease = fields.Integer()
+    stay_above = fields.Integer()
+    stay_below = fields.Integer()
+    stay_in_range = fields.Integer()
+    milestone = fields.Integer()
+
+
 class KeyResultTotalsSchema(FastDumpSchema):
     """Counts over the covered objectives' key results."""
 
@@ -72,6 +83,15 @@ class KeyResultTotalsSchema(FastDumpSchema):
     )
     stale = fields.Integer(
         metadata={"description": "Past their due check-in by more than OKR_STALE_AFTER_DAYS."}
+    )
+    at_risk = fields.Integer(
+        metadata={
+            "description": "Milestones not done after their `due_on` (or their period's "
+            "end), in active objectives not closed."
+        }
+    )
+    by_kind = fields.Nested(
+        KindCountsSchema, metadata={"description": "How many key results of each kind."}
     )
 
 
@@ -94,7 +114,13 @@ class PaceSchema(FastDumpSchema):
     title = fields.String()
     period = fields.String()
     progress = fields.Float(metadata=PROGRESS)
-    expected_progress = fields.Float(metadata={"description": "Share of the period elapsed."})
+    expected_progress = fields.Float(
+        metadata={
+            "description": "Its key results' expected progress, weighted: the share of the "
+            "period elapsed for increase and decrease, 100 for stay_* and for milestones "
+            "past due, 0 for milestones not yet due; the share elapsed without key results."
+        }
+    )
     delta = fields.Float(metadata={"description": "progress - expected_progress."})
     status = fields.String(
         metadata={

@@ -8,6 +8,7 @@ from okr_app.models.objective import STATUSES
 from okr_app.objectives.rollups import rolled_up
 from okr_app.okr.cadence import STALE
 from okr_app.okr.grades import average_grade
+from okr_app.okr.kinds import KINDS, objective_expected_progress
 from okr_app.okr.pace import completion_date, expected_progress, pace_status
 from okr_app.okr.streaks import streaks
 from okr_app.stats import queries
@@ -19,8 +20,8 @@ PACED_STATUSES = ("active",)
 def statistics(user_id, filters, on):
     """Return every figure of /stats for ``user_id``, as of the end of day ``on``."""
     covered = queries.objective_filter(user_id, filters)
-    rows = queries.objective_rows(covered)
-    rolling = [{"id": row.id, "roll_up": row.roll_up} for row in rows if row.roll_up]
+    rows = queries.objective_rows(covered, on)
+    rolling = [row._asdict() for row in rows if row.roll_up]
     return summarise(
         rows,
         queries.check_in_days(covered),
@@ -70,6 +71,9 @@ def _objective(row, rolled):
         "progress": progress,
         "grade": row.grade,
         "stale": row.stale or 0,
+        "weight": row.weight,
+        "timed_weight": row.timed_weight,
+        "full_weight": row.full_weight,
         "parent_id": getattr(row, "parent_id", None),
         "roll_up": bool(getattr(row, "roll_up", False)),
     }
@@ -86,7 +90,12 @@ def _pace(objective, on):
     An objective with a stale key result is ``stale``, whatever its progress.
     """
     progress = objective["progress"]
-    expected = expected_progress(objective["start_date"], objective["end_date"], on)
+    expected = objective_expected_progress(
+        expected_progress(objective["start_date"], objective["end_date"], on),
+        objective["timed_weight"],
+        objective["full_weight"],
+        objective["weight"],
+    )
     delta = progress - expected
     completion = completion_date(progress, objective["start_date"], on)
     return {
@@ -123,8 +132,16 @@ def _objective_totals(objectives, pace):
 
 
 def _key_result_totals(rows):
-    """Sum the key results' counts over the objectives."""
+    """Sum the key results' counts over the objectives, by kind too.
+
+    ``at_risk`` counts milestones past due and not done in active objectives not closed.
+    """
     total = sum(row.count or 0 for row in rows)
+    at_risk = sum(
+        row.late_milestones or 0
+        for row in rows
+        if row.status in PACED_STATUSES and row.grade is None
+    )
     progress = sum(row.progress or 0.0 for row in rows)
     return {
         "total": total,
@@ -133,6 +150,8 @@ def _key_result_totals(rows):
         "not_started": sum(row.not_started or 0 for row in rows),
         "overdue": sum(row.overdue or 0 for row in rows),
         "stale": sum(row.stale or 0 for row in rows),
+        "at_risk": at_risk,
+        "by_kind": {kind: sum(getattr(row, f"kind_{kind}") or 0 for row in rows) for kind in KINDS},
     }
 
 

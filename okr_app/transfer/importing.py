@@ -6,6 +6,7 @@ from okr_app.extensions import db
 from okr_app.key_results.trends import refresh_trends
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.objectives.editing import with_period_dates
+from okr_app.okr.kinds import stored_definition
 
 OBJECTIVE_FIELDS = (
     "title",
@@ -16,7 +17,7 @@ OBJECTIVE_FIELDS = (
     "roll_up",
     "child_weight",
 )
-KEY_RESULT_FIELDS = ("title", "metric", "start_value", "target_value", "current_value", "weight")
+KEY_RESULT_FIELDS = ("title", "metric", "current_value", "weight")
 CLOSING_FIELDS = (
     "outcome",
     "retrospective",
@@ -66,7 +67,8 @@ def _new_objective(user_id, record):
     objective = Objective(user_id=user_id, key_results=[], closings=[], **values)
     for item in record["key_results"]:
         fields = {name: item[name] for name in KEY_RESULT_FIELDS}
-        objective.key_results.append(KeyResult(user_id=user_id, **fields))
+        definition = stored_definition(item["kind"], item)
+        objective.key_results.append(KeyResult(user_id=user_id, **fields, **definition))
     return objective
 
 

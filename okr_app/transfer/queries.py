@@ -5,10 +5,11 @@ grows without bound, come through a server-side cursor (PostgreSQL) ``BATCH`` ro
 time, so an export never holds them all in memory.
 """
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
+from okr_app.okr.kinds import DIRECTIONAL
 
 BATCH = 1000
 
@@ -39,15 +40,23 @@ def objectives(user_id):
 
 
 def key_results(user_id):
-    """Return the user's key results, by objective, then by id."""
+    """Return the user's key results, by objective, then by id.
+
+    start_value and target_value are null outside increase and decrease, as answers show.
+    """
     statement = (
         select(
             KeyResult.id,
             KeyResult.objective_id,
             KeyResult.title,
             KeyResult.metric,
-            KeyResult.start_value,
-            KeyResult.target_value,
+            KeyResult.kind,
+            case((KeyResult.kind.in_(DIRECTIONAL), KeyResult.start_value)).label("start_value"),
+            case((KeyResult.kind.in_(DIRECTIONAL), KeyResult.target_value)).label("target_value"),
+            KeyResult.threshold,
+            KeyResult.range_min,
+            KeyResult.range_max,
+            KeyResult.due_on,
             KeyResult.current_value,
             KeyResult.weight,
             KeyResult.created_at,

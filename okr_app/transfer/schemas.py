@@ -5,6 +5,8 @@ validated like every other request. Ids are those of the exporting account: they
 records within the document, and an import gives every record a new one.
 """
 
+from datetime import date
+
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
@@ -14,6 +16,7 @@ from okr_app.key_results.schemas import (
     SOURCE_LENGTH,
     TITLE_LENGTH,
     WEIGHT_RANGE,
+    kind_field,
     not_in_future,
 )
 from okr_app.models import OUTCOME_STATUSES
@@ -28,6 +31,7 @@ from okr_app.objectives.schemas import (
     period_field,
     roll_up_field,
 )
+from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
 from okr_app.okr.rollup import MAX_DEPTH, period_contains
 
 FORMATS = ("json", "csv")
@@ -37,6 +41,15 @@ ENTITIES = ("objectives", "key_results", "check_ins", "closings")
 WEIGHT = {"exclusiveMinimum": True}  # apispec does not carry Range's min_inclusive over
 CONFIDENCE_RANGE = validate.Range(min=0, max=1)
 NOT_IMPORTED = {"description": "Exported for the record; an import sets its own."}
+BY_KIND = {"description": "As the key result's own field: set for the kinds it defines."}
+
+
+def validate_day(value):
+    """Refuse text that is not an ISO 8601 date."""
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValidationError("Not a date (YYYY-MM-DD).") from None
 
 
 def record_id(**kwargs):
@@ -78,8 +91,13 @@ class KeyResultRecordSchema(Schema):
     id = record_id()
     title = Trimmed(required=True, validate=TITLE_LENGTH)
     metric = Trimmed(required=True, validate=METRIC_LENGTH)
-    start_value = FiniteNumber(required=True)
-    target_value = FiniteNumber(required=True)
+    kind = kind_field(load_default=None, allow_none=True)
+    start_value = FiniteNumber(allow_none=True, metadata=BY_KIND)
+    target_value = FiniteNumber(allow_none=True, metadata=BY_KIND)
+    threshold = FiniteNumber(allow_none=True, metadata=BY_KIND)
+    range_min = FiniteNumber(allow_none=True, metadata=BY_KIND)
+    range_max = FiniteNumber(allow_none=True, metadata=BY_KIND)
+    due_on = fields.Date(allow_none=True, metadata=BY_KIND)
     current_value = FiniteNumber(required=True)
     weight = FiniteNumber(required=True, validate=WEIGHT_RANGE, metadata=WEIGHT)
     created_at = fields.DateTime(metadata=NOT_IMPORTED)
@@ -87,9 +105,27 @@ class KeyResultRecordSchema(Schema):
     check_ins = fields.List(fields.Nested(CheckInRecordSchema), load_default=list)
 
     @validates_schema
-    def check_range(self, data, **kwargs):
-        """Refuse a target equal to the start."""
-        refuse_equal_range(data)
+    def check_definition(self, data, **kwargs):
+        """Refuse what the kind cannot take, as a key result's own body would be refused."""
+        kind = data.get("kind")
+        if kind is None:
+            # An export made before kinds existed: increase or decrease, as it was.
+            for name in ("start_value", "target_value"):
+                if data.get(name) is None:
+                    raise ValidationError("Required without kind.", field_name=name)
+            refuse_equal_range(data)
+            kind = direction(data["start_value"], data["target_value"])
+        sent = {name for name in KIND_FIELDS if data.get(name) is not None} | {"target_value"}
+        errors = definition_errors(kind, data, sent)
+        if errors:
+            raise ValidationError({name: [message] for name, message in errors.items()})
+
+    @post_load
+    def name_the_kind(self, data, **kwargs):
+        """Give a key result exported before kinds existed its kind by start and target."""
+        if data["kind"] is None:
+            data["kind"] = direction(data["start_value"], data["target_value"])
+        return data
 
 
 class FrozenKeyResultRecordSchema(Schema):
@@ -102,8 +138,14 @@ class FrozenKeyResultRecordSchema(Schema):
     )
     title = Trimmed(required=True, validate=TITLE_LENGTH)
     metric = Trimmed(required=True, validate=METRIC_LENGTH)
-    start_value = FiniteNumber(required=True)
-    target_value = FiniteNumber(required=True)
+    kind = kind_field()
+    start_value = FiniteNumber(allow_none=True, metadata=BY_KIND)
+    target_value = FiniteNumber(allow_none=True, metadata=BY_KIND)
+    threshold = FiniteNumber(allow_none=True)
+    range_min = FiniteNumber(allow_none=True)
+    range_max = FiniteNumber(allow_none=True)
+    due_on = fields.String(allow_none=True, validate=validate_day, metadata={"format": "date"})
+    in_band = fields.Boolean(allow_none=True)
     weight = FiniteNumber(required=True, validate=WEIGHT_RANGE, metadata=WEIGHT)
     final_value = FiniteNumber(required=True)
     progress = progress_field(required=True)
@@ -111,7 +153,12 @@ class FrozenKeyResultRecordSchema(Schema):
 
     @validates_schema
     def check_range(self, data, **kwargs):
-        """Refuse a target equal to the start."""
+        """Refuse an increase or decrease (or a key result without kind) with no range."""
+        if data.get("kind") not in (None, *DIRECTIONAL):
+            return
+        for name in ("start_value", "target_value"):
+            if data.get(name) is None:
+                raise ValidationError("Required for increase and decrease.", field_name=name)
         refuse_equal_range(data)
 
 

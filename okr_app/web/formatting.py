@@ -27,3 +27,20 @@ def moment(value):
 def moment_input(value):
     """Return a moment as a ``datetime-local`` input's value, in UTC."""
     return value.strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+def goal(item):
+    """Return a key result's goal in words by its kind, e.g. "from 0 to 100"."""
+    read = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
+    kind = read("kind")
+    if kind == "stay_above":
+        return f"stay at or above {number(read('threshold'))}"
+    if kind == "stay_below":
+        return f"stay at or below {number(read('threshold'))}"
+    if kind == "stay_in_range":
+        return f"stay from {number(read('range_min'))} to {number(read('range_max'))}"
+    if kind == "milestone":
+        due = read("due_on")
+        state = "done" if read("current_value") >= 1 else "not done yet"
+        return f"milestone, {state}" + (f", due {due}" if due else "")
+    return f"from {number(read('start_value'))} to {number(read('target_value'))}"

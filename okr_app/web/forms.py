@@ -11,6 +11,7 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from okr_app.extensions import db
+from okr_app.okr.kinds import FIELDS, KIND_FIELDS
 
 #: Fields every form carries that are not part of the body: the CSRF token, the row's tag.
 FORM_ONLY = frozenset({"csrf_token", "etag"})
@@ -109,3 +110,23 @@ def refused(error, values, stale=None):
 def tags():
     """Return the tag the form was drawn from, as the list ``If-Match`` would give."""
     return [request.form.get("etag", "")]
+
+
+def for_kind(values, prefix=""):
+    """Return ``values`` without the defining fields the chosen kind does not take.
+
+    The forms show the fields of every kind; only those of the kind chosen are sent on,
+    so a value left in another kind's field is not refused.
+    """
+    kind = (values.get(prefix + "kind") or "").strip()
+    if kind not in FIELDS:
+        return values
+    dropped = {prefix + name for name in KIND_FIELDS if name not in FIELDS[kind]}
+    return {name: value for name, value in values.items() if name not in dropped}
+
+
+def milestone_check_in(values):
+    """Add ``done`` from a milestone's checkbox: checked is true, unchecked false."""
+    if request.form.get("milestone"):
+        return {**values, "done": "true" if request.form.get("done") else "false"}
+    return values

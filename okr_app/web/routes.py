@@ -90,6 +90,7 @@ blp.add_app_template_filter(formatting.number, "number")
 blp.add_app_template_filter(formatting.percent, "percent")
 blp.add_app_template_filter(formatting.moment, "moment")
 blp.add_app_template_filter(formatting.moment_input, "moment_input")
+blp.add_app_template_filter(formatting.goal, "goal")
 
 
 @blp.route("/<path:_anything>", methods=["GET", "POST"])

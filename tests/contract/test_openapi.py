@@ -88,17 +88,31 @@ def token_headers(app, api_schema):
 # makes a cycle or nests more than 3 levels (or a period change breaking that); a copy
 # with children into a period of another length; a share link expiring in the past; a
 # token restricted to key results that are not the caller's, or expiring too late; a
-# delta dated before the latest check-in or reaching past 1e15; a batch naming any of
+# delta dated before the latest check-in or reaching past 1e15; a key result's defining
+# fields that do not belong to its kind (or are missing from it, or cannot hold), a
+# milestone's value other than 1 or 0, done on a kind that is not a milestone, a delta on a
+# milestone, a progress on a stay_* kind; a batch naming any of
 # these; an Idempotency-Key used before for another request. For these fields alone a
 # 422 answer to schema-valid data is the contract.
-KEY_RESULT_RULES = {"objective_id", "target_value", "start_value", "current_value", "progress"}
+KEY_RESULT_RULES = {
+    "objective_id",
+    "target_value",
+    "start_value",
+    "current_value",
+    "progress",
+    "kind",
+    "threshold",
+    "range_min",
+    "range_max",
+    "due_on",
+}
 SEMANTIC_FIELDS = {
     "POST /auth/register": {"password"},
     "POST /auth/change-password": {"new_password"},
     "POST /key-results": KEY_RESULT_RULES,
     "PUT /key-results/{key_result_id}": KEY_RESULT_RULES,
     "PATCH /key-results/{key_result_id}": KEY_RESULT_RULES,
-    "POST /key-results/{key_result_id}/check-ins": {"value", "progress", "at", "delta"},
+    "POST /key-results/{key_result_id}/check-ins": {"value", "progress", "at", "delta", "done"},
     "POST /check-ins": {"check_ins"},
     "POST /auth/tokens": {"key_result_ids", "expires_at"},
     "GET /key-results/{key_result_id}/check-ins": {"since", "until"},

@@ -124,6 +124,7 @@ def test_due_lists_the_callers_due_key_results_soonest_first(client, auth, clock
         "overdue": False,
         "stale": False,
         "current_value": 5.0,
+        "kind": "increase",
         "target_value": 100.0,
         "progress": 5.0,
         "pace_status": "on_track",

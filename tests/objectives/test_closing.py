@@ -27,10 +27,14 @@ def planned(owner):
     return objective, signups, churn
 
 
+#: What a closing freezes of an increase or decrease beyond start and target: nothing.
+UNUSED_KIND_FIELDS = dict.fromkeys(("threshold", "range_min", "range_max", "due_on", "in_band"))
 EXPECTED_KEY_RESULTS = [
     {
         "title": "Signups",
         "metric": "people",
+        **UNUSED_KIND_FIELDS,
+        "kind": "increase",
         "start_value": 0.0,
         "target_value": 200.0,
         "weight": 1.0,
@@ -41,6 +45,8 @@ EXPECTED_KEY_RESULTS = [
     {
         "title": "Churn",
         "metric": "%",
+        **UNUSED_KIND_FIELDS,
+        "kind": "decrease",
         "start_value": 8.0,
         "target_value": 5.0,
         "weight": 3.0,

@@ -2,7 +2,10 @@
 
 import pytest
 
+from okr_app.okr.kinds import KINDS
 from tests.stats.test_stats import count_queries, stats
+
+NO_KINDS = dict.fromkeys(KINDS, 0)
 
 
 @pytest.fixture
@@ -91,6 +94,8 @@ def test_later_edits_leave_the_closed_figures_alone(graded):
         "not_started": 0,
         "overdue": 0,
         "stale": 0,
+        "at_risk": 0,
+        "by_kind": {**NO_KINDS, "increase": 5},
     }
 
 

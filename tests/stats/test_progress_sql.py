@@ -5,8 +5,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Float, literal, select
 
-from okr_app.database.expressions import sql_clamp
+from okr_app.database.expressions import sql_clamp, sql_ratio
 from okr_app.extensions import db
+from okr_app.okr.kinds import stay_progress_from_sums
 from okr_app.okr.progress import key_result_progress
 from okr_app.stats import queries
 from tests.factories import create_key_result, create_objective
@@ -70,3 +71,29 @@ def test_objective_progress_is_the_same_in_sql(app, client, auth):
     # (30 * 1 + 20 * 1 + 100 * 3) / 5
     assert answered[weighted["id"]] == pytest.approx(70.0)
     assert answered[empty["id"]] == 0.0
+
+
+days = st.floats(min_value=-30, max_value=400, allow_nan=False)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    band_days=st.floats(min_value=0, max_value=365, allow_nan=False),
+    first_x=days,
+    length=st.floats(min_value=0, max_value=400, allow_nan=False),
+    inside=st.booleans(),
+    period_days=st.sampled_from([28.0, 90.0, 92.0, 365.0]),
+    now_x=days,
+)
+def test_stay_progress_agrees_in_sql(app, band_days, first_x, length, inside, period_days, now_x):
+    last_x = first_x + length
+    python = stay_progress_from_sums(band_days, first_x, last_x, inside, period_days, now_x)
+    columns = [
+        literal(float(value), Float)
+        for value in (band_days, first_x, last_x, float(inside), period_days, now_x)
+    ]
+    with app.app_context():
+        sql = db.session.scalar(
+            select(stay_progress_from_sums(*columns, clamp=sql_clamp, ratio=sql_ratio))
+        )
+    assert sql == pytest.approx(python, abs=1e-9)

@@ -4,7 +4,10 @@ import pytest
 from sqlalchemy import event
 
 from okr_app.extensions import db
+from okr_app.okr.kinds import KINDS
 from tests.admin.conftest import make_admin
+
+NO_KINDS = dict.fromkeys(KINDS, 0)
 
 
 @pytest.fixture
@@ -66,6 +69,8 @@ def test_empty(frozen, build):
         "not_started": 0,
         "overdue": 0,
         "stale": 0,
+        "at_risk": 0,
+        "by_kind": {**NO_KINDS},
     }
     assert body["periods"] == []
     assert body["pace"] == []
@@ -101,6 +106,8 @@ def test_default_covers_every_objective_but_archived(scenario):
         "not_started": 1,
         "overdue": 0,
         "stale": 0,
+        "at_risk": 0,
+        "by_kind": {**NO_KINDS, "increase": 4, "decrease": 1},
     }
     # None of them was closed, so no period has a grade.
     assert body["periods"] == [

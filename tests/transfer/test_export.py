@@ -12,6 +12,20 @@ from tests.transfer.conftest import STAMP
 DONE = {"created_at": STAMP, "updated_at": STAMP}
 
 
+def frozen_kind(kind, start, target):
+    """Return what a closing freezes of an increase or decrease's kind and fields."""
+    return {
+        "kind": kind,
+        "start_value": start,
+        "target_value": target,
+        "threshold": None,
+        "range_min": None,
+        "range_max": None,
+        "due_on": None,
+        "in_band": None,
+    }
+
+
 def frozen_items(a_id):
     """Return O1's key results as both closings froze them (B since deleted: no id)."""
     return [
@@ -19,8 +33,7 @@ def frozen_items(a_id):
             "id": a_id,
             "title": "Subscribers",
             "metric": "people",
-            "start_value": 100.0,
-            "target_value": 500.0,
+            **frozen_kind("increase", 100.0, 500.0),
             "weight": 2.0,
             "final_value": 300.0,
             "progress": 50.0,
@@ -30,8 +43,7 @@ def frozen_items(a_id):
             "id": None,
             "title": "Churn",
             "metric": "%",
-            "start_value": 8.0,
-            "target_value": 5.0,
+            **frozen_kind("decrease", 8.0, 5.0),
             "weight": 1.0,
             "final_value": 5.75,
             "progress": 75.0,
@@ -46,8 +58,13 @@ def expected_document(ids):
     subscribers = {
         "title": "Subscribers",
         "metric": "people",
+        "kind": "increase",
         "start_value": 100.0,
         "target_value": 500.0,
+        "threshold": None,
+        "range_min": None,
+        "range_max": None,
+        "due_on": None,
         "current_value": 300.0,
         "weight": 2.0,
         **DONE,
@@ -208,10 +225,10 @@ def test_csv_is_a_zip_of_one_file_per_entity(account, journey):
     )
     a, a2 = journey["a"]["id"], journey["a2"]["id"]
     assert files["key_results.csv"] == (
-        "id,objective_id,title,metric,start_value,target_value,current_value,weight,"
-        "created_at,updated_at\r\n"
-        f"{a},{o1},Subscribers,people,100.0,500.0,300.0,2.0,{STAMP},{STAMP}\r\n"
-        f"{a2},{o2},Subscribers,people,100.0,500.0,300.0,2.0,{STAMP},{STAMP}\r\n"
+        "id,objective_id,title,metric,kind,start_value,target_value,threshold,range_min,"
+        "range_max,due_on,current_value,weight,created_at,updated_at\r\n"
+        f"{a},{o1},Subscribers,people,increase,100.0,500.0,,,,,300.0,2.0,{STAMP},{STAMP}\r\n"
+        f"{a2},{o2},Subscribers,people,increase,100.0,500.0,,,,,300.0,2.0,{STAMP},{STAMP}\r\n"
     )
     check_ins = rows_of(files["check_ins.csv"])
     assert len({row.pop("id") for row in check_ins}) == 3

@@ -1,12 +1,15 @@
 """The chart of a numeric key result: its value over the period.
 
-Check-ins as a step line, the expected line from start to target over the period, the
-least-squares forecast from the last check-in to the period end, the target, and today.
+Check-ins as a step line and today; for increase and decrease the expected line from
+start to target over the period, the least-squares forecast from the last check-in to the
+period end and the target; for stay_above and stay_below the threshold, for stay_in_range
+the band; for a milestone its due day and a marker where it was done.
 """
 
 from datetime import UTC, datetime, time, timedelta
 
 from okr_app.okr.forecast import linear_trend, missing_history, stored_trend
+from okr_app.okr.kinds import DIRECTIONAL, DONE, MILESTONE, NOT_DONE, STAY_IN_RANGE
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 
 WIDTH, HEIGHT = 640, 280
@@ -19,9 +22,10 @@ def draw(key_result, objective, check_ins, now):
     end = datetime.combine(objective.end_date + timedelta(days=1), time(), UTC)
     first = min([start, *(item.at for item in check_ins)])
     last = max([end, *(item.at for item in check_ins)])
-    trend = _trend(key_result, start, end)
+    directional = key_result.kind in DIRECTIONAL
+    trend = _trend(key_result, start, end) if directional else None
     # The forecast may run far off the range: it is clipped to the plot, its value is in words.
-    values = [key_result.start_value, key_result.target_value, *(i.value for i in check_ins)]
+    values = [*_defining_values(key_result), *(i.value for i in check_ins)]
     low, high = padded(values)
     x = Scale(first.timestamp(), last.timestamp(), LEFT, WIDTH - RIGHT)
     y = Scale(low, high, HEIGHT - BOTTOM, TOP)
@@ -35,19 +39,65 @@ def draw(key_result, objective, check_ins, now):
             {"x": x(item.at.timestamp()), "y": y(item.value), "value": item.value, "at": item.at}
             for item in check_ins
         ],
+        "kind": key_result.kind,
         "expected": {
             "x1": x(start.timestamp()),
             "y1": y(key_result.start_value),
             "x2": x(end.timestamp()),
             "y2": y(key_result.target_value),
-        },
+        }
+        if directional
+        else None,
         "forecast": _forecast_line(trend, x, y),
-        "target_y": y(key_result.target_value),
+        "target_y": y(key_result.target_value) if directional else None,
+        "threshold_y": None if key_result.threshold is None else y(key_result.threshold),
+        "band": _band(key_result, y),
+        "due_x": _due_x(key_result, x, first, last),
+        "done": _done_marker(key_result, check_ins, x, y),
         "today_x": x(now.timestamp()) if first <= now <= last else None,
         "y_ticks": [{"y": y(value), "value": value} for value in nice_ticks(low, high)],
         "x_ticks": _date_ticks(first, last, x),
         "trend": trend,
     }
+
+
+def _defining_values(key_result):
+    """Return the values the chart must show by kind: start and target, threshold, band."""
+    if key_result.kind in DIRECTIONAL:
+        return [key_result.start_value, key_result.target_value]
+    if key_result.kind == STAY_IN_RANGE:
+        return [key_result.range_min, key_result.range_max]
+    if key_result.kind == MILESTONE:
+        return [NOT_DONE, DONE]
+    return [key_result.threshold]
+
+
+def _band(key_result, y):
+    """Return the band of a stay_in_range key result as its top and height, else None."""
+    if key_result.kind != STAY_IN_RANGE:
+        return None
+    top = y(key_result.range_max)
+    return {"y": top, "height": max(y(key_result.range_min) - top, 1.0)}
+
+
+def _due_x(key_result, x, first, last):
+    """Return the x of a milestone's due day (its end), or None."""
+    if key_result.kind != MILESTONE or key_result.due_on is None:
+        return None
+    due = datetime.combine(key_result.due_on + timedelta(days=1), time(), UTC)
+    return x(due.timestamp()) if first <= due <= last else None
+
+
+def _done_marker(key_result, check_ins, x, y):
+    """Return where a milestone was done (its latest check-in saying so, if it is done)."""
+    if key_result.kind != MILESTONE or not check_ins or check_ins[-1].value < DONE:
+        return None
+    since = check_ins[-1]
+    for item in reversed(check_ins):
+        if item.value < DONE:
+            break
+        since = item
+    return {"x": x(since.at.timestamp()), "y": y(DONE), "at": since.at}
 
 
 def _trend(key_result, start, end):

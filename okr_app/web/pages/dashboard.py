@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 
 from okr_app.due.queries import due_key_results
 from okr_app.objectives.schemas import validate_period
+from okr_app.okr.kinds import weighted_expected_progress
 from okr_app.okr.pace import expected_progress, pace_status
 from okr_app.okr.periods import quarter_of
 from okr_app.okr.streaks import streaks
@@ -70,10 +71,24 @@ def _with_pace(objective, today):
 def pace_figures(objective, today):
     """Return ``expected_progress``, ``pace`` and ``pace_label`` of an objective (row or model).
 
-    Only an active objective that is not closed has a pace, as in ``GET /stats``.
+    Only an active objective that is not closed has a pace, as in ``GET /stats``; the
+    expected progress is its key results' by kind, weighted, as there.
     """
-    expected = expected_progress(objective["start_date"], objective["end_date"], today)
+    start, end = objective["start_date"], objective["end_date"]
+    expected = weighted_expected_progress(
+        (_kind_weight(item) for item in objective["key_results"]),
+        expected_progress(start, end, today),
+        today,
+        end,
+    )
     pace = None
     if objective["status"] == "active" and objective["closing"] is None:
         pace = pace_status(objective["progress"], objective["progress"] - expected)
     return {"expected_progress": expected, "pace": pace, "pace_label": PACE_LABELS.get(pace)}
+
+
+def _kind_weight(item):
+    """Return ``(kind, due_on, weight)`` of a key result (a model or a listed dictionary)."""
+    if isinstance(item, dict):
+        return item["kind"], item["due_on"], item["weight"]
+    return item.kind, item.due_on, item.weight

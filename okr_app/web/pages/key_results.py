@@ -7,15 +7,28 @@ from flask import flash, g, redirect, render_template, url_for
 from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
 from okr_app.key_results.check_ins import check_in
-from okr_app.key_results.editing import remove_key_result, update_key_result, write_key_result
+from okr_app.key_results.editing import amend_key_result, remove_key_result, write_key_result
 from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
 from okr_app.web import forms, queries
 from okr_app.web.charts import key_result_chart
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
 
-EDIT_FIELDS = ("title", "metric", "start_value", "target_value", "weight")
-CHECK_IN_FIELDS = ("value", "confidence", "note", "at")
+EDIT_FIELDS = (
+    "title",
+    "metric",
+    "kind",
+    "start_value",
+    "target_value",
+    "threshold",
+    "range_min",
+    "range_max",
+    "due_on",
+    "weight",
+)
+#: What the edit form shows for each field: start and target only where the kind uses them.
+SHOWN_AS = {"start_value": "defined_start_value", "target_value": "defined_target_value"}
+CHECK_IN_FIELDS = ("value", "done", "confidence", "note", "at")
 STALE = (
     "This key result was changed elsewhere (in another tab or window) after you opened this "
     "form, so nothing was saved. Its current version is shown; your changes are still in the "
@@ -35,7 +48,9 @@ def _key_result_page(key_result_id, status=200, **forms_shown):
     item, objective, check_ins = queries.key_result_with_history(g.web_user.id, key_result_id)
     shown = {
         "check_in": forms.Form(),
-        "edit": forms.Form({name: _text(getattr(item, name)) for name in EDIT_FIELDS}),
+        "edit": forms.Form(
+            {name: _text(getattr(item, SHOWN_AS.get(name, name))) for name in EDIT_FIELDS}
+        ),
         **forms_shown,
     }
     page = render_template(
@@ -51,7 +66,9 @@ def _key_result_page(key_result_id, status=200, **forms_shown):
 
 
 def _text(value):
-    """Return a field's value as a form shows it: 12.0 as 12."""
+    """Return a field's value as a form shows it: 12.0 as 12, None as nothing."""
+    if value is None:
+        return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -62,7 +79,7 @@ def _text(value):
 @login_required
 def post_check_in(key_result_id):
     """Record a value now, or at an earlier moment given in "At" (UTC)."""
-    values = forms.posted(CHECK_IN_FIELDS)
+    values = forms.milestone_check_in(forms.posted(CHECK_IN_FIELDS))
     data, form = forms.load(CheckInWriteSchema(), values)
     if form is not None:
         return _key_result_page(key_result_id, 422, check_in=form)
@@ -71,7 +88,7 @@ def post_check_in(key_result_id):
         return _key_result_page(key_result_id, error.code, check_in=forms.refused(error, values))
     recorded, details = result
     attach(resource_type="check_in", resource_id=recorded.id, details=details)
-    flash(f"Checked in {details['value']:g}.")
+    flash(f"Checked in {_checked_in(recorded)}.")
     return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
 
 
@@ -81,11 +98,11 @@ def post_check_in(key_result_id):
 def edit_key_result(key_result_id):
     """Save the edited key result, unless it was changed meanwhile."""
     values = forms.posted(EDIT_FIELDS)
-    data, form = forms.load(KeyResultPatchSchema(), values)
+    data, form = forms.load(KeyResultPatchSchema(), forms.for_kind(values))
     if form is not None:
         return _key_result_page(key_result_id, 422, edit=form)
     result, error = forms.attempt(
-        write_key_result, g.web_user.id, key_result_id, update_key_result, data, tags=forms.tags()
+        write_key_result, g.web_user.id, key_result_id, amend_key_result, data, tags=forms.tags()
     )
     if error:
         form = forms.refused(error, values, STALE)
@@ -127,3 +144,10 @@ def delete_key_result(key_result_id):
     attach(resource_type="key_result", resource_id=key_result_id, details=details)
     flash("The key result was deleted.")
     return redirect(url_for("web.objective", objective_id=item.objective_id), 303)
+
+
+def _checked_in(recorded):
+    """Return a recorded check-in in words: its value, or a milestone's done or not."""
+    if recorded.key_result.kind == "milestone":
+        return "done" if recorded.value >= 1 else "not done"
+    return f"{recorded.value:g}"

@@ -37,7 +37,19 @@ from okr_app.web.session import login_required
 
 #: Key result rows on the new objective form.
 NEW_KEY_RESULTS = 3
-KEY_RESULT_FIELDS = ("title", "metric", "start_value", "target_value", "weight")
+KEY_RESULT_FIELDS = (
+    "title",
+    "metric",
+    "kind",
+    "start_value",
+    "target_value",
+    "threshold",
+    "range_min",
+    "range_max",
+    "due_on",
+    "current_value",
+    "weight",
+)
 EDIT_FIELDS = ("title", "period", "description", "check_in_every_days")
 #: The objective's field typed as a whole number; empty on the edit form clears it.
 CADENCE = ("check_in_every_days",)
@@ -93,7 +105,8 @@ def _rows(values):
         typed = {name: values.get(prefix + name, "") for name in KEY_RESULT_FIELDS}
         data, errors = None, {}
         if any(value.strip() for value in typed.values()):
-            data, refusal = forms.load(KeyResultWriteSchema(partial=("objective_id",)), typed)
+            schema = KeyResultWriteSchema(partial=("objective_id",))
+            data, refusal = forms.load(schema, forms.for_kind(typed))
             errors = refusal.errors if refusal else {}
         form = forms.Form(
             {prefix + name: value for name, value in typed.items()},
@@ -128,7 +141,7 @@ def _objective_page(objective, status=200, **forms_shown):
     }
     figures = {
         name: getattr(objective, name)
-        for name in ("start_date", "end_date", "status", "closing", "progress")
+        for name in ("start_date", "end_date", "status", "closing", "progress", "key_results")
     }
     page = render_template(
         "objective.html",
@@ -247,7 +260,8 @@ def copy_objective(objective_id):
 def add_key_result(objective_id):
     """Add a key result to the objective."""
     values = forms.posted(KEY_RESULT_FIELDS)
-    data, form = forms.load(KeyResultWriteSchema(partial=("objective_id",)), values)
+    schema = KeyResultWriteSchema(partial=("objective_id",))
+    data, form = forms.load(schema, forms.for_kind(values))
     if form is not None:
         return _objective_page(owned_objective(g.web_user.id, objective_id), 422, key_result=form)
     owned_objective(g.web_user.id, objective_id)  # 404 for another user's objective

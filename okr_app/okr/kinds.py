@@ -1,0 +1,240 @@
+"""Kinds of key result: what each measures and the formula of its progress.
+
+``increase`` and ``decrease`` move a value from ``start_value`` to ``target_value``
+(``okr_app.okr.progress``). The ``stay_*`` kinds keep a value in a band (above a
+``threshold``, below it, or between ``range_min`` and ``range_max``, ends included) and
+measure the share of the period spent in it. A ``milestone`` is done (value 1) or not
+(value 0).
+
+Time in band treats the check-ins as a step function: each value holds from its moment
+to the next check-in (by ``at``, the last recorded winning a tie). Moments are ``x``: days
+since the start of the objective's period (midnight UTC of its first day), so the period
+runs from x = 0 to x = ``period_days`` (the end of its last day).
+"""
+
+from okr_app.okr.progress import clamp, key_result_progress
+
+INCREASE = "increase"
+DECREASE = "decrease"
+STAY_ABOVE = "stay_above"
+STAY_BELOW = "stay_below"
+STAY_IN_RANGE = "stay_in_range"
+MILESTONE = "milestone"
+DIRECTIONAL = (INCREASE, DECREASE)
+STAYS = (STAY_ABOVE, STAY_BELOW, STAY_IN_RANGE)
+KINDS = (*DIRECTIONAL, *STAYS, MILESTONE)
+#: The fields that define each kind; any other of them sent with the kind is refused.
+FIELDS = {
+    INCREASE: ("start_value", "target_value"),
+    DECREASE: ("start_value", "target_value"),
+    STAY_ABOVE: ("threshold",),
+    STAY_BELOW: ("threshold",),
+    STAY_IN_RANGE: ("range_min", "range_max"),
+    MILESTONE: ("due_on",),
+}
+KIND_FIELDS = ("start_value", "target_value", "threshold", "range_min", "range_max", "due_on")
+#: A milestone's values: done and not done.
+DONE = 1.0
+NOT_DONE = 0.0
+
+
+def direction(start, target):
+    """Return ``increase`` when ``target`` lies above ``start``, else ``decrease``."""
+    return INCREASE if target > start else DECREASE
+
+
+def in_band(kind, value, threshold=None, range_min=None, range_max=None):
+    """Tell whether ``value`` is in the band of a ``stay_*`` kind, its ends included.
+
+    stay_above: value >= threshold; stay_below: value <= threshold; stay_in_range:
+    range_min <= value <= range_max.
+    """
+    if kind == STAY_ABOVE:
+        return value >= threshold
+    if kind == STAY_BELOW:
+        return value <= threshold
+    return range_min <= value <= range_max
+
+
+def milestone_progress(value):
+    """Return 100 when ``value`` says done (1), else 0."""
+    return 100.0 if value >= DONE else 0.0
+
+
+def ratio(numerator, denominator):
+    """Return numerator / denominator, 0 when the denominator is not above 0."""
+    return numerator / denominator if denominator > 0 else 0.0
+
+
+def time_in_band(points, inside, period_days, now_x):
+    """Return ``(days in band, measured days)`` of the step function through ``points``.
+
+    ``points`` are ``(x, value)`` in the order recorded (by ``at``, then by id). The
+    measured span runs from max(first x, 0) to min(now_x, period_days); each value holds
+    from its x to the next point's x (the last one to the end of the span);
+    ``inside(value)`` tells whether a value is in band.
+    """
+    if not points:
+        return 0.0, 0.0
+    end = clamp(now_x, 0.0, period_days)
+    begin = clamp(points[0][0], 0.0, period_days)
+    if end <= begin:
+        return 0.0, 0.0
+    days = 0.0
+    following = [x for x, _value in points[1:]] + [end]
+    for (x, value), next_x in zip(points, following, strict=True):
+        if inside(value):
+            days += max(0.0, clamp(next_x, begin, end) - clamp(x, begin, end))
+    return days, end - begin
+
+
+def stay_progress(points, inside, period_days, now_x):
+    """Return 100 x (time in band) / (measured span), 0 when the span is empty."""
+    days, span = time_in_band(points, inside, period_days, now_x)
+    return clamp(ratio(100.0 * days, span), 0.0, 100.0)
+
+
+def band_days_until_last(points, inside, period_days):
+    """Return the days in band up to the last point: the part no later moment changes."""
+    if not points:
+        return 0.0
+    return time_in_band(points, inside, period_days, max(x for x, _value in points))[0]
+
+
+def stay_progress_from_sums(
+    band_days, first_x, last_x, current_inside, period_days, now_x, *, clamp=clamp, ratio=ratio
+):
+    """Return ``stay_progress`` from what a key result stores instead of its check-ins.
+
+    ``band_days`` is ``band_days_until_last``; after the last check-in the current value
+    holds: time in band = band_days + current_inside x (min(now_x, period_days) - last x),
+    both ends clamped to the period. The statistics call it on column expressions with a
+    SQL ``clamp`` and ``ratio``.
+    """
+    if first_x is None:
+        return 0.0
+    end = clamp(now_x, 0.0, period_days)
+    last = clamp(last_x, 0.0, period_days)
+    tail = current_inside * clamp(end - last, 0.0, period_days)
+    span = end - clamp(first_x, 0.0, period_days)
+    return clamp(ratio(100.0 * (band_days + tail), span), 0.0, 100.0)
+
+
+def kind_progress(kind, start, target, current, *, stay=None):
+    """Return a key result's progress by its kind.
+
+    increase/decrease: ``key_result_progress``; milestone: ``milestone_progress``;
+    stay_*: ``stay`` (a number computed by ``stay_progress``), 0 when not given.
+    """
+    if kind in STAYS:
+        return 0.0 if stay is None else stay
+    if kind == MILESTONE:
+        return milestone_progress(current)
+    return key_result_progress(start, target, current)
+
+
+def expected_kind_progress(kind, time_share, on, due_on, end_date):
+    """Return the progress a key result of ``kind`` is expected to have on day ``on``.
+
+    increase/decrease: ``time_share`` (the share of the period elapsed, times 100);
+    stay_*: 100, the value should be in band all along; milestone: 0 up to its due day
+    (``due_on``, else the period's last day), 100 after it.
+    """
+    if kind in STAYS:
+        return 100.0
+    if kind == MILESTONE:
+        return 100.0 if on > (due_on or end_date) else 0.0
+    return time_share
+
+
+def objective_expected_progress(time_share, timed_weight, full_weight, total_weight):
+    """Return an objective's expected progress: its key results' expected, weighted.
+
+    (timed_weight x time_share + full_weight x 100) / total_weight, where ``timed_weight``
+    sums the weights of its increase and decrease key results and ``full_weight`` those
+    expected at 100 (stay_*, milestones past due); ``time_share`` without key results.
+    """
+    if not total_weight:
+        return time_share
+    return ((timed_weight or 0.0) * time_share + (full_weight or 0.0) * 100.0) / total_weight
+
+
+def weighted_expected_progress(items, time_share, on, end_date):
+    """Return sum(weight x expected) / sum(weight) over (kind, due_on, weight) items.
+
+    Each key result's expected progress is ``expected_kind_progress``; without key results
+    (or weight), ``time_share``. ``/stats`` computes the same from weight sums in SQL
+    (``objective_expected_progress``).
+    """
+    total = 0.0
+    weighted = 0.0
+    for kind, due_on, weight in items:
+        total += weight
+        weighted += weight * expected_kind_progress(kind, time_share, on, due_on, end_date)
+    return weighted / total if total else time_share
+
+
+def definition_errors(kind, values, sent):
+    """Return ``{field: message}`` for what is wrong with a kind's definition, {} when right.
+
+    ``values`` maps the defining fields in force (sent or kept); ``sent`` names the fields
+    the request sent, of which those that do not define ``kind`` are refused.
+    """
+    errors = {
+        name: f"Not a field of kind {kind}; it defines {_kinds_using(name)}."
+        for name in KIND_FIELDS
+        if name in sent and values.get(name) is not None and name not in FIELDS[kind]
+    }
+    if errors:
+        return errors
+    if kind in DIRECTIONAL:
+        missing = [name for name in FIELDS[kind] if values.get(name) is None]
+        if missing:
+            return {name: f"Required for kind {kind}." for name in missing}
+        start, target = values["start_value"], values["target_value"]
+        # Name the end the request moved: the other one is what it was.
+        if "target_value" in sent or "start_value" not in sent:
+            if start == target:
+                return {"target_value": "Must differ from start_value."}
+            if direction(start, target) != kind:
+                side = "above" if kind == INCREASE else "below"
+                return {"target_value": f"Must lie {side} start_value for kind {kind}."}
+        elif start == target:
+            return {"start_value": "Must differ from target_value."}
+        elif direction(start, target) != kind:
+            side = "below" if kind == INCREASE else "above"
+            return {"start_value": f"Must lie {side} target_value for kind {kind}."}
+    elif kind in (STAY_ABOVE, STAY_BELOW):
+        if values.get("threshold") is None:
+            return {"threshold": f"Required for kind {kind}."}
+    elif kind == STAY_IN_RANGE:
+        missing = [name for name in FIELDS[kind] if values.get(name) is None]
+        if missing:
+            return {name: f"Required for kind {kind}." for name in missing}
+        if values["range_min"] > values["range_max"]:
+            return {"range_max": "Must not be below range_min."}
+    return {}
+
+
+def _kinds_using(name):
+    """Return the kinds a defining field belongs to, as words."""
+    return " and ".join(kind for kind in KINDS if name in FIELDS[kind])
+
+
+def stored_definition(kind, values):
+    """Return every defining field of a key result of ``kind`` as stored, from ``values``.
+
+    Fields the kind does not use are None; start_value and target_value, which every row
+    holds, are 0 and 1 outside increase and decrease (a milestone's not done and done).
+    """
+    definition = {name: values.get(name) if name in FIELDS[kind] else None for name in KIND_FIELDS}
+    if kind not in DIRECTIONAL:
+        definition["start_value"], definition["target_value"] = NOT_DONE, DONE
+    return {"kind": kind, **definition}
+
+
+def resolve_kind(kind, values):
+    """Return ``kind``, or without one the direction from start_value to target_value."""
+    if kind is not None:
+        return kind
+    return direction(values["start_value"], values["target_value"])

@@ -1,0 +1,142 @@
+"""Every kind of key result through /stats, closing with grades, and copying."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from okr_app.extensions import db
+from okr_app.stats import queries
+from tests.factories import Session, check_in, create_key_result, create_objective
+
+JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def session(client, auth):
+    """A user on 1 January 2025 with a clock to move."""
+    with time_machine.travel(JAN_1, tick=False) as traveller:
+        yield Session(client, auth, traveller)
+
+
+@pytest.fixture
+def every_kind(client, session):
+    """A 2025-Q1 objective with one key result of each kind, read on 21 January 2025."""
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    make = {
+        "increase": {"current_value": 20},
+        "decrease": {"start_value": 10, "target_value": 0, "current_value": 5},
+        "stay_above": {"threshold": 10, "current_value": 12},
+        "stay_below": {"threshold": 3, "current_value": 2},
+        "stay_in_range": {"range_min": 1, "range_max": 2, "current_value": 5},
+        "milestone": {"due_on": "2025-01-15"},
+    }
+    key_results = {
+        kind: create_key_result(client, session.headers, objective["id"], kind=kind, **fields)
+        for kind, fields in make.items()
+    }
+    session.at(datetime(2025, 1, 21, tzinfo=UTC))
+    # stay_below: out of band from Jan 11 (10 of 20 days in band).
+    check_in(
+        client, session.headers, key_results["stay_below"]["id"], value=4, at="2025-01-11T00:00Z"
+    )
+    # stay_in_range: in band from Jan 16 (5 of 20 days).
+    check_in(
+        client,
+        session.headers,
+        key_results["stay_in_range"]["id"],
+        value=1.5,
+        at="2025-01-16T00:00Z",
+    )
+    return objective, key_results
+
+
+EXPECTED = {
+    "increase": 20.0,
+    "decrease": 50.0,
+    "stay_above": 100.0,
+    "stay_below": 50.0,
+    "stay_in_range": 25.0,
+    "milestone": 0.0,
+}
+
+
+def test_every_kind_reads_the_same_in_the_list_the_read_and_the_statistics(
+    app, client, session, every_kind
+):
+    objective, key_results = every_kind
+    single = session.get(f"/objectives/{objective['id']}")
+    listed = next(item for item in session.get("/objectives") if item["id"] == objective["id"])
+    assert listed == single
+    progress = {item["kind"]: item["progress"] for item in single["key_results"]}
+    assert progress == pytest.approx(EXPECTED)
+    assert single["progress"] == pytest.approx(sum(EXPECTED.values()) / 6)
+    with app.app_context():
+        user_id = session.get("/auth/me")["id"]
+        (row,) = queries.objective_rows(queries.objective_filter(user_id, {}))
+        db.session.remove()
+    assert row.weighted / row.weight == pytest.approx(single["progress"])
+    stats = session.get("/stats")
+    assert stats["key_results"]["by_kind"] == {kind: 1 for kind in EXPECTED}
+    assert stats["key_results"]["average_progress"] == pytest.approx(
+        round(sum(EXPECTED.values()) / 6, 2)
+    )
+    # The milestone was due on Jan 15 and is not done.
+    assert stats["key_results"]["at_risk"] == 1
+    (pace,) = stats["pace"]
+    # 21 of 90 days for increase and decrease, 100 for the stays and the late milestone.
+    assert pace["expected_progress"] == pytest.approx(round((2 * 21 / 90 * 100 + 400) / 6, 2))
+    milestone = key_results["milestone"]
+    check_in(client, session.headers, milestone["id"], done=True)
+    assert session.get("/stats")["key_results"]["at_risk"] == 0
+
+
+def test_closing_freezes_every_kind_and_grades_them(client, session, every_kind):
+    objective, key_results = every_kind
+    response = client.post(
+        f"/objectives/{objective['id']}/close", headers=session.headers, json={"outcome": "missed"}
+    )
+    assert response.status_code == 200, response.get_json()
+    closing = response.get_json()["closing"]
+    frozen = {item["kind"]: item for item in closing["key_results"]}
+    assert set(frozen) == set(EXPECTED)
+    assert frozen["stay_above"]["threshold"] == 10
+    assert frozen["stay_above"]["start_value"] is None
+    assert frozen["stay_in_range"]["range_min"] == 1
+    assert frozen["stay_in_range"]["in_band"] is True
+    assert frozen["milestone"]["due_on"] == "2025-01-15"
+    assert frozen["decrease"]["start_value"] == 10
+    assert {kind: item["progress"] for kind, item in frozen.items()} == pytest.approx(EXPECTED)
+    assert closing["grade"] == round(sum(EXPECTED.values()) / 6 / 100, 2)
+    # Later edits of the key result leave the closing as it was.
+    path = f"/key-results/{key_results['stay_above']['id']}"
+    client.patch(path, headers=session.headers, json={"threshold": 50})
+    again = session.get(f"/objectives/{objective['id']}")["closing"]
+    assert {item["kind"]: item for item in again["key_results"]}["stay_above"]["threshold"] == 10
+
+
+@pytest.mark.parametrize("carry", [False, True])
+def test_a_copy_keeps_the_kind_and_its_fields(client, session, every_kind, carry):
+    objective, _key_results = every_kind
+    query = "?carry_values=true" if carry else ""
+    response = client.post(
+        f"/objectives/{objective['id']}/copy{query}",
+        headers=session.headers,
+        json={"period": "2025-Q2"},
+    )
+    assert response.status_code == 201, response.get_json()
+    copies = {item["kind"]: item for item in response.get_json()["key_results"]}
+    assert set(copies) == set(EXPECTED)
+    assert copies["stay_above"]["threshold"] == 10
+    assert (copies["stay_in_range"]["range_min"], copies["stay_in_range"]["range_max"]) == (1, 2)
+    assert (copies["decrease"]["start_value"], copies["decrease"]["target_value"]) == (10, 0)
+    # Due two weeks into the period, as the original was.
+    assert copies["milestone"]["due_on"] == "2025-04-15"
+    if carry:
+        assert copies["stay_below"]["current_value"] == 4
+        assert copies["stay_below"]["in_band"] is False
+        assert copies["stay_in_range"]["in_band"] is True
+    else:
+        assert copies["stay_below"]["in_band"] is None
+        assert copies["stay_below"]["progress"] == 0.0
+        assert copies["milestone"]["done"] is False

@@ -1,0 +1,105 @@
+"""Kinds of key result in the web interface: chosen on the forms, a Done box for milestones."""
+
+import re
+
+import time_machine
+
+from tests.web.conftest import etag_of
+
+
+def _objective(client, web, **row):
+    """Create a 2026-Q1 objective with one key result from ``row``; return its page path."""
+    web.user()
+    objective_id = web.create_objective(
+        **{
+            "key_results-0-title": "Churn",
+            "key_results-0-metric": "%",
+            **{f"key_results-0-{name}": value for name, value in row.items()},
+        }
+    )
+    page = client.get(f"/app/objectives/{objective_id}").text
+    return re.search(r'href="(/app/key-results/\d+)"', page).group(1), page
+
+
+def test_a_stay_below_key_result_is_created_from_the_new_objective_form(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        # The start and target typed in are not the kind's and are left out.
+        path, page = _objective(
+            client, web, kind="stay_below", threshold="3", current_value="2.5", target_value="9"
+        )
+        assert "2.5 %: stay at or below 3" in page
+        html = client.get(path).text
+    assert "(in band)" in html
+    assert 'class="line-target line-threshold"' in html and "Threshold</li>" in html
+    assert '<option value="stay_below" selected>' in html
+    assert 'name="threshold" type="number" value="3"' in html
+
+
+def test_a_stay_kind_without_its_value_is_refused_on_the_form(client, web):
+    web.user()
+    response = web.post(
+        "/app/new",
+        {
+            "title": "Keep it up",
+            "period": "2026-Q1",
+            "key_results-0-title": "Uptime",
+            "key_results-0-metric": "%",
+            "key_results-0-kind": "stay_above",
+        },
+        form_page="/app/new",
+    )
+    assert response.status_code == 422
+    assert "Required for kind stay_above." in response.text
+
+
+def test_a_milestone_is_checked_in_with_a_done_box(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        path, page = _objective(client, web, kind="milestone", due_on="2026-02-01")
+        assert "milestone, not done yet, due 2026-02-01" in page
+        html = client.get(path).text
+        assert 'type="checkbox" value="true"' in html and " Done</label>" in html
+        response = web.post(
+            path + "/check-ins", {"milestone": "true", "done": "true"}, form_page=path
+        )
+        assert response.status_code == 303
+        html = client.get(path).text
+        assert "milestone, done" in html and "100 % done" in html
+        assert 'class="done-marker"' in html and 'class="line-due"' in html
+        assert 'class="line-expected"' not in html
+        response = web.post(path + "/check-ins", {"milestone": "true"}, form_page=path)
+        assert response.status_code == 303
+        assert "milestone, not done yet" in client.get(path).text
+
+
+def test_the_edit_form_changes_the_kind(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        path, _page = _objective(client, web, target_value="100", current_value="40")
+        page = client.get(path)
+        response = web.post(
+            path + "/edit",
+            {
+                "etag": etag_of(page),
+                "title": "Churn",
+                "metric": "%",
+                "kind": "stay_in_range",
+                "start_value": "0",
+                "target_value": "100",
+                "range_min": "30",
+                "range_max": "50",
+                "weight": "1",
+            },
+            form_page=path,
+        )
+        assert response.status_code == 303, response.text
+        html = client.get(path).text
+    assert "<strong>40</strong> %: stay from 30 to 50 (in band)" in html
+    assert 'class="band"' in html and 'class="line-expected"' not in html
+    assert 'name="start_value" type="number" value=""' in html
+
+
+def test_the_expected_progress_follows_the_kinds(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        # A stay kind is expected in band all along: 100 expected on any day.
+        _path, page = _objective(client, web, kind="stay_above", threshold="1", current_value="0")
+        assert "100 % expected by today" in page
+        assert "100 % expected by today" in client.get("/app?period=2026-Q1").text
