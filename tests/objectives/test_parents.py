@@ -225,3 +225,23 @@ def test_a_cycle_made_behind_the_apis_back_still_reads(app, client, auth):
         db.session.commit()
     single = read(client, headers, first["id"])
     assert listed(client, headers)[first["id"]]["progress"] == single["progress"]
+
+
+def test_roll_up_reads_each_kind_of_key_result_by_its_own_rule(client, auth):
+    _, _, headers = auth.user()
+    year = objective(client, headers, period="2026", roll_up=True)
+    # A decreasing key result, from 80 down to 60, standing at 70: 50 %.
+    falling = create_key_result(client, headers, year["id"], start_value=80, target_value=60)
+    assert check_in(client, headers, falling["id"], value=70).status_code == 201
+    quarter = objective(client, headers, period="2026-Q1", parent_id=year["id"], child_weight=3)
+    milestone = create_key_result(
+        client, headers, quarter["id"], kind="milestone", due_on="2026-02-01"
+    )
+    done = client.post(
+        f"/key-results/{milestone['id']}/check-ins", headers=headers, json={"done": True}
+    )
+    assert done.status_code == 201
+    # quarter: the milestone done, 100; year: (50 * 1 + 100 * 3) / 4 = 87.5
+    assert read(client, headers, quarter["id"])["progress"] == 100.0
+    assert read(client, headers, year["id"])["progress"] == 87.5
+    assert listed(client, headers)[year["id"]]["progress"] == 87.5
