@@ -239,3 +239,27 @@ def test_a_shared_parent_names_none_of_its_children(client, auth):
         text = answer.get_data(as_text=True)
         assert "Hidden child" not in text
         assert f"/objectives/{child['id']}" not in text
+
+
+def test_every_kind_of_key_result_is_shown_with_its_chart(client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers, title="Kinds")
+    create_key_result(
+        client,
+        headers,
+        objective["id"],
+        title="Uptime",
+        kind="stay_above",
+        threshold=10,
+        current_value=12,
+    )
+    create_key_result(
+        client, headers, objective["id"], title="Launch", kind="milestone", due_on="2026-02-01"
+    )
+    link = client.post(f"/objectives/{objective['id']}/share", headers=headers, json={})
+    url = path_of(link.get_json()["url"])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.text.count('class="chart"') == 2
+    body = client.get(url, headers=JSON).get_json()
+    assert [item["title"] for item in body["key_results"]] == ["Uptime", "Launch"]
