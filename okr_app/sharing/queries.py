@@ -66,6 +66,7 @@ def shared_view(objective, now=None):
             {
                 "title": item.title,
                 "metric": item.metric,
+                "kind": item.kind,
                 "start_value": item.start_value,
                 "target_value": item.target_value,
                 "current_value": item.current_value,

@@ -52,9 +52,10 @@ class SharedKeyResultSchema(Schema):
 
     title = fields.String(dump_only=True)
     metric = fields.String(dump_only=True)
-    start_value = fields.Float(dump_only=True)
-    target_value = fields.Float(dump_only=True)
-    current_value = fields.Float(dump_only=True)
+    kind = fields.String(dump_only=True)
+    start_value = fields.Float(dump_only=True, allow_none=True)
+    target_value = fields.Float(dump_only=True, allow_none=True)
+    current_value = fields.Float(dump_only=True, allow_none=True)
     progress = progress_field(dump_only=True)
     pace_status = fields.String(dump_only=True, metadata={"enum": PACE_STATUSES})
     check_ins = fields.List(fields.Nested(SharedPointSchema), dump_only=True)

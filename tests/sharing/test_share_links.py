@@ -262,4 +262,5 @@ def test_every_kind_of_key_result_is_shown_with_its_chart(client, auth):
     assert page.status_code == 200
     assert page.text.count('class="chart"') == 2
     body = client.get(url, headers=JSON).get_json()
-    assert [item["title"] for item in body["key_results"]] == ["Uptime", "Launch"]
+    kinds = [(item["title"], item["kind"]) for item in body["key_results"]]
+    assert kinds == [("Uptime", "stay_above"), ("Launch", "milestone")]
