@@ -64,6 +64,7 @@ bench: venv
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 	$(BIN)/python -m bench.heavy_user
 	$(BIN)/python -m bench.dashboard
+	$(BIN)/python -m bench.audit_verify
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,4 +1,4 @@
-"""The floor: GET /objectives and GET /stats with the least machinery that can serve them.
+"""The floor: GET /objectives, GET /stats and a check-in with the least machinery possible.
 
 Plain Flask, psycopg2 with a connection pool, the SQL that okr_app sends, and
 ``json.dumps`` with Flask's own settings (sorted keys, compact), so the bodies match
@@ -17,7 +17,7 @@ from flask import Flask, Response, request
 from psycopg2.extras import NamedTupleCursor
 from psycopg2.pool import ThreadedConnectionPool
 
-from bench import floor_objectives, floor_stats
+from bench import floor_check_in, floor_objectives, floor_stats
 
 SESSION_SQL = """
 SELECT auth_sessions.user_id, auth_sessions.expires_at, auth_sessions.revoked_at, users.is_active
@@ -111,3 +111,20 @@ def objectives():
 def stats():
     """Return the caller's statistics over every objective that is not archived."""
     return handle(lambda cursor, user_id: answer(floor_stats.statistics(query, cursor, user_id)))
+
+
+@app.post("/key-results/<int:key_result_id>/check-ins")
+def check_in(key_result_id):
+    """Record a check-in stated as ``{"value": number}``, with its audit row."""
+    body = request.get_json(silent=True) or {}
+    value = body.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return answer({"code": 422, "message": "value must be a number."}, status=422)
+
+    def view(cursor, user_id):
+        written, status = floor_check_in.record(
+            query, cursor, user_id, key_result_id, value, request
+        )
+        return answer(written, status=status)
+
+    return handle(view)

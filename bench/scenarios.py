@@ -77,10 +77,22 @@ def audited_writes(server, files, load):
     return run_wrk(server.url, "post_check_in.lua", files["check_ins"], load)
 
 
+def audited_writes_beside_floor(app, floor, files, load, rounds=3):
+    """Run the audited check-ins on okr_app and the floor in turn, ``rounds`` times.
+
+    Return ``(okr_app's figures, the floor's)`` of the median round, as for the reads:
+    okr_app's carry ``ratio_to_floor`` and ``ratio_rounds``.
+    """
+    pairs = [
+        (audited_writes(app, files, load), audited_writes(floor, files, load))
+        for _ in range(rounds)
+    ]
+    return median_round(pairs)
+
+
 def writes(app, files, load, workers):
-    """Run the audited writes, the mixed profile and logins; return their figures."""
+    """Run the PATCH writes, the mixed profile and logins; return their figures."""
     return {
-        "post_check_in": audited_writes(app, files, load),
         "patch_objective": run_wrk(
             app.url,
             "patch_objective.lua",

@@ -190,6 +190,7 @@ class Nginx(Process):
     """nginx with deploy/nginx.conf, rewritten for loopback ports and a private prefix."""
 
     def __init__(self, directory, upstream_port, metrics_allowed=LOOPBACK):
+        """``upstream_port`` is one port, or a list of them: one upstream, several hosts."""
         self.port = free_port()
         self.prefix = Path(directory) / "nginx"
         self.prefix.mkdir()
@@ -214,7 +215,10 @@ def render_nginx_config(source, prefix, port, upstream_port, metrics_allowed):
         "user nginx;": "user root;" if os.geteuid() == 0 else "",
         "pid /var/run/nginx.pid;": f"pid {prefix}/nginx.pid;\ndaemon off;",
         "listen 80;": f"listen {LOOPBACK}:{port};",
-        "server api:8000;": f"server {LOOPBACK}:{upstream_port};",
+        "server api:8000;": "\n        ".join(
+            f"server {LOOPBACK}:{each};"
+            for each in (upstream_port if isinstance(upstream_port, list) else [upstream_port])
+        ),
         "allow 127.0.0.0/8;": f"allow {metrics_allowed};",
         "http {": "http {\n"
         + "".join(

@@ -62,6 +62,8 @@ DEFAULTS = {
     "OKR_WORKER_SCAN_SECONDS": 60,
     "OKR_WORKER_HEARTBEAT_SECONDS": 15,
     "OKR_WORKER_LATE_SECONDS": 90,
+    # How often the worker checkpoints the audit chains: the window in which a cut goes unseen.
+    "OKR_AUDIT_CHECKPOINT_SECONDS": 60,
     # The calendar feed: requests per feed token (and per address for unknown tokens).
     "OKR_CALENDAR_RATE_LIMIT": "60 per hour",
     # Share links: requests per link token (pages, JSON and badges together).

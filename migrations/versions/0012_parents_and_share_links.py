@@ -1,7 +1,7 @@
 """parent objectives with roll-up, and share links
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02 09:00:00.000000
 
 """
@@ -13,7 +13,7 @@ import okr_app.models.types
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,22 @@
-"""The hash chain: append a row under the head's lock, and verify the whole trail."""
+"""The hash chains: one per account, each appended to under its own head's lock.
+
+A row's ``hash`` is SHA-256 over ``"<prev_hash>:<seq>:<digest>"``, where ``digest`` is
+SHA-256 over the canonical JSON of its content (chain key included). The link is computed
+by the database in the statement that advances the head, so an append is one statement on
+PostgreSQL (the head's UPDATE feeding the row's INSERT) and two on SQLite. Rows of the
+legacy chain (written before chains were per account) keep the formula they were hashed
+with: SHA-256 over the canonical JSON of their content, ``seq`` and ``prev_hash`` included.
+"""
 
 import hashlib
 import json
 
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
+from okr_app.database.expressions import sha256_hex
 from okr_app.extensions import db
-from okr_app.models import AuditHead, AuditRow
+from okr_app.models import ANONYMOUS_CHAIN, LEGACY_CHAIN, AuditChainHead, AuditRow
 
 HASHED_FIELDS = (
     "seq",
@@ -26,81 +36,109 @@ HASHED_FIELDS = (
     "details",
     "prev_hash",
 )
-#: Covered only when set, so that rows written before it existed keep their hashes.
-OPTIONAL_HASHED_FIELDS = ("token_id",)
+#: Covered only when set, so that rows written before they existed keep their hashes.
+OPTIONAL_HASHED_FIELDS = ("token_id", "chain_key")
+#: What the digest of a row covers: its content without its place in the chain.
+CONTENT_FIELDS = tuple(name for name in HASHED_FIELDS if name not in ("seq", "prev_hash"))
+
+
+def canonical(content):
+    """Return the canonical JSON text of ``content`` (``at`` in ISO 8601, microseconds)."""
+    content = {**content, "at": content["at"].isoformat(timespec="microseconds")}
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _optional(fields):
+    """Return the optional hashed fields that are set."""
+    return {name: fields[name] for name in OPTIONAL_HASHED_FIELDS if fields.get(name) is not None}
+
+
+def content_digest(fields):
+    """Return SHA-256 over a row's content, chain key included, without seq and prev_hash."""
+    content = {name: fields[name] for name in CONTENT_FIELDS} | _optional(fields)
+    return hashlib.sha256(canonical(content).encode()).hexdigest()
+
+
+def link_hash(prev_hash, seq, digest):
+    """Return a row's hash from the previous row's hash, its position and its digest."""
+    return hashlib.sha256(f"{prev_hash}:{seq}:{digest}".encode()).hexdigest()
 
 
 def row_hash(fields):
-    """Return SHA-256 over the canonical JSON of a row's content, previous hash included."""
-    content = {name: fields[name] for name in HASHED_FIELDS}
-    content.update(
-        {name: fields[name] for name in OPTIONAL_HASHED_FIELDS if fields.get(name) is not None}
-    )
-    content["at"] = content["at"].isoformat(timespec="microseconds")
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """Return the hash a row must have, by the formula of its chain."""
+    if fields.get("chain_key") in (None, LEGACY_CHAIN):
+        content = {name: fields[name] for name in HASHED_FIELDS} | _optional(fields)
+        content.pop("chain_key", None)
+        return hashlib.sha256(canonical(content).encode()).hexdigest()
+    return link_hash(fields["prev_hash"], fields["seq"], content_digest(fields))
+
+
+def chain_key_of(actor_id):
+    """Return the chain a row of this actor goes to: theirs, or the anonymous chain."""
+    return ANONYMOUS_CHAIN if actor_id is None else actor_id
 
 
 def append(fields):
-    """Add a row to the trail in the current transaction and return it.
+    """Add a row to its actor's chain in the current transaction; return its content.
 
-    The head row is updated first: that takes a row lock on PostgreSQL and the write lock on
-    SQLite, so concurrent appends queue here, from this statement until their commit, and
-    the chain stays linear. Callers commit right after, keeping the lock short.
+    Advancing the chain's head takes a lock on that head row only (PostgreSQL's row lock;
+    SQLite's one write lock), held until the caller's commit: appends to one chain queue
+    there and the chain stays linear, while other accounts' appends do not wait. A chain
+    used for the first time gets its head first, without a race.
     """
-    seq = db.session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq)
-    ).scalar_one()
-    prev_hash = db.session.execute(
-        select(AuditHead.last_hash).where(AuditHead.id == 1)
-    ).scalar_one()
-    fields = {**fields, "seq": seq, "prev_hash": prev_hash}
-    fields["hash"] = row_hash(fields)
-    row = AuditRow(**fields)
-    db.session.add(row)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=fields["hash"]))
-    return row
+    content = {**fields, "chain_key": chain_key_of(fields.get("actor_id"))}
+    advance = _advance(content["chain_key"], content_digest(content))
+    appended = _append_row(content, advance)
+    if not appended:
+        _create_head(content["chain_key"])
+        appended = _append_row(content, advance)
+    return content
 
 
-def verify(batch_size=1000):
-    """Walk the chain in order; return ``(rows_checked, None)`` or ``(n, problem)``.
-
-    A problem names the first row whose hash does not match its content (edited), whose
-    previous hash is not its predecessor's (deleted or inserted out of order), or a gap in
-    the sequence, and the head's hash must match the last row (deleted at the end).
-    """
-    expected_prev, expected_seq, checked = "", 1, 0
-    last_seq = 0
-    while True:
-        rows = db.session.scalars(
-            select(AuditRow).where(AuditRow.seq > last_seq).order_by(AuditRow.seq).limit(batch_size)
-        ).all()
-        if not rows:
-            break
-        for row in rows:
-            problem = _row_problem(row, expected_seq, expected_prev)
-            if problem:
-                return checked, problem
-            expected_prev, expected_seq, checked = row.hash, row.seq + 1, checked + 1
-        last_seq = rows[-1].seq
-        db.session.expunge_all()
-    head = db.session.get(AuditHead, 1)
-    if head is not None and (head.seq != checked or head.last_hash != expected_prev):
-        return checked, f"head seq={head.seq} differs from the last row (rows deleted at the end)"
-    return checked, None
+def _advance(key, digest):
+    """Return the UPDATE moving a chain's head on by one row of this digest, RETURNING it."""
+    head = AuditChainHead.__table__
+    position = cast(head.c.seq + 1, String)
+    return (
+        update(head)
+        .where(head.c.chain_key == key)
+        .values(
+            seq=head.c.seq + 1,
+            prev_hash=head.c.last_hash,
+            last_hash=sha256_hex(head.c.last_hash + ":" + position + ":" + digest),
+        )
+        .returning(head.c.seq, head.c.prev_hash, head.c.last_hash)
+    )
 
 
-def _row_problem(row, expected_seq, expected_prev):
-    """Describe what is wrong with ``row`` at this point of the chain, or return None."""
-    where = f"row id={row.id} seq={row.seq}"
-    if row.seq != expected_seq:
-        return f"{where}: expected seq {expected_seq} (a row was deleted or inserted)"
-    if row.prev_hash != expected_prev:
-        return f"{where}: previous hash differs (a row before it was altered or inserted)"
-    names = HASHED_FIELDS + OPTIONAL_HASHED_FIELDS
-    if row_hash({name: getattr(row, name) for name in names}) != row.hash:
-        return f"{where}: content does not match its hash (altered)"
-    return None
+def _append_row(content, advance):
+    """Advance the head and insert the row; return False when the chain has no head yet."""
+    table = AuditRow.__table__
+    if _dialect() == "postgresql":
+        moved = advance.cte("moved_head")
+        names = list(content)
+        values = [literal(content[name], type_=table.c[name].type) for name in names]
+        rows = select(*values, moved.c.seq, moved.c.prev_hash, moved.c.last_hash)
+        statement = insert(table).from_select([*names, "seq", "prev_hash", "hash"], rows)
+        return db.session.execute(statement.add_cte(moved)).rowcount == 1
+    head = db.session.execute(advance).one_or_none()
+    if head is None:
+        return False
+    link = {"seq": head.seq, "prev_hash": head.prev_hash, "hash": head.last_hash}
+    db.session.execute(insert(table).values({**content, **link}))
+    return True
+
+
+def _create_head(key):
+    """Create a chain's head at position 0, unless another transaction just did."""
+    dialect = postgresql if _dialect() == "postgresql" else sqlite
+    db.session.execute(
+        dialect.insert(AuditChainHead.__table__)
+        .values(chain_key=key, seq=0, prev_hash="", last_hash="")
+        .on_conflict_do_nothing()
+    )
+
+
+def _dialect():
+    """Return the name of the session's database dialect."""
+    return db.session.get_bind().dialect.name

@@ -10,7 +10,7 @@ def audit_rows(user_id, filters):
 
     A user's rows are those where they are the actor or the owner of the resource.
     """
-    statement = select(AuditRow).order_by(AuditRow.seq.desc())
+    statement = select(AuditRow).order_by(AuditRow.id.desc())
     if user_id is not None:
         statement = statement.where(or_(AuditRow.actor_id == user_id, AuditRow.owner_id == user_id))
     return _filtered(statement, filters)

@@ -32,7 +32,13 @@ class AuditRowSchema(Schema):
     """One audited request."""
 
     id = fields.Integer()
-    seq = fields.Integer(metadata={"description": "Position in the hash chain."})
+    chain_key = fields.Integer(
+        metadata={
+            "description": "The chain the row belongs to: the actor's user id, 0 for rows "
+            "without an actor, -1 for rows written before chains were per account."
+        }
+    )
+    seq = fields.Integer(metadata={"description": "Position in its chain, from 1."})
     at = fields.DateTime(metadata={"description": "UTC, microseconds."})
     actor_id = fields.Integer(allow_none=True)
     owner_id = fields.Integer(allow_none=True)

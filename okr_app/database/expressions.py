@@ -1,8 +1,11 @@
 """SQL counterparts of Python built-ins, for formulas computed in the database as well."""
 
+import hashlib
 from datetime import date
 
-from sqlalchemy import Date, case, cast, func
+from sqlalchemy import Date, String, case, cast, func
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def sql_clamp(value, low, high):
@@ -32,3 +35,28 @@ def epoch_seconds(column, dialect):
 def as_date(value):
     """Return a ``date`` from what the driver gives (a date, or SQLite's ISO string)."""
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+class sha256_hex(FunctionElement):
+    """SQL for the lowercase hex SHA-256 of a text's UTF-8 bytes, as ``hashlib`` computes it."""
+
+    type = String()
+    inherit_cache = True
+    name = "sha256_hex"
+
+
+@compiles(sha256_hex)
+def _sha256_hex_sqlite(element, compiler, **kw):
+    """SQLite: the function each connection registers (``okr_app.database.sqlite``)."""
+    return f"sha256_hex({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(sha256_hex, "postgresql")
+def _sha256_hex_postgresql(element, compiler, **kw):
+    """PostgreSQL: the built-in ``sha256`` over the text's UTF-8 bytes, hex-encoded."""
+    return f"encode(sha256(convert_to({compiler.process(element.clauses, **kw)}, 'UTF8')), 'hex')"
+
+
+def python_sha256_hex(text):
+    """Return the lowercase hex SHA-256 of ``text``'s UTF-8 bytes (the SQLite function)."""
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()

@@ -1,6 +1,8 @@
 """SQLite connections: foreign keys enforced, and write requests serialised from their start.
 
-SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection.
+SQLite enforces foreign keys (and so ON DELETE CASCADE) only when asked, per connection;
+``sha256_hex`` is registered on each too, so the audit chain's hashing runs in SQL on both
+databases.
 Its default transactions take the write lock only at the first write, so two requests can
 read the same row and the second writer then fails on a stale version; a write request's
 transaction (and a worker task's) therefore begins with ``BEGIN IMMEDIATE`` and waits its
@@ -9,6 +11,8 @@ turn instead.
 
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
+
+from okr_app.database.expressions import python_sha256_hex
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -20,9 +24,10 @@ def configure(engine):
 
 
 def configure_connection(dbapi_connection, _record):
-    """Enforce foreign keys, and let SQLAlchemy (not the driver) emit BEGIN."""
+    """Enforce foreign keys, let SQLAlchemy (not the driver) emit BEGIN, add ``sha256_hex``."""
     dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
+    dbapi_connection.create_function("sha256_hex", 1, python_sha256_hex, deterministic=True)
 
 
 def begin_transaction(connection):

@@ -9,7 +9,7 @@ from okr_app.api.etags import flush_versioned
 from okr_app.api.schemas import FiniteNumber
 from okr_app.extensions import db
 from okr_app.key_results.queries import owned_key_result
-from okr_app.key_results.trends import refresh_trends
+from okr_app.key_results.trends import add_to_trends, refresh_trends
 from okr_app.models import CheckIn, KeyResult
 from okr_app.models.types import utcnow
 from okr_app.okr.kinds import DONE, MILESTONE, NOT_DONE, STAYS
@@ -73,16 +73,6 @@ def kind_refusal(kind, values):
     return None
 
 
-def latest_at(key_result_id):
-    """Return the ``at`` of the key result's latest check-in, or None without any."""
-    return db.session.scalar(
-        select(CheckIn.at)
-        .where(CheckIn.key_result_id == key_result_id)
-        .order_by(CheckIn.at.desc())
-        .limit(1)
-    )
-
-
 def default_source():
     """Return the source of a check-in that names none: the personal access token's name."""
     token = current_personal_token()
@@ -90,7 +80,15 @@ def default_source():
 
 
 def record_check_in(
-    key_result, value, *, at=None, confidence=None, note=None, source=None, refresh=True
+    key_result,
+    value,
+    *,
+    at=None,
+    confidence=None,
+    note=None,
+    source=None,
+    refresh=True,
+    incremental=False,
 ):
     """Add a check-in; its value becomes the current value when it is the latest by ``at``.
 
@@ -98,12 +96,15 @@ def record_check_in(
     the last recorded wins. A late update logged with an earlier ``at`` joins the history
     without changing the current value. The key result's trend sums take it in at once
     (the caller holds the key result's row lock), unless ``refresh`` is False and the
-    caller refreshes them after several check-ins.
+    caller refreshes them after several check-ins. ``incremental`` adds the check-in to
+    the sums in one UPDATE instead of recomputing them, for a key result loaded with its
+    objective and otherwise unchanged in this transaction.
     """
     at = at or utcnow()
-    latest = latest_at(key_result.id)
+    latest = key_result.last_check_in_at
+    becomes_current = latest is None or at >= latest
     check_in = CheckIn(
-        key_result=key_result,
+        key_result_id=key_result.id,
         user_id=key_result.user_id,
         at=at,
         value=value,
@@ -112,15 +113,20 @@ def record_check_in(
         source=source or default_source(),
     )
     db.session.add(check_in)
-    if latest is None or at >= latest:
-        key_result.current_value = value
-    db.session.flush()
-    if refresh:
-        refresh_trends([key_result.id])
+    if refresh and incremental:
+        add_to_trends(key_result, at, value, becomes_current=becomes_current)
+    else:
+        if becomes_current:
+            key_result.current_value = value
+        key_result.last_check_in_at = at if becomes_current else latest
+        db.session.flush()
+        if refresh:
+            refresh_trends([key_result.id])
+    check_in.key_result = key_result
     return check_in
 
 
-def record_stated_check_in(key_result, values, *, refresh=True):
+def record_stated_check_in(key_result, values, *, refresh=True, incremental=False):
     """Record the check-in a request states (value, progress or delta) on a locked key result.
 
     A delta adds to the current value as it stands now, so concurrent deltas never lose
@@ -128,7 +134,7 @@ def record_stated_check_in(key_result, values, *, refresh=True):
     """
     at = values.get("at") or utcnow()
     if "delta" in values:
-        latest = latest_at(key_result.id)
+        latest = key_result.last_check_in_at
         if latest is not None and at < latest:
             raise CheckInRefused(
                 "at", "A delta adds to the current value: it cannot predate the latest check-in."
@@ -144,6 +150,7 @@ def record_stated_check_in(key_result, values, *, refresh=True):
         note=values.get("note"),
         source=values.get("source"),
         refresh=refresh,
+        incremental=incremental,
     )
 
 
@@ -210,7 +217,7 @@ def check_in(user_id, key_result_id, values):
     """
     key_result = owned_key_result(user_id, key_result_id, for_update=True)
     try:
-        recorded = record_stated_check_in(key_result, values)
+        recorded = record_stated_check_in(key_result, values, incremental=True)
     except CheckInRefused as refusal:
         abort(422, message=refusal.message, errors={"json": {refusal.field: [refusal.message]}})
     flush_versioned()

@@ -2,7 +2,7 @@
 
 from flask_smorest import abort
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from okr_app.api.pagination import page_of
 from okr_app.extensions import db
@@ -13,15 +13,20 @@ from okr_app.models.types import MAX_ID
 def owned_key_result(user_id, key_result_id, *, for_update=False, with_check_ins=False):
     """Return the user's key result, or answer 404 (for another user's one as well).
 
-    ``for_update`` locks the row (PostgreSQL) so that concurrent writes queue.
+    ``for_update`` locks the row (PostgreSQL) so that concurrent writes queue. Its objective
+    comes in the same statement: progress, forecasts and trend sums need its period.
     """
     if not 0 < key_result_id <= MAX_ID:
         abort(404, message="No such key result.")
-    statement = select(KeyResult).where(KeyResult.id == key_result_id, KeyResult.user_id == user_id)
+    statement = (
+        select(KeyResult)
+        .where(KeyResult.id == key_result_id, KeyResult.user_id == user_id)
+        .options(joinedload(KeyResult.objective, innerjoin=True))
+    )
     if with_check_ins:
         statement = statement.options(selectinload(KeyResult.check_ins))
     if for_update:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(of=KeyResult)
     key_result = db.session.scalar(statement)
     if key_result is None:
         abort(404, message="No such key result.")

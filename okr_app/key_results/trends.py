@@ -6,7 +6,7 @@ key result, so answering never reads check-ins; whatever changes a check-in, the
 start or the objective a key result belongs to recomputes them in the same transaction.
 """
 
-from sqlalchemy import DateTime, Float, cast, func, select, update
+from sqlalchemy import DateTime, Float, case, cast, func, literal, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from okr_app.extensions import db
@@ -15,15 +15,29 @@ from okr_app.okr.kinds import STAYS, band_days_until_last, in_band
 from okr_app.okr.readings import day_x, period_days
 
 SECONDS_PER_DAY = 86400.0
+#: The columns a new check-in moves.
+ADDED_TO = (
+    "trend_count",
+    "trend_sum_x",
+    "trend_sum_y",
+    "trend_sum_xy",
+    "trend_sum_xx",
+    "trend_first_x",
+    "trend_last_x",
+    "last_check_in_at",
+    "current_value",
+    "version",
+    "updated_at",
+)
 
 
-def day_offset():
+def day_offset(at=CheckIn.at, start_date=Objective.start_date):
     """Return the SQL for a check-in's moment in days since its objective's period start."""
     if db.engine.dialect.name == "postgresql":
-        start = cast(Objective.start_date, DateTime())
-        seconds = func.extract("epoch", CheckIn.at) - func.extract("epoch", start)
+        start = cast(start_date, DateTime())
+        seconds = func.extract("epoch", at) - func.extract("epoch", start)
         return cast(seconds, Float) / SECONDS_PER_DAY
-    return func.julianday(CheckIn.at) - func.julianday(Objective.start_date)
+    return func.julianday(at) - func.julianday(start_date)
 
 
 def refresh_trends(key_result_ids):
@@ -107,6 +121,52 @@ def refresh_band_days(key_results):
                 .execution_options(synchronize_session=False)
             )
             set_committed_value(key_result, "band_days", band_days)
+
+
+def add_to_trends(key_result, at, value, *, becomes_current):
+    """Take one new check-in into a locked key result's sums, value and version at once.
+
+    The same sums ``refresh_trends`` recomputes, added to instead of recomputed: one UPDATE
+    whatever the history's length, which also moves ``last_check_in_at``, sets
+    ``current_value`` when the check-in ``becomes_current`` and bumps the version (the
+    caller holds the row lock, so no concurrent write can be overwritten).
+    """
+    # The period start as committed now: a change of it locks the key results first.
+    start_date = (
+        select(Objective.start_date).where(Objective.id == KeyResult.objective_id).scalar_subquery()
+    )
+    x = day_offset(literal(at, type_=CheckIn.__table__.c.at.type), start_date)
+    y = literal(value, type_=Float())
+    latest = key_result.last_check_in_at
+    changed = (
+        update(KeyResult.__table__)
+        .where(KeyResult.id == key_result.id)
+        .values(
+            trend_count=KeyResult.trend_count + 1,
+            trend_sum_x=KeyResult.trend_sum_x + x,
+            trend_sum_y=KeyResult.trend_sum_y + y,
+            trend_sum_xy=KeyResult.trend_sum_xy + x * y,
+            trend_sum_xx=KeyResult.trend_sum_xx + x * x,
+            trend_first_x=case(
+                (or_(KeyResult.trend_first_x.is_(None), x < KeyResult.trend_first_x), x),
+                else_=KeyResult.trend_first_x,
+            ),
+            trend_last_x=case(
+                (or_(KeyResult.trend_last_x.is_(None), x > KeyResult.trend_last_x), x),
+                else_=KeyResult.trend_last_x,
+            ),
+            last_check_in_at=at if latest is None or at > latest else latest,
+            current_value=value if becomes_current else KeyResult.current_value,
+            version=KeyResult.version + 1,
+        )
+        .returning(*(KeyResult.__table__.c[name] for name in ADDED_TO))
+    )
+    row = db.session.execute(changed).one()
+    # The loaded key result (and its objective) stays as it is, only these values move on.
+    for name in ADDED_TO:
+        set_committed_value(key_result, name, row._mapping[name])
+    if key_result.kind in STAYS:
+        refresh_band_days([key_result])
 
 
 def lock_key_results_of(objective_id):

@@ -1,6 +1,12 @@
 """The database models, one module per aggregate."""
 
-from okr_app.models.audit import AuditHead, AuditRow
+from okr_app.models.audit import (
+    ANONYMOUS_CHAIN,
+    LEGACY_CHAIN,
+    AuditChainHead,
+    AuditCheckpoint,
+    AuditRow,
+)
 from okr_app.models.auth_session import AuthSession
 from okr_app.models.calendar import CalendarFeed
 from okr_app.models.closing import OUTCOME_STATUSES, ObjectiveClosing
@@ -17,13 +23,16 @@ from okr_app.models.worker import WorkerHeartbeat
 
 __all__ = [
     "ALL_EVENTS",
+    "ANONYMOUS_CHAIN",
     "DELIVERY_STATUSES",
     "EVENT_TYPES",
+    "LEGACY_CHAIN",
     "OUTCOME_STATUSES",
     "ROLES",
     "SCOPES",
     "STATUSES",
-    "AuditHead",
+    "AuditChainHead",
+    "AuditCheckpoint",
     "AuditRow",
     "AuthSession",
     "CalendarFeed",

@@ -1,8 +1,8 @@
-"""The audit trail: append-only rows chained by hashes, and the chain's head."""
+"""The audit trail: append-only rows in one hash chain per account, their heads, checkpoints."""
 
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, BigInteger, Integer, String, event
+from sqlalchemy import JSON, BigInteger, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from okr_app.extensions import db
@@ -11,14 +11,25 @@ from okr_app.models.types import UTCDateTime
 # SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
+#: The chain of rows without an actor (failed logins for unknown e-mails, shell commands).
+ANONYMOUS_CHAIN = 0
+#: The closed chain of the rows written before chains were per account (migration 0011).
+LEGACY_CHAIN = -1
+
 
 class AuditRow(db.Model):
-    """One audited request; ``hash`` covers its content and the previous row's hash."""
+    """One audited request; ``hash`` covers its content and the previous row's hash.
+
+    ``chain_key`` is the actor's user id (``ANONYMOUS_CHAIN`` without one) and ``seq`` the
+    row's position in that chain, from 1.
+    """
 
     __tablename__ = "audit_log"
+    __table_args__ = (UniqueConstraint("chain_key", "seq"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    chain_key: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger)
     at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(Integer, index=True)
     owner_id: Mapped[int | None] = mapped_column(Integer, index=True)
@@ -39,21 +50,39 @@ class AuditRow(db.Model):
     hash: Mapped[str] = mapped_column(String(64))
 
     def __repr__(self):
-        return f"<AuditRow {self.seq} {self.action}>"
+        return f"<AuditRow {self.chain_key}:{self.seq} {self.action}>"
 
 
-class AuditHead(db.Model):
-    """The single row that serialises appends: the last sequence number and hash."""
+class AuditChainHead(db.Model):
+    """The head of one chain: its last position and hash; appending locks only this row.
 
-    __tablename__ = "audit_head"
+    ``prev_hash`` is the hash before the last row's, kept so that the statement advancing
+    the head can hand both to the row it appends.
+    """
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    __tablename__ = "audit_chain_head"
+
+    chain_key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(BigInteger)
+    prev_hash: Mapped[str] = mapped_column(String(64))
     last_hash: Mapped[str] = mapped_column(String(64))
 
 
-event.listen(
-    AuditHead.__table__,
-    "after_create",
-    DDL("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, '')"),
-)
+class AuditCheckpoint(db.Model):
+    """Every chain's head at one moment, hashed together and chained to the previous one.
+
+    ``heads`` maps each chain key (as text) to ``[seq, hash]`` of its last row;
+    ``heads_hash`` is SHA-256 over them and ``hash`` covers this checkpoint's content and
+    ``prev_hash``, the previous checkpoint's ``hash``.
+    """
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    chains: Mapped[int] = mapped_column(Integer)
+    heads: Mapped[dict] = mapped_column(JSON)
+    heads_hash: Mapped[str] = mapped_column(String(64))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

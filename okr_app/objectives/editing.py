@@ -95,8 +95,12 @@ def write_objective(user_id, objective_id, change, *args, tags=None, **lookup):
     The objective is locked, checked against ``If-Match`` (or the form's ``tags``), changed
     and flushed (``etags.write_versioned``); 404 when it is not the user's. ``change``
     returns the audit row's details, or a function giving them once flushed (a new closing
-    has its id only then).
+    has its id only then). A caller may pass ``for_update=False`` when the request carries
+    ``If-Match``: the versioned UPDATE then refuses any change made since the one read
+    (every change of its closings moves the objective's version too), and the objective
+    comes with its key results and closings in one statement.
     """
-    objective = owned_objective(user_id, objective_id, for_update=True, **lookup)
+    lookup.setdefault("for_update", True)
+    objective = owned_objective(user_id, objective_id, **lookup)
     details = write_versioned(objective, change, *args, tags=tags)
     return objective, details() if callable(details) else details

@@ -1,6 +1,6 @@
 """Objectives: list, create, read, replace, change, delete, close, reopen and copy the caller's."""
 
-from flask import url_for
+from flask import request, url_for
 from flask_jwt_extended import current_user
 
 from okr_app.api.auditing import attach, audited
@@ -85,7 +85,7 @@ def put_objective(values, objective_id):
 
     A closed objective keeps its status until reopened: a change of it is 409.
     """
-    return _write(objective_id, update_objective, values)
+    return _write(objective_id, update_objective, values, for_update=not request.if_match)
 
 
 @blp.route("/<int:objective_id>", methods=["PATCH"])
@@ -95,7 +95,7 @@ def patch_objective(values, objective_id):
 
     A closed objective keeps its status until reopened: a change of it is 409.
     """
-    return _write(objective_id, update_objective, values)
+    return _write(objective_id, update_objective, values, for_update=not request.if_match)
 
 
 @blp.route("/<int:objective_id>", methods=["DELETE"])

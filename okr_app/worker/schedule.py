@@ -2,8 +2,8 @@
 
 Each entry names a setting holding its interval in seconds and a function run in an app
 context with no argument; every one is idempotent and safe to run on several workers at
-once. Another area schedules its own step by adding an entry here, e.g. an audit
-checkpoint every minute: ``"audit-checkpoint": Periodic(60, "okr_app.audit...:function")``.
+once. Another area schedules its own step by adding an entry here, as the audit trail's
+checkpoint does.
 """
 
 from importlib import import_module
@@ -25,6 +25,9 @@ PERIODIC_TASKS = {
     ),
     "purge-events": Periodic(3600, "okr_app.webhooks.maintenance:purge_events"),
     "heartbeat": Periodic("OKR_WORKER_HEARTBEAT_SECONDS", "okr_app.worker.heartbeat:beat"),
+    "audit-checkpoint": Periodic(
+        "OKR_AUDIT_CHECKPOINT_SECONDS", "okr_app.audit.checkpoints:write_checkpoint"
+    ),
 }
 
 

@@ -73,7 +73,7 @@ def test_a_stale_tag_is_412_and_nothing_changes(app, client, rows, kind, method)
     assert response.get_json()["code"] == 412
     assert client.get(path, headers=headers).get_json() == before
     with app.app_context():
-        row = db.session.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
+        row = db.session.scalars(select(AuditRow).order_by(AuditRow.id.desc())).first()
     assert (row.outcome, row.status_code) == ("denied", 412)
 
 

@@ -1,4 +1,4 @@
-"""The hash chain and ``flask audit verify``."""
+"""The per-account hash chains and ``flask audit verify`` on rows."""
 
 import itertools
 import threading
@@ -6,18 +6,10 @@ import threading
 import pytest
 from sqlalchemy import func, select, text
 
-from okr_app.audit.chain import HASHED_FIELDS, row_hash
+from okr_app.audit.chain import HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, row_hash
 from okr_app.extensions import db
-from okr_app.models import AuditRow
+from okr_app.models import ANONYMOUS_CHAIN, AuditChainHead, AuditRow
 from tests.conftest import bearer
-
-
-@pytest.fixture
-def trail(auth):
-    """Write a few audit rows through the API."""
-    auth.user("alice@example.com")
-    auth.login("alice@example.com", "wrong password here")
-    auth.user("bob@example.com")
 
 
 def verify(runner):
@@ -32,98 +24,104 @@ def execute(app, statement, **params):
         db.session.commit()
 
 
-def test_intact_chain_verifies(runner, trail):
+def rows_of(app, chain_key):
+    """Return the rows of one chain in order."""
+    with app.app_context():
+        statement = select(AuditRow).where(AuditRow.chain_key == chain_key)
+        return db.session.scalars(statement.order_by(AuditRow.seq)).all()
+
+
+def test_intact_trail_verifies(runner, trail):
     result = verify(runner)
     assert result.exit_code == 0, result.output
-    assert "intact: 5 rows" in result.output
+    assert "intact: 6 rows in 3 chains" in result.output
 
 
-def test_rows_link_to_their_predecessor(app, trail):
+def test_each_actor_has_a_chain_and_rows_link_to_their_predecessor(app, trail):
+    alice, bob = trail
     with app.app_context():
-        rows = db.session.scalars(select(AuditRow).order_by(AuditRow.seq)).all()
-    assert rows[0].prev_hash == ""
-    for previous, row in itertools.pairwise(rows):
-        assert row.prev_hash == previous.hash
-        assert row.hash == row_hash({name: getattr(row, name) for name in HASHED_FIELDS})
+        rows = db.session.scalars(select(AuditRow)).all()
+        heads = {head.chain_key: head for head in db.session.scalars(select(AuditChainHead))}
+    assert {row.chain_key for row in rows} == {alice, bob, ANONYMOUS_CHAIN}
+    for row in rows:
+        assert row.chain_key == (ANONYMOUS_CHAIN if row.actor_id is None else row.actor_id)
+    for key in (alice, bob, ANONYMOUS_CHAIN):
+        chain = rows_of(app, key)
+        assert [row.seq for row in chain] == list(range(1, len(chain) + 1))
+        assert chain[0].prev_hash == ""
+        for previous, row in itertools.pairwise(chain):
+            assert row.prev_hash == previous.hash
+        names = HASHED_FIELDS + OPTIONAL_HASHED_FIELDS
+        for row in chain:
+            assert row.hash == row_hash({name: getattr(row, name) for name in names})
+        assert (heads[key].seq, heads[key].last_hash) == (chain[-1].seq, chain[-1].hash)
 
 
-def test_detects_an_edited_row(app, runner, trail):
-    execute(app, "UPDATE audit_log SET action = 'auth.login.succeeded' WHERE seq = 3")
+def test_the_chain_key_is_covered_by_the_hash(app, runner, trail):
+    alice, bob = trail
+    row = rows_of(app, alice)[0]
+    fields = {name: getattr(row, name) for name in HASHED_FIELDS + OPTIONAL_HASHED_FIELDS}
+    assert row_hash({**fields, "chain_key": bob}) != row.hash
+
+
+def test_detects_an_edited_row_naming_it(app, runner, trail):
+    alice, _ = trail
+    second = rows_of(app, alice)[1]
+    execute(app, "UPDATE audit_log SET action = 'auth.logout' WHERE id = :id", id=second.id)
     result = verify(runner)
     assert result.exit_code == 1
-    assert "seq=3" in result.output
-    assert "altered" in result.output
+    assert f"chain {alice}: row id={second.id} seq=2: content does not match" in result.output
+    assert "1 " not in result.output.split("broken")[0]
 
 
-def test_detects_edited_details(app, runner, trail):
-    execute(app, "UPDATE audit_log SET ip = '10.0.0.9' WHERE seq = 2")
+def test_names_the_first_bad_row_of_each_broken_chain(app, runner, trail):
+    alice, bob = trail
+    for key in (alice, bob):
+        for row in rows_of(app, key):
+            execute(app, "UPDATE audit_log SET ip = '10.0.0.9' WHERE id = :id", id=row.id)
     result = verify(runner)
     assert result.exit_code == 1
-    assert "seq=2" in result.output
+    for key in (alice, bob):
+        assert f"chain {key}: row id={rows_of(app, key)[0].id} seq=1:" in result.output
+        assert f"chain {key}: row id={rows_of(app, key)[1].id}" not in result.output
+    assert f"chain {ANONYMOUS_CHAIN}:" not in result.output
 
 
 def test_detects_a_deleted_row(app, runner, trail):
-    execute(app, "DELETE FROM audit_log WHERE seq = 2")
+    alice, _ = trail
+    first = rows_of(app, alice)[0]
+    execute(app, "DELETE FROM audit_log WHERE id = :id", id=first.id)
     result = verify(runner)
     assert result.exit_code == 1
-    assert "seq=3" in result.output
-    assert "expected seq 2" in result.output
+    assert f"chain {alice}:" in result.output
+    assert "expected seq 1" in result.output
 
 
-def test_detects_a_deleted_last_row(app, runner, trail):
-    execute(app, "DELETE FROM audit_log WHERE seq = 5")
+def test_detects_a_deleted_last_row_by_its_head(app, runner, trail):
+    _, bob = trail
+    last = rows_of(app, bob)[-1]
+    execute(app, "DELETE FROM audit_log WHERE id = :id", id=last.id)
     result = verify(runner)
     assert result.exit_code == 1
-    assert "head" in result.output
-
-
-INSERT = (
-    "INSERT INTO audit_log (seq, at, actor_id, owner_id, action, resource_type, resource_id,"
-    " outcome, status_code, method, path, ip, user_agent, request_id, details, prev_hash,"
-    " hash) VALUES (:seq, :at, :actor_id, :owner_id, :action, :resource_type, :resource_id,"
-    " :outcome, :status_code, :method, :path, :ip, :user_agent, :request_id, :details,"
-    " :prev_hash, :hash)"
-)
-
-
-def insert_forged_row(app, copied_seq, seq, prev_hash=None):
-    """Insert a copy of row ``copied_seq`` as ``auth.logout`` at ``seq``, its hash recomputed.
-
-    ``prev_hash`` defaults to the copied row's hash, as if appended right after it.
-    """
-    with app.app_context():
-        row = db.session.scalar(select(AuditRow).where(AuditRow.seq == copied_seq))
-        fields = {name: getattr(row, name) for name in HASHED_FIELDS}
-        copied_hash = row.hash
-    forged = {**fields, "seq": seq, "action": "auth.logout", "prev_hash": prev_hash or copied_hash}
-    forged["hash"] = row_hash(forged)
-    forged["details"] = "{}"
-    execute(app, INSERT, **forged)
-
-
-def test_detects_a_row_appended_behind_the_heads_back(app, runner, trail):
-    insert_forged_row(app, copied_seq=5, seq=6)
-    result = verify(runner)
-    assert result.exit_code == 1
-    assert "head" in result.output
+    assert f"chain {bob}: ends at seq 1, but its head is at seq 2" in result.output
 
 
 def test_detects_an_inserted_row(app, runner, trail):
-    with app.app_context():
-        prev_hash = db.session.scalar(select(AuditRow.prev_hash).where(AuditRow.seq == 3))
-    # Make room at seq 3 in two steps, as the unique constraint forbids overlaps.
-    execute(app, "UPDATE audit_log SET seq = seq + 1000 WHERE seq >= 3")
-    execute(app, "UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000")
-    insert_forged_row(app, copied_seq=4, seq=3, prev_hash=prev_hash)
+    alice, _ = trail
+    chain = rows_of(app, alice)
+    execute(
+        app,
+        "UPDATE audit_log SET seq = seq + 1, prev_hash = :hash WHERE id = :id",
+        id=chain[1].id,
+        hash=chain[0].hash,
+    )
     result = verify(runner)
     assert result.exit_code == 1
-    # The forged row itself, or the next one whose previous hash no longer matches.
-    assert "seq=3" in result.output or "seq=4" in result.output
-    assert "after 2 good rows" in result.output
+    assert f"chain {alice}: row id={chain[1].id} seq=3" in result.output
 
 
 @pytest.mark.concurrent
-def test_concurrent_writers_keep_one_unbroken_chain(app, runner):
+def test_concurrent_writers_keep_every_chain_unbroken(app, runner):
     errors = []
 
     def register(index):
@@ -132,6 +130,7 @@ def test_concurrent_writers_keep_one_unbroken_chain(app, runner):
             if client.post("/auth/register", json=body).status_code != 201:
                 errors.append(index)
             client.post("/auth/login", json={"email": body["email"], "password": "nope"})
+            client.post("/auth/login", json={"email": f"x{index}@example.com", "password": "n"})
 
     threads = [threading.Thread(target=register, args=(index,)) for index in range(12)]
     for thread in threads:
@@ -141,9 +140,9 @@ def test_concurrent_writers_keep_one_unbroken_chain(app, runner):
     assert errors == []
     result = verify(runner)
     assert result.exit_code == 0, result.output
-    assert "intact: 24 rows" in result.output
+    assert "intact: 36 rows" in result.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(AuditRow)) == 24
+        assert db.session.scalar(select(func.count()).select_from(AuditRow)) == 36
 
 
 @pytest.mark.parametrize("change", ["token_id = 99", "token_id = NULL"])
@@ -155,8 +154,8 @@ def test_a_rows_token_is_covered_by_its_hash(app, client, auth, runner, change):
     assert client.post("/objectives", headers=bearer(token), json=objective).status_code == 201
     assert verify(runner).exit_code == 0
     with app.app_context():
-        seq = db.session.scalar(select(func.max(AuditRow.seq)))
-    execute(app, f"UPDATE audit_log SET {change} WHERE seq = :seq", seq=seq)  # noqa: S608
+        last = db.session.scalar(select(func.max(AuditRow.id)))
+    execute(app, f"UPDATE audit_log SET {change} WHERE id = :id", id=last)  # noqa: S608
     result = verify(runner)
     assert result.exit_code == 1
-    assert f"seq={seq}" in result.output
+    assert f"row id={last} " in result.output

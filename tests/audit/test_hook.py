@@ -22,7 +22,7 @@ def row_count(app):
 def last_row(app):
     """Return the newest audit row."""
     with app.app_context():
-        return db.session.scalar(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1))
+        return db.session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
 
 
 def state_changing_routes(app):

@@ -34,9 +34,10 @@ def test_users_see_only_their_own_rows(client, auth):
 def test_rows_are_newest_first_with_every_field(client, auth):
     _, _, headers = auth.user()
     rows = client.get("/audit", headers=headers).get_json()
-    assert [row["seq"] for row in rows] == sorted((row["seq"] for row in rows), reverse=True)
+    assert [row["id"] for row in rows] == sorted((row["id"] for row in rows), reverse=True)
     assert set(rows[0]) == {
         "id",
+        "chain_key",
         "seq",
         "at",
         "actor_id",

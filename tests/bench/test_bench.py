@@ -36,7 +36,7 @@ def complete_report():
     """Return a report with every key that latest.json promises."""
     figures = dict.fromkeys(report.FIGURES, 1)
     scenarios_ = {name: dict(figures) for name in report.SCENARIOS}
-    for name in report.READS:
+    for name in report.BESIDE_FLOOR:
         scenarios_[name]["ratio_to_floor"] = 0.5
     return {
         "machine": {"cores": 2},
@@ -55,6 +55,10 @@ def test_write_checks_the_shape(tmp_path):
     del broken["scenarios"]["get_objectives"]["ratio_to_floor"]
     with pytest.raises(ValueError, match="ratio_to_floor"):
         report.write(broken, path)
+    writes = complete_report()
+    del writes["scenarios"]["post_check_in"]["ratio_to_floor"]
+    with pytest.raises(ValueError, match="'post_check_in' lacks"):
+        report.write(writes, path)
 
 
 def test_table_has_a_row_per_scenario():
@@ -143,3 +147,28 @@ def test_the_dashboard_scenario_measures_a_signed_in_page(tmp_path):
     assert figures["objectives"] == 2  # ten objectives over five periods: two this quarter
     assert figures["key_results"] == 8
     assert figures["queries_per_request"] >= 5 and figures["p50_ms"] > 0
+
+
+def test_the_audit_verify_scenario_writes_a_trail_that_verifies(tmp_path):
+    """bench/audit_verify.py's chains are hashed as the app hashes them (on SQLite here)."""
+    from bench.audit_verify import chain_rows
+    from okr_app import create_app
+    from okr_app.audit import verification
+    from okr_app.extensions import db
+    from okr_app.models import AuditChainHead, AuditRow
+
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/audit.sqlite3"})
+    with app.app_context():
+        db.create_all()
+        for account in (1, 2, 3):
+            rows = list(chain_rows(account, 4))
+            db.session.execute(AuditRow.__table__.insert(), rows)
+            last = rows[-1]
+            head = {"seq": 4, "prev_hash": last["prev_hash"], "last_hash": last["hash"]}
+            db.session.add(AuditChainHead(chain_key=account, **head))
+        db.session.commit()
+        report = verification.verify()
+        assert (report.rows, report.chains, report.problems) == (12, 3, [])
+        db.session.execute(AuditRow.__table__.update().where(AuditRow.id == 6).values(ip="x"))
+        assert verification.verify().problems[0].startswith("chain 2: row id=6 seq=2")
+        db.engine.dispose()

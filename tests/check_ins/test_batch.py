@@ -65,7 +65,7 @@ def test_one_audit_row_per_check_in(app, client, owner):
     )
     with app.app_context():
         rows = db.session.scalars(
-            select(AuditRow).where(AuditRow.request_id == "batch-rows").order_by(AuditRow.seq)
+            select(AuditRow).where(AuditRow.request_id == "batch-rows").order_by(AuditRow.id)
         ).all()
     created = response.get_json()["check_ins"]
     assert [(row.action, row.resource_type, row.outcome) for row in rows] == [

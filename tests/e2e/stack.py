@@ -27,16 +27,17 @@ def server_url(database_url, name):
 class Stack:
     """Everything one e2e module runs, started in order and stopped in reverse."""
 
-    def __init__(self, directory, postgres_url, workers=3):
+    def __init__(self, directory, postgres_url, workers=3, hosts=1):
         self.directory = directory
         self.postgres_url = postgres_url
         self.workers = workers
+        self.hosts = []
         self.database = "okr_e2e_" + uuid.uuid4().hex[:12]
         self.database_url = server_url(postgres_url, self.database)
         self.redis = self.gunicorn = self.nginx = self.worker = self.connection = None
 
-    def start(self):
-        """Create the database, migrate it and start Redis, gunicorn and nginx."""
+    def start(self, host_count=1):
+        """Create the database, migrate it and start Redis, gunicorn (per host) and nginx."""
         self._admin(f'CREATE DATABASE "{self.database}"')
         self.redis = RedisServer(self.directory).start()
         metrics = self.directory / "metrics"
@@ -57,7 +58,12 @@ class Stack:
         }
         self.flask("db", "upgrade")
         self.gunicorn = Gunicorn(self.directory, self.env, self.workers).start()
-        self.nginx = Nginx(self.directory, self.gunicorn.port).start()
+        self.hosts = [self.gunicorn]
+        for number in range(2, host_count + 1):
+            # Another app host: a gunicorn master of its own, with its workers and pools.
+            host = Gunicorn(self.directory, self.env, self.workers, name=f"gunicorn{number}")
+            self.hosts.append(host.start())
+        self.nginx = Nginx(self.directory, [host.port for host in self.hosts]).start()
         self.connection = psycopg2.connect(self.database_url)
         self.connection.autocommit = True
         self.start_worker()
@@ -77,7 +83,7 @@ class Stack:
         """Stop every process and drop the database, whatever state they are in."""
         if self.connection is not None:
             self.connection.close()
-        for process in (self.nginx, self.worker, self.gunicorn, self.redis):
+        for process in (self.nginx, self.worker, *self.hosts[1:], self.gunicorn, self.redis):
             if process is not None:
                 process.stop()
         self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
@@ -86,7 +92,7 @@ class Stack:
         """Return the end of each process's log, for a failure report."""
         return "\n".join(
             f"--- {process.name}\n{process.log()[-size:]}"
-            for process in (self.redis, self.gunicorn, self.nginx, self.worker)
+            for process in (self.redis, *(self.hosts or [self.gunicorn]), self.nginx, self.worker)
             if process is not None
         )
 

@@ -230,7 +230,7 @@ def test_killing_a_worker_loses_no_committed_data(stack):
         "AND a.resource_id = u.id::text)"
     )
     assert unaudited == 0, "no change committed without its audit row"
-    assert "Audit chain intact" in stack.flask("audit", "verify").stdout
+    assert "Audit trail intact" in stack.flask("audit", "verify").stdout
     assert stack.client().get("/health").status == 200
 
 

@@ -260,7 +260,7 @@ def test_update_and_delete_are_audited_with_changes_and_snapshot(app, client, ow
     client.delete(path, headers=headers)
     with app.app_context():
         rows = db.session.scalars(
-            select(AuditRow).where(AuditRow.resource_type == "key_result").order_by(AuditRow.seq)
+            select(AuditRow).where(AuditRow.resource_type == "key_result").order_by(AuditRow.id)
         ).all()
     assert [row.action for row in rows] == [
         "key_result.created",

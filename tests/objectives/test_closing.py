@@ -203,7 +203,7 @@ def test_closings_are_audited_and_go_with_their_objective(app, owner, planned):
     closing = owner.post(f"{path}/close", {"outcome": "missed"}).get_json()["closing"]
     owner.post(f"{path}/reopen")
     with app.app_context():
-        rows = db.session.scalars(select(AuditRow).order_by(AuditRow.seq.desc()).limit(2)).all()
+        rows = db.session.scalars(select(AuditRow).order_by(AuditRow.id.desc()).limit(2)).all()
         assert [row.action for row in rows] == ["objective.reopened", "objective.closed"]
         assert rows[1].details == {
             "closing_id": closing["id"],

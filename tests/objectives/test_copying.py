@@ -118,7 +118,7 @@ def test_copies_of_others_objectives_answer_404(owner, original, auth, client):
 def test_a_copy_is_audited(app, owner, original):
     body = copy(owner, original["id"], "?carry_values=true", period="2027").get_json()
     with app.app_context():
-        row = db.session.scalar(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1))
+        row = db.session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
         assert (row.action, row.resource_id, row.status_code) == (
             "objective.copied",
             str(body["id"]),

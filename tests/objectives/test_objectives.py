@@ -180,7 +180,7 @@ def test_update_and_delete_leave_audit_rows_with_changes_and_snapshot(app, clien
     client.delete(f"/objectives/{objective['id']}", headers=headers)
     with app.app_context():
         rows = db.session.scalars(
-            select(AuditRow).where(AuditRow.resource_type == "objective").order_by(AuditRow.seq)
+            select(AuditRow).where(AuditRow.resource_type == "objective").order_by(AuditRow.id)
         ).all()
     assert [row.action for row in rows] == [
         "objective.created",
@@ -206,7 +206,7 @@ def test_refused_update_is_audited_as_updated_and_denied(app, client, auth):
     response = client.patch("/objectives/999", headers=headers, json={"title": "x"})
     assert response.status_code == 404
     with app.app_context():
-        row = db.session.scalars(select(AuditRow).order_by(AuditRow.seq.desc())).first()
+        row = db.session.scalars(select(AuditRow).order_by(AuditRow.id.desc())).first()
     assert (row.action, row.outcome, row.status_code) == ("objective.updated", "denied", 404)
 
 

@@ -113,7 +113,7 @@ def test_the_document_becomes_the_callers_data(account, app):
     ]
     assert counts(app) == (2, 1, 2, 1)
     with app.app_context():
-        row = db.session.scalar(select(AuditRow).order_by(AuditRow.seq.desc()).limit(1))
+        row = db.session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
         assert (row.action, row.outcome) == ("data.imported", "success")
         assert row.details == {"objectives": 2, "key_results": 1, "check_ins": 2, "closings": 1}
 

@@ -14,7 +14,7 @@ from tests.conftest import PASSWORD, bearer
 def actions(app):
     """Return the audit actions recorded so far, oldest first."""
     with app.app_context():
-        return list(db.session.scalars(select(AuditRow.action).order_by(AuditRow.seq)))
+        return list(db.session.scalars(select(AuditRow.action).order_by(AuditRow.id)))
 
 
 def test_the_root_leads_to_the_interface_and_a_visitor_to_the_login(client):

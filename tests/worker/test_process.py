@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bench.servers import Process, wait_until
 from okr_app import create_app
 from okr_app.extensions import db
-from okr_app.models import Delivery, WorkerHeartbeat
+from okr_app.models import AuditCheckpoint, Delivery, WorkerHeartbeat
 from tests.conftest import AuthActions, make_config
 from tests.factories import check_in, create_key_result, create_objective
 from tests.webhooks.conftest import LOOPBACK, register
@@ -29,10 +29,17 @@ def start_worker(tmp_path, database_url):
         "OKR_WEBHOOK_ALLOWED_NETWORKS": LOOPBACK["OKR_WEBHOOK_ALLOWED_NETWORKS"],
         "OKR_WORKER_BROKER_URL": f"filesystem://{tmp_path}/broker",
         "OKR_WORKER_POLL_SECONDS": "0.2",
+        "OKR_AUDIT_CHECKPOINT_SECONDS": "1",
     }
     env.pop("REDIS_URL", None)
     command = [BIN / "flask", "--app", "wsgi", "worker", "--concurrency", "2"]
     return Process("worker", command, tmp_path / "worker.log", env=env, cwd=ROOT).start()
+
+
+def checkpointed(app):
+    """Return whether a checkpoint covers the audit chains."""
+    with app.app_context():
+        return db.session.scalar(select(AuditCheckpoint.chains)) is not None
 
 
 def test_the_worker_delivers_and_finishes_its_attempt_on_sigterm(tmp_path, receiver):
@@ -52,6 +59,7 @@ def test_the_worker_delivers_and_finishes_its_attempt_on_sigterm(tmp_path, recei
         wait_until(lambda: len(receiver.verified()) == 2, 60, "two verified deliveries")
         types = [item.payload["type"] for item in receiver.verified()]
         assert types == ["objective.created", "check_in.created"]
+        wait_until(lambda: checkpointed(app), 30, "an audit checkpoint by the beat")
 
         # An attempt in flight when SIGTERM comes is finished and recorded.
         receiver.delay = 2.0

@@ -1,0 +1,120 @@
+"""The floor's check-in: the writes okr_app's POST /key-results/{id}/check-ins does, by hand.
+
+In one transaction: the key result locked with its objective's period start, the check-in
+row, the key result's value, version and trend sums, and an audit row appended to the
+caller's own chain (the head advanced, the link hash computed by PostgreSQL). No outbox
+row: the floor has no webhooks.
+"""
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+KEY_RESULT_SQL = """
+SELECT key_results.id, key_results.last_check_in_at
+FROM key_results
+WHERE key_results.id = %(id)s AND key_results.user_id = %(user_id)s
+FOR UPDATE"""
+CHECK_IN_SQL = """
+INSERT INTO check_ins (key_result_id, user_id, at, value, created_at)
+VALUES (%(id)s, %(user_id)s, %(at)s, %(value)s, %(at)s)
+RETURNING id"""
+# x: days since the objective's period start, as okr_app.key_results.trends computes it.
+KEY_RESULT_UPDATE_SQL = """
+WITH point AS (
+    SELECT (extract(epoch FROM %(at)s::timestamptz)
+            - extract(epoch FROM objectives.start_date::timestamp))::float / 86400.0 AS x
+    FROM key_results JOIN objectives ON objectives.id = key_results.objective_id
+    WHERE key_results.id = %(id)s)
+UPDATE key_results SET
+    trend_count = trend_count + 1,
+    trend_sum_x = trend_sum_x + point.x,
+    trend_sum_y = trend_sum_y + %(value)s,
+    trend_sum_xy = trend_sum_xy + point.x * %(value)s,
+    trend_sum_xx = trend_sum_xx + point.x * point.x,
+    trend_first_x = least(coalesce(trend_first_x, point.x), point.x),
+    trend_last_x = greatest(coalesce(trend_last_x, point.x), point.x),
+    last_check_in_at = greatest(coalesce(last_check_in_at, %(at)s), %(at)s),
+    current_value = CASE WHEN %(current)s THEN %(value)s ELSE current_value END,
+    version = version + 1,
+    updated_at = %(at)s
+FROM point
+WHERE key_results.id = %(id)s
+RETURNING key_results.current_value"""
+AUDIT_SQL = """
+WITH head AS (
+    UPDATE audit_chain_head SET
+        seq = seq + 1,
+        prev_hash = last_hash,
+        last_hash = encode(sha256(convert_to(
+            last_hash || ':' || CAST(seq + 1 AS VARCHAR) || ':' || %(digest)s, 'UTF8')), 'hex')
+    WHERE chain_key = %(user_id)s
+    RETURNING seq, prev_hash, last_hash)
+INSERT INTO audit_log (chain_key, seq, at, actor_id, owner_id, action, resource_type,
+    resource_id, outcome, status_code, method, path, ip, user_agent, request_id, details,
+    prev_hash, hash)
+SELECT %(user_id)s, head.seq, %(at)s, %(user_id)s, %(user_id)s, 'check_in.created',
+    'check_in', %(resource_id)s, 'success', 201, 'POST', %(path)s, %(ip)s, %(user_agent)s,
+    NULL, %(details)s, head.prev_hash, head.last_hash
+FROM head"""
+
+
+def digest(content):
+    """Return SHA-256 over the canonical JSON of a row's content, as okr_app's chain does."""
+    content = {**content, "at": content["at"].isoformat(timespec="microseconds")}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record(query, cursor, user_id, key_result_id, value, request):
+    """Write the check-in; return ``(body, status)``: 201 with the check-in, or 404."""
+    found = query(cursor, KEY_RESULT_SQL, {"id": key_result_id, "user_id": user_id})
+    if not found:
+        return {"code": 404, "message": "No such key result."}, 404
+    at = datetime.now(UTC)
+    latest = found[0].last_check_in_at
+    values = {"id": key_result_id, "user_id": user_id, "at": at, "value": value}
+    check_in_id = query(cursor, CHECK_IN_SQL, values)[0].id
+    current = query(
+        cursor, KEY_RESULT_UPDATE_SQL, {**values, "current": latest is None or at >= latest}
+    )[0].current_value
+    details = {"key_result_id": key_result_id, "value": value, "at": at.isoformat()}
+    details["current_value"] = current
+    row = {
+        "at": at,
+        "actor_id": user_id,
+        "owner_id": user_id,
+        "action": "check_in.created",
+        "resource_type": "check_in",
+        "resource_id": str(check_in_id),
+        "outcome": "success",
+        "status_code": 201,
+        "method": "POST",
+        "path": request.path,
+        "ip": request.remote_addr,
+        "user_agent": (request.user_agent.string or "")[:255] or None,
+        "request_id": None,
+        "details": details,
+        "chain_key": user_id,
+    }
+    _append(cursor, row)
+    body = {"id": check_in_id, "key_result_id": key_result_id, "at": at, "value": value}
+    return body, 201
+
+
+def _append(cursor, row):
+    """Append the audit row to the caller's chain, creating its head on first use."""
+    parameters = {
+        **row,
+        "digest": digest(row),
+        "details": json.dumps(row["details"]),
+        "user_id": row["chain_key"],
+    }
+    cursor.execute(AUDIT_SQL, parameters)
+    if cursor.rowcount == 0:
+        cursor.execute(
+            "INSERT INTO audit_chain_head (chain_key, seq, prev_hash, last_hash) "
+            "VALUES (%s, 0, '', '') ON CONFLICT DO NOTHING",
+            (row["chain_key"],),
+        )
+        cursor.execute(AUDIT_SQL, parameters)

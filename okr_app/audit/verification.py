@@ -1,0 +1,156 @@
+"""Verifying the trail: every chain row by row and every checkpoint, streamed in bounded memory.
+
+Memory grows with the number of chains (accounts), never with the number of rows: rows
+come through a server-side cursor in chain order, and of the checkpoints only the latest
+heads are kept. Checkpoints are read first, then the heads, then the rows: chains only
+grow, so what is read later is never shorter than what was read before, and appends
+made while it runs are never taken for cuts.
+"""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from okr_app.audit.chain import HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, row_hash
+from okr_app.audit.checkpoints import canonical_hash, checkpoint_hash
+from okr_app.extensions import db
+from okr_app.models import AuditChainHead, AuditCheckpoint, AuditRow
+
+ROW_COLUMNS = ("id", "chain_key", "hash", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
+
+
+@dataclass
+class Report:
+    """What ``verify`` found: counts, and one line per broken chain or checkpoint."""
+
+    rows: int = 0
+    chains: int = 0
+    checkpoints: int = 0
+    problems: list = field(default_factory=list)
+
+
+@dataclass
+class _Chain:
+    """The walk along one chain: where it is, and its first problem if any."""
+
+    key: int
+    seq: int = 0
+    hash: str = ""
+    problem: str | None = None
+
+
+def total_rows():
+    """Return how many rows the trail holds (for a progress bar)."""
+    return db.session.scalar(select(func.count()).select_from(AuditRow))
+
+
+def verify(progress=None, batch_size=5000):
+    """Check every checkpoint, then every chain against them and its head; return a Report.
+
+    ``progress(n)`` is called with the rows checked since its previous call.
+    """
+    report = Report()
+    anchors, anchored_at = _verify_checkpoints(report)
+    heads = dict(db.session.execute(select(AuditChainHead.chain_key, AuditChainHead.seq)).all())
+    columns = [getattr(AuditRow, name) for name in dict.fromkeys(ROW_COLUMNS)]
+    rows = db.session.execute(
+        select(*columns)
+        .order_by(AuditRow.chain_key, AuditRow.seq)
+        .execution_options(stream_results=True, yield_per=batch_size)
+    )
+    walk, seen, pending = None, set(), 0
+    for row in rows:
+        if walk is None or row.chain_key != walk.key:
+            if walk is not None:
+                _end_chain(walk, anchors, anchored_at, heads, report)
+            walk = _Chain(row.chain_key)
+            seen.add(row.chain_key)
+        if walk.problem is None:
+            walk.problem = _row_problem(row, walk, anchors.get(str(row.chain_key)), anchored_at)
+        walk.seq, walk.hash = row.seq, row.hash
+        report.rows += 1
+        pending += 1
+        if progress and pending == batch_size:
+            progress(pending)
+            pending = 0
+    if walk is not None:
+        _end_chain(walk, anchors, anchored_at, heads, report)
+    if progress and pending:
+        progress(pending)
+    for key in sorted(set(map(int, anchors)) - seen):
+        report.problems.append(
+            f"chain {key}: missing, but checkpoint {anchored_at} covers it up to seq "
+            f"{anchors[str(key)][0]} (the chain was deleted)"
+        )
+    for key in sorted(set(heads) - seen - set(map(int, anchors))):
+        if heads[key] > 0:
+            report.problems.append(f"chain {key}: missing, but its head is at seq {heads[key]}")
+    return report
+
+
+def _verify_checkpoints(report):
+    """Walk the checkpoints in order; return the latest one's heads and position."""
+    expected_prev, previous_heads, latest = "", {}, 0
+    statement = select(AuditCheckpoint).order_by(AuditCheckpoint.seq)
+    streamed = statement.execution_options(stream_results=True, yield_per=100)
+    for checkpoint in db.session.scalars(streamed):
+        report.checkpoints += 1
+        where = f"checkpoint id={checkpoint.id} seq={checkpoint.seq}"
+        problem = None
+        if checkpoint.seq != latest + 1:
+            problem = f"{where}: expected seq {latest + 1} (a checkpoint was deleted)"
+        elif checkpoint.prev_hash != expected_prev:
+            problem = f"{where}: previous hash differs (a checkpoint before it was altered)"
+        elif canonical_hash(checkpoint.heads) != checkpoint.heads_hash:
+            problem = f"{where}: heads do not match their hash (altered)"
+        elif checkpoint_hash(vars(checkpoint)) != checkpoint.hash:
+            problem = f"{where}: content does not match its hash (altered)"
+        else:
+            problem = _regression(where, previous_heads, checkpoint.heads)
+        if problem:
+            report.problems.append(problem)
+            break
+        expected_prev, previous_heads, latest = checkpoint.hash, checkpoint.heads, checkpoint.seq
+        db.session.expunge(checkpoint)
+    return previous_heads, latest
+
+
+def _regression(where, before, after):
+    """Name a chain that a checkpoint shows shorter than the one before it, or None."""
+    for key, (seq, _) in before.items():
+        if key not in after or after[key][0] < seq:
+            return f"{where}: chain {key} went back from seq {seq} (rows were cut)"
+    return None
+
+
+def _row_problem(row, walk, anchor, anchored_at):
+    """Describe what is wrong with ``row`` at this point of its chain, or return None."""
+    where = f"chain {row.chain_key}: row id={row.id} seq={row.seq}"
+    if row.seq != walk.seq + 1:
+        return f"{where}: expected seq {walk.seq + 1} (a row was deleted or inserted)"
+    if row.prev_hash != walk.hash:
+        return f"{where}: previous hash differs (a row before it was altered or inserted)"
+    if row_hash(row._asdict()) != row.hash:
+        return f"{where}: content does not match its hash (altered)"
+    if anchor is not None and anchor[0] == row.seq and anchor[1] != row.hash:
+        return f"{where}: differs from checkpoint {anchored_at} (the chain was rewritten)"
+    return None
+
+
+def _end_chain(walk, anchors, anchored_at, heads, report):
+    """Check where a chain ends against the latest checkpoint and its head; note problems."""
+    report.chains += 1
+    anchor = anchors.get(str(walk.key))
+    if walk.problem is None and anchor is not None and walk.seq < anchor[0]:
+        walk.problem = (
+            f"chain {walk.key}: ends at seq {walk.seq}, but checkpoint {anchored_at} covers "
+            f"seq {anchor[0]} (rows were cut from its end)"
+        )
+    head = heads.get(walk.key)
+    if walk.problem is None and head is not None and walk.seq < head:
+        walk.problem = (
+            f"chain {walk.key}: ends at seq {walk.seq}, but its head is at seq {head} "
+            "(rows were cut from its end)"
+        )
+    if walk.problem:
+        report.problems.append(walk.problem)

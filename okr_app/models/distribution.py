@@ -1,0 +1,37 @@
+"""Which user each table's rows belong to: the claim docs/SCALING.md builds on.
+
+Every table holding user data names its user in a column (``user_id`` as a rule), or
+reaches one through a declared parent, so that the schema could be distributed by user
+(Citus, co-located tables). The rest belongs to no user. tests/database/test_user_data.py
+keeps every table declared here and checks each request's statements against it.
+"""
+
+#: Tables of one user's data -> the column naming that user (the distribution column).
+BY_USER = {
+    "users": "id",
+    "auth_sessions": "user_id",
+    "personal_tokens": "user_id",
+    "idempotency_keys": "user_id",
+    "objectives": "user_id",
+    "objective_closings": "user_id",
+    "key_results": "user_id",
+    "check_ins": "user_id",
+    "key_result_reminders": "user_id",
+    "calendar_feeds": "user_id",
+    "webhooks": "user_id",
+    "outbox_events": "user_id",
+    # The actor's chain; its rows outlive a deleted account, so no foreign key.
+    "audit_log": "chain_key",
+    "audit_chain_head": "chain_key",
+}
+#: Tables reaching their user through a parent -> (foreign key column, parent table).
+THROUGH_PARENT = {"webhook_deliveries": ("webhook_id", "webhooks")}
+#: Tables of no user: one row set for the whole service.
+SHARED = {
+    "audit_checkpoint": "every chain's head at one moment",
+    "worker_heartbeats": "the worker processes alive",
+}
+#: User columns that may be null, and why: such rows belong to no user.
+NULLABLE_USER = {"idempotency_keys": "keys of requests made without a login (by address)"}
+#: Other columns a statement may narrow a table's rows by to one user's.
+ALSO_NARROWED_BY = {"audit_log": ("actor_id", "owner_id")}

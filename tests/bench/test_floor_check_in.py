@@ -1,0 +1,54 @@
+"""The floor's check-in does okr_app's writes: the same sums, value and audit chain."""
+
+import pytest
+from sqlalchemy import select
+
+from bench import floor_app
+from okr_app import create_app
+from okr_app.audit import verification
+from okr_app.extensions import db
+from okr_app.models import AuditRow, KeyResult
+from tests.conftest import POSTGRES_URL, AuthActions, make_config
+from tests.factories import check_in, create_key_result, create_objective
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_the_floor_writes_what_a_check_in_writes(scratch_postgres_url, monkeypatch):
+    config = make_config(scratch_postgres_url)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    _, _, headers = AuthActions(client).user()
+    objective = create_objective(client, headers, period="2026")
+    by_app = create_key_result(client, headers, objective["id"], target_value=100)
+    by_floor = create_key_result(client, headers, objective["id"], target_value=100)
+    monkeypatch.setenv("DATABASE_URL", scratch_postgres_url)
+    monkeypatch.setenv("SECRET_KEY", config["SECRET_KEY"])
+    monkeypatch.setattr(floor_app, "_pool", None)
+    floor = floor_app.app.test_client()
+    for value in (5, 12, 30):
+        assert check_in(client, headers, by_app["id"], value=value).status_code == 201
+        answer = floor.post(
+            f"/key-results/{by_floor['id']}/check-ins", json={"value": value}, headers=headers
+        )
+        assert answer.status_code == 201, answer.get_data(as_text=True)
+    other = floor.post(
+        f"/key-results/{by_floor['id']}/check-ins", json={"value": "x"}, headers=headers
+    )
+    assert other.status_code == 422
+    with app.app_context():
+        mine, theirs = (db.session.get(KeyResult, each["id"]) for each in (by_app, by_floor))
+        assert theirs.current_value == mine.current_value == 30
+        assert theirs.trend_count == mine.trend_count == 3
+        for name in ("trend_sum_x", "trend_sum_xy", "trend_sum_xx", "trend_last_x"):
+            assert getattr(theirs, name) == pytest.approx(getattr(mine, name), rel=1e-3), name
+        report = verification.verify()
+        assert report.problems == []
+        floor_rows = db.session.scalars(
+            select(AuditRow).where(AuditRow.path == f"/key-results/{by_floor['id']}/check-ins")
+        ).all()
+        assert len(floor_rows) == 3
+        db.session.remove()
+        db.engine.dispose()
+    floor_app._pool.closeall()

@@ -1,0 +1,82 @@
+"""The statements a write costs, counted as SQLAlchemy sends them to the database.
+
+Counted: every statement through ``before_cursor_execute`` (the session check, the reads,
+the writes, the audit row, the webhooks' outbox row) plus each COMMIT; the rate limit's
+storage is Redis and not counted. SQLite adds its ``BEGIN IMMEDIATE`` and one statement
+for the audit row (it has no data-modifying CTE), so its bound is two higher.
+"""
+
+import pytest
+from sqlalchemy import event
+
+from okr_app.extensions import db
+from tests.conftest import BACKEND
+from tests.factories import check_in, create_key_result, create_objective
+
+#: A check-in: session, key result with its objective, check-in row, key result, audit row,
+#: outbox row, commit.
+CHECK_IN_STATEMENTS = 7
+#: A PATCH: session, objective with its key results and closings, objective, audit row,
+#: outbox row, commit.
+PATCH_STATEMENTS = 6
+SQLITE_EXTRA = 2 if BACKEND == "sqlite" else 0
+
+
+@pytest.fixture
+def statements(app):
+    """Collect the statements and commits sent on the app's engine while a test runs."""
+    sent = []
+    with app.app_context():
+        engine = db.engine
+
+    def on_statement(_connection, _cursor, statement, *_rest):
+        sent.append(statement)
+
+    def on_commit(_connection):
+        sent.append("COMMIT")
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    yield sent
+    event.remove(engine, "before_cursor_execute", on_statement)
+    event.remove(engine, "commit", on_commit)
+
+
+def described(sent):
+    """Return the statements, one per line, for an assertion's message."""
+    return "\n".join(" ".join(statement.split())[:160] for statement in sent)
+
+
+@pytest.mark.concurrent
+def test_a_check_in_costs_at_most_seven_statements(client, auth, statements):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"], target_value=100)
+    for value in (10, 20, 30):
+        statements.clear()
+        assert check_in(client, headers, key_result["id"], value=value).status_code == 201
+        bound = CHECK_IN_STATEMENTS + SQLITE_EXTRA
+        assert len(statements) <= bound, described(statements)
+        assert any("INSERT INTO audit_log" in statement for statement in statements)
+        assert statements[-1] == "COMMIT"
+    answer = client.get(f"/key-results/{key_result['id']}", headers=headers).get_json()
+    assert answer["current_value"] == 30
+
+
+@pytest.mark.concurrent
+def test_a_patch_of_an_objective_costs_at_most_six_statements(client, auth, statements):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    create_key_result(client, headers, objective["id"])
+    create_key_result(client, headers, objective["id"])
+    path = f"/objectives/{objective['id']}"
+    for description in ("First", "Second"):
+        etag = client.get(path, headers=headers).headers["ETag"]
+        statements.clear()
+        answer = client.patch(
+            path, json={"description": description}, headers={**headers, "If-Match": etag}
+        )
+        assert answer.status_code == 200, answer.get_json()
+        assert len(answer.get_json()["key_results"]) == 2
+        assert len(statements) <= PATCH_STATEMENTS + SQLITE_EXTRA, described(statements)
+        assert any("INSERT INTO audit_log" in statement for statement in statements)

@@ -1,0 +1,174 @@
+"""Two app hosts (gunicorn masters, each with its workers and pools) behind one nginx upstream.
+
+They share PostgreSQL and Redis, and nothing else: the lockout, revocation and the audit
+chains must hold across them, and nginx must keep answering when one of them dies.
+"""
+
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+from bench.servers import wait_until
+from tests.conftest import POSTGRES_URL
+from tests.e2e.api import login, register
+from tests.e2e.client import Client
+from tests.e2e.conftest import missing
+from tests.e2e.stack import PASSWORD, Stack, unique_email
+
+USERS = 20
+CHECK_INS_PER_USER = 8
+
+
+@pytest.fixture(scope="module")
+def hosts():
+    """Start a stack with two app hosts; yield it; stop it."""
+    lacking = missing()
+    if lacking:
+        pytest.skip("end-to-end tests need " + ", ".join(lacking))
+    directory = Path(tempfile.mkdtemp(prefix="okr-e2e-hosts-"))
+    directory.chmod(0o755)
+    deployed = Stack(directory, POSTGRES_URL, workers=2)
+    try:
+        try:
+            deployed.start(host_count=2)
+        except Exception:
+            print(deployed.log_tails())
+            raise
+        yield deployed
+    finally:
+        deployed.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def direct(host):
+    """Return a client talking to one host, bypassing nginx."""
+    return Client(host.port)
+
+
+def test_the_lockout_is_exact_when_failures_alternate_between_hosts(hosts):
+    first, second = (direct(host) for host in hosts.hosts)
+    email = unique_email("alternating")
+    assert register(hosts.client(), email).status == 201
+    failures = [login(client, email, "wrong password!") for client in [first, second] * 2]
+    failures.append(login(first, email, "wrong password!"))
+    assert [answer.status for answer in failures] == [401] * 5
+    assert login(second, email).status == 429
+    assert login(first, email).status == 429
+
+
+def test_logout_on_one_host_refuses_the_token_on_the_other_at_once(hosts):
+    first, second = (direct(host) for host in hosts.hosts)
+    email = unique_email("logout")
+    assert register(first, email).status == 201
+    token = login(first, email).json()["access_token"]
+    assert second.get("/auth/me", token=token).status == 200
+    assert first.post("/auth/logout", token=token).status == 204
+    assert second.get("/auth/me", token=token).status == 401
+
+
+def writer(hosts, index):
+    """Register a user with a key result through nginx; return its token and key result id."""
+    client = hosts.client()
+    email = unique_email(f"writer{index}")
+    assert register(client, email).status == 201
+    token = login(client, email, PASSWORD).json()["access_token"]
+    objective = client.post("/objectives", {"title": "Scale", "period": "2026"}, token=token)
+    assert objective.status == 201, objective.body
+    body = {"objective_id": objective.json()["id"], "title": "Writes", "metric": "rows"}
+    key_result = client.post("/key-results", body, token=token)
+    assert key_result.status == 201, key_result.body
+    return token, key_result.json()["id"]
+
+
+def burst(hosts, writers, label, during=None):
+    """Check in from every writer at once through nginx; return the acknowledged notes.
+
+    ``during`` is called once, by the first writer, after its third check-in.
+    """
+    acknowledged, lock = [], threading.Lock()
+
+    def write(number, token, key_result_id):
+        client = hosts.client()
+        for each in range(CHECK_INS_PER_USER):
+            if during is not None and number == 0 and each == 3:
+                during()
+            note = f"{label}-{number}-{each}"
+            body = {"value": each, "note": note}
+            try:
+                answer = client.post(f"/key-results/{key_result_id}/check-ins", body, token=token)
+            except OSError:
+                continue  # not acknowledged: the connection broke
+            if answer.status == 201:
+                with lock:
+                    acknowledged.append(note)
+
+    threads = [
+        threading.Thread(target=write, args=(number, *each)) for number, each in enumerate(writers)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return acknowledged
+
+
+def stored_once(hosts, label, acknowledged):
+    """Assert every acknowledged check-in of ``label`` is in the database exactly once."""
+    rows = hosts.query(
+        "SELECT note, count(*) FROM check_ins WHERE note LIKE %s GROUP BY note", f"{label}-%"
+    )
+    counts = dict(rows)
+    assert all(count == 1 for count in counts.values()), counts
+    assert set(acknowledged) <= set(counts)
+
+
+def test_concurrent_writes_through_both_hosts_are_each_stored_once(hosts):
+    writers = [writer(hosts, index) for index in range(USERS)]
+    acknowledged = burst(hosts, writers, "both")
+    assert len(acknowledged) == USERS * CHECK_INS_PER_USER
+    stored_once(hosts, "both", acknowledged)
+    served = {entry["pid"] for entry in hosts.access_log()}
+    second = {entry["pid"] for entry in access_log(hosts.hosts[1])}
+    assert served and second, "both hosts answered"
+    verified = hosts.flask("audit", "verify")
+    assert "Audit trail intact" in verified.stdout, verified.stderr
+
+
+def access_log(host):
+    """Return the JSON access log entries of one host."""
+    return [
+        json.loads(line)
+        for line in host.log().splitlines()
+        if line.startswith("{") and '"pid"' in line
+    ]
+
+
+def test_killing_one_host_mid_burst_loses_no_acknowledged_write(hosts):
+    writers = [writer(hosts, index) for index in range(USERS)]
+    victim = hosts.hosts[1]
+
+    def kill():
+        os.killpg(victim.popen.pid, signal.SIGKILL)
+        victim.popen.wait(10)
+
+    acknowledged = burst(hosts, writers, "killed", during=kill)
+    assert not victim.running()
+    assert len(acknowledged) > USERS * CHECK_INS_PER_USER // 2, "writes went on after the kill"
+    stored_once(hosts, "killed", acknowledged)
+    # nginx keeps answering through the host left.
+    answers = [hosts.client().get("/health").status for _ in range(10)]
+    assert answers == [200] * 10
+    token, key_result_id = writers[0]
+    after = hosts.client().post(
+        f"/key-results/{key_result_id}/check-ins", {"value": 99, "note": "after"}, token=token
+    )
+    assert after.status == 201
+    wait_until(lambda: hosts.flask("audit", "checkpoint", check=False).returncode == 0, 30, "ok")
+    verified = hosts.flask("audit", "verify", check=False)
+    assert verified.returncode == 0, verified.stderr
