@@ -21,6 +21,8 @@ def create_app(config=None):
     settings.check_secret(app.config)
     settings.derive_library_settings(app.config, app.instance_path)
     app.url_map.strict_slashes = False
+    # "/objectives//" is no route (a JSON 404), not a redirect: Flask answers redirects in HTML.
+    app.url_map.merge_slashes = False
 
     register_extensions(app)
     register_errorhandlers(app)
@@ -39,7 +41,7 @@ def register_extensions(app):
     app.json = json.JSONProvider(app)
     extensions.db.init_app(app)
     with app.app_context():
-        database.init_app(app, extensions.db.engine)
+        database.init_app(app, extensions.db.engine, extensions.db)
     extensions.migrate.init_app(
         app,
         extensions.db,

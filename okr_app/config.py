@@ -34,6 +34,10 @@ DEFAULTS = {
     "OKR_REFRESH_TOKEN_SECONDS": 30 * 24 * 3600,
     "OKR_MAX_BODY_BYTES": 64 * 1024,
     "OKR_IMPORT_MAX_BYTES": 10 * 1024 * 1024,  # POST /import only
+    # Objectives, key results, check-ins and closings per POST /import together.
+    "OKR_IMPORT_MAX_RECORDS": 20_000,
+    "OKR_IMPORT_MAX_CONCURRENT": 1,  # imports running at once in the whole deployment
+    "OKR_IMPORT_LOCK_SECONDS": 120,  # the longest one user's import can keep the next waiting
     "OKR_TRUSTED_PROXIES": 0,
     "OKR_DB_POOL_SIZE": 5,
     "OKR_DB_MAX_OVERFLOW": 10,
@@ -41,6 +45,8 @@ DEFAULTS = {
     "OKR_DB_STATEMENT_TIMEOUT_MS": 15000,
     "OKR_DB_PING_AFTER_IDLE_SECONDS": 1.0,
     "OKR_REDIS_TIMEOUT_SECONDS": 1.0,
+    # After a Redis timeout or refusal, the limiter storage is not asked for this long.
+    "OKR_REDIS_BREAKER_SECONDS": 5.0,
     "OKR_API_RATE_LIMIT": "600 per minute",  # per user (or per address without a token)
     # X-RateLimit-* on every answer: one more Redis round trip per request.
     "OKR_RATE_LIMIT_HEADERS": False,
@@ -159,11 +165,18 @@ def limiter_storage_options(uri, config):
     # redis-py waits 5 s per attempt and retries 3 times by default: a login would hang for
     # 20 s on a silent Redis instead of answering 503 at once.
     timeout = config["OKR_REDIS_TIMEOUT_SECONDS"]
-    return {
+    options = {
         "socket_connect_timeout": timeout,
         "socket_timeout": timeout,
         "retry": Retry(NoBackoff(), retries=1),
     }
+    scheme = uri.split("://", 1)[0]
+    if scheme in ("redis", "rediss"):
+        from okr_app.api.circuit import connection_class
+
+        # A hanging Redis would cost every request the timeout: see okr_app/api/circuit.py.
+        options["connection_class"] = connection_class(scheme, config["OKR_REDIS_BREAKER_SECONDS"])
+    return options
 
 
 def check_secret(config):

@@ -88,6 +88,50 @@ def test_postgres_trend_sums_are_backfilled(scratch_postgres_url):
     forecasts_survive_the_trend_sums_migration(scratch_postgres_url)
 
 
+def test_sqlite_ids_freed_before_the_upgrade_are_never_given_again(tmp_path):
+    app = create_app(make_config(f"sqlite:///{tmp_path}/reuse.sqlite3"))
+    client = app.test_client()
+    with app.app_context():
+        upgrade(revision="0008")
+        for email in ("first@example.com", "last@example.com"):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (email, password_hash, role, is_active, created_at, "
+                    "updated_at) VALUES (:email, 'x', 'user', 1, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"email": email},
+            )
+        first, last = db.session.execute(text("SELECT id FROM users ORDER BY id")).scalars()
+        # The trail keeps naming the deleted account: its id must never come back.
+        db.session.execute(
+            text(
+                "INSERT INTO audit_log (seq, at, actor_id, owner_id, action, outcome, "
+                "status_code, method, path, details, prev_hash, hash) VALUES (1, "
+                "CURRENT_TIMESTAMP, :id, :id, 'auth.registered', 'success', 201, 'POST', "
+                "'/auth/register', '{}', '', 'x')"
+            ),
+            {"id": last},
+        )
+        db.session.execute(text("DELETE FROM users WHERE id = :id"), {"id": last})
+        db.session.commit()
+        db.session.remove()
+        upgrade()
+        assert schema_differences() == []
+        newcomer = AuthActions(client).register().get_json()
+        assert newcomer["id"] > last > first
+        definition = db.session.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'users'")
+        ).scalar()
+        assert "AUTOINCREMENT" in definition
+        assert "CHECK (role IN ('user', 'admin'))" in definition
+        db.session.remove()
+        downgrade(revision="0008")
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
 def existing_key_results_get_their_kind(database_url):
     """Key results made before kinds existed become increase or decrease, as they read."""
     app = create_app(make_config(database_url))

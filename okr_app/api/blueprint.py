@@ -1,19 +1,23 @@
 """The flask-smorest blueprint every area uses: tokens, admins, ``If-Match`` and their docs."""
 
 import inspect
+import json
 from copy import deepcopy
 from functools import cache, wraps
 
 import flask_smorest
+import flask_smorest.pagination
 import marshmallow as ma
 from flask import current_app, g, request
 from flask_smorest import abort
-from webargs.flaskparser import FlaskParser
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from okr_app.api import idempotency, security_docs
 from okr_app.api.auditing import audited
 from okr_app.api.authentication import AccessPolicy, authenticate, caller_is_admin
 from okr_app.api.etags import ETAG_HEADER, IF_MATCH_NOTE, IF_MATCH_PARAMETER
+from okr_app.api.schemas import parse_integer
 
 BEARER = security_docs.BEARER
 ERROR = security_docs.ERROR
@@ -26,6 +30,51 @@ class ArgumentsParser(FlaskParser):
         if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
             return _instance_of(argmap)
         return super()._get_schema(argmap, req)
+
+    def _raw_load_json(self, req):
+        """Read a JSON body, keeping integer literals too long to convert for their field.
+
+        The standard library refuses an integer of over 4,300 digits with a ``ValueError``
+        that webargs does not expect; the base schema refuses the stand-in by field name.
+        """
+        if not is_json_request(req):
+            return missing
+        # Undecodable bytes raise UnicodeDecodeError, which webargs answers with 400.
+        text = body_within_limit(req).decode()
+        return json.loads(text, parse_int=parse_integer)
+
+
+def body_within_limit(req):
+    """Return the request body, or answer 413 if it is longer than the request's limit.
+
+    A body without ``Content-Length`` (chunked) is cut at the limit by Werkzeug, which
+    would make it invalid JSON (400): whether anything follows the cut decides.
+    """
+    data = req.get_data(cache=True)
+    limit = req.max_content_length
+    cut = req.content_length is None and limit is not None and len(data) >= limit
+    if cut and req.environ["wsgi.input"].read(1):
+        abort(413, message=f"The request body is larger than {limit} bytes.")
+    return data
+
+
+MAX_PAGE = 1_000_000
+
+
+def bounded_pagination_schema(page, page_size, max_page_size):
+    """Return flask-smorest's pagination schema with ``page`` at most ``MAX_PAGE``.
+
+    Its own has no upper bound, so a huge page number reached the database as an offset
+    beyond its integer range (a 500). flask-smorest offers no hook for the bound: its
+    factory is replaced (the version is pinned), for the parsing and the document alike.
+    """
+    schema = _smorest_pagination_schema(page, page_size, max_page_size)
+    bounded = ma.fields.Integer(load_default=page, validate=ma.validate.Range(min=1, max=MAX_PAGE))
+    return type(schema.__name__, (schema,), {"page": bounded})
+
+
+_smorest_pagination_schema = flask_smorest.pagination._pagination_parameters_schema_factory
+flask_smorest.pagination._pagination_parameters_schema_factory = bounded_pagination_schema
 
 
 @cache
@@ -49,7 +98,8 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = PAGINATION_ARGUMENTS_PARSER = ArgumentsParser()
 
-    # ``@blp.paginate()``: ``?page=&page_size=``, 20 by default, at most 100.
+    # ``@blp.paginate()``: ``?page=&page_size=``, 20 by default, at most 100; ``page`` at
+    # most ``MAX_PAGE`` (see ``bounded_pagination_schema``).
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
 
     def _document_pagination_metadata(self, spec, resp_doc):

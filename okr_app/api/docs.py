@@ -19,7 +19,9 @@ DESCRIPTION = """Personal objectives, key results and check-ins, with statistics
 * Every error is JSON: `{code, status, message, errors?}`; validation errors (422) name the
   field under `errors.json` or `errors.query`.
 * Unknown body fields and unknown query parameters are refused with 422. Strings must not
-  contain NUL characters (422).
+  contain NUL characters or lone surrogates (`\\ud800`), numbers must fit in 64 bits and be
+  finite, moments lie in the years 1900 to 2999 once converted to UTC, and `page` is at
+  most 1,000,000 (422 naming the field).
 * Lists are paginated with `page` and `page_size` (default 20, at most 100); the totals are
   in the `X-Pagination` response header, a JSON object.
 * Objectives and key results carry an `ETag`; send it back as `If-Match` on PUT, PATCH and

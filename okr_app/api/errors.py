@@ -1,7 +1,7 @@
 """One JSON error shape, ``{code, status, message, errors?}``, for every failure."""
 
 from flask import current_app
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException
 
 from okr_app.extensions import api, db
@@ -11,6 +11,8 @@ def init_app(app):
     """Register the handlers; call after ``api.init_app``, whose HTTP handler this replaces."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(OperationalError, database_unavailable)
+    # A connection lost earlier in the request leaves a transaction to roll back first.
+    app.register_error_handler(PendingRollbackError, database_unavailable)
     app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(RecursionError, too_deeply_nested)
 
@@ -56,5 +58,5 @@ def discard_transaction():
     """Roll the request's transaction back; a connection already gone has nothing to undo."""
     try:
         db.session.rollback()
-    except DBAPIError:
+    except (DBAPIError, PendingRollbackError):
         current_app.logger.warning("rollback failed on a lost connection")

@@ -30,9 +30,20 @@ def init_app(app):
 
 
 def assign_request_id(_app, **_extra):
-    """Keep a well-formed ``X-Request-ID`` from the proxy, or make a new one."""
+    """Keep a well-formed ``X-Request-ID`` from the proxy, or make a new one.
+
+    That id is echoed and logged; the audit trail gets its own, always new
+    (``g.audit_request_id``), since a client may send one id twice. A client's own id is
+    kept in ``g.client_request_id`` for the row's details.
+    """
     supplied = request.headers.get("X-Request-ID", "")
-    g.request_id = supplied if REQUEST_ID_PATTERN.match(supplied) else uuid.uuid4().hex
+    own = uuid.uuid4().hex
+    g.audit_request_id = own
+    if REQUEST_ID_PATTERN.match(supplied):
+        g.request_id = g.client_request_id = supplied
+    else:
+        g.request_id = own
+        g.pop("client_request_id", None)
 
 
 def require_json_body(_methods=BODY_METHODS):

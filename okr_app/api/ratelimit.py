@@ -4,10 +4,14 @@ import time
 
 import jwt
 from flask import current_app, request
+from flask_jwt_extended.exceptions import RevokedTokenError
+from flask_jwt_extended.internal_utils import verify_token_not_blocklisted
 from flask_limiter import ApplicationLimit
 from flask_limiter.util import get_remote_address
+from sqlalchemy.exc import SQLAlchemyError
 
 from okr_app.api.authentication import personal_token_check, presented_personal_token
+from okr_app.api.errors import discard_transaction
 from okr_app.extensions import limiter
 
 # Probes, documentation and the web interface's assets are not part of a user's budget.
@@ -28,7 +32,20 @@ def init_app(app):
     # With the storage down, requests go on without the API limit; logins fail closed on
     # their own (see okr_app/auth/lockout.py).
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    # Flask-Limiter skips requests without an endpoint (404, 405): they count as well.
+    app.config.setdefault("RATELIMIT_REQUEST_IDENTIFIER", request_identity)
     app.after_request(add_retry_after)
+
+
+def request_identity():
+    """Return the request's endpoint, or ``unrouted`` for a path or method no route takes."""
+    return request.endpoint or "unrouted"
+
+
+def refused_by_limit():
+    """Tell whether the rate limiter refused this request before any view ran."""
+    refused = limiter.current_limit
+    return refused is not None and refused.breached
 
 
 def add_retry_after(response):
@@ -60,11 +77,12 @@ def is_exempt():
 
 
 def client_key():
-    """Return ``user:<id>`` for a correctly signed token, else ``address:<client address>``.
+    """Return ``user:<id>`` for a token of a live session, else ``address:<client address>``.
 
-    Only the signature and expiry are checked here, with PyJWT directly (no database, no
-    claim checks, a third of flask-jwt-extended's cost): a forged token cannot spend another
-    user's budget, and the view's own check refuses whatever else is wrong with a token.
+    The signature and expiry are checked with PyJWT directly (a third of
+    flask-jwt-extended's cost), then the session, with the same query (made once per
+    request) as the view's own check: a forged token, or one whose session was revoked
+    (logout, password change), spends its sender's address budget, never its owner's.
     A personal access token spends its owner's budget (all their tokens share it); an
     unknown, expired or revoked one spends the address's.
     """
@@ -83,8 +101,25 @@ def client_key():
         except jwt.InvalidTokenError:
             pass
         else:
-            return "user:" + str(claims["sub"])
+            if session_is_live(claims):
+                return "user:" + str(claims["sub"])
     return "address:" + (get_remote_address() or "unknown")
+
+
+def session_is_live(claims):
+    """Tell whether the token's session is live, through the token blocklist's own loader.
+
+    With the database unreachable the answer is no (the address pays); the failed
+    transaction is rolled back so the view meets a clean session and answers 503 itself.
+    """
+    try:
+        verify_token_not_blocklisted({}, claims)
+    except RevokedTokenError:
+        return False
+    except SQLAlchemyError:
+        discard_transaction()
+        return False
+    return True
 
 
 def personal_token_key():

@@ -1,5 +1,6 @@
 """Schema building blocks shared by every area: the base schema and common fields."""
 
+import math
 from collections.abc import Mapping
 from datetime import UTC
 
@@ -10,30 +11,79 @@ from okr_app.models.types import MAX_ID
 
 
 class Schema(ma.Schema):
-    """Base schema: unknown fields and NUL characters are refused."""
+    """Base schema: unknown fields, and values no database driver can store, are refused."""
 
     class Meta:  # noqa: D106
         unknown = ma.RAISE
 
     @ma.pre_load(pass_collection=True)
-    def refuse_nul_characters(self, data, **kwargs):
-        """Refuse strings holding NUL, which PostgreSQL cannot store or compare."""
+    def refuse_unstorable_values(self, data, **kwargs):
+        """Refuse NUL characters, lone surrogates and integers beyond 64 bits, by field.
+
+        PostgreSQL cannot store NUL; no UTF-8 encoder (the database drivers', the password
+        hasher's) accepts a lone surrogate, which a JSON escape (U+D800) produces; and no
+        column or float holds an integer of more than 64 bits. NaN and infinities (which a
+        number too large for a float becomes) are no measurement either.
+        """
         if isinstance(data, Mapping):
-            bad = sorted(str(key) for key, value in data.items() if _holds_nul(value))
-            if bad:
-                raise ma.ValidationError({key: ["NUL characters are not allowed."] for key in bad})
+            errors = {}
+            for key, value in data.items():
+                problem = unstorable(value)
+                if problem:
+                    errors[str(key).encode("utf-8", "replace").decode()] = [problem]
+            if errors:
+                raise ma.ValidationError(errors)
         return data
 
 
-def _holds_nul(value):
-    """Tell whether a string anywhere in ``value`` contains a NUL character."""
+NUL_REFUSED = "NUL characters are not allowed."
+SURROGATE_REFUSED = "Lone surrogate characters are not allowed (not valid Unicode text)."
+TOO_LARGE_REFUSED = "Number too large."
+NOT_FINITE_REFUSED = "NaN and infinite numbers are not allowed."
+#: What ``refuse_unstorable_values`` answers, whatever the field.
+UNSTORABLE_REFUSALS = frozenset(
+    {NUL_REFUSED, SURROGATE_REFUSED, TOO_LARGE_REFUSED, NOT_FINITE_REFUSED}
+)
+
+#: The largest integer magnitude a request may carry anywhere (a signed 64-bit integer).
+INTEGER_LIMIT = 2**63
+
+
+class OversizedInteger:
+    """An integer literal too long to read: the JSON parser's stand-in for it."""
+
+    #: Longer literals are not even converted (Python refuses those over 4,300 digits).
+    MAX_DIGITS = 40
+
+
+def parse_integer(literal):
+    """Read a JSON integer literal, giving ``OversizedInteger`` for an absurdly long one."""
+    if len(literal) > OversizedInteger.MAX_DIGITS:
+        return OversizedInteger()
+    return int(literal)
+
+
+def unstorable(value):
+    """Return why ``value`` (searched through lists and objects) cannot be stored, or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        if "\x00" in value:
+            return NUL_REFUSED
+        if any("\ud800" <= character <= "\udfff" for character in value):
+            return SURROGATE_REFUSED
+        return None
+    if isinstance(value, OversizedInteger) or (
+        isinstance(value, int) and not -INTEGER_LIMIT <= value < INTEGER_LIMIT
+    ):
+        return TOO_LARGE_REFUSED
+    if isinstance(value, float) and not math.isfinite(value):
+        return NOT_FINITE_REFUSED
     if isinstance(value, Mapping):
-        return any(_holds_nul(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_holds_nul(item) for item in value)
-    return False
+        values = list(value.keys()) + list(value.values())
+    elif isinstance(value, list):
+        values = value
+    else:
+        return None
+    return next((problem for problem in map(unstorable, values) if problem), None)
 
 
 class Trimmed(fields.String):
@@ -54,11 +104,16 @@ class FiniteNumber(fields.Float):
         super().__init__(**kwargs)
 
 
-class Timestamp(fields.AwareDateTime):
-    """An ISO 8601 moment from year 1900 to 2999, returned in UTC; naive values are UTC."""
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+YEARS = f"Must lie between the years {FIRST_YEAR} and {LAST_YEAR}"
 
-    FIRST_YEAR = 1900
-    LAST_YEAR = 2999
+
+class Timestamp(fields.AwareDateTime):
+    """An ISO 8601 moment from year 1900 to 2999 in UTC, returned in UTC; naive values are UTC."""
+
+    FIRST_YEAR = FIRST_YEAR
+    LAST_YEAR = LAST_YEAR
 
     def __init__(self, **kwargs):
         kwargs.setdefault("default_timezone", UTC)
@@ -66,12 +121,23 @@ class Timestamp(fields.AwareDateTime):
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
-        # Checked before any conversion: an offset near year 1 or 9999 overflows datetime.
-        if not self.FIRST_YEAR <= moment.year <= self.LAST_YEAR:
-            raise ma.ValidationError(
-                f"Must lie between the years {self.FIRST_YEAR} and {self.LAST_YEAR}."
-            )
-        return moment.astimezone(UTC)
+        # A first look before the conversion, which overflows near year 1 or 9999; the
+        # range holds in UTC, what is stored and what the import checks again.
+        if FIRST_YEAR <= moment.year <= LAST_YEAR:
+            moment = moment.astimezone(UTC)
+            if FIRST_YEAR <= moment.year <= LAST_YEAR:
+                return moment
+        raise ma.ValidationError(f"{YEARS} (in UTC).")
+
+
+class Day(fields.Date):
+    """An ISO 8601 day from year 1900 to 2999: days around it are computed without overflow."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise ma.ValidationError(f"{YEARS}.")
+        return day
 
 
 class Pagination(Schema):

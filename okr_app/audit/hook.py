@@ -1,15 +1,16 @@
 """The request's unit of work: its changes and its audit row commit together, once.
 
 One ``after_request`` hook ends every state-changing request (and any request whose view
-attached an audit event). A successful request's row joins its transaction, so the change
-and the row commit together or not at all; so does the outbox row of the event it
-publishes for webhooks (``okr_app.audit.events``), if any. A refused or failed request's
-changes are rolled back (unless its view asked to keep them) and its row commits alone,
-without an event. After the commit the
-session is closed: nothing touches the database any more, and what the log and the metrics
-need was captured as plain values before. Each request gets exactly one row: should
-anything fail after the commit and Flask run the hooks again for its error answer, the
-committed answer is the one the client gets.
+attached an audit event) that reached a route: requests to no route or with a method no
+route takes (404, 405) and requests refused by the rate limiter (429) write no row. A
+successful request's row joins its transaction, so the change and the row commit together
+or not at all; so does the outbox row of the event it publishes for webhooks
+(``okr_app.audit.events``), if any. A refused or failed request's changes are rolled back
+(unless its view asked to keep them) and its row commits alone, without an event. After the
+commit the session is closed: nothing touches the database any more, and what the log and
+the metrics need was captured as plain values before. Each request gets exactly one row:
+should anything fail after the commit and Flask run the hooks again for its error answer,
+the committed answer is the one the client gets.
 
 Two extension points let request plumbing join the unit of work without depending on the
 order of hooks (``okr_app.api.auditing``): steps given to ``before_commit`` run inside the
@@ -27,6 +28,7 @@ from prometheus_client import Counter
 from sqlalchemy.exc import OperationalError
 
 from okr_app.api.auditing import request_event
+from okr_app.api.ratelimit import refused_by_limit
 from okr_app.audit import chain
 from okr_app.audit.events import publish_request
 from okr_app.audit.recording import request_row
@@ -54,6 +56,10 @@ def finish_request(response):
         # Flask runs the hooks again for an error answer made after this one ran.
         return response if g.audit_done is None else g.audit_done
     if request.method not in AUDITED_METHODS and "audit_event" not in g:
+        return response
+    if request.url_rule is None or refused_by_limit():
+        # No route, no such method, or over the rate limit: nothing was attempted on any
+        # resource, so no row; an anonymous flood must not grow the trail (see README).
         return response
     g.audit_done = None
     if g.get("audit_replayed"):

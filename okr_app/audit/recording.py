@@ -24,10 +24,16 @@ def request_row(event, status_code):
         "path": request.path[:255],
         "ip": request.remote_addr,
         "user_agent": (request.user_agent.string or "")[:255] or None,
-        "request_id": g.get("request_id"),
+        "request_id": g.get("audit_request_id"),
         "token_id": g.get("okr_token_id"),
-        "details": scrub(event.details),
+        "details": with_client_request_id(scrub(event.details)),
     }
+
+
+def with_client_request_id(details):
+    """Add the ``X-Request-ID`` the client (or its proxy) sent, if any, to ``details``."""
+    supplied = g.get("client_request_id")
+    return details if supplied is None else {**details, "client_request_id": supplied}
 
 
 def outcome(status_code):

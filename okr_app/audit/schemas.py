@@ -1,10 +1,8 @@
 """Query arguments and rows of GET /audit."""
 
-from datetime import UTC
-
 from marshmallow import fields, validate
 
-from okr_app.api.schemas import Schema, id_field
+from okr_app.api.schemas import Schema, Timestamp, id_field
 
 OUTCOMES = ("success", "denied", "error")
 
@@ -16,12 +14,8 @@ class AuditQuerySchema(Schema):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "Prefix of the action, e.g. `auth.` or `objective.updated`."},
     )
-    since = fields.AwareDateTime(
-        default_timezone=UTC, metadata={"description": "Rows at or after this time (ISO 8601)."}
-    )
-    until = fields.AwareDateTime(
-        default_timezone=UTC, metadata={"description": "Rows before this time (ISO 8601)."}
-    )
+    since = Timestamp(metadata={"description": "Rows at or after this time (ISO 8601)."})
+    until = Timestamp(metadata={"description": "Rows before this time (ISO 8601)."})
     outcome = fields.String(validate=validate.OneOf(OUTCOMES))
     user_id = id_field(
         metadata={"description": "Admins only: rows where this user is actor or owner."},

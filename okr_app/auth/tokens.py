@@ -44,8 +44,16 @@ def _unauthorized(message):
 
 
 def _is_revoked(_header, payload):
-    """Tell whether the token's session is gone, revoked, expired or its user inactive."""
-    return open_session(payload.get("sid", ""), payload.get("sub")) is None
+    """Tell whether the token's session is gone, revoked, expired or its user inactive.
+
+    A session found live earlier in the request (by the rate limit's key) is not looked up
+    again.
+    """
+    session_id, user_id = str(payload.get("sid", "")), str(payload.get("sub"))
+    live = g.get("okr_session")
+    if live is not None and live.id == session_id and str(g.okr_user_id) == user_id:
+        return False
+    return open_session(session_id, user_id) is None
 
 
 def open_session(session_id, user_id):

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 #: The outcome of a closing and the status it gives the objective.
 OUTCOME_STATUSES = {"achieved": "completed", "missed": "missed", "cancelled": "cancelled"}
@@ -24,6 +24,7 @@ class ObjectiveClosing(db.Model):
     __table_args__ = (
         CheckConstraint("outcome IN ('achieved', 'missed', 'cancelled')", name="outcome"),
         CheckConstraint("grade >= 0 AND grade <= 1", name="grade_range"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

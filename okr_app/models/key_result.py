@@ -7,7 +7,7 @@ from sqlalchemy import CheckConstraint, Date, Float, ForeignKey, Index, Integer,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.cadence import key_result_due
 from okr_app.okr.forecast import stored_trend
 from okr_app.okr.kinds import DIRECTIONAL, INCREASE, KINDS, MILESTONE, in_band, milestone_progress
@@ -36,9 +36,7 @@ class KeyResult(db.Model):
         CheckConstraint("start_value <> target_value", name="start_differs_from_target"),
         CheckConstraint("weight > 0", name="weight_positive"),
         CheckConstraint(KIND_CHECK, name="kind"),
-        # SQLite would give the next key result the id of a deleted newest one; closings
-        # keep the ids of the key results they froze, so an id must never be reused.
-        {"sqlite_autoincrement": True},
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -207,6 +205,7 @@ class CheckIn(db.Model):
         ),
         Index("ix_check_ins_key_result_id_at", "key_result_id", "at"),
         Index("ix_check_ins_user_id_at", "user_id", "at"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.forecast import objective_projection
 from okr_app.okr.progress import objective_progress
 from okr_app.okr.rollup import MAX_DEPTH, rolled_up_progress
@@ -41,6 +41,7 @@ class Objective(db.Model):
             name="check_in_every_days_range",
         ),
         CheckConstraint("child_weight > 0", name="child_weight_positive"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

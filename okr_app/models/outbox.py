@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from okr_app.extensions import db
 from okr_app.models.audit import BigId
-from okr_app.models.types import UTCDateTime, utcnow
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class OutboxEvent(db.Model):
@@ -21,7 +21,10 @@ class OutboxEvent(db.Model):
     """
 
     __tablename__ = "outbox_events"
-    __table_args__ = (Index("ix_outbox_events_dispatched_at_id", "dispatched_at", "id"),)
+    __table_args__ = (
+        Index("ix_outbox_events_dispatched_at_id", "dispatched_at", "id"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(40), unique=True)

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 SCOPES = ("read", "write")
 
@@ -20,6 +20,7 @@ class PersonalToken(db.Model):
     """
 
     __tablename__ = "personal_tokens"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(

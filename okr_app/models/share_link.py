@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class ShareLink(db.Model):
@@ -16,6 +16,8 @@ class ShareLink(db.Model):
     """
 
     __tablename__ = "share_links"
+    # The audit trail names links by id: a revoked link's id is never given again.
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     objective_id: Mapped[int] = mapped_column(

@@ -8,6 +8,11 @@ from sqlalchemy.types import TypeDecorator
 #: Ids are 32-bit integers in the database; a larger one can name nothing.
 MAX_ID = 2**31 - 1
 
+#: Table options so that SQLite never gives a deleted row's id to a new row (PostgreSQL's
+#: sequences never do): other rows and the audit trail keep ids, and must never find a
+#: stranger behind one.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
 
 def utcnow():
     """Return the current time as an aware UTC datetime."""

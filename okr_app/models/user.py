@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from okr_app.extensions import db
-from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 
 ROLES = ("user", "admin")
 
@@ -15,7 +15,10 @@ class User(db.Model):
     """A person with an account; ``email`` is stored normalised, so unique ignoring case."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('user', 'admin')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('user', 'admin')", name="role"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

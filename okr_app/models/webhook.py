@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
 from okr_app.models.audit import BigId
-from okr_app.models.types import UTCDateTime, utcnow, when_created
+from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 
 #: Every event a webhook may subscribe to; ``*`` subscribes to all of them.
 EVENT_TYPES = (
@@ -47,6 +47,7 @@ class Webhook(db.Model):
     """
 
     __tablename__ = "webhooks"
+    __table_args__ = (NEVER_REUSE_IDS,)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -82,6 +83,7 @@ class Delivery(db.Model):
         UniqueConstraint("webhook_id", "outbox_event_id", name="uq_webhook_deliveries_event"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
         Index("ix_webhook_deliveries_webhook_id_id", "webhook_id", "id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -7,9 +7,11 @@ or slower than the average, and the API reports each under its own name.
 """
 
 import math
-from datetime import timedelta
+from datetime import date
 
 ON_TRACK_MARGIN = 10.0
+#: A completion further ahead than this is no date anyone plans by: it is reported as none.
+COMPLETION_HORIZON_DAYS = 36525  # 100 years
 
 
 def expected_progress(start, end, on):
@@ -45,9 +47,15 @@ def completion_date(progress, start, on):
     The rate is the progress made per elapsed day of the period (the day ``on`` included):
     ``progress / (on - start + 1)``. The completion date is ``on`` plus the days the remaining
     ``100 - progress`` needs at that rate, rounded up. There is no rate before the period
-    starts, with no progress, or once the objective is done.
+    starts, with no progress, or once the objective is done; and no date when it lies more
+    than ``COMPLETION_HORIZON_DAYS`` after ``on`` (a tiny progress would reach past the
+    calendar's end).
     """
     if on < start or progress <= 0.0 or progress >= 100.0:
         return None
     rate = progress / ((on - start).days + 1)
-    return on + timedelta(days=math.ceil((100.0 - progress) / rate))
+    days = (100.0 - progress) / rate
+    if not days <= COMPLETION_HORIZON_DAYS:  # also false for an infinite or NaN quotient
+        return None
+    completion = on.toordinal() + math.ceil(days)
+    return date.fromordinal(completion) if completion <= date.max.toordinal() else None

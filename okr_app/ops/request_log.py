@@ -40,6 +40,7 @@ def log_request(_app, response, **_extra):
                 if started
                 else None,
                 "request_id": g.get("request_id"),
+                "audit_request_id": g.get("audit_request_id"),
                 "user_id": g.get("okr_user_id"),
             }
         )

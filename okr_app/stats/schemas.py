@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from okr_app.api.fast_dump import FastDumpSchema
-from okr_app.api.schemas import Schema, Timestamp, id_field
+from okr_app.api.schemas import Day, Schema, Timestamp, id_field
 from okr_app.models.objective import STATUSES
 from okr_app.okr.periods import PATTERN
 
@@ -17,10 +17,10 @@ class StatsQuerySchema(Schema):
         validate=validate.Regexp(PATTERN),
         metadata={"description": "An exact period (with `on`: both must match)."},
     )
-    on = fields.Date(
+    on = Day(
         metadata={
             "description": "Objectives whose period contains this day; pace is measured at "
-            "the end of it (default: today, UTC)."
+            "the end of it (default: today, UTC). From 1900 to 2999."
         }
     )
     status = fields.String(
@@ -134,7 +134,8 @@ class PaceSchema(FastDumpSchema):
         metadata={
             "description": "The day progress reaches 100 % at its average rate since the "
             "period start (progress / elapsed days); null before the period starts, with no "
-            "progress, or when done. Not the least-squares `forecast` of a key result."
+            "progress, when done, or when it lies more than 100 years ahead. Not the "
+            "least-squares `forecast` of a key result."
         },
     )
     forecast_date = fields.Date(

@@ -70,6 +70,8 @@ READERS = {
     "check_ins": queries.check_ins,
 }
 FLUSH_CHARACTERS = 64 * 1024
+#: What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def entity_rows(entity, user_id):
@@ -96,8 +98,20 @@ def cell(value):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return json.dumps(value, allow_nan=False, ensure_ascii=False)
+        return neutralised(json.dumps(value, allow_nan=False, ensure_ascii=False))
+    if isinstance(value, str):
+        return neutralised(value)
     return iso(value)
+
+
+def neutralised(text):
+    """Return ``text`` with a leading ``'`` if a spreadsheet would run it as a formula.
+
+    As OWASP recommends: text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a single quote in front (the csv module quotes the cell as needed). Numbers
+    are written as numbers, so a negative value stays one. The JSON export is exact.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def csv_text(entity, user_id):

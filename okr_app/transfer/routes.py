@@ -5,6 +5,7 @@ from flask_jwt_extended import current_user
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.blueprint import ERROR, Blueprint
+from okr_app.transfer.concurrency import one_at_a_time
 from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema, ImportResultSchema
@@ -58,16 +59,25 @@ def get_export(query):
 @blp.route("/import", methods=["POST"])
 @audited("data.imported")
 @blp.login_required
+@one_at_a_time
 @blp.arguments(ExportDocumentSchema)
 @blp.response(201, ImportResultSchema)
+@blp.alt_response(409, response=ERROR)
 @blp.alt_response(413, response=ERROR)
+@blp.alt_response(429, response=ERROR)
 def post_import(document):
     """Recreate the objectives, key results, check-ins and closings of a JSON export.
 
     They are added to the caller's data with new ids, linked as in the document. Every
     field is checked as in the other requests; one error anywhere refuses the whole
     document with 422, naming where it is (e.g. `objectives.3.key_results.0.title`), and
-    nothing is imported. Bodies over `OKR_IMPORT_MAX_BYTES` (10 MiB by default) are 413.
+    nothing is imported. Bodies over `OKR_IMPORT_MAX_BYTES` (10 MiB by default) are 413;
+    documents of more than `OKR_IMPORT_MAX_RECORDS` records (objectives, key results,
+    check-ins and closings together; 20,000 by default) are 422 naming `objectives`: split
+    them into several documents. One import per user runs at a time: another sent
+    meanwhile is 409, to be retried when the first has finished; and at most
+    `OKR_IMPORT_MAX_CONCURRENT` (1 by default) run at once in all: beyond, 429 with
+    `Retry-After`.
     """
     summary = import_document(current_user.id, document)
     attach(

@@ -7,7 +7,8 @@ records within the document, and an import gives every record a new one.
 
 from datetime import date
 
-from marshmallow import ValidationError, fields, post_load, validate, validates_schema
+from flask import current_app
+from marshmallow import ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from okr_app.api.schemas import FiniteNumber, Schema, Timestamp, Trimmed, id_field, progress_field
 from okr_app.key_results.schemas import (
@@ -250,6 +251,22 @@ class ExportQuerySchema(Schema):
         return data
 
 
+def count_records(objectives):
+    """Return how many objectives, key results, check-ins and closings a raw document holds."""
+    if not isinstance(objectives, list):
+        return 0
+    total = len(objectives)
+    for objective in objectives:
+        if not isinstance(objective, dict):
+            continue
+        closings, key_results = objective.get("closings"), objective.get("key_results")
+        total += len(closings) if isinstance(closings, list) else 0
+        for key_result in key_results if isinstance(key_results, list) else ():
+            check_ins = key_result.get("check_ins") if isinstance(key_result, dict) else None
+            total += 1 + (len(check_ins) if isinstance(check_ins, list) else 0)
+    return total
+
+
 class ExportDocumentSchema(Schema):
     """Everything a user keeps: objectives with their closings, key results and check-ins."""
 
@@ -258,6 +275,23 @@ class ExportDocumentSchema(Schema):
     )
     exported_at = fields.DateTime(metadata={"description": "When the export was made."})
     objectives = fields.List(fields.Nested(ObjectiveRecordSchema), required=True)
+
+    @pre_load
+    def refuse_too_many_records(self, data, **kwargs):
+        """Refuse more than ``OKR_IMPORT_MAX_RECORDS`` records before checking any of them."""
+        limit = current_app.config["OKR_IMPORT_MAX_RECORDS"]
+        records = count_records(data.get("objectives") if isinstance(data, dict) else None)
+        if records > limit:
+            raise ValidationError(
+                {
+                    "objectives": [
+                        f"At most {limit} records (objectives, key results, check-ins and "
+                        f"closings together) per import; this document has {records}. "
+                        "Split it into several documents."
+                    ]
+                }
+            )
+        return data
 
     @validates_schema
     def check_links(self, data, **kwargs):

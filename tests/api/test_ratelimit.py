@@ -2,6 +2,8 @@
 
 import pytest
 
+from okr_app.extensions import db
+from okr_app.models import AuditRow
 from tests.conftest import PASSWORD, bearer
 
 
@@ -94,3 +96,56 @@ def test_personal_tokens_spend_their_owners_budget(client, auth):
     elsewhere = {"REMOTE_ADDR": "10.2.2.2"}
     unknown = bearer("okr_pat_" + "B" * 48)
     assert client.get("/auth/me", headers=unknown, environ_base=elsewhere).status_code == 401
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")
+def test_a_revoked_sessions_token_spends_its_senders_address_budget(client, auth):
+    _, tokens, headers = auth.user("owner@example.com")
+    old_refresh = bearer(tokens["refresh_token"])
+    assert client.post("/auth/logout", headers=headers).status_code in (200, 204)
+    attacker = {"REMOTE_ADDR": "10.6.6.6"}
+    statuses = [
+        client.post("/auth/refresh", headers=old_refresh, environ_base=attacker).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]  # the attacker's address budget ran out
+    # The owner logs in again from elsewhere: of their own budget only the logout is spent.
+    elsewhere = {"REMOTE_ADDR": "10.1.1.1"}
+    body = {"email": "owner@example.com", "password": PASSWORD}
+    login = client.post("/auth/login", json=body, environ_base=elsewhere)
+    fresh = bearer(login.get_json()["access_token"])
+    assert [client.get("/auth/me", headers=fresh).status_code for _ in range(2)] == [200] * 2
+
+
+def audit_rows(app):
+    """Return the number of audit rows."""
+    with app.app_context():
+        return db.session.query(AuditRow).count()
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="5 per minute")
+def test_unknown_routes_and_wrong_methods_are_counted_and_not_audited(app, client):
+    before = audit_rows(app)
+    flood = {"REMOTE_ADDR": "10.9.9.9"}
+    statuses = [client.post("/no-such-path", environ_base=flood).status_code for _ in range(3)]
+    statuses += [client.delete("/objectives", environ_base=flood).status_code for _ in range(2)]
+    assert statuses == [404, 404, 404, 405, 405]
+    refused = client.post("/no-such-path", environ_base=flood)
+    assert refused.status_code == 429
+    assert refused.content_type == "application/json"
+    assert client.post("/auth/register", json={}, environ_base=flood).status_code == 429
+    assert audit_rows(app) == before
+    # Other addresses keep their budget.
+    assert client.post("/no-such-path").status_code == 404
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")
+def test_writes_refused_by_the_limit_write_no_row(app, client, auth):
+    _, _, headers = auth.user()
+    body = {"title": "Grow", "period": "2026-Q1"}
+    assert [
+        client.post("/objectives", json=body, headers=headers).status_code for _ in range(3)
+    ] == [201] * 3
+    before = audit_rows(app)
+    assert client.post("/objectives", json=body, headers=headers).status_code == 429
+    assert audit_rows(app) == before

@@ -26,10 +26,15 @@ REFUSE_CHECK_INS = {
 
 
 def rows_of(app, request_id):
-    """Return the audit rows written for the request ``request_id``."""
+    """Return the audit rows written for the request sent with ``X-Request-ID: request_id``.
+
+    The client's id is kept in the details; each request's rows share one id of their own.
+    """
     with app.app_context():
-        statement = select(AuditRow).where(AuditRow.request_id == request_id)
-        return db.session.scalars(statement).all()
+        rows = db.session.scalars(select(AuditRow).order_by(AuditRow.id)).all()
+        found = [row for row in rows if row.details.get("client_request_id") == request_id]
+        assert len({row.request_id for row in found}) <= 1
+        return found
 
 
 def count(app, model):

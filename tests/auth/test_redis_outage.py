@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bench.servers import RedisServer
+from bench.servers import RedisServer, wait_until
 from okr_app import create_app
 from okr_app.auth import tokens
 from okr_app.extensions import db
@@ -108,7 +108,14 @@ def test_login_recovers_when_redis_returns_without_a_restart(tmp_path):
         assert client.get("/health").status_code == 503
 
         redis.start()  # same port, same app
-        assert client.post("/auth/login", json=login_body("ada@example.com")).status_code == 200
+        # Once the circuit breaker's pause (OKR_REDIS_BREAKER_SECONDS) is over.
+        wait_until(
+            lambda: (
+                client.post("/auth/login", json=login_body("ada@example.com")).status_code == 200
+            ),
+            30,
+            "a login after Redis returned",
+        )
         assert client.get("/health").get_json()["limiter"] == "ok"
         with app.app_context():
             db.engine.dispose()

@@ -257,3 +257,26 @@ def test_query_count_does_not_grow_with_the_data(app, frozen, client, build):
     large = count_queries(app, client, build.headers)
     assert small == large
     assert large <= 5
+
+
+def test_a_tiny_progress_has_no_completion_date_instead_of_an_error(frozen, build):
+    objective = build.objective("2025-Q4", "Tiny")
+    key_result = build.key_result(objective, target=100_000_000)
+    build.check_in(key_result, 1, "2025-11-14T09:00:00Z")  # 0.000001 %
+    (entry,) = stats(build)["pace"]
+    assert entry["progress"] == 0.0  # two decimals
+    assert entry["completion_date"] is None
+    assert entry["forecast_date"] is None
+
+
+def test_the_completion_date_stops_at_a_hundred_years(frozen, build):
+    objective = build.objective("2025-Q4", "Slow")
+    key_result = build.key_result(objective, target=100_000)
+    # 46 days for 0.13 %: 99.87 % more needs about 35,340 days, inside the horizon.
+    build.check_in(key_result, 130, "2025-11-14T09:00:00Z")
+    (entry,) = stats(build)["pace"]
+    assert entry["completion_date"] is not None
+    assert entry["completion_date"].startswith("2122-")
+    build.check_in(key_result, 120, "2025-11-14T10:00:00Z")  # 0.12 %: past it
+    (entry,) = stats(build)["pace"]
+    assert entry["completion_date"] is None

@@ -1,7 +1,7 @@
 """parent objectives with roll-up, and share links
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-02 09:00:00.000000
 
 """
@@ -12,16 +12,18 @@ from alembic import op
 import okr_app.models.types
 
 # revision identifiers, used by Alembic.
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
 Moment = okr_app.models.types.UTCDateTime(timezone=True)
+KEEP_IDS = {"sqlite_autoincrement": True}
 
 
 def upgrade():
-    with op.batch_alter_table("objectives") as batch:
+    # SQLite rebuilds the table: it keeps AUTOINCREMENT (0012) only when asked again.
+    with op.batch_alter_table("objectives", table_kwargs=KEEP_IDS) as batch:
         batch.add_column(sa.Column("parent_id", sa.Integer(), nullable=True))
         batch.add_column(
             sa.Column("roll_up", sa.Boolean(), nullable=False, server_default=sa.false())
@@ -55,13 +57,14 @@ def upgrade():
         ),
         sa.PrimaryKeyConstraint("id", name="pk_share_links"),
         sa.UniqueConstraint("token_hash", name="uq_share_links_token_hash"),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_share_links_objective_id", "share_links", ["objective_id"])
 
 
 def downgrade():
     op.drop_table("share_links")
-    with op.batch_alter_table("objectives") as batch:
+    with op.batch_alter_table("objectives", table_kwargs=KEEP_IDS) as batch:
         batch.drop_index("ix_objectives_parent_id")
         batch.drop_constraint("child_weight_positive", type_="check")
         batch.drop_constraint("fk_objectives_parent_id_objectives", type_="foreignkey")

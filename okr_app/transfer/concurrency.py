@@ -1,0 +1,66 @@
+"""Imports one at a time per user, and a few at a time in all, across every worker.
+
+A second import of the same user while one runs is refused with 409; an import while
+``OKR_IMPORT_MAX_CONCURRENT`` others run is refused with 429 and ``Retry-After``, so the
+other workers stay free for everyone else (``/health`` included).
+"""
+
+from functools import wraps
+
+from flask import current_app
+from flask_jwt_extended import current_user
+from flask_smorest import abort
+
+from okr_app.api.ratelimit import StorageUnavailable, storage_call
+from okr_app.extensions import limiter
+
+
+def one_at_a_time(view):
+    """Claim the caller's import slot and a server-wide one for the view; place under login.
+
+    The claims are entries in the rate-limit storage (Redis when configured, so every
+    worker sees them), taken before the body is parsed and released when the view ends;
+    they lapse after ``OKR_IMPORT_LOCK_SECONDS`` should a worker die holding them. With
+    the storage unreachable the import goes on unclaimed: its size is bounded all the same.
+    """
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        config = current_app.config
+        expiry = config["OKR_IMPORT_LOCK_SECONDS"]
+        try:
+            own = claim(f"okr/import-running/{current_user.id}", expiry)
+            if own is None:
+                abort(409, message="Another import of yours is running. Retry when it is done.")
+            slots = [f"okr/import-slot/{n}" for n in range(config["OKR_IMPORT_MAX_CONCURRENT"])]
+            slot = next((key for key in slots if claim(key, expiry)), None)
+            if slot is None:
+                release(own)
+                abort(
+                    429,
+                    message="Too many imports are running. Retry shortly.",
+                    headers={"Retry-After": "5"},
+                )
+        except StorageUnavailable:
+            current_app.logger.warning("import not claimed: the rate-limit storage is unreachable")
+            return view(*args, **kwargs)
+        try:
+            return view(*args, **kwargs)
+        finally:
+            for key in (slot, own):
+                try:
+                    release(key)
+                except StorageUnavailable:
+                    current_app.logger.warning("import claim not released; it lapses by itself")
+
+    return wrapper
+
+
+def claim(key, expiry):
+    """Take the single entry of ``key`` for ``expiry`` seconds; return ``key``, or None if taken."""
+    return key if storage_call(limiter.storage.acquire_entry, key, 1, expiry) else None
+
+
+def release(key):
+    """Give back the entry of ``key``."""
+    storage_call(limiter.storage.clear, key)
