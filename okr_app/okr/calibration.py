@@ -24,8 +24,8 @@ DECIMALS = 4
 def achieved(progress):
     """Tell whether a key result closed at ``progress`` (percent) was achieved: 100 or more.
 
-    The one place deciding success for calibration: a kind of key result with its own
-    success rule plugs in here.
+    Progress 100 is every kind's own success: an increase or decrease at its target, a
+    stay_* key result in band over its whole measured span, a milestone done.
     """
     return progress >= 100.0
 
