@@ -97,6 +97,7 @@ def register_blueprints(app):
     from okr_app.key_results.routes import blp as key_results_blp
     from okr_app.objectives.routes import blp as objectives_blp
     from okr_app.ops.routes import blp as ops_blp
+    from okr_app.sharing.routes import blp as shares_blp
     from okr_app.stats.routes import blp as stats_blp
     from okr_app.transfer.routes import blp as transfer_blp
     from okr_app.webhooks.routes import blp as webhooks_blp
@@ -106,6 +107,7 @@ def register_blueprints(app):
     for blueprint in (
         auth_blp,
         objectives_blp,
+        shares_blp,
         key_results_blp,
         check_ins_blp,
         stats_blp,

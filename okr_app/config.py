@@ -72,6 +72,8 @@ DEFAULTS = {
     "OKR_AUDIT_CHECKPOINT_SECONDS": 60,
     # The calendar feed: requests per feed token (and per address for unknown tokens).
     "OKR_CALENDAR_RATE_LIMIT": "60 per hour",
+    # Share links: requests per link token (pages, JSON and badges together).
+    "OKR_SHARE_RATE_LIMIT": "120 per minute",
     "OKR_PERSONAL_TOKEN_MAX_DAYS": 365,  # the latest expires_at of a personal access token
     "OKR_IDEMPOTENCY_KEY_SECONDS": 24 * 3600,  # how long a write's answer is kept for replay
     "OKR_CHECK_IN_BATCH_MAX_ITEMS": 500,  # check-ins per POST /check-ins

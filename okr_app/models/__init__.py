@@ -16,6 +16,7 @@ from okr_app.models.objective import STATUSES, Objective, hold_owned_objective
 from okr_app.models.outbox import OutboxEvent
 from okr_app.models.personal_token import SCOPES, PersonalToken
 from okr_app.models.reminder import KeyResultReminder
+from okr_app.models.share_link import ShareLink
 from okr_app.models.user import ROLES, User
 from okr_app.models.webhook import ALL_EVENTS, DELIVERY_STATUSES, EVENT_TYPES, Delivery, Webhook
 from okr_app.models.worker import WorkerHeartbeat
@@ -44,6 +45,7 @@ __all__ = [
     "ObjectiveClosing",
     "OutboxEvent",
     "PersonalToken",
+    "ShareLink",
     "User",
     "Webhook",
     "WorkerHeartbeat",

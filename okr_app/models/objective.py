@@ -2,13 +2,24 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, select
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    false,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from okr_app.extensions import db
 from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.forecast import objective_projection
 from okr_app.okr.progress import objective_progress
+from okr_app.okr.rollup import MAX_DEPTH, rolled_up_progress
 
 STATUSES = ("active", "completed", "missed", "cancelled", "archived")
 
@@ -29,6 +40,7 @@ class Objective(db.Model):
             "check_in_every_days IS NULL OR check_in_every_days BETWEEN 1 AND 92",
             name="check_in_every_days_range",
         ),
+        CheckConstraint("child_weight > 0", name="child_weight_positive"),
         NEVER_REUSE_IDS,
     )
 
@@ -46,6 +58,14 @@ class Objective(db.Model):
     copied_from_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("objectives.id", ondelete="SET NULL")
     )
+    #: The objective above this one (same owner, a period containing this one's), or None.
+    parent_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("objectives.id", ondelete="SET NULL"), index=True
+    )
+    #: Whether the progress includes the children's, each weighing ``child_weight``.
+    roll_up: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: The weight of this objective in its parent's roll-up.
+    child_weight: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     version: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=when_created, onupdate=utcnow)
@@ -66,16 +86,30 @@ class Objective(db.Model):
         lazy="select",
     )
 
+    children = relationship(
+        "Objective", order_by="Objective.id", lazy="select", foreign_keys=[parent_id]
+    )
+
     # Every UPDATE and DELETE also matches the version read, so a concurrent edit makes the
     # second writer fail instead of overwriting the first (StaleDataError).
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def progress(self):
-        """Return the weighted mean progress of the key results, from their current values."""
-        return objective_progress(
-            (key_result.progress, key_result.weight) for key_result in self.key_results
-        )
+        """Return the weighted mean progress of the key results, and children when rolling up."""
+        return self.progress_within(MAX_DEPTH)
+
+    def progress_within(self, levels):
+        """Return the progress, rolling up at most ``levels`` levels (this one included).
+
+        Links keep to three levels; the bound also ends the walk should concurrent edits
+        ever have made a cycle.
+        """
+        own = [(key_result.progress, key_result.weight) for key_result in self.key_results]
+        if not self.roll_up or levels <= 1:
+            return objective_progress(own)
+        children = [(item.progress_within(levels - 1), item.child_weight) for item in self.children]
+        return rolled_up_progress(own, children)
 
     @property
     def closing(self):

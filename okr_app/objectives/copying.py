@@ -3,9 +3,11 @@
 from okr_app.api.etags import flush_versioned
 from okr_app.extensions import db
 from okr_app.key_results.check_ins import period_start, record_check_in
-from okr_app.models import KeyResult
+from okr_app.models import KeyResult, Objective
 from okr_app.objectives.editing import create_objective
+from okr_app.objectives.parents import refuse
 from okr_app.objectives.queries import owned_objective
+from okr_app.okr.rollup import months_between, period_contains, period_months, shifted_period
 
 
 def carried_values(objective):
@@ -30,15 +32,16 @@ def moved_due_on(due_on, objective, copy):
     return min(copy.start_date + (due_on - objective.start_date), copy.end_date)
 
 
-def copy_objective(objective, period, *, carry_values):
+def copy_objective(objective, period, *, carry_values, parent_id=None):
     """Create a copy of the objective in ``period`` with copies of its key results; return it.
 
-    The copy keeps the check-in cadence; the copies keep title, metric, kind, its defining
-    fields (a milestone's ``due_on`` moved into the new period) and weight. Their current
-    value is the start value (a milestone not done; a stay_* key result has no value and
-    no time in band until its first check-in), or with ``carry_values`` the carried value,
-    recorded as their first check-in, dated at the start of the new period (as if it had
-    been checked in then), so that the history explains where the value came from.
+    The copy keeps the check-in cadence, ``roll_up`` and ``child_weight``, and goes under
+    ``parent_id``; the copies keep title, metric, kind, its defining fields (a milestone's
+    ``due_on`` moved into the new period) and weight. Their current value is the start
+    value (a milestone not done; a stay_* key result has no value and no time in band until
+    its first check-in), or with ``carry_values`` the carried value, recorded as their first
+    check-in, dated at the start of the new period (as if it had been checked in then), so
+    that the history explains where the value came from.
     """
     copy = create_objective(
         objective.user_id,
@@ -49,6 +52,9 @@ def copy_objective(objective, period, *, carry_values):
             "status": "active",
             "check_in_every_days": objective.check_in_every_days,
             "copied_from_id": objective.id,
+            "parent_id": parent_id,
+            "roll_up": objective.roll_up,
+            "child_weight": objective.child_weight,
         },
     )
     for original in objective.key_results:
@@ -77,14 +83,43 @@ def copy_objective(objective, period, *, carry_values):
     return copy
 
 
-def copy_owned(user_id, objective_id, period, *, carry_values):
-    """Copy the user's objective into ``period`` (404 when not theirs); return it and details."""
+def copy_owned(user_id, objective_id, period, *, carry_values, with_children=False):
+    """Copy the user's objective into ``period`` (404 when not theirs); return it and details.
+
+    The copy stays under the original's parent when that parent's period contains
+    ``period``, else it is top-level. ``with_children`` copies the children (and theirs)
+    too, each moved as many months as the objective, under the copy; ``period`` must then
+    span as many months as the original's (422 otherwise).
+    """
     original = owned_objective(user_id, objective_id)
-    objective = copy_objective(original, period, carry_values=carry_values)
+    if with_children and period_months(period) != period_months(original.period):
+        refuse("period", "With with_children, the period must be as long as the objective's.")
+    parent = db.session.get(Objective, original.parent_id) if original.parent_id else None
+    parent_id = parent.id if parent and period_contains(parent.period, period) else None
+    objective = copy_objective(original, period, carry_values=carry_values, parent_id=parent_id)
+    children = []
+    if with_children:
+        months = months_between(original.period, period)
+        children = _copy_children(original, objective, months, carry_values)
     flush_versioned()
     details = {
         "copied_from_id": original.id,
         "period": objective.period,
         "carry_values": carry_values,
+        "with_children": with_children,
+        "children": children,
     }
     return objective, details
+
+
+def _copy_children(original, copy, months, carry_values):
+    """Copy the children of ``original`` (and theirs) under ``copy``; return the new ids."""
+    created = []
+    for child in original.children:
+        try:
+            period = shifted_period(child.period, months)
+        except ValueError:
+            refuse("period", f"A child's period ({child.period}) cannot move that far.")
+        duplicate = copy_objective(child, period, carry_values=carry_values, parent_id=copy.id)
+        created += [duplicate.id, *_copy_children(child, duplicate, months, carry_values)]
+    return created

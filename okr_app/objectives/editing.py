@@ -9,6 +9,7 @@ from okr_app.key_results.editing import key_result_snapshot
 from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
 from okr_app.objectives.closing import refuse_status_change_while_closed
+from okr_app.objectives.parents import check_links, detach_children
 from okr_app.objectives.queries import owned_objective
 from okr_app.objectives.schemas import ObjectiveSchema
 from okr_app.okr import periods
@@ -23,7 +24,12 @@ def with_period_dates(values):
 
 
 def create_objective(user_id, values):
-    """Add a new objective for the user and return it, with its id assigned."""
+    """Add a new objective for the user and return it, with its id assigned.
+
+    A ``parent_id`` must keep the rules of ``okr_app.objectives.parents`` (422 otherwise).
+    """
+    if values.get("parent_id") is not None:
+        check_links(user_id, None, values)
     objective = Objective(user_id=user_id, key_results=[], closings=[], **with_period_dates(values))
     db.session.add(objective)
     db.session.flush()
@@ -51,7 +57,11 @@ def objective_snapshot(objective):
 
 
 def delete_objective(objective):
-    """Delete the objective with its key results and their check-ins."""
+    """Delete the objective with its key results and check-ins; return its children's ids.
+
+    Its children are detached (they become top-level), never deleted.
+    """
+    detached = detach_children(objective.id)
     # ON DELETE SET NULL does this where foreign keys are enforced; done here as well so
     # that copies never point at a deleted objective on a SQLite connection without them.
     db.session.execute(
@@ -61,19 +71,22 @@ def delete_objective(objective):
         .execution_options(synchronize_session=False)
     )
     db.session.delete(objective)
+    return detached
 
 
 def update_objective(objective, values):
     """Apply ``values`` (a closed objective keeps its status: 409); return the audit details."""
     refuse_status_change_while_closed(objective, values)
+    if "parent_id" in values or "period" in values:
+        check_links(objective.user_id, objective, values)
     return {"changes": change_objective(objective, values)}
 
 
 def remove_objective(objective):
     """Delete an objective; return the audit details: a snapshot of what was deleted."""
     snapshot = objective_snapshot(objective)
-    delete_objective(objective)
-    return {"deleted": snapshot}
+    detached = delete_objective(objective)
+    return {"deleted": snapshot, "detached_children": detached}
 
 
 def write_objective(user_id, objective_id, change, *args, tags=None, **lookup):

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, func, select
 from okr_app.extensions import db
 from okr_app.models import KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
+from okr_app.objectives.rollups import children_of, rolled_up
 from okr_app.objectives.selection import clauses, select_by
 from okr_app.okr.cadence import key_result_due
 from okr_app.okr.forecast import objective_projection
@@ -27,7 +28,7 @@ from okr_app.okr.readings import (
     shown_fields,
 )
 
-FILTERS = ("period", "status", "q")
+FILTERS = ("period", "status", "q", "parent_id", "top_level")
 
 
 def objectives_page(user_id, filters, pagination_parameters):
@@ -53,6 +54,7 @@ def _with_key_results(connection, rows):
     """Return the objectives of ``rows`` with their key results and closings in force."""
     objectives = {row.id: {**row._mapping, "key_results": [], "closing": None} for row in rows}
     ids = {"ids": list(objectives)}
+    children = children_of(connection, objectives)
     for closing in connection.execute(_closings_in_force(), ids):
         objective = objectives[closing.objective_id]
         objective["closing"] = objective["closing"] or closing._asdict()
@@ -80,11 +82,15 @@ def _with_key_results(connection, rows):
                 "pace_status": pace,
             }
         )
+    rolled = rolled_up(connection, objectives.values())
     for objective in objectives.values():
         key_results = objective["key_results"]
+        objective["children"] = children.get(objective["id"], [])
         objective["progress"] = objective_progress(
             (item["progress"], item["weight"]) for item in key_results
         )
+        if objective["id"] in rolled:
+            objective["progress"] = rolled[objective["id"]]
         objective["projected_progress"] = objective_projection(
             (item["forecast"], item["progress"], item["weight"]) for item in key_results
         )

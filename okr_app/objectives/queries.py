@@ -29,7 +29,11 @@ def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=F
     statement = (
         select(Objective)
         .where(Objective.id == objective_id, Objective.user_id == user_id)
-        .options(load_key_results, load(Objective.closings))
+        .options(
+            load_key_results,
+            load(Objective.closings),
+            selectinload(Objective.children),
+        )
     )
     if for_update:
         statement = statement.with_for_update(of=Objective)

@@ -101,7 +101,11 @@ def patch_objective(values, objective_id):
 @blp.route("/<int:objective_id>", methods=["DELETE"])
 @blp.versioned_write("objective.deleted")
 def delete_objective(objective_id):
-    """Delete an objective with its key results and their check-ins."""
+    """Delete an objective with its key results and their check-ins.
+
+    Its children are detached (they become top-level, `parent_id` null), never deleted;
+    the audit row lists them under `detached_children`.
+    """
     _write(objective_id, remove_objective, with_check_ins=True)
 
 
@@ -114,7 +118,9 @@ def close_objective(values, objective_id):
     last confidence, and the grade round(progress / 100, 2). The status becomes
     `completed` (outcome `achieved`), `missed` or `cancelled`. It is shown under `closing`
     and never changes afterwards, whatever happens to the key results. 409 when the
-    objective is closed already.
+    objective is closed already. A parent that rolls up freezes its progress with its
+    children's included; closing never touches the link: the children stay open and under
+    it, and a closed child still counts in its parent's roll-up with its current progress.
     """
     return _write(objective_id, closing.close, values["outcome"], values["retrospective"])
 
@@ -151,9 +157,17 @@ def copy_objective(query, values, objective_id):
     start value, or with `carry_values=true` the original's final value (frozen at closing
     if the objective is closed, else its current value), recorded as a check-in. The copy
     is `active` and names the original in `copied_from_id`; the original is untouched.
+    It keeps `roll_up` and `child_weight` and stays under the original's parent if that
+    parent's period contains the new one (else it is top-level). The children are not
+    copied unless `with_children` is true: then each child (and its children) is copied
+    too, moved by as many months as the objective, under the copy.
     """
     objective, details = copy_owned(
-        current_user.id, objective_id, values["period"], carry_values=query["carry_values"]
+        current_user.id,
+        objective_id,
+        values["period"],
+        carry_values=query["carry_values"],
+        with_children=values["with_children"],
     )
     attach(resource_type="objective", resource_id=objective.id, details=details)
     return _with_location(objective)

@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, pre_dump, validate
 
 from okr_app.api.fast_dump import FastDumpSchema
-from okr_app.api.schemas import Schema, Trimmed, progress_field
+from okr_app.api.schemas import Schema, Trimmed, id_field, progress_field
 from okr_app.key_results.schemas import KeyResultSchema
 from okr_app.models import OUTCOME_STATUSES, STATUSES
 from okr_app.okr import periods
@@ -50,6 +50,40 @@ def period_field(**kwargs):
     return fields.String(validate=validate_period, metadata=metadata, **kwargs)
 
 
+PARENT = {
+    "description": "Another of the caller's objectives whose period contains this one's "
+    "(equal periods included); null: top-level. 422 for a period not contained, a cycle, "
+    "or more than 3 levels."
+}
+ROLL_UP = {
+    "description": "true: progress is the weighted mean over the key results (each with its "
+    "weight) and the children (each with its child_weight); false: the key results only."
+}
+CHILD_WEIGHT = {"description": "This objective's weight in its parent's roll-up (default 1)."}
+CHILD_WEIGHT_RANGE = validate.Range(min=0, min_inclusive=False, max=1000)
+
+
+def parent_field(**kwargs):
+    """Return the ``parent_id`` field: one of the caller's objectives, or null."""
+    return id_field(allow_none=True, metadata=PARENT, **kwargs)
+
+
+def roll_up_field(**kwargs):
+    """Return the ``roll_up`` field."""
+    return fields.Boolean(metadata=ROLL_UP, **kwargs)
+
+
+def child_weight_field(**kwargs):
+    """Return the ``child_weight`` field: above 0, at most 1000."""
+    return fields.Float(
+        allow_nan=False,
+        validate=CHILD_WEIGHT_RANGE,
+        # apispec does not carry Range's min_inclusive over
+        metadata={**CHILD_WEIGHT, "exclusiveMinimum": True},
+        **kwargs,
+    )
+
+
 class ObjectiveWriteSchema(Schema):
     """An objective's editable fields; unsent optional fields take their defaults."""
 
@@ -58,6 +92,9 @@ class ObjectiveWriteSchema(Schema):
     period = period_field(required=True)
     status = fields.String(load_default="active", validate=STATUS_CHOICES)
     check_in_every_days = cadence_field(load_default=None)
+    parent_id = parent_field(load_default=None)
+    roll_up = roll_up_field(load_default=False)
+    child_weight = child_weight_field(load_default=1.0)
 
 
 class ObjectivePatchSchema(Schema):
@@ -68,6 +105,9 @@ class ObjectivePatchSchema(Schema):
     period = period_field()
     status = fields.String(validate=STATUS_CHOICES)
     check_in_every_days = cadence_field()
+    parent_id = parent_field()
+    roll_up = roll_up_field()
+    child_weight = child_weight_field()
 
 
 class CloseSchema(Schema):
@@ -145,6 +185,13 @@ class ClosingSchema(FastDumpSchema):
     )
 
 
+class ChildSchema(FastDumpSchema):
+    """An objective under another one: its id and title."""
+
+    id = fields.Integer(dump_only=True)
+    title = fields.String(dump_only=True)
+
+
 class ObjectiveSchema(FastDumpSchema):
     """An objective with its key results and progress, computed when answering."""
 
@@ -180,14 +227,30 @@ class ObjectiveSchema(FastDumpSchema):
         allow_none=True,
         metadata={"description": "The objective this one was copied from, if any."},
     )
+    parent_id = fields.Integer(dump_only=True, allow_none=True, metadata=PARENT)
+    roll_up = fields.Boolean(dump_only=True, metadata=ROLL_UP)
+    child_weight = fields.Float(dump_only=True, metadata=CHILD_WEIGHT)
+    children = fields.List(
+        fields.Nested(ChildSchema),
+        dump_only=True,
+        metadata={"description": "The objectives directly under this one, oldest first."},
+    )
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
 
 class CopySchema(Schema):
-    """Where to carry an objective over to."""
+    """Where to carry an objective over to, and whether its children come along."""
 
     period = period_field(required=True)
+    with_children = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true: copy the children too (and theirs), each moved by as many "
+            "months as the objective, under the copy; the period must then be of the same "
+            "length as the objective's. false: the copy has no children."
+        },
+    )
 
 
 class CopyQuerySchema(Schema):
@@ -210,4 +273,8 @@ class ObjectiveQuerySchema(Schema):
     q = fields.String(
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Part of the title, ignoring case."},
+    )
+    parent_id = id_field(metadata={"description": "Only the children of this objective."})
+    top_level = fields.Boolean(
+        metadata={"description": "true: only objectives without a parent; false: only children."}
     )

@@ -45,6 +45,11 @@ def clauses(filters):
         where.append(Objective.status == bindparam("status"))
     if "q" in filters:
         where.append(Objective.title.icontains(bindparam("q"), escape=LIKE_ESCAPE))
+    if "parent_id" in filters:
+        where.append(Objective.parent_id == bindparam("parent_id"))
+    if "top_level" in filters:
+        # Compared in SQL as parent_id IS [NOT] NULL, chosen by the bound value.
+        where.append((Objective.parent_id.is_(None)) == bindparam("top_level"))
     return where
 
 

@@ -200,6 +200,8 @@ def _objective_rows(dialect, filters):
             Objective.status,
             Objective.start_date,
             Objective.end_date,
+            Objective.parent_id,
+            Objective.roll_up,
             sums.c.count,
             sums.c.weighted,
             sums.c.weight,

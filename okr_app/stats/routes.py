@@ -9,7 +9,13 @@ from okr_app.api.authentication import caller_is_admin
 from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.extensions import db
 from okr_app.models import User
-from okr_app.stats.schemas import StatsQuerySchema, StatsSchema
+from okr_app.stats.calibration import calibration_report
+from okr_app.stats.schemas import (
+    CalibrationQuerySchema,
+    CalibrationReportSchema,
+    StatsQuerySchema,
+    StatsSchema,
+)
 from okr_app.stats.summary import statistics
 
 blp = Blueprint("stats", __name__, url_prefix="/stats", description="Progress and pace.")
@@ -49,3 +55,22 @@ def get_stats(filters):
             abort(404, message="No such user.")
     on = filters.get("on") or datetime.now(UTC).date()
     return statistics(user_id, filters, on)
+
+
+@blp.route("/calibration", methods=["GET"])
+@blp.login_required
+@blp.arguments(CalibrationQuerySchema, location="query")
+@blp.response(200, CalibrationReportSchema)
+@blp.alt_response(422, response=ERROR)
+def get_calibration(query):
+    """Return how well the caller's stated confidences foretold their closed key results.
+
+    Counts each key result of the caller's closed objectives (closings in force, closed at
+    or after `since` and before `until`; cancelled ones left out): achieved when its
+    frozen progress is 100. `at_close` pairs that with the last confidence stated before
+    the close, `at_first_check_in` with the first confidence stated from the period's
+    first day on. Each gives the Brier score, the count, the mean confidence against the
+    achieved share, a reliability table in bins of 0.1 and a one-line reading; with fewer
+    than 5 key results counted, only the count and a `message` saying why.
+    """
+    return calibration_report(current_user.id, query.get("since"), query.get("until"))

@@ -1,9 +1,9 @@
-"""Query arguments and body of GET /stats."""
+"""Query arguments and bodies of GET /stats and GET /stats/calibration."""
 
-from marshmallow import fields, validate
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from okr_app.api.fast_dump import FastDumpSchema
-from okr_app.api.schemas import Day, Schema, id_field
+from okr_app.api.schemas import Day, Schema, Timestamp, id_field
 from okr_app.models.objective import STATUSES
 from okr_app.okr.periods import PATTERN
 
@@ -41,6 +41,23 @@ class ObjectiveTotalsSchema(FastDumpSchema):
     completed = fields.Integer(metadata={"description": "Progress 100."})
     not_started = fields.Integer(metadata={"description": "Progress 0."})
     at_risk = fields.Integer(metadata={"description": "Active objectives 10+ points behind."})
+    top_level = fields.Integer(metadata={"description": "Objectives without a parent."})
+    roll_ups = fields.Integer(
+        metadata={"description": "Objectives whose progress includes their children's."}
+    )
+    counted_once = fields.Integer(
+        metadata={
+            "description": "Objectives not inside a covered parent that rolls up: each "
+            "objective is counted once, by itself or through that parent."
+        }
+    )
+    counted_once_average_progress = fields.Float(
+        metadata={
+            **PROGRESS,
+            "description": "The mean progress of the objectives counted once (a child in a "
+            "roll-up only through its parent). Percent, 0 to 100, two decimals.",
+        }
+    )
 
 
 class KindCountsSchema(FastDumpSchema):
@@ -151,4 +168,77 @@ class StatsSchema(FastDumpSchema):
     confidence = fields.Float(
         allow_none=True,
         metadata={"description": "Mean of each key result's latest confidence, 0 to 1."},
+    )
+
+
+class CalibrationQuerySchema(Schema):
+    """Which closings to count."""
+
+    since = Timestamp(
+        metadata={"description": "Closings at or after this moment (ISO 8601; naive is UTC)."}
+    )
+    until = Timestamp(metadata={"description": "Closings before this moment (ISO 8601)."})
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        """Refuse a range that ends before it starts."""
+        if "since" in data and "until" in data and data["until"] < data["since"]:
+            raise ValidationError("Must not be earlier than since.", "until")
+
+
+SHARE = {"description": "Achieved share, 0 to 1, four decimals; null without figures."}
+MEAN_CONFIDENCE = {"description": "Mean stated confidence, 0 to 1, four decimals."}
+
+
+class ReliabilityBinSchema(FastDumpSchema):
+    """One bin of the reliability table: confidences from `from` up to (not including) `to`."""
+
+    from_ = fields.Float(data_key="from", attribute="from")
+    to = fields.Float(metadata={"description": "The last bin includes 1.0."})
+    count = fields.Integer()
+    mean_confidence = fields.Float(allow_none=True, metadata=MEAN_CONFIDENCE)
+    achieved_share = fields.Float(allow_none=True, metadata=SHARE)
+
+
+class CalibrationSchema(FastDumpSchema):
+    """How well one set of stated confidences foretold the outcomes."""
+
+    count = fields.Integer(
+        metadata={"description": "Closed key results counted (those with a confidence)."}
+    )
+    brier_score = fields.Float(
+        allow_none=True,
+        metadata={
+            "description": "sum((confidence - achieved) ** 2) / count, achieved 1 or 0: 0 is "
+            "perfect, 0.25 is always saying 0.5. Null with fewer than 5 closings."
+        },
+    )
+    mean_confidence = fields.Float(allow_none=True, metadata=MEAN_CONFIDENCE)
+    achieved_share = fields.Float(allow_none=True, metadata=SHARE)
+    bins = fields.List(
+        fields.Nested(ReliabilityBinSchema),
+        metadata={"description": "Ten bins of 0.1, empty ones included; none without figures."},
+    )
+    reading = fields.String(allow_none=True, metadata={"description": "The figures in words."})
+    message = fields.String(
+        allow_none=True,
+        metadata={"description": "Why there are no figures (fewer than 5 closings); else null."},
+    )
+
+
+class CalibrationReportSchema(FastDumpSchema):
+    """Calibration at the close and at the first check-in, over the same closings."""
+
+    since = fields.DateTime(allow_none=True)
+    until = fields.DateTime(allow_none=True)
+    at_close = fields.Nested(
+        CalibrationSchema,
+        metadata={"description": "The last confidence stated before each close."},
+    )
+    at_first_check_in = fields.Nested(
+        CalibrationSchema,
+        metadata={
+            "description": "The first confidence stated in the objective's period, for the "
+            "same key results (those still existing)."
+        },
     )

@@ -3,7 +3,9 @@
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from okr_app.extensions import db
 from okr_app.models.objective import STATUSES
+from okr_app.objectives.rollups import rolled_up
 from okr_app.okr.cadence import STALE
 from okr_app.okr.grades import average_grade
 from okr_app.okr.kinds import KINDS, objective_expected_progress
@@ -19,21 +21,25 @@ PACED_STATUSES = ("active",)
 def statistics(user_id, filters, on):
     """Return every figure of /stats for ``user_id``, as of the end of day ``on``."""
     covered = queries.objective_filter(user_id, filters)
+    rows = queries.objective_rows(covered, on)
+    rolling = [row._asdict() for row in rows if row.roll_up]
     return summarise(
-        queries.objective_rows(covered, on),
+        rows,
         queries.check_in_days(covered),
         queries.latest_confidence_average(covered),
         on,
+        rolled_up(db.session.connection(), rolling),
     )
 
 
-def summarise(rows, days, confidence, on):
+def summarise(rows, days, confidence, on, rolled=None):
     """Return the /stats body from the three aggregates, as of the end of day ``on``.
 
     ``rows`` are ``objective_rows``' rows (any rows with those attributes), ``days`` maps a
     day to its check-ins and ``confidence`` is the mean latest confidence, or None.
+    ``rolled`` maps the objectives that roll up to their progress, children included.
     """
-    objectives = [_objective(row) for row in rows]
+    objectives = [_objective(row, rolled or {}) for row in rows]
     pace = [_pace(objective, on) for objective in objectives if _is_paced(objective)]
     return {
         "on": on,
@@ -46,12 +52,14 @@ def summarise(rows, days, confidence, on):
     }
 
 
-def _objective(row):
+def _objective(row, rolled):
     """Return an objective's figures; progress is the weighted mean of its key results.
 
-    A closed objective counts with the progress frozen at its closing, and its grade.
+    One that rolls up counts its children too (``rolled``); a closed objective counts with
+    the progress frozen at its closing, and its grade.
     """
     progress = row.weighted / row.weight if row.weight else 0.0
+    progress = rolled.get(row.id, progress)
     if row.grade is not None:
         progress = row.final_progress
     return {
@@ -67,6 +75,8 @@ def _objective(row):
         "weight": row.weight,
         "timed_weight": row.timed_weight,
         "full_weight": row.full_weight,
+        "parent_id": getattr(row, "parent_id", None),
+        "roll_up": bool(getattr(row, "roll_up", False)),
     }
 
 
@@ -105,6 +115,9 @@ def _pace(objective, on):
 def _objective_totals(objectives, pace):
     """Count objectives by status and progress, and those at risk."""
     by_status = Counter(objective["status"] for objective in objectives)
+    rolling = {objective["id"] for objective in objectives if objective["roll_up"]}
+    # Each objective once: by itself, or inside a covered parent's roll-up.
+    once = [objective for objective in objectives if objective["parent_id"] not in rolling]
     return {
         "total": len(objectives),
         "by_status": {status: by_status.get(status, 0) for status in STATUSES},
@@ -112,6 +125,10 @@ def _objective_totals(objectives, pace):
         "completed": sum(1 for objective in objectives if objective["progress"] >= 100.0),
         "not_started": sum(1 for objective in objectives if objective["progress"] <= 0.0),
         "at_risk": sum(1 for entry in pace if entry["status"] == "at_risk"),
+        "top_level": sum(1 for objective in objectives if objective["parent_id"] is None),
+        "roll_ups": len(rolling),
+        "counted_once": len(once),
+        "counted_once_average_progress": _mean(objective["progress"] for objective in once),
     }
 
 

@@ -19,6 +19,9 @@ COLUMNS = {
         "status",
         "check_in_every_days",
         "copied_from_id",
+        "parent_id",
+        "roll_up",
+        "child_weight",
         "created_at",
         "updated_at",
     ),
@@ -86,9 +89,14 @@ def entity_rows(entity, user_id):
 
 
 def cell(value):
-    """Return a CSV cell: empty for null, ISO 8601 for dates and times, JSON for lists."""
+    """Return a CSV cell: empty for null, ISO 8601 for dates and times, JSON for lists.
+
+    Booleans are ``true`` and ``false``, as in the JSON document.
+    """
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, list):
         return neutralised(json.dumps(value, allow_nan=False, ensure_ascii=False))
     if isinstance(value, str):

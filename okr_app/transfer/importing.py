@@ -8,7 +8,15 @@ from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.objectives.editing import with_period_dates
 from okr_app.okr.kinds import stored_definition
 
-OBJECTIVE_FIELDS = ("title", "description", "period", "status", "check_in_every_days")
+OBJECTIVE_FIELDS = (
+    "title",
+    "description",
+    "period",
+    "status",
+    "check_in_every_days",
+    "roll_up",
+    "child_weight",
+)
 KEY_RESULT_FIELDS = ("title", "metric", "current_value", "weight")
 CLOSING_FIELDS = (
     "outcome",
@@ -23,7 +31,8 @@ CLOSING_FIELDS = (
 def import_document(user_id, document):
     """Recreate the document's objectives, key results, check-ins and closings for the user.
 
-    Every row gets a new id; ``copied_from_id`` and the ids in the closings are translated
+    Every row gets a new id; ``copied_from_id``, ``parent_id`` and the ids in the closings
+    are translated
     to the new ones. Values are taken as they are (``current_value`` too), so the data reads
     back as it was exported. Return the counts and the new objective ids.
     """
@@ -38,6 +47,8 @@ def import_document(user_id, document):
     for record, objective in created:
         if record["copied_from_id"] is not None:
             objective.copied_from_id = objective_ids[record["copied_from_id"]]
+        if record["parent_id"] is not None:
+            objective.parent_id = objective_ids[record["parent_id"]]
         for closing in record["closings"]:
             objective.closings.append(_new_closing(user_id, closing, key_result_ids))
     db.session.flush()

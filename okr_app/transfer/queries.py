@@ -27,6 +27,9 @@ def objectives(user_id):
             Objective.status,
             Objective.check_in_every_days,
             Objective.copied_from_id,
+            Objective.parent_id,
+            Objective.roll_up,
+            Objective.child_weight,
             Objective.created_at,
             Objective.updated_at,
         )

@@ -18,6 +18,9 @@ def objective_record(row):
         "status": row.status,
         "check_in_every_days": row.check_in_every_days,
         "copied_from_id": row.copied_from_id,
+        "parent_id": row.parent_id,
+        "roll_up": row.roll_up,
+        "child_weight": row.child_weight,
         "created_at": iso(row.created_at),
         "updated_at": iso(row.updated_at),
     }

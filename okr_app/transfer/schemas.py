@@ -28,9 +28,12 @@ from okr_app.objectives.schemas import (
     RETROSPECTIVE_LENGTH,
     STATUS_CHOICES,
     cadence_field,
+    child_weight_field,
     period_field,
+    roll_up_field,
 )
 from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
+from okr_app.okr.rollup import MAX_DEPTH, period_contains
 from okr_app.transfer.check_in_times import CARRIED_AT, CheckInTimesMixin
 
 FORMATS = ("json", "csv")
@@ -195,6 +198,16 @@ class ObjectiveRecordSchema(CheckInTimesMixin, Schema):
         load_default=None,
         metadata={"description": "An objective of this document, or null."},
     )
+    parent_id = record_id(
+        allow_none=True,
+        load_default=None,
+        metadata={
+            "description": "An objective of this document whose period contains this one's, "
+            "or null; no cycle, at most 3 levels."
+        },
+    )
+    roll_up = roll_up_field(load_default=False)
+    child_weight = child_weight_field(load_default=1.0)
     created_at = fields.DateTime(metadata=NOT_IMPORTED)
     updated_at = fields.DateTime(metadata=NOT_IMPORTED)
     closings = fields.List(fields.Nested(ClosingRecordSchema), load_default=list)
@@ -308,8 +321,39 @@ class ExportDocumentSchema(Schema):
             if objective["copied_from_id"] not in (None, *objective_ids):
                 message = ["No objective of the document has this id."]
                 errors.setdefault(index, {})["copied_from_id"] = message
+        for index, message in parent_errors(data["objectives"]).items():
+            errors.setdefault(index, {})["parent_id"] = [message]
         if errors:
             raise ValidationError({"objectives": errors})
+
+
+def parent_errors(records):
+    """Return ``{index: message}`` for each record whose ``parent_id`` breaks a rule.
+
+    The same rules as the API's: an objective of the document, whose period contains the
+    record's, no cycle, at most ``MAX_DEPTH`` levels.
+    """
+    by_id = {record["id"]: record for record in records if "id" in record}
+    errors = {}
+    for index, record in enumerate(records):
+        parent_id = record["parent_id"]
+        if parent_id is None:
+            continue
+        if parent_id not in by_id:
+            errors[index] = "No objective of the document has this id."
+            continue
+        if not period_contains(by_id[parent_id]["period"], record["period"]):
+            errors[index] = "The parent's period must contain this objective's."
+            continue
+        chain = [record.get("id")]
+        while parent_id is not None and parent_id not in chain and len(chain) <= MAX_DEPTH:
+            chain.append(parent_id)
+            parent_id = by_id.get(parent_id, {}).get("parent_id")
+        if parent_id is not None and parent_id in chain:
+            errors[index] = "The parents form a cycle."
+        elif len(chain) > MAX_DEPTH:
+            errors[index] = f"At most {MAX_DEPTH} levels of objectives may nest."
+    return errors
 
 
 class ImportResultSchema(Schema):

@@ -25,8 +25,10 @@ class SessionInterface(SecureCookieSessionInterface):
 def init_app(app):
     """Register the interface's blueprint, its CSRF check and the redirect from ``/``."""
     from okr_app.web.routes import blp
+    from okr_app.web.shared import blp as shared_blp
 
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     app.register_blueprint(blp)
+    app.register_blueprint(shared_blp)
     app.add_url_rule("/", "root", lambda: redirect(url_for("web.dashboard"), 302))

@@ -150,6 +150,7 @@ from okr_app.web.pages import (  # noqa: E402  (the pages register themselves on
     key_results,  # noqa: F401
     objectives,  # noqa: F401
     settings,  # noqa: F401
+    sharing,  # noqa: F401
     tokens,  # noqa: F401
     webhooks,  # noqa: F401
 )

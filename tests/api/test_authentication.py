@@ -38,6 +38,7 @@ def world(app, client, auth):
         "delivery_id": 1,
         "user_id": profile["id"],
         "webhook_id": webhook.get_json()["id"],
+        "share_id": 1,
     }
 
 
@@ -60,6 +61,7 @@ def filled(template, ids, key_result_id=None):
         "user_id",
         "webhook_id",
         "delivery_id",
+        "share_id",
     ):
         template = template.replace("{" + name + "}", str(values[name]))
     assert "{" not in template, template

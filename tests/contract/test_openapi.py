@@ -105,6 +105,10 @@ CHECK_IN = {
     "done": "done on a kind that is not a milestone",
     "at": "a future at, one before the objective's period, or a delta before the latest",
 }
+PARENT = (
+    "a parent that is not the caller's, whose period does not contain the objective's, that "
+    "makes a cycle or nests more than 3 levels (or a period change breaking that)"
+)
 ALLOWED_FINDINGS = {
     "POST /auth/register": {"password": COMMON_PASSWORD},
     "POST /auth/change-password": {"new_password": COMMON_PASSWORD},
@@ -127,6 +131,14 @@ ALLOWED_FINDINGS = {
         "objectives": "ids that repeat or link to nothing, closings contradicting the "
         "status, a period outside 1900-2999, or any rule above in its records"
     },
+    "POST /objectives": {"parent_id": PARENT},
+    "PUT /objectives/{objective_id}": {"parent_id": PARENT, "period": PARENT},
+    "PATCH /objectives/{objective_id}": {"parent_id": PARENT, "period": PARENT},
+    "POST /objectives/{objective_id}/copy": {
+        "period": "a copy with children into a period of another length"
+    },
+    "POST /objectives/{objective_id}/share": {"expires_at": "an expiry in the past"},
+    "GET /stats/calibration": {"since": WINDOW, "until": WINDOW},
 }
 ANY_OPERATION = {"Idempotency-Key": "a key used before for another request"}
 # A well-formed If-Match naming a version other than the current one: 412, documented.

@@ -128,6 +128,8 @@ def test_a_copy_is_audited(app, owner, original):
             "copied_from_id": original["id"],
             "period": "2027",
             "carry_values": True,
+            "with_children": False,
+            "children": [],
         }
 
 

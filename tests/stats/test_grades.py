@@ -67,6 +67,10 @@ def test_closed_objectives_are_left_out_of_pace_and_at_risk(graded):
         "completed": 1,
         "not_started": 0,
         "at_risk": 1,
+        "top_level": 5,
+        "roll_ups": 0,
+        "counted_once": 5,
+        "counted_once_average_progress": 55.0,
     }
 
 

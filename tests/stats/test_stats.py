@@ -62,6 +62,10 @@ def test_empty(frozen, build):
         "completed": 0,
         "not_started": 0,
         "at_risk": 0,
+        "top_level": 0,
+        "roll_ups": 0,
+        "counted_once": 0,
+        "counted_once_average_progress": 0.0,
     }
     assert body["key_results"] == {
         "total": 0,
@@ -94,6 +98,10 @@ def test_default_covers_every_objective_but_archived(scenario):
         "completed": 1,
         "not_started": 1,
         "at_risk": 1,
+        "top_level": 4,
+        "roll_ups": 0,
+        "counted_once": 4,
+        "counted_once_average_progress": 50.5,
     }
     # A 58, B 50, C 0, D 100, E 50
     assert body["key_results"] == {

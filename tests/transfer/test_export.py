@@ -83,6 +83,9 @@ def expected_document(ids):
                 "status": "completed",
                 "check_in_every_days": None,
                 "copied_from_id": None,
+                "parent_id": None,
+                "roll_up": False,
+                "child_weight": 1.0,
                 **DONE,
                 "closings": [
                     {
@@ -131,6 +134,9 @@ def expected_document(ids):
                 "status": "active",
                 "check_in_every_days": None,
                 "copied_from_id": ids["o1"]["id"],
+                "parent_id": None,
+                "roll_up": False,
+                "child_weight": 1.0,
                 **DONE,
                 "closings": [],
                 "key_results": [
@@ -157,6 +163,9 @@ def expected_document(ids):
                 "status": "archived",
                 "check_in_every_days": 7,
                 "copied_from_id": None,
+                "parent_id": None,
+                "roll_up": False,
+                "child_weight": 1.0,
                 **DONE,
                 "closings": [],
                 "key_results": [],
@@ -209,10 +218,12 @@ def test_csv_is_a_zip_of_one_file_per_entity(account, journey):
     o1, o2, o3 = (str(journey[name]["id"]) for name in ("o1", "o2", "o3"))
     assert files["objectives.csv"] == (
         "id,title,description,period,start_date,end_date,status,check_in_every_days,"
-        "copied_from_id,created_at,updated_at\r\n"
-        f"{o1},Grow,Weekly issues,2026-Q1,2026-01-01,2026-03-31,completed,,,{STAMP},{STAMP}\r\n"
-        f"{o2},Grow,Weekly issues,2026-Q2,2026-04-01,2026-06-30,active,,{o1},{STAMP},{STAMP}\r\n"
-        f"{o3},Read,,2026,2026-01-01,2026-12-31,archived,7,,{STAMP},{STAMP}\r\n"
+        "copied_from_id,parent_id,roll_up,child_weight,created_at,updated_at\r\n"
+        f"{o1},Grow,Weekly issues,2026-Q1,2026-01-01,2026-03-31,completed,,,,false,1.0,"
+        f"{STAMP},{STAMP}\r\n"
+        f"{o2},Grow,Weekly issues,2026-Q2,2026-04-01,2026-06-30,active,,{o1},,false,1.0,"
+        f"{STAMP},{STAMP}\r\n"
+        f"{o3},Read,,2026,2026-01-01,2026-12-31,archived,7,,,false,1.0,{STAMP},{STAMP}\r\n"
     )
     a, a2 = journey["a"]["id"], journey["a2"]["id"]
     assert files["key_results.csv"] == (

@@ -4,7 +4,8 @@
 (each replaced by the position of what it names: objective i, key result i.j), the
 ``created_at``/``updated_at`` of rows the import created, and ``exported_at``. Everything
 else is compared exactly: every field, the order of every list, every check-in, every
-closing with its frozen key results, ``copied_from_id`` and the links in the closings.
+closing with its frozen key results, ``copied_from_id``, ``parent_id`` and the links in
+the closings.
 """
 
 import json
@@ -22,6 +23,7 @@ def same_content(document):
     objectives = []
     for objective in document["objectives"]:
         copied_from = objective["copied_from_id"]
+        parent = objective["parent_id"]
         objectives.append(
             {
                 **_without_times(objective),
@@ -29,6 +31,7 @@ def same_content(document):
                 "copied_from_id": None
                 if copied_from is None
                 else positions[("objective", copied_from)],
+                "parent_id": None if parent is None else positions[("objective", parent)],
                 "key_results": [
                     {**_without_times(item), "id": positions[("key_result", item["id"])]}
                     for item in objective["key_results"]

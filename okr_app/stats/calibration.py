@@ -1,0 +1,80 @@
+"""GET /stats/calibration: the caller's closed key results, their confidences and outcomes.
+
+Two sets of pairs over the same closings: the last confidence stated before each close
+(frozen in the closing), and the first confidence stated in the objective's period (the
+earliest check-in from the period's first day that states one).
+"""
+
+from datetime import UTC, datetime, time
+
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.models import CheckIn, Objective, ObjectiveClosing
+from okr_app.okr.calibration import achieved, calibration
+
+#: Closings with these outcomes say nothing about foresight: the work stopped, not failed.
+LEFT_OUT = ("cancelled",)
+
+
+def calibration_report(user_id, since=None, until=None):
+    """Return both calibrations of the user's closings in force between ``since`` and ``until``."""
+    closings = _closings(user_id, since, until)
+    last, outcomes = [], {}
+    for closing in closings:
+        for item in closing.key_results:
+            outcome = achieved(item["progress"])
+            if item["confidence"] is not None:
+                last.append((item["confidence"], outcome))
+            if item["id"] is not None:
+                outcomes[item["id"]] = (outcome, closing.start_date, closing.closed_at)
+    first = [
+        (confidence, outcomes[key_result_id][0])
+        for key_result_id, confidence in _first_confidences(outcomes).items()
+    ]
+    return {
+        "since": since,
+        "until": until,
+        "at_close": calibration(last),
+        "at_first_check_in": calibration(first),
+    }
+
+
+def _closings(user_id, since, until):
+    """Return the user's closings in force (not cancelled) in the range, with period starts."""
+    statement = (
+        select(ObjectiveClosing.key_results, ObjectiveClosing.closed_at, Objective.start_date)
+        .join(Objective, Objective.id == ObjectiveClosing.objective_id)
+        .where(
+            ObjectiveClosing.user_id == user_id,
+            ObjectiveClosing.reopened_at.is_(None),
+            ObjectiveClosing.outcome.not_in(LEFT_OUT),
+        )
+        .order_by(ObjectiveClosing.closed_at, ObjectiveClosing.id)
+    )
+    if since is not None:
+        statement = statement.where(ObjectiveClosing.closed_at >= since)
+    if until is not None:
+        statement = statement.where(ObjectiveClosing.closed_at < until)
+    return db.session.execute(statement).all()
+
+
+def _first_confidences(outcomes):
+    """Return ``{key_result_id: confidence}``: the first stated in the period, before the close.
+
+    ``outcomes`` maps each key result id to ``(outcome, period start, closed at)``.
+    """
+    if not outcomes:
+        return {}
+    statement = (
+        select(CheckIn.key_result_id, CheckIn.confidence, CheckIn.at)
+        .where(CheckIn.key_result_id.in_(list(outcomes)), CheckIn.confidence.is_not(None))
+        .order_by(CheckIn.key_result_id, CheckIn.at, CheckIn.id)
+    )
+    found = {}
+    for key_result_id, confidence, at in db.session.execute(statement):
+        _, start_date, closed_at = outcomes[key_result_id]
+        period_start = datetime.combine(start_date, time(), UTC)
+        if key_result_id not in found and period_start <= at <= closed_at:
+            found[key_result_id] = confidence
+    return found
