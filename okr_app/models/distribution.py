@@ -20,6 +20,7 @@ BY_USER = {
     "calendar_feeds": "user_id",
     "webhooks": "user_id",
     "outbox_events": "user_id",
+    "share_links": "user_id",
     # The actor's chain; its rows outlive a deleted account, so no foreign key.
     "audit_log": "chain_key",
     "audit_chain_head": "chain_key",

@@ -32,7 +32,7 @@ def owned_objective(user_id, objective_id, *, for_update=False, with_check_ins=F
         .options(
             load_key_results,
             load(Objective.closings),
-            selectinload(Objective.children),
+            load(Objective.children),
         )
     )
     if for_update:

@@ -18,8 +18,16 @@ from okr_app.models.distribution import (
 )
 from tests.factories import check_in, create_key_result, create_objective
 
-#: Columns that name rows by their ids (or parents' ids) only.
-KEYS = {"id", "objective_id", "key_result_id", "webhook_id", "outbox_event_id", "version"}
+#: Columns naming rows by an id (their own or a parent's) already narrowed to the user.
+KEYS = {
+    "id",
+    "objective_id",
+    "parent_id",
+    "key_result_id",
+    "webhook_id",
+    "outbox_event_id",
+    "version",
+}
 #: A comparison of a column with a value the statement is given.
 COMPARISON = re.compile(
     r"\b(\w+)\.(\w+) (?:=|!=|<>|<|>|<=|>=|IN|LIKE|NOT IN) \(?(?:\?|%\(|__\[POSTCOMPILE)"
