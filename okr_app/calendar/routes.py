@@ -36,7 +36,7 @@ class FeedSchema(Schema):
 
 @blp.route("/feed", methods=["POST"])
 @audited("calendar.feed_created")
-@blp.login_required
+@blp.login_required(replayable=False)
 @blp.response(201, FeedSchema)
 def create_feed():
     """Create the caller's calendar feed URL, revoking any earlier one; shown this once."""

@@ -38,7 +38,7 @@ def list_webhooks():
 
 @blp.route("", methods=["POST"])
 @audited("webhook.created")
-@blp.login_required
+@blp.login_required(replayable=False)
 @blp.arguments(WebhookCreateSchema)
 @blp.response(201, WebhookCreatedSchema, headers=NEW)
 @blp.alt_response(409, response=ERROR)
@@ -100,7 +100,7 @@ def delete_webhook(webhook_id):
 
 @blp.route("/<int:webhook_id>/rotate-secret", methods=["POST"])
 @audited("webhook.secret_rotated")
-@blp.login_required
+@blp.login_required(replayable=False)
 @blp.response(200, SecretSchema)
 @blp.alt_response(404, response=ERROR)
 def rotate_webhook_secret(webhook_id):

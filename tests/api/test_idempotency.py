@@ -131,6 +131,28 @@ def test_answers_holding_credentials_are_never_kept(app, client, auth):
     assert count(app, IdempotencyKey, IdempotencyKey.key == KEY["Idempotency-Key"]) == 0
 
 
+@pytest.mark.settings(OKR_WEBHOOK_ALLOW_HTTP=True, OKR_WEBHOOK_ALLOWED_NETWORKS="127.0.0.0/8")
+def test_answers_holding_secrets_are_never_kept(app, client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    hook = client.post(
+        "/webhooks", headers=headers, json={"url": "http://127.0.0.1:9/", "events": ["*"]}
+    ).get_json()
+    writes = [
+        ("/calendar/feed", None, "url"),
+        (f"/objectives/{objective['id']}/share", {}, "url"),
+        ("/webhooks", {"url": "http://127.0.0.1:9/b", "events": ["*"]}, "secret"),
+        (f"/webhooks/{hook['id']}/rotate-secret", None, "secret"),
+    ]
+    for number, (path, body, secret) in enumerate(writes):
+        key = {**headers, "Idempotency-Key": f"secret-{number}"}
+        first, second = (client.post(path, headers=key, json=body) for _ in range(2))
+        assert (first.status_code, second.status_code) in ((201, 201), (200, 200)), path
+        assert first.get_json()[secret] != second.get_json()[secret], path
+        assert "Idempotent-Replayed" not in second.headers
+        assert count(app, IdempotencyKey, IdempotencyKey.key == f"secret-{number}") == 0
+
+
 @pytest.mark.settings(OKR_IDEMPOTENCY_KEY_SECONDS=3600)
 def test_a_key_expires_after_the_setting_and_is_purged(app, client, auth, runner):
     _, _, session = auth.user()

@@ -181,7 +181,8 @@ def test_expires_at_must_lie_in_the_future(client, auth):
 def test_nobody_shares_or_revokes_another_users_objective(client, auth, shared):
     _, _, stranger = auth.user()
     objective_id = shared["objective"]["id"]
-    assert client.post(f"/objectives/{objective_id}/share", headers=stranger).status_code == 404
+    share = client.post(f"/objectives/{objective_id}/share", headers=stranger, json={})
+    assert share.status_code == 404
     assert client.get(f"/objectives/{objective_id}/share", headers=stranger).status_code == 404
     revoke = f"/objectives/{objective_id}/share/{shared['link']['id']}"
     assert client.delete(revoke, headers=stranger).status_code == 404
