@@ -1,5 +1,6 @@
 """Share links: a secret URL showing one objective read-only, its badge, and their limits."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
@@ -262,6 +263,8 @@ def test_every_kind_of_key_result_is_shown_with_its_chart(client, auth):
     page = client.get(url)
     assert page.status_code == 200
     assert page.text.count('class="chart"') == 2
+    ids = re.findall(r'\bid="([^"]+)"', page.text)
+    assert len(ids) == len(set(ids)), ids  # each chart labels itself, not the first one
     body = client.get(url, headers=JSON).get_json()
     kinds = [(item["title"], item["kind"]) for item in body["key_results"]]
     assert kinds == [("Uptime", "stay_above"), ("Launch", "milestone")]
