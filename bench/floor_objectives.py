@@ -8,8 +8,9 @@ dictionaries by hand.
 import json
 from datetime import UTC, datetime
 
-from okr_app.okr.forecast import key_result_forecast, objective_projection
-from okr_app.okr.progress import key_result_progress, objective_progress
+from okr_app.okr.forecast import objective_projection
+from okr_app.okr.progress import objective_progress
+from okr_app.okr.readings import reading_forecast, reading_progress, shown_fields
 
 COUNT_SQL = "SELECT count(*) FROM objectives WHERE objectives.user_id = %s"
 PAGE_SQL = """
@@ -17,11 +18,15 @@ SELECT id, title, description, period, start_date, end_date, status, copied_from
        created_at, updated_at
 FROM objectives WHERE objectives.user_id = %s
 ORDER BY objectives.created_at DESC, objectives.id DESC LIMIT %s OFFSET %s"""
-FIELDS = "id, objective_id, title, metric, start_value, target_value, current_value, weight"
-#: The body's fields, then the stored trend sums that the forecast is computed from.
+FIELDS = (
+    "id, objective_id, title, metric, kind, current_value, weight, threshold, range_min, range_max"
+)
+#: The body's fields, then what progress and forecast are computed from by kind: start and
+#: target, the days in band and the stored trend sums.
 KEY_RESULTS_SQL = f"""
-SELECT {FIELDS}, created_at, updated_at, trend_count, trend_sum_x, trend_sum_y, trend_sum_xy,
-       trend_sum_xx, trend_first_x, trend_last_x
+SELECT {FIELDS}, created_at, updated_at, start_value, target_value, due_on, band_days,
+       trend_count, trend_sum_x, trend_sum_y, trend_sum_xy, trend_sum_xx, trend_first_x,
+       trend_last_x
 FROM key_results WHERE key_results.objective_id = ANY(%s) ORDER BY key_results.id"""
 BODY_FIELDS = (*FIELDS.split(", "), "created_at", "updated_at")
 CLOSINGS_SQL = """
@@ -50,11 +55,16 @@ def page(query, cursor, user_id, number, size):
 
 
 def _key_result(item, start_date, end_date, now):
-    """Return one key result's body with its progress and forecast."""
-    projection, reason = key_result_forecast(item, start_date, end_date, now)
+    """Return one key result's body with its progress and forecast, by its kind."""
+    projection, reason = reading_forecast(item, start_date, end_date, now)
+    shown = shown_fields(item)
     return {
         **{name: getattr(item, name) for name in BODY_FIELDS},
-        "progress": key_result_progress(item.start_value, item.target_value, item.current_value),
+        "start_value": shown["defined_start_value"],
+        "target_value": shown["defined_target_value"],
+        "in_band": shown["in_band"],
+        "done": shown["done"],
+        "progress": reading_progress(item, start_date, end_date, now),
         "forecast": projection,
         "forecast_reason": reason,
     }

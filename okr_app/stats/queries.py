@@ -242,7 +242,7 @@ def _check_in_days(dialect, filters):
     """Return the statement of ``check_in_days`` for the dialect named."""
     day = utc_day(CheckIn.at, dialect)
     return (
-        select(day.label("day"), func.count())
+        select(day.label("day"), func.count().label("count"))
         .join(KeyResult, KeyResult.id == CheckIn.key_result_id)
         .join(Objective, Objective.id == KeyResult.objective_id)
         .where(*_key_results_where(filters))
@@ -275,7 +275,7 @@ def _latest_confidence_average(filters):
     )
     # avg() skips the NULL of key results that have no confidence at all.
     return (
-        select(func.avg(latest))
+        select(func.avg(latest).label("average"))
         .select_from(KeyResult)
         .join(Objective, Objective.id == KeyResult.objective_id)
         .where(*_key_results_where(filters))

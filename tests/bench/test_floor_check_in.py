@@ -1,9 +1,13 @@
-"""The floor's check-in does okr_app's writes: the same sums, value and audit chain."""
+"""The floor does what okr_app does: the same reads, and a check-in's sums, value and chain."""
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from bench import floor_app
+from bench.scenarios import READ_PATHS, _subset
 from okr_app import create_app
 from okr_app.audit import verification
 from okr_app.extensions import db
@@ -49,6 +53,38 @@ def test_the_floor_writes_what_a_check_in_writes(scratch_postgres_url, monkeypat
             select(AuditRow).where(AuditRow.path == f"/key-results/{by_floor['id']}/check-ins")
         ).all()
         assert len(floor_rows) == 3
+        db.session.remove()
+        db.engine.dispose()
+    floor_app._pool.closeall()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_the_floors_reads_answer_what_okr_app_answers(scratch_postgres_url, monkeypatch):
+    config = make_config(scratch_postgres_url)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    _, _, headers = AuthActions(client).user()
+    objective = create_objective(client, headers, period="2026")
+    numeric = create_key_result(client, headers, objective["id"], target_value=100)
+    create_key_result(
+        client, headers, objective["id"], kind="stay_above", threshold=10, current_value=12
+    )
+    create_key_result(client, headers, objective["id"], kind="milestone")
+    check_in(client, headers, numeric["id"], value=40, confidence=0.7)
+    monkeypatch.setenv("DATABASE_URL", scratch_postgres_url)
+    monkeypatch.setenv("SECRET_KEY", config["SECRET_KEY"])
+    monkeypatch.setattr(floor_app, "_pool", None)
+    floor = floor_app.app.test_client()
+    # One still moment for both, minutes on: time in band and pace depend on the clock.
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5), tick=False):
+        for path in READ_PATHS.values():
+            theirs = floor.get(path, headers=headers)
+            assert theirs.status_code == 200, (path, theirs.get_data(as_text=True))
+            mine = client.get(path, headers=headers).get_json()
+            assert _subset(theirs.get_json(), mine), path
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()
     floor_app._pool.closeall()
