@@ -16,21 +16,32 @@ from tests.conftest import POSTGRES_URL, AuthActions, make_config
 from tests.factories import check_in, create_key_result, create_objective
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
-def test_the_floor_writes_what_a_check_in_writes(scratch_postgres_url, monkeypatch):
+@pytest.fixture
+def side_by_side(scratch_postgres_url, monkeypatch):
+    """Yield okr_app, its client, a user's headers and the floor, on one scratch database."""
     config = make_config(scratch_postgres_url)
     app = create_app(config)
     with app.app_context():
         db.create_all()
     client = app.test_client()
     _, _, headers = AuthActions(client).user()
-    objective = create_objective(client, headers, period="2026")
-    by_app = create_key_result(client, headers, objective["id"], target_value=100)
-    by_floor = create_key_result(client, headers, objective["id"], target_value=100)
     monkeypatch.setenv("DATABASE_URL", scratch_postgres_url)
     monkeypatch.setenv("SECRET_KEY", config["SECRET_KEY"])
     monkeypatch.setattr(floor_app, "_pool", None)
-    floor = floor_app.app.test_client()
+    yield app, client, headers, floor_app.app.test_client()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if floor_app._pool is not None:
+        floor_app._pool.closeall()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_the_floor_writes_what_a_check_in_writes(side_by_side):
+    app, client, headers, floor = side_by_side
+    objective = create_objective(client, headers, period="2026")
+    by_app = create_key_result(client, headers, objective["id"], target_value=100)
+    by_floor = create_key_result(client, headers, objective["id"], target_value=100)
     for value in (5, 12, 30):
         assert check_in(client, headers, by_app["id"], value=value).status_code == 201
         answer = floor.post(
@@ -53,19 +64,11 @@ def test_the_floor_writes_what_a_check_in_writes(scratch_postgres_url, monkeypat
             select(AuditRow).where(AuditRow.path == f"/key-results/{by_floor['id']}/check-ins")
         ).all()
         assert len(floor_rows) == 3
-        db.session.remove()
-        db.engine.dispose()
-    floor_app._pool.closeall()
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
-def test_the_floors_reads_answer_what_okr_app_answers(scratch_postgres_url, monkeypatch):
-    config = make_config(scratch_postgres_url)
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
-    _, _, headers = AuthActions(client).user()
+def test_the_floors_reads_answer_what_okr_app_answers(side_by_side):
+    _, client, headers, floor = side_by_side
     objective = create_objective(client, headers, period="2026")
     numeric = create_key_result(client, headers, objective["id"], target_value=100)
     create_key_result(
@@ -73,10 +76,6 @@ def test_the_floors_reads_answer_what_okr_app_answers(scratch_postgres_url, monk
     )
     create_key_result(client, headers, objective["id"], kind="milestone")
     check_in(client, headers, numeric["id"], value=40, confidence=0.7)
-    monkeypatch.setenv("DATABASE_URL", scratch_postgres_url)
-    monkeypatch.setenv("SECRET_KEY", config["SECRET_KEY"])
-    monkeypatch.setattr(floor_app, "_pool", None)
-    floor = floor_app.app.test_client()
     # One still moment for both, minutes on: time in band and pace depend on the clock.
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5), tick=False):
         for path in READ_PATHS.values():
@@ -84,7 +83,3 @@ def test_the_floors_reads_answer_what_okr_app_answers(scratch_postgres_url, monk
             assert theirs.status_code == 200, (path, theirs.get_data(as_text=True))
             mine = client.get(path, headers=headers).get_json()
             assert _subset(theirs.get_json(), mine), path
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    floor_app._pool.closeall()
