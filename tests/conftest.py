@@ -13,6 +13,8 @@ import uuid
 
 import psycopg2
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -45,6 +47,23 @@ POSTGRES_URL, REDIS_URL = for_this_worker(
     os.environ.get("TEST_DATABASE_URL"), os.environ.get("TEST_REDIS_URL")
 )
 BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
+
+
+class WholeAnswerClient(FlaskClient):
+    """A test client that reads each answer whole and closes it, as a WSGI server does.
+
+    Werkzeug's client otherwise reads a streamed answer's first chunk only, and
+    ``stream_with_context`` then keeps the finished request's contexts pushed on the thread
+    until the rest is read: an export a test never reads to the end would pop them later, from
+    another test's context. ``buffered=False`` still streams, for the tests of streaming.
+    """
+
+    def open(self, *args, buffered=True, **kwargs):
+        """Send the request and return its answer, read whole unless ``buffered=False``."""
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
+Flask.test_client_class = WholeAnswerClient
 PASSWORD = "a perfectly long passphrase"
 
 

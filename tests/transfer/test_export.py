@@ -175,7 +175,7 @@ def expected_document(ids):
 
 
 def test_json_is_one_document_of_everything(account, journey):
-    response = account.export()
+    response = account.client.get("/export", headers=account.headers, buffered=False)
     assert response.status_code == 200
     assert response.is_streamed
     assert response.mimetype == "application/json"

@@ -6,6 +6,7 @@ import tracemalloc
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import has_app_context, has_request_context
 from sqlalchemy import event, insert
 
 from okr_app.extensions import db
@@ -91,3 +92,18 @@ def test_check_ins_are_read_through_a_streaming_cursor(app, account, key_result)
     assert stream_results is True
     if BACKEND == "postgresql":
         assert cursor.name  # a named cursor lives on the server: rows come in batches
+
+
+def test_an_answer_read_by_the_test_client_leaves_no_context_behind(account, key_result):
+    """A streamed export read whole by the client pops its request's contexts at once.
+
+    Otherwise a test that never reads an export to the end leaves them pushed on the thread,
+    and a later test pops them from its own context ("Popped wrong app context").
+    """
+    answer = account.export("?format=csv")  # held, as a test holds what it then checks
+    assert answer.status_code == 200
+    assert not has_app_context() and not has_request_context()
+    response = account.client.get("/export", headers=account.headers, buffered=False)
+    assert has_request_context()  # the streamed answer holds them until it is read
+    response.close()
+    assert not has_app_context() and not has_request_context()
