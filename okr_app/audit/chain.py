@@ -8,10 +8,11 @@ legacy chain (written before chains were per account) keep the formula they were
 with: SHA-256 over the canonical JSON of their content, ``seq`` and ``prev_hash`` included.
 """
 
+import functools
 import hashlib
 import json
 
-from sqlalchemy import String, cast, insert, literal, select, update
+from sqlalchemy import String, bindparam, cast, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from okr_app.database.expressions import sha256_hex
@@ -87,21 +88,40 @@ def append(fields):
     used for the first time gets its head first, without a race.
     """
     content = {**fields, "chain_key": chain_key_of(fields.get("actor_id"))}
-    advance = _advance(content["chain_key"], content_digest(content))
-    appended = _append_row(content, advance)
-    if not appended:
+    digest = content_digest(content)
+    if not _append_row(content, digest):
         _create_head(content["chain_key"])
-        appended = _append_row(content, advance)
+        _append_row(content, digest)
     return content
 
 
-def _advance(key, digest):
-    """Return the UPDATE moving a chain's head on by one row of this digest, RETURNING it."""
+def _append_row(content, digest):
+    """Advance the head and insert the row; return False when the chain has no head yet."""
+    head = {"head_key": content["chain_key"], "head_digest": digest}
+    if _dialect() == "postgresql":
+        statement = _appending_statement(tuple(content))
+        fields = {f"row_{name}": value for name, value in content.items()}
+        return db.session.execute(statement, {**fields, **head}).rowcount == 1
+    moved = db.session.execute(_advancing_statement(), head).one_or_none()
+    if moved is None:
+        return False
+    link = {"seq": moved.seq, "prev_hash": moved.prev_hash, "hash": moved.last_hash}
+    db.session.execute(insert(AuditRow.__table__).values({**content, **link}))
+    return True
+
+
+@functools.cache
+def _advancing_statement():
+    """Return the UPDATE moving a chain's head on by one row of a digest, RETURNING it.
+
+    Built once: ``head_key`` names the chain, ``head_digest`` is the new row's digest.
+    """
     head = AuditChainHead.__table__
     position = cast(head.c.seq + 1, String)
+    digest = bindparam("head_digest", type_=String())
     return (
         update(head)
-        .where(head.c.chain_key == key)
+        .where(head.c.chain_key == bindparam("head_key"))
         .values(
             seq=head.c.seq + 1,
             prev_hash=head.c.last_hash,
@@ -111,22 +131,20 @@ def _advance(key, digest):
     )
 
 
-def _append_row(content, advance):
-    """Advance the head and insert the row; return False when the chain has no head yet."""
+@functools.cache
+def _appending_statement(names):
+    """Return PostgreSQL's one-statement append of a row of these fields, built once.
+
+    The head's UPDATE runs as a CTE feeding the row's INSERT: no row when the chain has
+    no head yet. Each field is bound as ``row_<name>``: bound by a column's bare name, a
+    value would also be set by the head's UPDATE.
+    """
     table = AuditRow.__table__
-    if _dialect() == "postgresql":
-        moved = advance.cte("moved_head")
-        names = list(content)
-        values = [literal(content[name], type_=table.c[name].type) for name in names]
-        rows = select(*values, moved.c.seq, moved.c.prev_hash, moved.c.last_hash)
-        statement = insert(table).from_select([*names, "seq", "prev_hash", "hash"], rows)
-        return db.session.execute(statement.add_cte(moved)).rowcount == 1
-    head = db.session.execute(advance).one_or_none()
-    if head is None:
-        return False
-    link = {"seq": head.seq, "prev_hash": head.prev_hash, "hash": head.last_hash}
-    db.session.execute(insert(table).values({**content, **link}))
-    return True
+    moved = _advancing_statement().cte("moved_head")
+    values = [bindparam(f"row_{name}", type_=table.c[name].type) for name in names]
+    rows = select(*values, moved.c.seq, moved.c.prev_hash, moved.c.last_hash)
+    statement = insert(table).from_select([*names, "seq", "prev_hash", "hash"], rows)
+    return statement.add_cte(moved)
 
 
 def _create_head(key):

@@ -1,7 +1,9 @@
 """Finding the caller's key results and the check-ins of one of them."""
 
+import functools
+
 from flask_smorest import abort
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from okr_app.api.pagination import page_of
@@ -18,19 +20,26 @@ def owned_key_result(user_id, key_result_id, *, for_update=False, with_check_ins
     """
     if not 0 < key_result_id <= MAX_ID:
         abort(404, message="No such key result.")
+    statement = _owned_statement(for_update, with_check_ins)
+    key_result = db.session.scalar(statement, {"id": key_result_id, "user_id": user_id})
+    if key_result is None:
+        abort(404, message="No such key result.")
+    return key_result
+
+
+@functools.cache
+def _owned_statement(for_update, with_check_ins):
+    """Return the SELECT of ``owned_key_result``, built once per variant, bound per call."""
     statement = (
         select(KeyResult)
-        .where(KeyResult.id == key_result_id, KeyResult.user_id == user_id)
+        .where(KeyResult.id == bindparam("id"), KeyResult.user_id == bindparam("user_id"))
         .options(joinedload(KeyResult.objective, innerjoin=True))
     )
     if with_check_ins:
         statement = statement.options(selectinload(KeyResult.check_ins))
     if for_update:
         statement = statement.with_for_update(of=KeyResult)
-    key_result = db.session.scalar(statement)
-    if key_result is None:
-        abort(404, message="No such key result.")
-    return key_result
+    return statement
 
 
 def key_results_page(user_id, filters, pagination_parameters):

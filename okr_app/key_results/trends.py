@@ -6,7 +6,9 @@ key result, so answering never reads check-ins; whatever changes a check-in, the
 start or the objective a key result belongs to recomputes them in the same transaction.
 """
 
-from sqlalchemy import DateTime, Float, case, cast, func, literal, or_, select, update
+import functools
+
+from sqlalchemy import Boolean, DateTime, Float, bindparam, case, cast, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from okr_app.extensions import db
@@ -33,7 +35,12 @@ ADDED_TO = (
 
 def day_offset(at=CheckIn.at, start_date=Objective.start_date):
     """Return the SQL for a check-in's moment in days since its objective's period start."""
-    if db.engine.dialect.name == "postgresql":
+    return _day_offset(db.engine.dialect.name, at, start_date)
+
+
+def _day_offset(dialect_name, at, start_date):
+    """Return ``day_offset`` in the SQL of that dialect."""
+    if dialect_name == "postgresql":
         start = cast(start_date, DateTime())
         seconds = func.extract("epoch", at) - func.extract("epoch", start)
         return cast(seconds, Float) / SECONDS_PER_DAY
@@ -131,42 +138,59 @@ def add_to_trends(key_result, at, value, *, becomes_current):
     ``current_value`` when the check-in ``becomes_current`` and bumps the version (the
     caller holds the row lock, so no concurrent write can be overwritten).
     """
-    # The period start as committed now: a change of it locks the key results first.
-    start_date = (
-        select(Objective.start_date).where(Objective.id == KeyResult.objective_id).scalar_subquery()
-    )
-    x = day_offset(literal(at, type_=CheckIn.__table__.c.at.type), start_date)
-    y = literal(value, type_=Float())
     latest = key_result.last_check_in_at
-    changed = (
-        update(KeyResult.__table__)
-        .where(KeyResult.id == key_result.id)
-        .values(
-            trend_count=KeyResult.trend_count + 1,
-            trend_sum_x=KeyResult.trend_sum_x + x,
-            trend_sum_y=KeyResult.trend_sum_y + y,
-            trend_sum_xy=KeyResult.trend_sum_xy + x * y,
-            trend_sum_xx=KeyResult.trend_sum_xx + x * x,
-            trend_first_x=case(
-                (or_(KeyResult.trend_first_x.is_(None), x < KeyResult.trend_first_x), x),
-                else_=KeyResult.trend_first_x,
-            ),
-            trend_last_x=case(
-                (or_(KeyResult.trend_last_x.is_(None), x > KeyResult.trend_last_x), x),
-                else_=KeyResult.trend_last_x,
-            ),
-            last_check_in_at=at if latest is None or at > latest else latest,
-            current_value=value if becomes_current else KeyResult.current_value,
-            version=KeyResult.version + 1,
-        )
-        .returning(*(KeyResult.__table__.c[name] for name in ADDED_TO))
-    )
-    row = db.session.execute(changed).one()
+    parameters = {
+        "key_result_id": key_result.id,
+        "at": at,
+        "value": value,
+        "becomes_current": becomes_current,
+        "latest_at": at if latest is None or at > latest else latest,
+    }
+    statement = _adding_statement(db.session.get_bind().dialect.name)
+    row = db.session.execute(statement, parameters).one()
     # The loaded key result (and its objective) stays as it is, only these values move on.
     for name in ADDED_TO:
         set_committed_value(key_result, name, row._mapping[name])
     if key_result.kind in STAYS:
         refresh_band_days([key_result])
+
+
+@functools.cache
+def _adding_statement(dialect_name):
+    """Return the UPDATE of ``add_to_trends`` for this dialect, built once, bound per call."""
+    table = KeyResult.__table__
+    # The period start as committed now: a change of it locks the key results first.
+    start_date = (
+        select(Objective.start_date).where(Objective.id == table.c.objective_id).scalar_subquery()
+    )
+    at = bindparam("at", type_=CheckIn.__table__.c.at.type)
+    x = _day_offset(dialect_name, at, start_date)
+    y = bindparam("value", type_=Float())
+    return (
+        update(table)
+        .where(table.c.id == bindparam("key_result_id"))
+        .values(
+            trend_count=table.c.trend_count + 1,
+            trend_sum_x=table.c.trend_sum_x + x,
+            trend_sum_y=table.c.trend_sum_y + y,
+            trend_sum_xy=table.c.trend_sum_xy + x * y,
+            trend_sum_xx=table.c.trend_sum_xx + x * x,
+            trend_first_x=case(
+                (or_(table.c.trend_first_x.is_(None), x < table.c.trend_first_x), x),
+                else_=table.c.trend_first_x,
+            ),
+            trend_last_x=case(
+                (or_(table.c.trend_last_x.is_(None), x > table.c.trend_last_x), x),
+                else_=table.c.trend_last_x,
+            ),
+            last_check_in_at=bindparam("latest_at", type_=table.c.last_check_in_at.type),
+            current_value=case(
+                (bindparam("becomes_current", type_=Boolean()), y), else_=table.c.current_value
+            ),
+            version=table.c.version + 1,
+        )
+        .returning(*(table.c[name] for name in ADDED_TO))
+    )
 
 
 def lock_key_results_of(objective_id):

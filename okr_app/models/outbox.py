@@ -46,14 +46,17 @@ class OutboxEvent(db.Model):
 def publish(event_type, user_id, data, *, webhook_id=None):
     """Record an event in the current transaction (one INSERT); return its ``event_id``."""
     event_id = "msg_" + uuid.uuid4().hex
-    db.session.execute(
-        insert(OutboxEvent).values(
-            event_id=event_id,
-            user_id=user_id,
-            webhook_id=webhook_id,
-            type=event_type,
-            data=data,
-            created_at=utcnow(),
-        )
-    )
+    values = {
+        "event_id": event_id,
+        "user_id": user_id,
+        "webhook_id": webhook_id,
+        "type": event_type,
+        "data": data,
+        "created_at": utcnow(),
+    }
+    db.session.execute(_INSERT, values)
     return event_id
+
+
+#: The table's own INSERT (no ORM bulk machinery), bound per event.
+_INSERT = insert(OutboxEvent.__table__)
