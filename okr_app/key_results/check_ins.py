@@ -3,8 +3,9 @@
 from datetime import UTC, datetime, time
 
 from flask_smorest import abort
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, select
+from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from okr_app.api.authentication import current_personal_token
 from okr_app.api.etags import flush_versioned
@@ -110,27 +111,46 @@ def record_check_in(
     at = at or utcnow()
     latest = key_result.last_check_in_at
     becomes_current = latest is None or at >= latest
-    check_in = CheckIn(
-        key_result_id=key_result.id,
-        user_id=key_result.user_id,
-        at=at,
-        value=value,
-        confidence=confidence,
-        note=note,
-        source=source or default_source(),
-    )
-    db.session.add(check_in)
+    fields = {
+        "key_result_id": key_result.id,
+        "user_id": key_result.user_id,
+        "at": at,
+        "value": value,
+        "confidence": confidence,
+        "note": note,
+        "source": source or default_source(),
+    }
     if refresh and incremental:
+        check_in = _inserted_check_in({**fields, "created_at": utcnow()})
         add_to_trends(key_result, at, value, becomes_current=becomes_current)
-    else:
-        if becomes_current:
-            key_result.current_value = value
-        key_result.last_check_in_at = at if becomes_current else latest
-        db.session.flush()
-        if refresh:
-            refresh_trends([key_result.id])
+        # Joined without the backref's events: the key result is unchanged in the session.
+        set_committed_value(check_in, "key_result", key_result)
+        return check_in
+    check_in = CheckIn(**fields)
+    db.session.add(check_in)
+    if becomes_current:
+        key_result.current_value = value
+    key_result.last_check_in_at = at if becomes_current else latest
+    db.session.flush()
+    if refresh:
+        refresh_trends([key_result.id])
     check_in.key_result = key_result
     return check_in
+
+
+def _inserted_check_in(fields):
+    """Insert a check-in row in one statement; return it as a persistent, unchanged object.
+
+    The table's own INSERT ... RETURNING id, without the unit of work's flush; the object
+    then joins the session as loaded, so nothing writes it a second time.
+    """
+    check_in = CheckIn(id=db.session.execute(_INSERT_CHECK_IN, fields).scalar_one(), **fields)
+    make_transient_to_detached(check_in)
+    db.session.add(check_in)
+    return check_in
+
+
+_INSERT_CHECK_IN = insert(CheckIn.__table__).returning(CheckIn.__table__.c.id)
 
 
 def record_stated_check_in(key_result, values, *, refresh=True, incremental=False):

@@ -158,17 +158,15 @@ def add_to_trends(key_result, at, value, *, becomes_current):
 @functools.cache
 def _adding_statement(dialect_name):
     """Return the UPDATE of ``add_to_trends`` for this dialect, built once, bound per call."""
-    table = KeyResult.__table__
-    # The period start as committed now: a change of it locks the key results first.
-    start_date = (
-        select(Objective.start_date).where(Objective.id == table.c.objective_id).scalar_subquery()
-    )
+    table, objectives = KeyResult.__table__, Objective.__table__
+    # The period start as committed now (a change of it locks the key results first),
+    # read once by UPDATE ... FROM.
     at = bindparam("at", type_=CheckIn.__table__.c.at.type)
-    x = _day_offset(dialect_name, at, start_date)
+    x = _day_offset(dialect_name, at, objectives.c.start_date)
     y = bindparam("value", type_=Float())
     return (
         update(table)
-        .where(table.c.id == bindparam("key_result_id"))
+        .where(table.c.id == bindparam("key_result_id"), objectives.c.id == table.c.objective_id)
         .values(
             trend_count=table.c.trend_count + 1,
             trend_sum_x=table.c.trend_sum_x + x,
