@@ -166,7 +166,28 @@ class Gunicorn(Process):
         workers_up = lambda: len(self.worker_pids()) == self.workers  # noqa: E731
         wait_until(workers_up, self.startup, f"{self.name} workers")
         wait_until(lambda: port_open(self.port), 30, f"{self.name} on port {self.port}")
+        # Each worker builds its own app after the fork (preload_app is off): measuring
+        # before they all have would time their start-up, not their requests.
+        wait_until(self.workers_idle, self.startup, f"{self.name} workers to finish starting")
         return self
+
+    def workers_idle(self, pause=0.3):
+        """Tell whether no worker used any CPU time during ``pause`` seconds (none loading)."""
+        before = self.workers_cpu_ticks()
+        time.sleep(pause)
+        after = self.workers_cpu_ticks()
+        return len(before) == self.workers and before == after
+
+    def workers_cpu_ticks(self):
+        """Return ``{pid: user + system clock ticks}`` of the master's workers."""
+        ticks = {}
+        for pid in self.worker_pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        return ticks
 
     def worker_pids(self):
         """Return the pids of the master's worker processes."""
