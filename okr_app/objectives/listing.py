@@ -3,15 +3,16 @@
 GET /objectives reads many rows and changes none, so it reads them on the session's
 connection, without the ORM's identity map, change tracking and result processing, which
 cost more than the database's work here. Four statements whatever the page holds (the
-count, the page, its key results, its closings in force), each built once per combination
-of filters, with bound parameters. Progress and forecasts come from the same functions as
+count, the page, its key results, its closings in force), a fifth for the children's
+titles when one of the page's objectives is a parent, each built once per combination of
+filters, with bound parameters. Progress and forecasts come from the same functions as
 the models', so a listed objective answers what GET /objectives/{id} answers.
 """
 
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, exists, func, select
 
 from okr_app.extensions import db
 from okr_app.models import KeyResult, Objective, ObjectiveClosing
@@ -54,7 +55,8 @@ def _with_key_results(connection, rows):
     """Return the objectives of ``rows`` with their key results and closings in force."""
     objectives = {row.id: {**row._mapping, "key_results": [], "closing": None} for row in rows}
     ids = {"ids": list(objectives)}
-    children = children_of(connection, objectives)
+    parents = [row.id for row in rows if row.has_children]
+    children = children_of(connection, parents) if parents else {}
     for closing in connection.execute(_closings_in_force(), ids):
         objective = objectives[closing.objective_id]
         objective["closing"] = objective["closing"] or closing._asdict()
@@ -105,9 +107,15 @@ def _count(filters):
 
 @cache
 def _page(filters):
-    """Return the statement of one page of them, newest first."""
+    """Return the statement of one page of them, newest first.
+
+    ``has_children`` tells which of them are parents: a page without any (the usual one)
+    does not ask for children at all.
+    """
+    child = Objective.__table__.alias("child")
+    has_children = exists().where(child.c.parent_id == Objective.id).label("has_children")
     return (
-        select(Objective.__table__)
+        select(Objective.__table__, has_children)
         .where(*clauses(filters))
         .order_by(Objective.created_at.desc(), Objective.id.desc())
         .limit(bindparam("limit"))

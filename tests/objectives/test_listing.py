@@ -166,11 +166,17 @@ def test_listing_runs_a_constant_number_of_queries(app, client, auth):
     assert all(len(item["key_results"]) == 3 for item in many_body)
     assert all(item["forecast"] for body in many_body for item in body["key_results"])
     assert sum(item["closing"] is not None for item in many_body) == 25
-    # The token check, the count, the page, its children, its key results and their
-    # closings: the forecasts come from the key results' stored trend sums, no check-in is
-    # read. (Parents that roll up add at most three: two levels below them and their key
-    # results.)
-    assert few == many == 6
+    # The token check, the count, the page, its key results and their closings: the
+    # forecasts come from the key results' stored trend sums, no check-in is read.
+    assert few == many == 5
+    # A page holding a parent adds one for its children's titles. (Parents that roll up add
+    # at most three more: two levels below them and their key results.)
+    year = create_objective(client, many_headers, title="The year", period="2026")
+    create_objective(client, many_headers, title="A quarter of it", parent_id=year["id"])
+    with_parent, body = selects_for_listing(app, client, many_headers)
+    assert with_parent == 6
+    (parent,) = [item for item in body if item["id"] == year["id"]]
+    assert [child["title"] for child in parent["children"]] == ["A quarter of it"]
 
 
 def test_listed_objectives_answer_what_each_objective_answers(client, auth):
