@@ -1,8 +1,8 @@
 """The floor's GET /objectives: okr_app's queries for a page, and the same arithmetic.
 
 Progress and forecasts (from the key results' stored trend sums) come from okr_app's plain
-functions, so the figures cannot differ; the rows are read with psycopg2 and turned into
-dictionaries by hand.
+functions, rounded as okr_app answers them, so the figures cannot differ; the rows are read
+with psycopg2 and turned into dictionaries by hand.
 """
 
 import json
@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from okr_app.okr.forecast import objective_projection
 from okr_app.okr.progress import objective_progress
 from okr_app.okr.readings import reading_forecast, reading_progress, shown_fields
+from okr_app.okr.rounding import rounded
 
 COUNT_SQL = "SELECT count(*) FROM objectives WHERE objectives.user_id = %s"
 PAGE_SQL = """
@@ -29,6 +30,8 @@ SELECT {FIELDS}, created_at, updated_at, start_value, target_value, due_on, band
        trend_last_x
 FROM key_results WHERE key_results.objective_id = ANY(%s) ORDER BY key_results.id"""
 BODY_FIELDS = (*FIELDS.split(", "), "created_at", "updated_at")
+#: The forecast's computed numbers, which okr_app answers rounded to 2 decimals.
+FORECAST_NUMBERS = ("projected_value", "projected_progress", "required_rate", "trend_per_day")
 CLOSINGS_SQL = """
 SELECT id, objective_id, outcome, retrospective, grade, final_progress, key_results,
        closed_at, reopened_at
@@ -71,16 +74,31 @@ def _key_result(item, start_date, end_date, now):
 
 
 def _objective(row, key_results, closing):
-    """Return one objective's body."""
+    """Return one objective's body, its computed numbers rounded as okr_app answers them."""
+    progress = objective_progress((item["progress"], item["weight"]) for item in key_results)
+    projected = objective_projection(
+        (item["forecast"], item["progress"], item["weight"]) for item in key_results
+    )
+    if closing is not None:
+        closing = {**closing, "final_progress": rounded(closing["final_progress"])}
     return {
         **row._asdict(),
-        "key_results": key_results,
+        "key_results": [_rounded_key_result(item) for item in key_results],
         "closing": closing,
-        "progress": objective_progress((item["progress"], item["weight"]) for item in key_results),
-        "projected_progress": objective_projection(
-            (item["forecast"], item["progress"], item["weight"]) for item in key_results
-        ),
+        "progress": rounded(progress),
+        "projected_progress": rounded(projected),
     }
+
+
+def _rounded_key_result(item):
+    """Return a key result's body with its progress and forecast rounded."""
+    forecast = item["forecast"]
+    if forecast is not None:
+        forecast = {
+            name: rounded(value) if name in FORECAST_NUMBERS else value
+            for name, value in forecast.items()
+        }
+    return {**item, "progress": rounded(item["progress"]), "forecast": forecast}
 
 
 def _pagination(total, number, size):

@@ -75,6 +75,8 @@ def test_the_floors_reads_answer_what_okr_app_answers(side_by_side):
         client, headers, objective["id"], kind="stay_above", threshold=10, current_value=12
     )
     create_key_result(client, headers, objective["id"], kind="milestone")
+    # Two points make a trend: its figures (per day, required rate) are not round numbers.
+    check_in(client, headers, numeric["id"], value=13.37, at="2026-03-01T00:00:00Z")
     check_in(client, headers, numeric["id"], value=40, confidence=0.7)
     # One still moment for both, minutes on: time in band and pace depend on the clock.
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5), tick=False):
