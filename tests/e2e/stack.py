@@ -4,15 +4,28 @@ import base64
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from threading import Barrier
 
 import psycopg2
 from sqlalchemy.engine import make_url
 
-from bench.servers import BIN, ROOT, Gunicorn, Nginx, Process, RedisServer, wait_until
+from bench.servers import (
+    BIN,
+    LOOPBACK,
+    ROOT,
+    Gunicorn,
+    Nginx,
+    Process,
+    RedisServer,
+    free_port,
+    port_open,
+    wait_until,
+)
 from tests.e2e.client import Client
 
 PASSWORD = "a perfectly long passphrase"
@@ -27,10 +40,12 @@ def server_url(database_url, name):
 class Stack:
     """Everything one e2e module runs, started in order and stopped in reverse."""
 
-    def __init__(self, directory, postgres_url, workers=3, hosts=1):
+    def __init__(self, directory, postgres_url, workers=3, hosts=1, pooler=None):
+        """``pooler``, a ``PgBouncer``, stands between the app (and its CLI) and PostgreSQL."""
         self.directory = directory
         self.postgres_url = postgres_url
         self.workers = workers
+        self.pooler = pooler
         self.hosts = []
         self.database = "okr_e2e_" + uuid.uuid4().hex[:12]
         self.database_url = server_url(postgres_url, self.database)
@@ -42,9 +57,12 @@ class Stack:
         self.redis = RedisServer(self.directory).start()
         metrics = self.directory / "metrics"
         metrics.mkdir()
+        app_database_url = self.database_url
+        if self.pooler is not None:
+            app_database_url = self.pooler.url_for(self.database_url)
         self.env = {
             **os.environ,
-            "DATABASE_URL": self.database_url,
+            "DATABASE_URL": app_database_url,
             "REDIS_URL": self.redis.url,
             "SECRET_KEY": secrets.token_urlsafe(48),
             "OKR_TRUSTED_PROXIES": "1",
@@ -152,6 +170,70 @@ class Stack:
 
         pids = wait_until(found, timeout, "access log lines")
         return [pids[rid] for rid in request_ids]
+
+
+class PgBouncer(Process):
+    """PgBouncer in transaction mode before the PostgreSQL server of ``postgres_url``.
+
+    Any database name is passed through to the server's database of that name, as the user
+    of ``postgres_url``. The app's ``options`` startup parameter (its statement timeout) is
+    ignored, as docs/SCALING.md tells operators to configure it; ``pool_size`` server
+    connections serve every client connection of the stack.
+    """
+
+    def __init__(self, directory, postgres_url, pool_size=3):
+        self.port = free_port()
+        self.pool_size = pool_size
+        server = make_url(postgres_url)
+        folder = Path(directory) / "pgbouncer"
+        folder.mkdir()
+        folder.chmod(0o755)
+        config = folder / "pgbouncer.ini"
+        self.user = user = server.username or "postgres"
+        config.write_text(
+            "[databases]\n"
+            f"* = host={server.host or LOOPBACK} port={server.port or 5432} user={user}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = {LOOPBACK}\n"
+            f"listen_port = {self.port}\n"
+            "unix_socket_dir =\n"
+            "auth_type = any\n"
+            f"admin_users = {user}\n"
+            "pool_mode = transaction\n"
+            f"default_pool_size = {pool_size}\n"
+            "max_client_conn = 500\n"
+            "ignore_startup_parameters = options,extra_float_digits\n"
+        )
+        config.chmod(0o644)
+        command = [shutil.which("pgbouncer"), config]
+        if os.geteuid() == 0:
+            command[1:1] = ["-u", "postgres"]  # PgBouncer refuses to run as root
+        super().__init__("pgbouncer", command, folder / "pgbouncer.log")
+
+    def start(self):
+        """Start PgBouncer in the foreground and wait until it accepts connections."""
+        super().start()
+        wait_until(lambda: port_open(self.port), 15, f"pgbouncer on port {self.port}")
+        return self
+
+    def url_for(self, database_url):
+        """Return ``database_url`` reaching the same database through PgBouncer."""
+        url = make_url(database_url).set(host=LOOPBACK, port=self.port)
+        return url.render_as_string(hide_password=False)
+
+    def show(self, what):
+        """Return the rows of the admin console's ``SHOW <what>`` as dictionaries."""
+        connection = psycopg2.connect(
+            host=LOOPBACK, port=self.port, dbname="pgbouncer", user=self.user
+        )
+        try:
+            connection.autocommit = True
+            with connection.cursor() as cursor:
+                cursor.execute(f"SHOW {what}")
+                names = [column.name for column in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            connection.close()
 
 
 def request_id():
