@@ -179,7 +179,9 @@ class Bench:
         """Return audited writes per second with 1, the run's and twice the run's workers.
 
         Every audited write appends to its actor's own chain, and the load's rows go through
-        the demo users in turn, so concurrent writes are mostly of different users.
+        the demo users in turn, so concurrent writes are mostly of different users. Each
+        worker count gets the same load (the run's connections, as many as its workers can
+        all be busy with): only the workers change between the three.
         """
         workers = self.options.workers
         figures = {str(workers): measured}
@@ -187,7 +189,7 @@ class Bench:
             server = self._gunicorn(f"okr_app_{count}w", "wsgi:app", env, database, count)
             load = Load(
                 self.load.threads,
-                max(self.load.connections, 2 * count),
+                max(self.load.connections, count),
                 self.load.warmup,
                 self.load.duration,
             )
