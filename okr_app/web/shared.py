@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import escape
 
-from okr_app.api.errors import error_body
+from okr_app.api.errors import error_body, handle_http_exception
 from okr_app.calendar.feeds import token_hash
 from okr_app.extensions import limiter
 from okr_app.sharing.queries import shared_objective, shared_view
@@ -58,6 +58,17 @@ def add_headers(response):
     response.headers.setdefault("Cache-Control", "no-store")
     response.vary.add("Accept")
     return response
+
+
+@blp.errorhandler(429)
+def too_many_requests(error):
+    """Answer a link's spent budget as its page would be: HTML, or JSON when asked for.
+
+    The badge answers JSON, as its 404 does; ``Retry-After`` is added to either.
+    """
+    if wants_json() or request.endpoint == "shared.shared_badge":
+        return handle_http_exception(error)
+    return render_template("shared/limited.html"), 429
 
 
 def wants_json():

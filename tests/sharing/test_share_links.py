@@ -222,7 +222,12 @@ def test_share_pages_are_rate_limited(client, shared):
     url = path_of(shared["link"]["url"])
     assert client.get(url, headers=JSON).status_code == 200
     assert client.get(url + "/badge.svg").status_code == 200
-    assert client.get(url, headers=JSON).status_code == 429
+    refused = client.get(url, headers=JSON)
+    assert refused.status_code == 429 and refused.get_json()["code"] == 429
+    page = client.get(url, headers={"Accept": "text/html"})
+    assert page.status_code == 429 and page.mimetype == "text/html"
+    assert "<h1>Too many requests</h1>" in page.text
+    assert int(page.headers["Retry-After"]) >= 1
 
 
 def test_a_shared_parent_names_none_of_its_children(client, auth):
