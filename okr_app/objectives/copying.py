@@ -7,6 +7,7 @@ from okr_app.models import KeyResult, Objective
 from okr_app.objectives.editing import create_objective
 from okr_app.objectives.parents import refuse
 from okr_app.objectives.queries import owned_objective
+from okr_app.okr.periods import moved_day
 from okr_app.okr.rollup import months_between, period_contains, period_months, shifted_period
 
 
@@ -20,16 +21,6 @@ def carried_values(objective):
     if objective.closing is not None:
         frozen = {item["id"]: item["final_value"] for item in objective.closing.key_results}
     return {item.id: frozen.get(item.id, item.current_value) for item in objective.key_results}
-
-
-def moved_due_on(due_on, objective, copy):
-    """Return ``due_on`` as far into the copy's period as it was into the original's.
-
-    None stays None; a day past the copy's period end becomes its last day.
-    """
-    if due_on is None:
-        return None
-    return min(copy.start_date + (due_on - objective.start_date), copy.end_date)
 
 
 def copy_objective(objective, period, *, carry_values, parent_id=None):
@@ -69,7 +60,9 @@ def copy_objective(objective, period, *, carry_values, parent_id=None):
                 threshold=original.threshold,
                 range_min=original.range_min,
                 range_max=original.range_max,
-                due_on=moved_due_on(original.due_on, objective, copy),
+                due_on=moved_day(
+                    original.due_on, objective.start_date, copy.start_date, copy.end_date
+                ),
                 weight=original.weight,
                 current_value=original.start_value,
             )

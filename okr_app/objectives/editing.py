@@ -39,9 +39,19 @@ def create_objective(user_id, values):
 def change_objective(objective, values):
     """Apply ``values`` to the objective; return the changed fields with old and new values.
 
-    A new period start moves every check-in's x, so the key results' trend sums follow.
+    A new period start moves every check-in's x, so the key results' trend sums follow. A
+    new period moves each milestone's ``due_on`` with it, as copying does: as far into the
+    new period as it was into the old one, at most to its last day.
     """
+    start_date = objective.start_date
     changes = apply_changes(objective, with_period_dates(values))
+    if "start_date" in changes or "end_date" in changes:
+        for key_result in objective.key_results:
+            due_on = periods.moved_day(
+                key_result.due_on, start_date, objective.start_date, objective.end_date
+            )
+            if due_on != key_result.due_on:
+                key_result.due_on = due_on
     if "start_date" in changes:
         db.session.flush()
         refresh_trends(lock_key_results_of(objective.id))

@@ -40,6 +40,16 @@ def bounds(period):
     return date(year, first_month, 1), date(year, last_month, last_day)
 
 
+def moved_day(day, start_date, new_start_date, new_end_date):
+    """Return ``day`` as far into a new period as it was into the one from ``start_date``.
+
+    None stays None; a day past the new period's end becomes its last day.
+    """
+    if day is None:
+        return None
+    return min(new_start_date + (day - start_date), new_end_date)
+
+
 def quarter_of(day):
     """Return the quarter holding ``day``, e.g. ``2026-Q4`` for 25 November 2026."""
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"

@@ -140,3 +140,27 @@ def test_a_copy_keeps_the_kind_and_its_fields(client, session, every_kind, carry
         assert copies["stay_below"]["in_band"] is None
         assert copies["stay_below"]["progress"] == 0.0
         assert copies["milestone"]["done"] is False
+
+
+def test_a_new_period_moves_a_milestones_due_day_with_it(client, session):
+    """As a copy does: as far into the new period as before, at most to its last day."""
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    path = f"/objectives/{objective['id']}"
+    milestone = create_key_result(
+        client, session.headers, objective["id"], kind="milestone", due_on="2025-02-15"
+    )
+    undated = create_key_result(client, session.headers, objective["id"], kind="milestone")
+
+    def due_days():
+        read = client.get(path, headers=session.headers).get_json()
+        return {item["id"]: item["due_on"] for item in read["key_results"]}
+
+    moved = client.patch(path, headers=session.headers, json={"period": "2025-Q2"})
+    assert moved.status_code == 200, moved.get_json()
+    assert due_days() == {milestone["id"]: "2025-05-16", undated["id"]: None}
+    shrunk = client.patch(path, headers=session.headers, json={"period": "2025-04"})
+    assert shrunk.status_code == 200, shrunk.get_json()
+    assert due_days() == {milestone["id"]: "2025-04-30", undated["id"]: None}
+    retitled = client.patch(path, headers=session.headers, json={"title": "Same period"})
+    assert retitled.status_code == 200
+    assert due_days()[milestone["id"]] == "2025-04-30"
