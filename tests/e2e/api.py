@@ -1,5 +1,7 @@
 """What a client of the deployed service does, and what it leaves in the database."""
 
+import uuid
+
 from bench.servers import wait_until
 from tests.e2e.stack import PASSWORD
 
@@ -26,6 +28,19 @@ def wait_for_limiter(client, answers=10):
         30,
         "every worker's limiter back",
     )
+
+
+def key_result_owner(client, label, title="Writes"):
+    """Register a user with one objective and key result; return its token and the id."""
+    email = f"{label}-{uuid.uuid4().hex[:8]}@example.com"
+    assert register(client, email).status == 201
+    token = login(client, email, PASSWORD).json()["access_token"]
+    objective = client.post("/objectives", {"title": title, "period": "2026"}, token=token)
+    assert objective.status == 201, objective.body
+    body = {"objective_id": objective.json()["id"], "title": "Writes", "metric": "rows"}
+    key_result = client.post("/key-results", body, token=token)
+    assert key_result.status == 201, key_result.body
+    return token, key_result.json()["id"]
 
 
 def user_id(stack, email):

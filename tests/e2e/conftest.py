@@ -22,15 +22,19 @@ def missing():
     return needs + [binary for binary in ("redis-server", "nginx") if not shutil.which(binary)]
 
 
-@pytest.fixture(scope="package")
-def stack():
-    """Start the stack, yield it, then stop every process and drop the database."""
-    lacking = missing()
+def require(lacking):
+    """Skip the test for what this machine lacks, or fail it under ``E2E_REQUIRED=1``."""
     if lacking:
         message = "end-to-end tests need " + ", ".join(lacking)
         if os.environ.get("E2E_REQUIRED") == "1":
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture(scope="package")
+def stack():
+    """Start the stack, yield it, then stop every process and drop the database."""
+    require(missing())
     # nginx's workers must reach their temporary files under this directory.
     directory = Path(tempfile.mkdtemp(prefix="okr-e2e-"))
     directory.chmod(0o755)

@@ -6,7 +6,6 @@ the CLI; concurrent audited writes, revocation, a streamed export (a server-side
 and ``audit verify`` all work through it.
 """
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -14,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import POSTGRES_URL
-from tests.e2e.api import login, register
-from tests.e2e.conftest import missing
+from tests.e2e.api import key_result_owner, login, register
+from tests.e2e.conftest import missing, require
 from tests.e2e.stack import PASSWORD, PgBouncer, Stack, in_parallel, unique_email
 
 USERS = 6
@@ -25,12 +24,7 @@ CHECK_INS_PER_USER = 5
 @pytest.fixture(scope="module")
 def pooled():
     """Start PgBouncer and a stack whose app reaches PostgreSQL through it; stop both."""
-    lacking = missing() + ([] if shutil.which("pgbouncer") else ["pgbouncer"])
-    if lacking:
-        message = "the PgBouncer tests need " + ", ".join(lacking)
-        if os.environ.get("E2E_REQUIRED") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
+    require(missing() + ([] if shutil.which("pgbouncer") else ["pgbouncer"]))
     directory = Path(tempfile.mkdtemp(prefix="okr-e2e-pgbouncer-"))
     directory.chmod(0o755)
     pooler = PgBouncer(directory, POSTGRES_URL).start()
@@ -48,20 +42,6 @@ def pooled():
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def account(stack):
-    """Register a user with one key result; return its token and the key result's id."""
-    client = stack.client()
-    email = unique_email("pooled")
-    assert register(client, email).status == 201
-    token = login(client, email, PASSWORD).json()["access_token"]
-    objective = client.post("/objectives", {"title": "Pooled", "period": "2026"}, token=token)
-    assert objective.status == 201, objective.body
-    body = {"objective_id": objective.json()["id"], "title": "Writes", "metric": "rows"}
-    key_result = client.post("/key-results", body, token=token)
-    assert key_result.status == 201, key_result.body
-    return token, key_result.json()["id"]
-
-
 def write_all(stack, token, key_result_id, label):
     """Record this user's check-ins one after another; return the statuses."""
     client = stack.client()
@@ -76,7 +56,7 @@ def write_all(stack, token, key_result_id, label):
 
 
 def test_concurrent_audited_writes_go_through_a_few_server_connections(pooled):
-    accounts = [account(pooled) for _ in range(USERS)]
+    accounts = [key_result_owner(pooled.client(), "pooled", title="Pooled") for _ in range(USERS)]
     statuses = in_parallel(
         [
             lambda token=token, key_result_id=key_result_id, number=number: write_all(
@@ -112,7 +92,7 @@ def test_logout_revokes_at_once_through_the_pooler(pooled):
 
 
 def test_an_export_streams_through_a_server_side_cursor_in_its_transaction(pooled):
-    token, key_result_id = account(pooled)
+    token, key_result_id = key_result_owner(pooled.client(), "pooled", title="Pooled")
     assert write_all(pooled, token, key_result_id, "exported") == [201] * CHECK_INS_PER_USER
     exported = pooled.client().get("/export", token=token)
     assert exported.status == 200

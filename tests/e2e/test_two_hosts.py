@@ -16,10 +16,10 @@ import pytest
 
 from bench.servers import wait_until
 from tests.conftest import POSTGRES_URL
-from tests.e2e.api import login, register
+from tests.e2e.api import key_result_owner, login, register
 from tests.e2e.client import Client
-from tests.e2e.conftest import missing
-from tests.e2e.stack import PASSWORD, Stack, unique_email
+from tests.e2e.conftest import missing, require
+from tests.e2e.stack import Stack, unique_email
 
 USERS = 20
 CHECK_INS_PER_USER = 8
@@ -28,9 +28,7 @@ CHECK_INS_PER_USER = 8
 @pytest.fixture(scope="module")
 def hosts():
     """Start a stack with two app hosts; yield it; stop it."""
-    lacking = missing()
-    if lacking:
-        pytest.skip("end-to-end tests need " + ", ".join(lacking))
+    require(missing())
     directory = Path(tempfile.mkdtemp(prefix="okr-e2e-hosts-"))
     directory.chmod(0o755)
     deployed = Stack(directory, POSTGRES_URL, workers=2)
@@ -74,16 +72,7 @@ def test_logout_on_one_host_refuses_the_token_on_the_other_at_once(hosts):
 
 def writer(hosts, index):
     """Register a user with a key result through nginx; return its token and key result id."""
-    client = hosts.client()
-    email = unique_email(f"writer{index}")
-    assert register(client, email).status == 201
-    token = login(client, email, PASSWORD).json()["access_token"]
-    objective = client.post("/objectives", {"title": "Scale", "period": "2026"}, token=token)
-    assert objective.status == 201, objective.body
-    body = {"objective_id": objective.json()["id"], "title": "Writes", "metric": "rows"}
-    key_result = client.post("/key-results", body, token=token)
-    assert key_result.status == 201, key_result.body
-    return token, key_result.json()["id"]
+    return key_result_owner(hosts.client(), f"writer{index}", title="Scale")
 
 
 def burst(hosts, writers, label, during=None):
