@@ -1,9 +1,7 @@
 """What a client of the deployed service does, and what it leaves in the database."""
 
-import uuid
-
 from bench.servers import wait_until
-from tests.e2e.stack import PASSWORD
+from tests.e2e.stack import PASSWORD, unique_email
 
 
 def register(client, email, **options):
@@ -32,7 +30,7 @@ def wait_for_limiter(client, answers=10):
 
 def key_result_owner(client, label, title="Writes"):
     """Register a user with one objective and key result; return its token and the id."""
-    email = f"{label}-{uuid.uuid4().hex[:8]}@example.com"
+    email = unique_email(label)
     assert register(client, email).status == 201
     token = login(client, email, PASSWORD).json()["access_token"]
     objective = client.post("/objectives", {"title": title, "period": "2026"}, token=token)
