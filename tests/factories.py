@@ -1,11 +1,25 @@
 """Small factories that build objectives, key results and check-ins through the API."""
 
 import json
+from datetime import UTC, datetime
+
+import time_machine
 
 from tests.conftest import bearer
 
 #: (at, value) check-ins on the line y = 1.5 + 3.5 x, x in days since 1 January 2026.
 POINTS = (("2026-01-01T00:00:00Z", 2), ("2026-01-02T00:00:00Z", 4), ("2026-01-03T00:00:00Z", 9))
+#: Where the tests of the kinds of key result start their clock, in the period 2025-Q1.
+JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
+#: One key result of each kind, by the fields that define it and a first value.
+EVERY_KIND = {
+    "increase": {"current_value": 20},
+    "decrease": {"start_value": 10, "target_value": 0, "current_value": 5},
+    "stay_above": {"threshold": 10, "current_value": 12},
+    "stay_below": {"threshold": 3, "current_value": 2},
+    "stay_in_range": {"range_min": 1, "range_max": 2, "current_value": 5},
+    "milestone": {"due_on": "2025-01-15"},
+}
 
 
 def create_objective(client, headers, **fields):
@@ -22,6 +36,14 @@ def create_key_result(client, headers, objective_id, **fields):
     response = client.post("/key-results", headers=headers, json={**body, **fields})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
+
+
+def create_every_kind(client, headers, objective_id):
+    """Create one key result of each kind of ``EVERY_KIND``; return them by kind."""
+    return {
+        kind: create_key_result(client, headers, objective_id, kind=kind, **fields)
+        for kind, fields in EVERY_KIND.items()
+    }
 
 
 def check_in(client, headers, key_result_id, /, **fields):
@@ -78,3 +100,12 @@ class Session:
         response = self.client.get(path, headers=self.headers)
         assert response.status_code == 200, response.get_json()
         return response.get_json()
+
+
+def session_on_jan_1(client, auth):
+    """Yield a ``Session`` whose clock starts on 1 January 2025: a fixture's body.
+
+    A module takes it as its ``session`` fixture with ``session = pytest.fixture(...)``.
+    """
+    with time_machine.travel(JAN_1, tick=False) as traveller:
+        yield Session(client, auth, traveller)

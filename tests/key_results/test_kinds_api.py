@@ -3,26 +3,21 @@
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from tests.factories import (
-    Session,
     check_in,
     create_key_result,
     create_objective,
     record_check_ins,
+    session_on_jan_1,
 )
 
-JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
 APRIL_10 = datetime(2025, 4, 10, tzinfo=UTC)
 FEB_15 = datetime(2025, 2, 15, tzinfo=UTC)
 
 
-@pytest.fixture
-def session(client, auth):
-    """A user on 1 January 2025 with a clock to move."""
-    with time_machine.travel(JAN_1, tick=False) as traveller:
-        yield Session(client, auth, traveller)
+#: A user on 1 January 2025 with a clock to move.
+session = pytest.fixture(session_on_jan_1, name="session")
 
 
 def listed_key_result(session, key_result_id):

@@ -3,38 +3,26 @@
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 
 from okr_app.extensions import db
 from okr_app.stats import queries
-from tests.factories import Session, check_in, create_key_result, create_objective
+from tests.factories import (
+    check_in,
+    create_every_kind,
+    create_key_result,
+    create_objective,
+    session_on_jan_1,
+)
 
-JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def session(client, auth):
-    """A user on 1 January 2025 with a clock to move."""
-    with time_machine.travel(JAN_1, tick=False) as traveller:
-        yield Session(client, auth, traveller)
+#: A user on 1 January 2025 with a clock to move.
+session = pytest.fixture(session_on_jan_1, name="session")
 
 
 @pytest.fixture
 def every_kind(client, session):
     """A 2025-Q1 objective with one key result of each kind, read on 21 January 2025."""
     objective = create_objective(client, session.headers, period="2025-Q1")
-    make = {
-        "increase": {"current_value": 20},
-        "decrease": {"start_value": 10, "target_value": 0, "current_value": 5},
-        "stay_above": {"threshold": 10, "current_value": 12},
-        "stay_below": {"threshold": 3, "current_value": 2},
-        "stay_in_range": {"range_min": 1, "range_max": 2, "current_value": 5},
-        "milestone": {"due_on": "2025-01-15"},
-    }
-    key_results = {
-        kind: create_key_result(client, session.headers, objective["id"], kind=kind, **fields)
-        for kind, fields in make.items()
-    }
+    key_results = create_every_kind(client, session.headers, objective["id"])
     session.at(datetime(2025, 1, 21, tzinfo=UTC))
     # stay_below: out of band from Jan 11 (10 of 20 days in band).
     check_in(

@@ -8,17 +8,14 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from tests.factories import Session, check_in, create_key_result, create_objective
-
-JAN_1 = datetime(2025, 1, 1, tzinfo=UTC)
-KINDS = {
-    "increase": {"current_value": 20},
-    "decrease": {"start_value": 10, "target_value": 0, "current_value": 5},
-    "stay_above": {"threshold": 10, "current_value": 12},
-    "stay_below": {"threshold": 3, "current_value": 2},
-    "stay_in_range": {"range_min": 1, "range_max": 2, "current_value": 5},
-    "milestone": {"due_on": "2025-01-15"},
-}
+from tests.factories import (
+    EVERY_KIND,
+    JAN_1,
+    Session,
+    check_in,
+    create_every_kind,
+    create_objective,
+)
 
 
 @pytest.fixture
@@ -27,10 +24,7 @@ def session(client, auth):
     with time_machine.travel(JAN_1, tick=False) as traveller:
         session = Session(client, auth, traveller)
         objective = create_objective(client, session.headers, period="2025-Q1")
-        session.key_results = {
-            kind: create_key_result(client, session.headers, objective["id"], kind=kind, **fields)
-            for kind, fields in KINDS.items()
-        }
+        session.key_results = create_every_kind(client, session.headers, objective["id"])
         session.at(datetime(2025, 1, 21, tzinfo=UTC))
         stay_below = session.key_results["stay_below"]["id"]
         check_in(client, session.headers, stay_below, value=4, at="2025-01-11T00:00Z")
@@ -77,7 +71,7 @@ def test_the_csv_export_carries_kinds(session):
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     rows = list(csv.DictReader(io.StringIO(archive.read("key_results.csv").decode())))
     by_kind = {row["kind"]: row for row in rows}
-    assert set(by_kind) == set(KINDS)
+    assert set(by_kind) == set(EVERY_KIND)
     assert by_kind["stay_below"]["threshold"] == "3.0"
     assert by_kind["stay_below"]["start_value"] == ""
     assert by_kind["milestone"]["due_on"] == "2025-01-15"
