@@ -1,0 +1,81 @@
+"""What ends a personal access token, and what no token may ever do."""
+
+from sqlalchemy import select
+
+from okr_app.extensions import db
+from okr_app.models import PersonalToken
+from tests.admin.conftest import make_admin
+from tests.conftest import PASSWORD, bearer
+from tests.factories import create_token
+
+NEW_PASSWORD = "another long passphrase"
+
+
+def test_a_password_change_revokes_every_token_in_the_same_request(client, auth):
+    _, _, headers = auth.user()
+    tokens = [create_token(client, headers, name=name)["token"] for name in ("a", "b")]
+    changed = client.post(
+        "/auth/change-password",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+    )
+    assert changed.status_code == 200
+    for token in tokens:
+        assert client.get("/auth/me", headers=bearer(token)).status_code == 401
+    fresh = bearer(changed.get_json()["access_token"])
+    assert client.get("/auth/tokens", headers=fresh).get_json() == []
+    row = client.get("/audit?action=auth.password_changed", headers=fresh).get_json()[0]
+    assert row["details"] == {"personal_access_revoked": 2}
+
+
+def test_an_admin_deactivation_revokes_every_token(app, client, auth):
+    _, admin_headers = make_admin(app, auth, "root@example.com")
+    profile, _, headers = auth.user()
+    token = create_token(client, headers)["token"]
+    response = client.patch(
+        f"/admin/users/{profile['id']}", headers=admin_headers, json={"is_active": False}
+    )
+    assert response.status_code == 200
+    assert client.get("/auth/me", headers=bearer(token)).status_code == 401
+    client.patch(f"/admin/users/{profile['id']}", headers=admin_headers, json={"is_active": True})
+    assert client.get("/auth/me", headers=bearer(token)).status_code == 401
+    with app.app_context():
+        assert db.session.scalars(select(PersonalToken)).all() == []
+
+
+ACCOUNT_AND_ADMIN_ROUTES = [
+    ("GET", "/auth/tokens"),
+    ("POST", "/auth/tokens"),
+    ("DELETE", "/auth/tokens/{token_id}"),
+    ("POST", "/auth/change-password"),
+    ("POST", "/auth/logout"),
+    ("POST", "/auth/refresh"),
+    ("GET", "/admin/users"),
+    ("GET", "/admin/users/{user_id}"),
+    ("PATCH", "/admin/users/{user_id}"),
+    ("DELETE", "/admin/users/{user_id}"),
+]
+
+
+def test_no_token_reaches_the_account_or_admin_endpoints(app, client, auth):
+    admin, headers = make_admin(app, auth, "root@example.com")
+    token = create_token(client, headers)
+    body = {"name": "again", "scopes": ["read"]}
+    for method, template in ACCOUNT_AND_ADMIN_ROUTES:
+        path = template.format(token_id=token["id"], user_id=admin["id"])
+        sent = None if method == "GET" else body
+        response = client.open(path, method=method, headers=bearer(token["token"]), json=sent)
+        assert response.status_code == 403, (method, path, response.get_json())
+    assert client.get("/auth/tokens", headers=headers).get_json()[0]["id"] == token["id"]
+    assert client.get(f"/admin/users/{admin['id']}", headers=headers).status_code == 200
+
+
+def test_an_admins_token_has_no_admin_powers(app, client, auth):
+    _, headers = make_admin(app, auth, "root@example.com")
+    other, _, _ = auth.user()
+    token = bearer(create_token(client, headers)["token"])
+    assert client.get(f"/audit?user_id={other['id']}", headers=headers).status_code == 200
+    assert client.get(f"/audit?user_id={other['id']}", headers=token).status_code == 403
+    assert client.get(f"/stats?user_id={other['id']}", headers=headers).status_code == 200
+    assert client.get(f"/stats?user_id={other['id']}", headers=token).status_code == 403
+    assert client.get("/metrics", headers=token).status_code == 403
