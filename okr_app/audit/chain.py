@@ -79,28 +79,37 @@ def chain_key_of(actor_id):
     return ANONYMOUS_CHAIN if actor_id is None else actor_id
 
 
-def append(fields):
+def append(fields, *, along=None):
     """Add a row to its actor's chain in the current transaction; return its content.
 
     Advancing the chain's head takes a lock on that head row only (PostgreSQL's row lock;
     SQLite's one write lock), held until the caller's commit: appends to one chain queue
     there and the chain stays linear, while other accounts' appends do not wait. A chain
-    used for the first time gets its head first, without a race.
+    used for the first time gets its head first, without a race. ``along``, a ``(table,
+    columns)`` pair, is a row of another table written with this one: by the same statement
+    on PostgreSQL (a CTE of it, one round trip), right after it elsewhere.
     """
     content = {**fields, "chain_key": chain_key_of(fields.get("actor_id"))}
     digest = content_digest(content)
-    if not _append_row(content, digest):
+    postgresql = _dialect() == "postgresql"
+    if not _append_row(content, digest, along if postgresql else None):
         _create_head(content["chain_key"])
+        # PostgreSQL wrote ``along`` even so: a data-modifying CTE always runs to completion.
         _append_row(content, digest)
+    if along is not None and not postgresql:
+        table, columns = along
+        db.session.execute(insert(table), columns)
     return content
 
 
-def _append_row(content, digest):
+def _append_row(content, digest, along=None):
     """Advance the head and insert the row; return False when the chain has no head yet."""
     head = {"head_key": content["chain_key"], "head_digest": digest}
     if _dialect() == "postgresql":
-        statement = _appending_statement(tuple(content))
+        table, columns = along or (None, {})
+        statement = _appending_statement(tuple(content), table, tuple(columns))
         fields = {f"row_{name}": value for name, value in content.items()}
+        fields |= {f"along_{name}": value for name, value in columns.items()}
         return db.session.execute(statement, {**fields, **head}).rowcount == 1
     moved = db.session.execute(_advancing_statement(), head).one_or_none()
     if moved is None:
@@ -132,19 +141,26 @@ def _advancing_statement():
 
 
 @functools.cache
-def _appending_statement(names):
+def _appending_statement(names, along_table=None, along_names=()):
     """Return PostgreSQL's one-statement append of a row of these fields, built once.
 
     The head's UPDATE runs as a CTE feeding the row's INSERT: no row when the chain has
     no head yet. Each field is bound as ``row_<name>``: bound by a column's bare name, a
-    value would also be set by the head's UPDATE.
+    value would also be set by the head's UPDATE. A row of ``along_table`` (columns bound
+    as ``along_<name>``) is inserted by a second CTE.
     """
     table = AuditRow.__table__
     moved = _advancing_statement().cte("moved_head")
     values = [bindparam(f"row_{name}", type_=table.c[name].type) for name in names]
     rows = select(*values, moved.c.seq, moved.c.prev_hash, moved.c.last_hash)
     statement = insert(table).from_select([*names, "seq", "prev_hash", "hash"], rows)
-    return statement.add_cte(moved)
+    statement = statement.add_cte(moved)
+    if along_table is None:
+        return statement
+    along = {
+        name: bindparam(f"along_{name}", type_=along_table.c[name].type) for name in along_names
+    }
+    return statement.add_cte(insert(along_table).values(along).cte("along"))
 
 
 def _create_head(key):

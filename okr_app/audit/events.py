@@ -1,11 +1,11 @@
 """What a successful request publishes: its audit action as a webhook event, in the outbox.
 
-The unit of work (``okr_app.audit.hook``) calls ``publish_request`` with the audit row, in
-the same transaction: the event exists exactly when the change commits. Its data is the
-resource as the API answered it (the response body), or its id for a deletion.
+The unit of work (``okr_app.audit.hook``) writes the ``published_row`` of a request with its
+audit row, in the same transaction: the event exists exactly when the change commits. Its
+data is the resource as the API answered it (the response body), or its id for a deletion.
 """
 
-from okr_app.models.outbox import publish
+from okr_app.models.outbox import OutboxEvent, event_values
 
 #: The audited actions that publish an event, and the event type each publishes.
 PUBLISHED_ACTIONS = {
@@ -22,12 +22,15 @@ PUBLISHED_ACTIONS = {
 }
 
 
-def publish_request(event, response, owner_id):
-    """Record the event of a successful request in the outbox, if its action publishes one."""
+def published_row(event, response, owner_id):
+    """Return ``(table, columns)`` of the outbox row of a successful request, or None.
+
+    None when its action publishes no event (or it has no owner).
+    """
     event_type = PUBLISHED_ACTIONS.get(event.action)
     if event_type is None or owner_id is None:
-        return
-    publish(event_type, owner_id, _data(event, response))
+        return None
+    return OutboxEvent.__table__, event_values(event_type, owner_id, _data(event, response))
 
 
 def _data(event, response):

@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from okr_app.api.auditing import request_event
 from okr_app.api.ratelimit import refused_by_limit
 from okr_app.audit import chain
-from okr_app.audit.events import publish_request
+from okr_app.audit.events import published_row
 from okr_app.audit.recording import request_row
 from okr_app.extensions import db
 
@@ -76,11 +76,9 @@ def finish_request(response):
             step(response)
         events = [event, *event.more] if success else [event]
         rows = [request_row(each, response.status_code) for each in events]
-        for fields in rows:
-            chain.append(fields)
-        if success:
-            for each, fields in zip(events, rows, strict=True):
-                publish_request(each, response, fields["owner_id"])
+        for each, fields in zip(events, rows, strict=True):
+            published = published_row(each, response, fields["owner_id"]) if success else None
+            chain.append(fields, along=published)
         db.session.commit()
     except Exception as error:
         _discard()

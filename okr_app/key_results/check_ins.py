@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, time
 
 from flask_smorest import abort
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -121,11 +121,11 @@ def record_check_in(
         "source": source or default_source(),
     }
     if refresh and incremental:
-        check_in = _inserted_check_in({**fields, "created_at": utcnow()})
-        add_to_trends(key_result, at, value, becomes_current=becomes_current)
-        # Joined without the backref's events: the key result is unchanged in the session.
-        set_committed_value(check_in, "key_result", key_result)
-        return check_in
+        fields["created_at"] = utcnow()
+        check_in_id = add_to_trends(
+            key_result, at, value, becomes_current=becomes_current, check_in=fields
+        )
+        return _as_loaded(CheckIn(id=check_in_id, **fields), key_result)
     check_in = CheckIn(**fields)
     db.session.add(check_in)
     if becomes_current:
@@ -138,19 +138,16 @@ def record_check_in(
     return check_in
 
 
-def _inserted_check_in(fields):
-    """Insert a check-in row in one statement; return it as a persistent, unchanged object.
+def _as_loaded(check_in, key_result):
+    """Return a check-in written by a statement of its own as if the session had loaded it.
 
-    The table's own INSERT ... RETURNING id, without the unit of work's flush; the object
-    then joins the session as loaded, so nothing writes it a second time.
+    It joins the session persistent and unchanged, so nothing writes it a second time, with
+    its key result set without the backref's events: the key result is unchanged too.
     """
-    check_in = CheckIn(id=db.session.execute(_INSERT_CHECK_IN, fields).scalar_one(), **fields)
     make_transient_to_detached(check_in)
     db.session.add(check_in)
+    set_committed_value(check_in, "key_result", key_result)
     return check_in
-
-
-_INSERT_CHECK_IN = insert(CheckIn.__table__).returning(CheckIn.__table__.c.id)
 
 
 def record_stated_check_in(key_result, values, *, refresh=True, incremental=False):

@@ -8,11 +8,24 @@ start or the objective a key result belongs to recomputes them in the same trans
 
 import functools
 
-from sqlalchemy import Boolean, DateTime, Float, bindparam, case, cast, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm.attributes import set_committed_value
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective
+from okr_app.models.types import utcnow
 from okr_app.okr.kinds import STAYS, band_days_until_last, in_band
 from okr_app.okr.readings import day_x, period_days
 
@@ -130,13 +143,15 @@ def refresh_band_days(key_results):
             set_committed_value(key_result, "band_days", band_days)
 
 
-def add_to_trends(key_result, at, value, *, becomes_current):
+def add_to_trends(key_result, at, value, *, becomes_current, check_in=None):
     """Take one new check-in into a locked key result's sums, value and version at once.
 
     The same sums ``refresh_trends`` recomputes, added to instead of recomputed: one UPDATE
     whatever the history's length, which also moves ``last_check_in_at``, sets
     ``current_value`` when the check-in ``becomes_current`` and bumps the version (the
-    caller holds the row lock, so no concurrent write can be overwritten).
+    caller holds the row lock, so no concurrent write can be overwritten). ``check_in``,
+    the new check-in's columns, has its row inserted by the same statement on PostgreSQL
+    (the UPDATE's CTE: one round trip), just before it elsewhere; its id is returned.
     """
     latest = key_result.last_check_in_at
     parameters = {
@@ -145,26 +160,51 @@ def add_to_trends(key_result, at, value, *, becomes_current):
         "value": value,
         "becomes_current": becomes_current,
         "latest_at": at if latest is None or at > latest else latest,
+        "updated_at": utcnow(),
     }
-    statement = _adding_statement(db.session.get_bind().dialect.name)
-    row = db.session.execute(statement, parameters).one()
+    dialect_name = db.session.get_bind().dialect.name
+    check_in_id = None
+    columns = ()
+    if check_in is not None:
+        parameters |= {f"check_in_{name}": item for name, item in check_in.items()}
+        columns = tuple(check_in)
+        if dialect_name != "postgresql":
+            check_in_id = db.session.execute(_inserting(columns), parameters).scalar_one()
+            columns = ()
+    row = db.session.execute(_adding_statement(dialect_name, columns), parameters).one()
     # The loaded key result (and its objective) stays as it is, only these values move on.
     for name in ADDED_TO:
         set_committed_value(key_result, name, row._mapping[name])
     if key_result.kind in STAYS:
         refresh_band_days([key_result])
+    return row._mapping["check_in_id"] if columns else check_in_id
 
 
 @functools.cache
-def _adding_statement(dialect_name):
-    """Return the UPDATE of ``add_to_trends`` for this dialect, built once, bound per call."""
+def _inserting(columns):
+    """Return the INSERT of a check-in row of those columns, RETURNING its id, built once.
+
+    Each column is bound as ``check_in_<name>``, apart from the UPDATE's own parameters.
+    """
+    table = CheckIn.__table__
+    values = {name: bindparam(f"check_in_{name}", type_=table.c[name].type) for name in columns}
+    return insert(table).values(values).returning(table.c.id, table.c.key_result_id)
+
+
+@functools.cache
+def _adding_statement(dialect_name, check_in_columns=()):
+    """Return the UPDATE of ``add_to_trends`` for this dialect, built once, bound per call.
+
+    With ``check_in_columns``, a CTE inserts the check-in first and the UPDATE returns its
+    id as ``check_in_id``.
+    """
     table, objectives = KeyResult.__table__, Objective.__table__
     # The period start as committed now (a change of it locks the key results first),
     # read once by UPDATE ... FROM.
     at = bindparam("at", type_=CheckIn.__table__.c.at.type)
     x = _day_offset(dialect_name, at, objectives.c.start_date)
     y = bindparam("value", type_=Float())
-    return (
+    statement = (
         update(table)
         .where(table.c.id == bindparam("key_result_id"), objectives.c.id == table.c.objective_id)
         .values(
@@ -186,8 +226,18 @@ def _adding_statement(dialect_name):
                 (bindparam("becomes_current", type_=Boolean()), y), else_=table.c.current_value
             ),
             version=table.c.version + 1,
+            updated_at=bindparam("updated_at", type_=table.c.updated_at.type),
         )
         .returning(*(table.c[name] for name in ADDED_TO))
+    )
+    if not check_in_columns:
+        return statement
+    inserted = _inserting(check_in_columns).cte("new_check_in")
+    # The CTE's one row joins the UPDATE's FROM, so its id can be returned.
+    return (
+        statement.add_cte(inserted)
+        .where(inserted.c.key_result_id == table.c.id)
+        .returning(inserted.c.id.label("check_in_id"))
     )
 
 

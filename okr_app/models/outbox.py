@@ -45,17 +45,21 @@ class OutboxEvent(db.Model):
 
 def publish(event_type, user_id, data, *, webhook_id=None):
     """Record an event in the current transaction (one INSERT); return its ``event_id``."""
-    event_id = "msg_" + uuid.uuid4().hex
-    values = {
-        "event_id": event_id,
+    values = event_values(event_type, user_id, data, webhook_id=webhook_id)
+    db.session.execute(_INSERT, values)
+    return values["event_id"]
+
+
+def event_values(event_type, user_id, data, *, webhook_id=None):
+    """Return the columns of a new event's row, its ``event_id`` new."""
+    return {
+        "event_id": "msg_" + uuid.uuid4().hex,
         "user_id": user_id,
         "webhook_id": webhook_id,
         "type": event_type,
         "data": data,
         "created_at": utcnow(),
     }
-    db.session.execute(_INSERT, values)
-    return event_id
 
 
 #: The table's own INSERT (no ORM bulk machinery), bound per event.

@@ -6,9 +6,12 @@ import threading
 import pytest
 from sqlalchemy import func, select, text
 
+from okr_app.audit import chain
 from okr_app.audit.chain import HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, row_hash
 from okr_app.extensions import db
-from okr_app.models import ANONYMOUS_CHAIN, AuditChainHead, AuditRow
+from okr_app.models import ANONYMOUS_CHAIN, AuditChainHead, AuditRow, OutboxEvent, User
+from okr_app.models.outbox import event_values
+from okr_app.models.types import utcnow
 from tests.conftest import bearer
 
 
@@ -159,3 +162,36 @@ def test_a_rows_token_is_covered_by_its_hash(app, client, auth, runner, change):
     result = verify(runner)
     assert result.exit_code == 1
     assert f"row id={last} " in result.output
+
+
+def test_a_row_of_another_table_is_written_once_with_a_chains_first_row(app, runner):
+    # On PostgreSQL the outbox row rides on the append's statement, which also runs when
+    # the chain has no head yet (its first row): it must not be written again on retry.
+    with app.app_context():
+        user = User(email="first@example.com", password_hash="-")
+        db.session.add(user)
+        db.session.flush()
+        fields = {
+            "at": utcnow(),
+            "actor_id": user.id,
+            "owner_id": user.id,
+            "action": "check_in.created",
+            "resource_type": "check_in",
+            "resource_id": "1",
+            "outcome": "success",
+            "status_code": 201,
+            "method": "POST",
+            "path": "/key-results/1/check-ins",
+            "ip": None,
+            "user_agent": None,
+            "request_id": None,
+            "details": {},
+        }
+        for number in (1, 2):
+            event = event_values("check_in.created", user.id, {"id": number})
+            chain.append(fields, along=(OutboxEvent.__table__, event))
+        db.session.commit()
+        published = db.session.scalars(select(OutboxEvent).where(OutboxEvent.user_id == user.id))
+        assert [event.data for event in published] == [{"id": 1}, {"id": 2}]
+        assert [row.seq for row in rows_of(app, user.id)] == [1, 2]
+    assert verify(runner).exit_code == 0
