@@ -14,14 +14,17 @@ carries its owner's admin powers (``caller_is_admin``).
 from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context, request, request_started
-from flask_jwt_extended import current_user, verify_jwt_in_request
+from flask_jwt_extended import current_user, get_jwt, verify_jwt_in_request
+from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_smorest import abort
+from jwt import PyJWTError
 
 PERSONAL_TOKEN_PREFIX = "okr_pat_"  # noqa: S105 (a prefix, not a secret)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: The ``key_result_arg`` of an operation whose view checks the key results of its body.
 IN_BODY = "<body>"
 _LOADER = "okr_personal_token_loader"
+_CHECKED = "okr_login_check"
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ def init_app(app):
 
 def _forget_previous_token(_app, **_extra):
     """Start without another request's token: requests may share one application context."""
-    for name in ("okr_personal_token_check", "okr_personal_token", "okr_token_id"):
+    for name in ("okr_personal_token_check", "okr_personal_token", "okr_token_id", _CHECKED):
         g.pop(name, None)
 
 
@@ -76,10 +79,31 @@ def personal_token_check():
     return g.okr_personal_token_check
 
 
+def login_token_claims():
+    """Return the claims of the request's login token if it is valid, else None.
+
+    Valid: flask-jwt-extended's whole check passes (signature, expiry, a live session
+    through the blocklist loader, its user) for a token of either type. Checked once per
+    request: the rate limit's key asks first, and ``authenticate`` takes the answer. A
+    database error propagates and leaves the question open, for the view to answer 503.
+    """
+    if _CHECKED not in g:
+        try:
+            checked = verify_jwt_in_request(verify_type=False)
+        except (JWTExtendedException, PyJWTError):
+            checked = None
+        g.setdefault(_CHECKED, None if checked is None else get_jwt())
+    return g.get(_CHECKED)
+
+
 def authenticate(policy):
     """Identify the caller (401), then hold a personal token to ``policy`` (403)."""
     if presented_personal_token() is None:
-        verify_jwt_in_request(refresh=policy.refresh)
+        claims = login_token_claims()
+        wanted = "refresh" if policy.refresh else "access"
+        if claims is None or claims.get("type") != wanted:
+            # Checked again for its type, or to answer why it is refused.
+            verify_jwt_in_request(refresh=policy.refresh)
         return
     found = personal_token_check()
     if isinstance(found, str):

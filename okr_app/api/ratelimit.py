@@ -2,15 +2,16 @@
 
 import time
 
-import jwt
 from flask import current_app, request
-from flask_jwt_extended.exceptions import RevokedTokenError
-from flask_jwt_extended.internal_utils import verify_token_not_blocklisted
 from flask_limiter import ApplicationLimit
 from flask_limiter.util import get_remote_address
 from sqlalchemy.exc import SQLAlchemyError
 
-from okr_app.api.authentication import personal_token_check, presented_personal_token
+from okr_app.api.authentication import (
+    login_token_claims,
+    personal_token_check,
+    presented_personal_token,
+)
 from okr_app.api.errors import discard_transaction
 from okr_app.extensions import limiter
 
@@ -79,47 +80,30 @@ def is_exempt():
 def client_key():
     """Return ``user:<id>`` for a token of a live session, else ``address:<client address>``.
 
-    The signature and expiry are checked with PyJWT directly (a third of
-    flask-jwt-extended's cost), then the session, with the same query (made once per
-    request) as the view's own check: a forged token, or one whose session was revoked
-    (logout, password change), spends its sender's address budget, never its owner's.
-    A personal access token spends its owner's budget (all their tokens share it); an
-    unknown, expired or revoked one spends the address's.
+    The token is checked as the authentication checks it, once per request (the view
+    takes the answer): a forged token, or one whose session was revoked (logout, password
+    change), spends its sender's address budget, never its owner's. With the database
+    unreachable the address pays too; the failed transaction is rolled back so the view
+    meets a clean session and answers 503 itself. A personal access token spends its
+    owner's budget (all their tokens share it); an unknown, expired or revoked one spends
+    the address's.
     """
     if presented_personal_token() is not None:
         return personal_token_key()
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer "):
-        config = current_app.config
+    if request.headers.get("Authorization", "").startswith("Bearer "):
         try:
-            claims = jwt.decode(
-                header[7:],
-                config["JWT_SECRET_KEY"],
-                algorithms=config["JWT_DECODE_ALGORITHMS"],
-                options={"require": ["exp", "sub"]},
-            )
-        except jwt.InvalidTokenError:
-            pass
-        else:
-            if session_is_live(claims):
-                return "user:" + str(claims["sub"])
+            claims = login_token_claims()
+        except SQLAlchemyError:
+            discard_transaction()
+            claims = None
+        if claims is not None:
+            return "user:" + str(claims["sub"])
+    return address_key()
+
+
+def address_key():
+    """Return the key of the client's address."""
     return "address:" + (get_remote_address() or "unknown")
-
-
-def session_is_live(claims):
-    """Tell whether the token's session is live, through the token blocklist's own loader.
-
-    With the database unreachable the answer is no (the address pays); the failed
-    transaction is rolled back so the view meets a clean session and answers 503 itself.
-    """
-    try:
-        verify_token_not_blocklisted({}, claims)
-    except RevokedTokenError:
-        return False
-    except SQLAlchemyError:
-        discard_transaction()
-        return False
-    return True
 
 
 def personal_token_key():
@@ -129,7 +113,7 @@ def personal_token_key():
     """
     found = personal_token_check()
     if isinstance(found, str):
-        return "address:" + (get_remote_address() or "unknown")
+        return address_key()
     _token, user = found
     return "user:" + str(user.id)
 

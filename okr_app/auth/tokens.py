@@ -7,7 +7,6 @@ from functools import cache
 from flask import current_app, g, request_started
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm import contains_eager
 
 from okr_app.extensions import db, jwt
 from okr_app.models import AuthSession, User
@@ -59,14 +58,15 @@ def _is_revoked(_header, payload):
 def open_session(session_id, user_id):
     """Return the user of a live session of ``user_id``, or None; keep both for the request.
 
-    The session and its user are loaded in one query. A session is live while it exists,
-    is neither revoked nor expired, and its user is active: the one test behind every
-    token and every web interface cookie.
+    The session's state and its user are loaded in one query. A session is live while it
+    exists, is neither revoked nor expired, and its user is active: the one test behind
+    every token and every web interface cookie. The request keeps the user (the ORM object
+    behind ``current_user``) and the session as a row of its id, user id and end dates.
     """
     row = db.session.execute(_session_with_user(), {"sid": str(session_id)}).first()
     if row is None:
         return None
-    session, user = row
+    user, session = row[0], row
     if session.revoked_at is not None or session.expires_at <= utcnow() or not user.is_active:
         return None
     if str(user.id) != str(user_id):
@@ -80,14 +80,12 @@ def open_session(session_id, user_id):
 
 @cache
 def _session_with_user():
-    """Return the statement loading a session and its user, built once for every request."""
+    """Return the statement loading a session's state and its user, built once."""
+    sessions = AuthSession.__table__
     return (
-        select(AuthSession, User)
-        .join(User, AuthSession.user_id == User.id)
-        .where(AuthSession.id == bindparam("sid"))
-        # Fill ``session.user`` from this join: the relationship's own joined loading would
-        # join users a second time on every authenticated request.
-        .options(contains_eager(AuthSession.user))
+        select(User, sessions.c.id, sessions.c.expires_at, sessions.c.revoked_at)
+        .join(sessions, sessions.c.user_id == User.id)
+        .where(sessions.c.id == bindparam("sid"))
     )
 
 
