@@ -58,6 +58,19 @@ def test_budgets_are_per_user_not_shared(client, auth):
     assert client.get("/auth/me", headers=alice).status_code == 429
 
 
+@pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")
+def test_a_refresh_token_spends_its_owners_budget_and_opens_nothing_else(client, auth):
+    _, tokens, headers = auth.user()
+    refresh = bearer(tokens["refresh_token"])
+    # Valid for the budget's key, yet no access token: refused, and charged to the user.
+    assert client.get("/auth/me", headers=refresh).status_code == 401
+    assert client.get("/auth/me", headers=headers).status_code == 200
+    assert client.post("/auth/refresh", headers=refresh).status_code == 200
+    assert client.get("/auth/me", headers=headers).status_code == 429
+    elsewhere = {"REMOTE_ADDR": "10.1.1.2"}
+    assert client.get("/auth/me", headers=headers, environ_base=elsewhere).status_code == 429
+
+
 @pytest.mark.settings(OKR_API_RATE_LIMIT="2 per minute")
 def test_forged_tokens_spend_the_address_budget(app, client, auth):
     forged = bearer("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.bad")
