@@ -115,7 +115,7 @@ def stats():
 
 @app.post("/key-results/<int:key_result_id>/check-ins")
 def check_in(key_result_id):
-    """Record a check-in stated as ``{"value": number}``, with its audit row."""
+    """Record a check-in stated as ``{"value": number}``, with its audit row; answer both."""
     body = request.get_json(silent=True) or {}
     value = body.get("value")
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -123,7 +123,7 @@ def check_in(key_result_id):
 
     def view(cursor, user_id):
         written, status = floor_check_in.record(
-            query, cursor, user_id, key_result_id, value, request
+            query, cursor, user_id, key_result_id, float(value), request
         )
         return answer(written, status=status)
 

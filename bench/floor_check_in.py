@@ -1,20 +1,40 @@
 """The floor's check-in: the writes okr_app's POST /key-results/{id}/check-ins does, by hand.
 
-In one transaction: the key result locked with its objective's period start, the check-in
-row, the key result's value, version and trend sums, and an audit row appended to the
-caller's own chain (the head advanced, the link hash computed by PostgreSQL). No outbox
-row: the floor has no webhooks.
+In one transaction: the key result locked with its objective's period, the check-in row,
+the key result's value, version and trend sums, and an audit row appended to the caller's
+own chain (the head advanced, the link hash computed by PostgreSQL). No outbox row: the
+floor has no webhooks. It answers what okr_app answers: the check-in with its progress and
+the key result as it stands afterwards, shown as the floor's list shows key results
+(``bench.floor_objectives``: okr_app's plain functions for progress and forecast).
 """
 
 import hashlib
 import json
 from datetime import UTC, datetime
+from types import SimpleNamespace
+
+from bench.floor_objectives import _key_result, _rounded_key_result
+from okr_app.okr.kinds import DIRECTIONAL, MILESTONE, in_band, milestone_progress
+from okr_app.okr.progress import key_result_progress
+from okr_app.okr.rounding import rounded
 
 KEY_RESULT_SQL = """
-SELECT key_results.id, key_results.last_check_in_at
-FROM key_results
+SELECT key_results.id, key_results.objective_id, key_results.title, key_results.metric,
+       key_results.kind, key_results.current_value, key_results.weight, key_results.threshold,
+       key_results.range_min, key_results.range_max, key_results.created_at,
+       key_results.updated_at, key_results.start_value, key_results.target_value,
+       key_results.due_on, key_results.band_days, key_results.trend_count,
+       key_results.trend_sum_x, key_results.trend_sum_y, key_results.trend_sum_xy,
+       key_results.trend_sum_xx, key_results.trend_first_x, key_results.trend_last_x,
+       key_results.last_check_in_at, objectives.start_date, objectives.end_date
+FROM key_results JOIN objectives ON objectives.id = key_results.objective_id
 WHERE key_results.id = %(id)s AND key_results.user_id = %(user_id)s
-FOR UPDATE"""
+FOR UPDATE OF key_results"""
+#: What the check-in moves on the key result, returned by its UPDATE.
+MOVED = (
+    "trend_count, trend_sum_x, trend_sum_y, trend_sum_xy, trend_sum_xx, trend_first_x, "
+    "trend_last_x, last_check_in_at, current_value, updated_at"
+)
 CHECK_IN_SQL = """
 INSERT INTO check_ins (key_result_id, user_id, at, value, created_at)
 VALUES (%(id)s, %(user_id)s, %(at)s, %(value)s, %(at)s)
@@ -40,7 +60,7 @@ UPDATE key_results SET
     updated_at = %(at)s
 FROM point
 WHERE key_results.id = %(id)s
-RETURNING key_results.current_value"""
+RETURNING """ + ", ".join(f"key_results.{name}" for name in MOVED.split(", "))
 AUDIT_SQL = """
 WITH head AS (
     UPDATE audit_chain_head SET
@@ -75,11 +95,11 @@ def record(query, cursor, user_id, key_result_id, value, request):
     latest = found[0].last_check_in_at
     values = {"id": key_result_id, "user_id": user_id, "at": at, "value": value}
     check_in_id = query(cursor, CHECK_IN_SQL, values)[0].id
-    current = query(
+    moved = query(
         cursor, KEY_RESULT_UPDATE_SQL, {**values, "current": latest is None or at >= latest}
-    )[0].current_value
+    )[0]
     details = {"key_result_id": key_result_id, "value": value, "at": at.isoformat()}
-    details["current_value"] = current
+    details["current_value"] = moved.current_value
     row = {
         "at": at,
         "actor_id": user_id,
@@ -98,8 +118,33 @@ def record(query, cursor, user_id, key_result_id, value, request):
         "chain_key": user_id,
     }
     _append(cursor, row)
-    body = {"id": check_in_id, "key_result_id": key_result_id, "at": at, "value": value}
+    key_result = SimpleNamespace(**{**found[0]._asdict(), **moved._asdict()})
+    shown = _key_result(key_result, key_result.start_date, key_result.end_date, at)
+    body = {
+        "id": check_in_id,
+        "key_result_id": key_result_id,
+        "at": at,
+        "value": value,
+        "progress": rounded(_progress(key_result, value)),
+        "confidence": None,
+        "note": None,
+        "source": None,
+        "created_at": at,
+        "key_result": _rounded_key_result(shown),
+    }
     return body, 201
+
+
+def _progress(key_result, value):
+    """Return a check-in's progress by its key result's kind, as okr_app's check-in does."""
+    if key_result.kind in DIRECTIONAL:
+        return key_result_progress(key_result.start_value, key_result.target_value, value)
+    if key_result.kind == MILESTONE:
+        return milestone_progress(value)
+    inside = in_band(
+        key_result.kind, value, key_result.threshold, key_result.range_min, key_result.range_max
+    )
+    return 100.0 if inside else 0.0
 
 
 def _append(cursor, row):

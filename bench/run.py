@@ -123,7 +123,8 @@ class Bench:
         app = self._gunicorn("okr_app", "wsgi:app", env, one)
         floor = self._gunicorn("floor", "bench.floor_app:app", env, one)
         files = client.prepare(app.url, options.users, self._folder("1x"))
-        agrees = scenarios.floor_agrees(app, floor, _first_token(files["tokens"]))
+        token, key_result_id = _first_row(files["check_ins"])
+        agrees = scenarios.floor_agrees(app, floor, token, int(key_result_id))
         results, floor_results = scenarios.reads(app, floor, files, self.load, options.rounds)
         light = scenarios.unloaded(app, files, self.load)
         half = scenarios.half_load(app, files, self.load, results, light)
@@ -269,9 +270,9 @@ def _app_settings(env, database):
     }
 
 
-def _first_token(path):
-    """Return the first token of a tokens file."""
-    return path.read_text().split("\n", 1)[0].strip()
+def _first_row(path):
+    """Return the fields of a data file's first row."""
+    return path.read_text().split("\n", 1)[0].strip().split("\t")
 
 
 def _postgres_version(database):

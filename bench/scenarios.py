@@ -128,13 +128,26 @@ def _lasting(load, seconds):
     return Load(load.threads, load.connections, 0, seconds)
 
 
-def floor_agrees(app, floor, token):
-    """Tell, per read, whether the floor's body equals okr_app's on every key it has."""
+def floor_agrees(app, floor, token, key_result_id):
+    """Tell, per scenario, whether the floor answers as okr_app does on every key it has.
+
+    A check-in's key result is compared with okr_app's reading of it right after the
+    floor's check-in, and the check-in's own fields with okr_app's answer to the next.
+    """
     agreement = {}
     for name, path in READ_PATHS.items():
         _status, _headers, mine = call(app.url, "GET", path, token=token)
         _status, _headers, theirs = call(floor.url, "GET", path, token=token)
         agreement[name] = _subset(theirs, mine)
+    path = f"/key-results/{key_result_id}"
+    _status, _headers, theirs = call(floor.url, "POST", path + "/check-ins", {"value": 7}, token)
+    _status, _headers, shown = call(app.url, "GET", path, token=token)
+    _status, _headers, mine = call(app.url, "POST", path + "/check-ins", {"value": 7}, token)
+    moments = ("id", "at", "created_at", "key_result")
+    agreement["post_check_in"] = _subset(theirs["key_result"], shown) and _subset(
+        {name: value for name, value in theirs.items() if name not in moments},
+        {name: value for name, value in mine.items() if name not in moments},
+    )
     return agreement
 
 

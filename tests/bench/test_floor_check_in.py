@@ -85,3 +85,26 @@ def test_the_floors_reads_answer_what_okr_app_answers(side_by_side):
             assert theirs.status_code == 200, (path, theirs.get_data(as_text=True))
             mine = client.get(path, headers=headers).get_json()
             assert _subset(theirs.get_json(), mine), path
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_the_floors_check_in_answers_what_okr_app_answers(side_by_side):
+    _, client, headers, floor = side_by_side
+    objective = create_objective(client, headers, period="2026")
+    numeric = create_key_result(client, headers, objective["id"], target_value=100)
+    check_in(client, headers, numeric["id"], value=13.37, at="2026-03-01T00:00:00Z")
+    above = create_key_result(
+        client, headers, objective["id"], kind="stay_above", threshold=10, current_value=12
+    )
+    milestone = create_key_result(client, headers, objective["id"], kind="milestone")
+    # One still moment for both: progress, pace and forecast depend on the clock.
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5), tick=False):
+        for key_result, value in ((numeric, 40.5), (above, 9), (milestone, 1)):
+            path = f"/key-results/{key_result['id']}"
+            answer = floor.post(path + "/check-ins", json={"value": value}, headers=headers)
+            assert answer.status_code == 201, answer.get_data(as_text=True)
+            theirs = answer.get_json()
+            shown = client.get(path, headers=headers).get_json()
+            assert _subset(theirs.pop("key_result"), shown), key_result["kind"]
+            listed = client.get(path + "/check-ins", headers=headers).get_json()
+            assert theirs == listed[-1], key_result["kind"]
