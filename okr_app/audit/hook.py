@@ -79,7 +79,7 @@ def finish_request(response):
         for each, fields in zip(events, rows, strict=True):
             published = published_row(each, response, fields["owner_id"]) if success else None
             chain.append(fields, along=published)
-        db.session.commit()
+        _commit()
     except Exception as error:
         _discard()
         current_app.logger.exception("audit row could not be written; changes rolled back")
@@ -88,6 +88,19 @@ def finish_request(response):
     _release()
     g.audit_done = response
     return response
+
+
+def _commit():
+    """Commit, leaving the loaded objects as they are: the session is closed next.
+
+    Expiring them (SQLAlchemy's default) would only prepare reloads that nothing may make.
+    """
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def _release():
