@@ -247,7 +247,7 @@ def check_in(user_id, key_result_id, values):
     ``values`` hold ``value``, ``progress`` or ``delta``, and optionally ``at``,
     ``confidence``, ``note`` and ``source``. Return the check-in and its audit details.
     """
-    key_result = owned_key_result(user_id, key_result_id, for_update=True)
+    key_result = owned_key_result(user_id, key_result_id, for_update=True, figures_only=True)
     try:
         recorded = record_stated_check_in(key_result, values, incremental=True)
     except CheckInRefused as refusal:

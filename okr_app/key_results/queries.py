@@ -8,32 +8,47 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from okr_app.api.pagination import page_of
 from okr_app.extensions import db
-from okr_app.models import CheckIn, KeyResult
+from okr_app.models import CheckIn, KeyResult, Objective
 from okr_app.models.types import MAX_ID
 
 
-def owned_key_result(user_id, key_result_id, *, for_update=False, with_check_ins=False):
+def owned_key_result(
+    user_id, key_result_id, *, for_update=False, with_check_ins=False, figures_only=False
+):
     """Return the user's key result, or answer 404 (for another user's one as well).
 
     ``for_update`` locks the row (PostgreSQL) so that concurrent writes queue. Its objective
-    comes in the same statement: progress, forecasts and trend sums need its period.
+    comes in the same statement: progress, forecasts and trend sums need its period;
+    ``figures_only`` loads of it only what the key result's figures read (``FIGURES``).
     """
     if not 0 < key_result_id <= MAX_ID:
         abort(404, message="No such key result.")
-    statement = _owned_statement(for_update, with_check_ins)
+    statement = _owned_statement(for_update, with_check_ins, figures_only)
     key_result = db.session.scalar(statement, {"id": key_result_id, "user_id": user_id})
     if key_result is None:
         abort(404, message="No such key result.")
     return key_result
 
 
+#: What a key result's answer reads of its objective: the period, the status, the cadence.
+FIGURES = (
+    Objective.start_date,
+    Objective.end_date,
+    Objective.status,
+    Objective.check_in_every_days,
+)
+
+
 @functools.cache
-def _owned_statement(for_update, with_check_ins):
+def _owned_statement(for_update, with_check_ins, figures_only=False):
     """Return the SELECT of ``owned_key_result``, built once per variant, bound per call."""
+    objective = joinedload(KeyResult.objective, innerjoin=True)
+    if figures_only:
+        objective = objective.load_only(*FIGURES)
     statement = (
         select(KeyResult)
         .where(KeyResult.id == bindparam("id"), KeyResult.user_id == bindparam("user_id"))
-        .options(joinedload(KeyResult.objective, innerjoin=True))
+        .options(objective)
     )
     if with_check_ins:
         statement = statement.options(selectinload(KeyResult.check_ins))
