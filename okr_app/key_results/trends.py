@@ -199,14 +199,23 @@ def _adding_statement(dialect_name, check_in_columns=()):
     id as ``check_in_id``.
     """
     table, objectives = KeyResult.__table__, Objective.__table__
-    # The period start as committed now (a change of it locks the key results first),
-    # read once by UPDATE ... FROM.
     at = bindparam("at", type_=CheckIn.__table__.c.at.type)
-    x = _day_offset(dialect_name, at, objectives.c.start_date)
+    key_result_id = bindparam("key_result_id")
+    # x, computed once from the period start as committed now (a change of it locks the
+    # key results first), read by the UPDATE's FROM.
+    point = (
+        select(
+            table.c.id.label("key_result_id"),
+            _day_offset(dialect_name, at, objectives.c.start_date).label("x"),
+        )
+        .where(table.c.id == key_result_id, objectives.c.id == table.c.objective_id)
+        .cte("point")
+    )
+    x = point.c.x
     y = bindparam("value", type_=Float())
     statement = (
         update(table)
-        .where(table.c.id == bindparam("key_result_id"), objectives.c.id == table.c.objective_id)
+        .where(table.c.id == key_result_id, point.c.key_result_id == table.c.id)
         .values(
             trend_count=table.c.trend_count + 1,
             trend_sum_x=table.c.trend_sum_x + x,
