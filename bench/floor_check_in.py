@@ -2,14 +2,16 @@
 
 In one transaction: the key result locked with its objective's period, the check-in row,
 the key result's value, version and trend sums, and an audit row appended to the caller's
-own chain (the head advanced, the link hash computed by PostgreSQL). No outbox row: the
-floor has no webhooks. It answers what okr_app answers: the check-in with its progress and
+own chain (the head advanced, the link hash computed by PostgreSQL) with the webhooks'
+``check_in.created`` event in the outbox, carrying the answer, in the same statement as
+okr_app writes them. It answers what okr_app answers: the check-in with its progress and
 the key result as it stands afterwards, shown as the floor's list shows key results
 (``bench.floor_objectives``: okr_app's plain functions for progress and forecast).
 """
 
 import hashlib
 import json
+import uuid
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
@@ -69,7 +71,7 @@ WITH head AS (
         last_hash = encode(sha256(convert_to(
             last_hash || ':' || CAST(seq + 1 AS VARCHAR) || ':' || %(digest)s, 'UTF8')), 'hex')
     WHERE chain_key = %(user_id)s
-    RETURNING seq, prev_hash, last_hash)
+    RETURNING seq, prev_hash, last_hash){event}
 INSERT INTO audit_log (chain_key, seq, at, actor_id, owner_id, action, resource_type,
     resource_id, outcome, status_code, method, path, ip, user_agent, request_id, details,
     prev_hash, hash)
@@ -77,6 +79,13 @@ SELECT %(user_id)s, head.seq, %(at)s, %(user_id)s, %(user_id)s, 'check_in.create
     'check_in', %(resource_id)s, 'success', 201, 'POST', %(path)s, %(ip)s, %(user_agent)s,
     NULL, %(details)s, head.prev_hash, head.last_hash
 FROM head"""
+#: The event's row, written by a CTE of the audit row's statement (it runs even when the
+#: chain has no head yet: the retry after creating the head goes without it).
+EVENT_SQL = """, event AS (
+    INSERT INTO outbox_events (event_id, user_id, type, data, created_at)
+    VALUES (%(event_id)s, %(user_id)s, 'check_in.created', %(event_data)s, %(at)s))"""
+AUDIT_WITH_EVENT_SQL = AUDIT_SQL.format(event=EVENT_SQL)
+AUDIT_ALONE_SQL = AUDIT_SQL.format(event="")
 
 
 def digest(content):
@@ -117,7 +126,6 @@ def record(query, cursor, user_id, key_result_id, value, request):
         "details": details,
         "chain_key": user_id,
     }
-    _append(cursor, row)
     key_result = SimpleNamespace(**{**found[0]._asdict(), **moved._asdict()})
     shown = _key_result(key_result, key_result.start_date, key_result.end_date, at)
     body = {
@@ -132,7 +140,13 @@ def record(query, cursor, user_id, key_result_id, value, request):
         "created_at": at,
         "key_result": _rounded_key_result(shown),
     }
+    _append(cursor, row, json.dumps(body, default=_isoformat))
     return body, 201
+
+
+def _isoformat(value):
+    """Write a date or a moment (UTC) in ISO 8601, as okr_app answers them."""
+    return value.isoformat()
 
 
 def _progress(key_result, value):
@@ -147,19 +161,21 @@ def _progress(key_result, value):
     return 100.0 if inside else 0.0
 
 
-def _append(cursor, row):
-    """Append the audit row to the caller's chain, creating its head on first use."""
+def _append(cursor, row, event_data):
+    """Append the audit row to the caller's chain with the event, creating the head if new."""
     parameters = {
         **row,
         "digest": digest(row),
         "details": json.dumps(row["details"]),
         "user_id": row["chain_key"],
+        "event_id": "msg_" + uuid.uuid4().hex,
+        "event_data": event_data,
     }
-    cursor.execute(AUDIT_SQL, parameters)
+    cursor.execute(AUDIT_WITH_EVENT_SQL, parameters)
     if cursor.rowcount == 0:
         cursor.execute(
             "INSERT INTO audit_chain_head (chain_key, seq, prev_hash, last_hash) "
             "VALUES (%s, 0, '', '') ON CONFLICT DO NOTHING",
             (row["chain_key"],),
         )
-        cursor.execute(AUDIT_SQL, parameters)
+        cursor.execute(AUDIT_ALONE_SQL, parameters)

@@ -11,7 +11,7 @@ from bench.scenarios import READ_PATHS, _subset
 from okr_app import create_app
 from okr_app.audit import verification
 from okr_app.extensions import db
-from okr_app.models import AuditRow, KeyResult
+from okr_app.models import AuditRow, KeyResult, OutboxEvent
 from tests.conftest import POSTGRES_URL, AuthActions, make_config
 from tests.factories import check_in, create_key_result, create_objective
 
@@ -42,12 +42,14 @@ def test_the_floor_writes_what_a_check_in_writes(side_by_side):
     objective = create_objective(client, headers, period="2026")
     by_app = create_key_result(client, headers, objective["id"], target_value=100)
     by_floor = create_key_result(client, headers, objective["id"], target_value=100)
+    answers = []
     for value in (5, 12, 30):
         assert check_in(client, headers, by_app["id"], value=value).status_code == 201
         answer = floor.post(
             f"/key-results/{by_floor['id']}/check-ins", json={"value": value}, headers=headers
         )
         assert answer.status_code == 201, answer.get_data(as_text=True)
+        answers.append(answer.get_json())
     other = floor.post(
         f"/key-results/{by_floor['id']}/check-ins", json={"value": "x"}, headers=headers
     )
@@ -64,6 +66,15 @@ def test_the_floor_writes_what_a_check_in_writes(side_by_side):
             select(AuditRow).where(AuditRow.path == f"/key-results/{by_floor['id']}/check-ins")
         ).all()
         assert len(floor_rows) == 3
+        # Each with its webhooks' event, carrying the answer, as okr_app's check-ins.
+        events = db.session.scalars(
+            select(OutboxEvent).where(OutboxEvent.type == "check_in.created").order_by("id")
+        ).all()
+        by_key_result = {}
+        for event in events:
+            by_key_result.setdefault(event.data["key_result_id"], []).append(event.data)
+        assert by_key_result[by_floor["id"]] == answers
+        assert len(by_key_result[by_app["id"]]) == 3
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
