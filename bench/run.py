@@ -42,7 +42,7 @@ def arguments(argv=None):
     parser.add_argument("--duration", type=int, default=3 if quick else 15)
     parser.add_argument("--warmup", type=int, default=1 if quick else 3)
     parser.add_argument(
-        "--rounds", type=int, default=1 if quick else 3, help="okr_app/floor pairs per read"
+        "--rounds", type=int, default=1 if quick else 5, help="okr_app/floor pairs per read"
     )
     parser.add_argument("--profile-seconds", type=int, default=0 if quick else 10)
     parser.add_argument(
