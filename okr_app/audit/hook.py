@@ -96,11 +96,11 @@ def _commit():
     Expiring them (SQLAlchemy's default) would only prepare reloads that nothing may make.
     """
     session = db.session()
-    session.expire_on_commit = False
+    expiring, session.expire_on_commit = session.expire_on_commit, False
     try:
         session.commit()
     finally:
-        session.expire_on_commit = True
+        session.expire_on_commit = expiring
 
 
 def _release():

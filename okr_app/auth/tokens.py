@@ -61,7 +61,7 @@ def open_session(session_id, user_id):
     The session's state and its user are loaded in one query. A session is live while it
     exists, is neither revoked nor expired, and its user is active: the one test behind
     every token and every web interface cookie. The request keeps the user (the ORM object
-    behind ``current_user``) and the session as a row of its id, user id and end dates.
+    behind ``current_user``) and the session as a row holding its id and end dates.
     """
     row = db.session.execute(_session_with_user(), {"sid": str(session_id)}).first()
     if row is None:

@@ -105,8 +105,9 @@ def record_check_in(
     without changing the current value. The key result's trend sums take it in at once
     (the caller holds the key result's row lock), unless ``refresh`` is False and the
     caller refreshes them after several check-ins. ``incremental`` adds the check-in to
-    the sums in one UPDATE instead of recomputing them, for a key result loaded with its
-    objective and otherwise unchanged in this transaction.
+    the sums in one UPDATE instead of recomputing them (on PostgreSQL the same statement
+    inserts the check-in's row), for a key result loaded with its objective and otherwise
+    unchanged in this transaction.
     """
     at = at or utcnow()
     latest = key_result.last_check_in_at
