@@ -47,8 +47,12 @@ def query(cursor, sql, parameters):
 
 def answer(body, headers=None, status=200):
     """Return ``body`` as JSON the way Flask's provider writes it."""
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=_isoformat)
-    return Response(text + "\n", status, headers, mimetype="application/json")
+    return Response(dumps(body) + "\n", status, headers, mimetype="application/json")
+
+
+def dumps(body):
+    """Return ``body`` as JSON text the way Flask's provider writes it."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), default=_isoformat)
 
 
 def _isoformat(value):
@@ -123,7 +127,7 @@ def check_in(key_result_id):
 
     def view(cursor, user_id):
         written, status = floor_check_in.record(
-            query, cursor, user_id, key_result_id, float(value), request
+            query, dumps, cursor, user_id, key_result_id, float(value), request
         )
         return answer(written, status=status)
 

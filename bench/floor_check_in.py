@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from bench.floor_objectives import _key_result, _rounded_key_result
-from okr_app.okr.kinds import DIRECTIONAL, MILESTONE, in_band, milestone_progress
-from okr_app.okr.progress import key_result_progress
+from okr_app.okr.readings import value_progress
 from okr_app.okr.rounding import rounded
 
 KEY_RESULT_SQL = """
@@ -34,8 +33,16 @@ WHERE key_results.id = %(id)s AND key_results.user_id = %(user_id)s
 FOR UPDATE OF key_results"""
 #: What the check-in moves on the key result, returned by its UPDATE.
 MOVED = (
-    "trend_count, trend_sum_x, trend_sum_y, trend_sum_xy, trend_sum_xx, trend_first_x, "
-    "trend_last_x, last_check_in_at, current_value, updated_at"
+    "trend_count",
+    "trend_sum_x",
+    "trend_sum_y",
+    "trend_sum_xy",
+    "trend_sum_xx",
+    "trend_first_x",
+    "trend_last_x",
+    "last_check_in_at",
+    "current_value",
+    "updated_at",
 )
 CHECK_IN_SQL = """
 INSERT INTO check_ins (key_result_id, user_id, at, value, created_at)
@@ -62,7 +69,7 @@ UPDATE key_results SET
     updated_at = %(at)s
 FROM point
 WHERE key_results.id = %(id)s
-RETURNING """ + ", ".join(f"key_results.{name}" for name in MOVED.split(", "))
+RETURNING """ + ", ".join(f"key_results.{name}" for name in MOVED)
 AUDIT_SQL = """
 WITH head AS (
     UPDATE audit_chain_head SET
@@ -95,8 +102,11 @@ def digest(content):
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def record(query, cursor, user_id, key_result_id, value, request):
-    """Write the check-in; return ``(body, status)``: 201 with the check-in, or 404."""
+def record(query, dumps, cursor, user_id, key_result_id, value, request):
+    """Write the check-in; return ``(body, status)``: 201 with the check-in, or 404.
+
+    ``dumps`` writes the answer as JSON text, as the floor answers: the event carries it.
+    """
     found = query(cursor, KEY_RESULT_SQL, {"id": key_result_id, "user_id": user_id})
     if not found:
         return {"code": 404, "message": "No such key result."}, 404
@@ -133,32 +143,15 @@ def record(query, cursor, user_id, key_result_id, value, request):
         "key_result_id": key_result_id,
         "at": at,
         "value": value,
-        "progress": rounded(_progress(key_result, value)),
+        "progress": rounded(value_progress(key_result, value)),
         "confidence": None,
         "note": None,
         "source": None,
         "created_at": at,
         "key_result": _rounded_key_result(shown),
     }
-    _append(cursor, row, json.dumps(body, default=_isoformat))
+    _append(cursor, row, dumps(body))
     return body, 201
-
-
-def _isoformat(value):
-    """Write a date or a moment (UTC) in ISO 8601, as okr_app answers them."""
-    return value.isoformat()
-
-
-def _progress(key_result, value):
-    """Return a check-in's progress by its key result's kind, as okr_app's check-in does."""
-    if key_result.kind in DIRECTIONAL:
-        return key_result_progress(key_result.start_value, key_result.target_value, value)
-    if key_result.kind == MILESTONE:
-        return milestone_progress(value)
-    inside = in_band(
-        key_result.kind, value, key_result.threshold, key_result.range_min, key_result.range_max
-    )
-    return 100.0 if inside else 0.0
 
 
 def _append(cursor, row, event_data):

@@ -10,14 +10,14 @@ from okr_app.extensions import db
 from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.cadence import key_result_due
 from okr_app.okr.forecast import stored_trend
-from okr_app.okr.kinds import DIRECTIONAL, INCREASE, KINDS, MILESTONE, in_band, milestone_progress
-from okr_app.okr.progress import key_result_progress
+from okr_app.okr.kinds import INCREASE, KINDS
 from okr_app.okr.readings import (
     current_in_band,
     reading_forecast,
     reading_pace_status,
     reading_progress,
     shown_fields,
+    value_progress,
 )
 
 KIND_CHECK = "kind IN ({})".format(", ".join(f"'{kind}'" for kind in KINDS))
@@ -228,18 +228,9 @@ class CheckIn(db.Model):
         """Return this value's progress against the key result's current kind and fields.
 
         increase/decrease: against start and target; milestone: 0 or 100; stay_*: 100 in
-        band, 0 out of it.
+        band, 0 out of it (``okr_app.okr.readings.value_progress``).
         """
-        key_result = self.key_result
-        kind = key_result.kind
-        if kind in DIRECTIONAL:
-            return key_result_progress(key_result.start_value, key_result.target_value, self.value)
-        if kind == MILESTONE:
-            return milestone_progress(self.value)
-        inside = in_band(
-            kind, self.value, key_result.threshold, key_result.range_min, key_result.range_max
-        )
-        return 100.0 if inside else 0.0
+        return value_progress(self.key_result, self.value)
 
     def __repr__(self):
         return f"<CheckIn {self.id}>"

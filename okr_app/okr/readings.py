@@ -78,6 +78,23 @@ def reading_progress(key_result, start_date, end_date, now):
     )
 
 
+def value_progress(key_result, value):
+    """Return the progress ``value`` reads as on this key result, by its kind: a check-in's.
+
+    increase/decrease: against start and target; milestone: 0 or 100; stay_*: 100 in
+    band, 0 out of it.
+    """
+    stay = None
+    if key_result.kind in STAYS:
+        inside = in_band(
+            key_result.kind, value, key_result.threshold, key_result.range_min, key_result.range_max
+        )
+        stay = 100.0 if inside else 0.0
+    return kind_progress(
+        key_result.kind, key_result.start_value, key_result.target_value, value, stay=stay
+    )
+
+
 def reading_forecast(key_result, start_date, end_date, now):
     """Return ``(forecast, reason)`` by kind.
 
