@@ -164,20 +164,20 @@ def add_to_trends(key_result, at, value, *, becomes_current, check_in=None):
     }
     dialect_name = db.session.get_bind().dialect.name
     check_in_id = None
-    columns = ()
+    in_update = ()  # the check-in's columns, when the UPDATE's CTE inserts its row
     if check_in is not None:
         parameters |= {f"check_in_{name}": item for name, item in check_in.items()}
-        columns = tuple(check_in)
-        if dialect_name != "postgresql":
-            check_in_id = db.session.execute(_inserting(columns), parameters).scalar_one()
-            columns = ()
-    row = db.session.execute(_adding_statement(dialect_name, columns), parameters).one()
+        if dialect_name == "postgresql":
+            in_update = tuple(check_in)
+        else:
+            check_in_id = db.session.execute(_inserting(tuple(check_in)), parameters).scalar_one()
+    row = db.session.execute(_adding_statement(dialect_name, in_update), parameters).one()
     # The loaded key result (and its objective) stays as it is, only these values move on.
     for name in ADDED_TO:
         set_committed_value(key_result, name, row._mapping[name])
     if key_result.kind in STAYS:
         refresh_band_days([key_result])
-    return row._mapping["check_in_id"] if columns else check_in_id
+    return row._mapping["check_in_id"] if in_update else check_in_id
 
 
 @functools.cache
