@@ -69,7 +69,9 @@ def main(argv=None):
         print(f"The benchmark failed; the servers' logs are in {scratch}", file=sys.stderr)
         raise
     failed = sum(
-        figures["errors"] for group in ("scenarios", "floor") for figures in result[group].values()
+        figures["errors"]
+        for group in ("scenarios", "floor", "audited_writes_by_workers")
+        for figures in result[group].values()
     )
     if failed:
         print(f"{failed} requests failed; the servers' logs are in {scratch}", file=sys.stderr)
@@ -140,7 +142,7 @@ class Bench:
         rss = {"okr_app": app.peak_rss_mb(), "floor": floor.peak_rss_mb()}
         app.stop()
         floor.stop()
-        writes_by_workers = self._writes_by_workers(env, one, files, results["post_check_in"])
+        writes_by_workers = self._writes_by_workers(env, one, files)
         heavy = self._gunicorn("okr_app_heavy", "wsgi:app", env, many)
         heavy_files = client.prepare(heavy.url, heavy_users, self._folder("heavy"))
         heavy_light = scenarios.unloaded(heavy, heavy_files, self.load)
@@ -176,30 +178,32 @@ class Bench:
         self.servers.append(server)
         return server.start()
 
-    def _writes_by_workers(self, env, database, files, measured):
+    def _writes_by_workers(self, env, database, files):
         """Return audited writes per second with 1, the run's and twice the run's workers.
 
         Every audited write appends to its actor's own chain, and the load's rows go through
-        the demo users in turn, so concurrent writes are mostly of different users. Each
-        worker count gets the same load (the run's connections, as many as its workers can
-        all be busy with): only the workers change between the three.
+        the demo users in turn, so concurrent writes are mostly of different users. The
+        three servers run side by side (each idle while another is measured) and take the
+        same load in turn, ``--rounds`` times (the run's connections, as many as the most
+        workers can all be busy with): only the workers change between them.
         """
         workers = self.options.workers
-        figures = {str(workers): measured}
-        for count in (1, 2 * workers):
-            server = self._gunicorn(f"okr_app_{count}w", "wsgi:app", env, database, count)
-            load = Load(
-                self.load.threads,
-                max(self.load.connections, count),
-                self.load.warmup,
-                self.load.duration,
-            )
-            figures[str(count)] = scenarios.audited_writes(server, files, load)
-            server.stop()
-        return {
-            count: {name: figures[count][name] for name in ("rps", "p50_ms", "p99_ms", "errors")}
-            for count in sorted(figures, key=int)
+        counts = sorted({1, workers, 2 * workers})
+        servers = {
+            count: self._gunicorn(f"okr_app_{count}w", "wsgi:app", env, database, count)
+            for count in counts
         }
+        load = Load(
+            self.load.threads,
+            max(self.load.connections, *counts),
+            self.load.warmup,
+            self.load.duration,
+        )
+        figures = scenarios.audited_writes_by_workers(servers, files, load, self.options.rounds)
+        for server in servers.values():
+            server.stop()
+        kept = ("rps", "p50_ms", "p99_ms", "errors", "rps_rounds")
+        return {str(count): {name: figures[count][name] for name in kept} for count in counts}
 
     def _gunicorn(self, name, target, env, database, workers=None):
         """Start gunicorn for ``target`` on ``database`` with the deployed settings."""

@@ -90,6 +90,34 @@ def audited_writes_beside_floor(app, floor, files, load, rounds=3):
     return median_round(pairs)
 
 
+def audited_writes_by_workers(servers, files, load, rounds=3):
+    """Run the audited check-ins on each server of ``servers`` (``{workers: server}``) in turn.
+
+    Every server gets the same load, ``rounds`` times, in alternating order, so that a
+    slower stretch of a shared machine falls on each worker count alike. Return each count's
+    figures of its median round by throughput, with ``rps_rounds``: every round's, in order.
+    """
+    runs = {count: [] for count in servers}
+    for index in range(rounds):
+        order = list(servers) if index % 2 == 0 else list(servers)[::-1]
+        for count in order:
+            runs[count].append(audited_writes(servers[count], files, load))
+    return {count: median_run(figures) for count, figures in runs.items()}
+
+
+def median_run(runs):
+    """Return the figures of the run with the median throughput, with every run's rps.
+
+    ``errors`` adds up every run's: a failure in any round shows.
+    """
+    median = sorted(runs, key=lambda figures: figures["rps"])[len(runs) // 2]
+    return {
+        **median,
+        "errors": sum(figures["errors"] for figures in runs),
+        "rps_rounds": [figures["rps"] for figures in runs],
+    }
+
+
 def writes(app, files, load, workers):
     """Run the PATCH writes, the mixed profile and logins; return their figures."""
     return {

@@ -88,6 +88,16 @@ def test_the_ratio_is_that_of_the_median_round():
     assert mine["ratio_rounds"] == [0.5, 0.9, 0.3]
 
 
+def test_each_worker_count_reports_its_median_round():
+    runs = [
+        {"rps": rps, "p99_ms": rps / 10, "errors": errors}
+        for rps, errors in ((120.0, 0), (80.0, 2), (100.0, 0))
+    ]
+    figures = scenarios.median_run(runs)
+    assert (figures["rps"], figures["p99_ms"], figures["errors"]) == (100.0, 10.0, 2)
+    assert figures["rps_rounds"] == [120.0, 80.0, 100.0]
+
+
 def test_floor_comparison_ignores_keys_the_floor_lacks():
     assert scenarios._subset([{"id": 1}], [{"id": 1, "closing": None}])
     assert not scenarios._subset([{"id": 1}], [{"id": 2}])
