@@ -7,7 +7,7 @@ days from the statistics' query, so a page shows what the API answers.
 from datetime import timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from okr_app.extensions import db
 from okr_app.key_results.queries import owned_key_result
@@ -100,3 +100,27 @@ def key_result_choices(user_id):
         .order_by(Objective.start_date.desc(), Objective.id, KeyResult.id)
     )
     return [(row[0], f"{row[1]}: {row[2]}") for row in db.session.execute(statement)]
+
+
+def parent_choices(user_id, objective=None):
+    """Return ``(id, "title (period)")`` of the objectives a form may offer as the parent.
+
+    The user's objectives that are not archived, latest start first; for an existing
+    ``objective``, only those whose period contains its own, never itself, and its present
+    parent always (archived or not), so that saving the form keeps the link. The rules a
+    link must keep (containing period, no cycle, depth) are checked when the form is saved.
+    """
+    offered = Objective.status != "archived"
+    if objective is not None:
+        contains = (Objective.start_date <= objective.start_date) & (
+            Objective.end_date >= objective.end_date
+        )
+        offered = (Objective.id != objective.id) & or_(
+            Objective.id == objective.parent_id, offered & contains
+        )
+    statement = (
+        select(Objective.id, Objective.title, Objective.period)
+        .where(Objective.user_id == user_id, offered)
+        .order_by(Objective.start_date.desc(), Objective.end_date.desc(), Objective.id)
+    )
+    return [(row.id, f"{row.title} ({row.period})") for row in db.session.execute(statement)]

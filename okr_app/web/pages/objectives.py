@@ -32,6 +32,7 @@ from okr_app.okr.grades import grade
 from okr_app.okr.periods import quarter_of
 from okr_app.web import forms
 from okr_app.web.pages.dashboard import pace_figures
+from okr_app.web.queries import parent_choices
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
 
@@ -50,9 +51,9 @@ KEY_RESULT_FIELDS = (
     "current_value",
     "weight",
 )
-EDIT_FIELDS = ("title", "period", "description", "check_in_every_days")
-#: The objective's field typed as a whole number; empty on the edit form clears it.
-CADENCE = ("check_in_every_days",)
+EDIT_FIELDS = ("title", "period", "description", "check_in_every_days", "parent_id")
+#: The objective's fields chosen as whole numbers; empty on the edit form clears them.
+WHOLE_NUMBERS = ("check_in_every_days", "parent_id")
 STALE = (
     "This objective was changed elsewhere (in another tab or window) after you opened this "
     "form, so nothing was saved. Its current version is shown; your changes are still in the "
@@ -65,7 +66,19 @@ STALE = (
 def new_objective():
     """Show the form for an objective with its first key results."""
     period = request.args.get("period") or quarter_of(datetime.now(UTC).date())
-    return render_template("new.html", form=forms.Form({"period": period}), rows=_rows({}))
+    form = forms.Form({"period": period})
+    return _new_page(form, _rows({}))
+
+
+def _new_page(form, rows, status=200):
+    """Return the new objective form with ``rows`` of key results and the parents offered."""
+    parents = _parent_options(parent_choices(g.web_user.id))
+    return render_template("new.html", form=form, rows=rows, parents=parents), status
+
+
+def _parent_options(choices):
+    """Return a parent select's options: none first, then ``choices`` by id as text."""
+    return [("", "None: a top-level objective"), *((str(id_), text) for id_, text in choices)]
 
 
 @blp.route("/new", methods=["POST"])
@@ -75,13 +88,15 @@ def post_new_objective():
     """Create the objective and the key results filled in, in one transaction."""
     values = forms.posted()
     data, form = forms.load(
-        ObjectiveWriteSchema(), values, empty_is_none=("description",), integers=CADENCE
+        ObjectiveWriteSchema(), values, empty_is_none=("description",), integers=WHOLE_NUMBERS
     )
     rows = _rows(values)
     if any(row["form"].errors for row in rows) or form is not None:
         form = form or forms.Form(values, {}, "Please correct the fields marked below.")
-        return render_template("new.html", form=form, rows=rows), 422
-    objective = create_objective(g.web_user.id, data)
+        return _new_page(form, rows, 422)
+    objective, error = forms.attempt(create_objective, g.web_user.id, data)
+    if error:
+        return _new_page(forms.refused(error, values), rows, error.code)
     created = []
     for row in rows:
         if row["data"] is not None:
@@ -132,6 +147,7 @@ def _objective_page(objective, status=200, **forms_shown):
                 "period": objective.period,
                 "description": objective.description or "",
                 "check_in_every_days": str(objective.check_in_every_days or ""),
+                "parent_id": str(objective.parent_id or ""),
             }
         ),
         "close": forms.Form({"outcome": "achieved"}),
@@ -150,6 +166,7 @@ def _objective_page(objective, status=200, **forms_shown):
         etag=etag(objective),
         grade_preview=grade(objective.progress),
         forms=shown,
+        parents=_parent_options(parent_choices(objective.user_id, objective)),
     )
     return page, status
 
@@ -167,13 +184,16 @@ def _next_period(period):
 @audited("objective.updated")
 @login_required
 def edit_objective(objective_id):
-    """Save the edited title, period, description and cadence, unless changed meanwhile."""
+    """Save the edited title, period, description, cadence and parent, unless changed meanwhile.
+
+    An empty parent makes the objective top-level.
+    """
     values = forms.posted(EDIT_FIELDS)
     data, form = forms.load(
         ObjectivePatchSchema(),
         values,
-        empty_is_none=("description", "check_in_every_days"),
-        integers=CADENCE,
+        empty_is_none=("description", *WHOLE_NUMBERS),
+        integers=WHOLE_NUMBERS,
     )
     if form is None:
         return _write(objective_id, "edit", values, update_objective, data)
