@@ -56,9 +56,18 @@ def in_band(kind, value, threshold=None, range_min=None, range_max=None):
     return range_min <= value <= range_max
 
 
+def is_done(value):
+    """Tell whether a milestone's value says done: exactly 1.
+
+    A milestone's own check-ins are 1 or 0; a value recorded before a key result became a
+    milestone (say 40 of an increase) says nothing about it being done: not done.
+    """
+    return value == DONE
+
+
 def milestone_progress(value):
     """Return 100 when ``value`` says done (1), else 0."""
-    return 100.0 if value >= DONE else 0.0
+    return 100.0 if is_done(value) else 0.0
 
 
 def ratio(numerator, denominator):

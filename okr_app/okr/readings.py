@@ -10,11 +10,11 @@ from okr_app.okr.cadence import key_result_pace_status
 from okr_app.okr.forecast import key_result_forecast
 from okr_app.okr.kinds import (
     DIRECTIONAL,
-    DONE,
     MILESTONE,
     STAYS,
     expected_kind_progress,
     in_band,
+    is_done,
     kind_progress,
     stay_progress_from_sums,
 )
@@ -151,5 +151,5 @@ def shown_fields(key_result):
         "defined_start_value": key_result.start_value if directional else None,
         "defined_target_value": key_result.target_value if directional else None,
         "in_band": current_in_band(key_result),
-        "done": key_result.current_value >= DONE if key_result.kind == MILESTONE else None,
+        "done": is_done(key_result.current_value) if key_result.kind == MILESTONE else None,
     }

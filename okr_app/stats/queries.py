@@ -73,7 +73,7 @@ def key_result_progress_sql(dialect):
         ratio=sql_ratio,
     )
     return case(
-        (KeyResult.kind == MILESTONE, case((KeyResult.current_value >= DONE, 100.0), else_=0.0)),
+        (KeyResult.kind == MILESTONE, case((KeyResult.current_value == DONE, 100.0), else_=0.0)),
         (KeyResult.kind.in_(STAYS), func.coalesce(stay, 0.0)),
         else_=key_result_progress(
             KeyResult.start_value, KeyResult.target_value, KeyResult.current_value, clamp=sql_clamp
@@ -91,7 +91,7 @@ def expected_weight_sql():
     due = func.coalesce(KeyResult.due_on, Objective.end_date)
     past_due = and_(KeyResult.kind == MILESTONE, due < bindparam("on"))
     full = or_(KeyResult.kind.in_(STAYS), past_due)
-    late = and_(past_due, KeyResult.current_value < DONE)
+    late = and_(past_due, KeyResult.current_value != DONE)
     return (
         func.sum(case((KeyResult.kind.in_(DIRECTIONAL), KeyResult.weight), else_=0.0)).label(
             "timed_weight"

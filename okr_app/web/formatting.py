@@ -1,5 +1,7 @@
 """How the pages write numbers, percentages and moments."""
 
+from okr_app.okr.kinds import is_done
+
 
 def number(value):
     """Return a number as people write it: 1,234.5 and 12 (never 12.0), two decimals at most."""
@@ -41,6 +43,6 @@ def goal(item):
         return f"stay from {number(read('range_min'))} to {number(read('range_max'))}"
     if kind == "milestone":
         due = read("due_on")
-        state = "done" if read("current_value") >= 1 else "not done yet"
+        state = "done" if is_done(read("current_value")) else "not done yet"
         return f"milestone, {state}" + (f", due {due}" if due else "")
     return f"from {number(read('start_value'))} to {number(read('target_value'))}"

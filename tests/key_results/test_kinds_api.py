@@ -171,6 +171,28 @@ def test_a_milestone_past_due_and_not_done_is_at_risk(client, session):
     assert session.get(f"/key-results/{key_result['id']}")["pace_status"] == "done"
 
 
+def test_a_key_result_made_a_milestone_is_done_only_once_a_check_in_says_so(client, session):
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    key_result = create_key_result(client, session.headers, objective["id"], current_value=100)
+    assert key_result["progress"] == 100.0  # the increase reached its target
+    path = f"/key-results/{key_result['id']}"
+    response = client.patch(path, headers=session.headers, json={"kind": "milestone"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["done"], body["progress"]) == (False, 0.0)
+    assert assert_list_and_read_agree(session, objective["id"])["progress"] == 0.0
+    session.at(datetime(2025, 4, 1, tzinfo=UTC))  # after the period: past due, not done
+    assert session.get(path)["pace_status"] == "at_risk"
+    stats = session.get("/stats")
+    assert stats["key_results"]["at_risk"] == 1
+    assert stats["key_results"]["completed"] == 0
+    check_in(client, session.headers, key_result["id"], done=True, at="2025-03-31T12:00Z")
+    body = session.get(path)
+    assert (body["done"], body["progress"], body["pace_status"]) == (True, 100.0, "done")
+    assert session.get("/stats")["key_results"]["at_risk"] == 0
+    assert_list_and_read_agree(session, objective["id"])
+
+
 def test_the_objective_is_the_weighted_mean_whatever_the_kinds(client, session):
     objective = create_objective(client, session.headers, period="2025-Q1")
     create_key_result(client, session.headers, objective["id"], current_value=40)

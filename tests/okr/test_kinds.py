@@ -81,7 +81,7 @@ def test_band_boundaries_count_as_in_band(kind, value, expected):
     assert in_band(kind, value, threshold=10, range_min=2, range_max=5) is expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [(0, 0.0), (1, 100.0)])
+@pytest.mark.parametrize(("value", "expected"), [(0, 0.0), (1, 100.0), (40, 0.0), (100, 0.0)])
 def test_a_milestone_is_0_or_100(value, expected):
     assert milestone_progress(value) == expected
     assert kind_progress("milestone", 0, 1, value) == expected

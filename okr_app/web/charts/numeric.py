@@ -9,7 +9,7 @@ the band; for a milestone its due day and a marker where it was done.
 from datetime import UTC, datetime, time, timedelta
 
 from okr_app.okr.forecast import linear_trend, missing_history, stored_trend
-from okr_app.okr.kinds import DIRECTIONAL, DONE, MILESTONE, NOT_DONE, STAY_IN_RANGE
+from okr_app.okr.kinds import DIRECTIONAL, DONE, MILESTONE, NOT_DONE, STAY_IN_RANGE, is_done
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 
 WIDTH, HEIGHT = 640, 280
@@ -90,11 +90,11 @@ def _due_x(key_result, x, first, last):
 
 def _done_marker(key_result, check_ins, x, y):
     """Return where a milestone was done (its latest check-in saying so, if it is done)."""
-    if key_result.kind != MILESTONE or not check_ins or check_ins[-1].value < DONE:
+    if key_result.kind != MILESTONE or not check_ins or not is_done(check_ins[-1].value):
         return None
     since = check_ins[-1]
     for item in reversed(check_ins):
-        if item.value < DONE:
+        if not is_done(item.value):
             break
         since = item
     return {"x": x(since.at.timestamp()), "y": y(DONE), "at": since.at}

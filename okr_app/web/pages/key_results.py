@@ -9,6 +9,7 @@ from okr_app.api.etags import etag
 from okr_app.key_results.check_ins import check_in
 from okr_app.key_results.editing import amend_key_result, remove_key_result, write_key_result
 from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
+from okr_app.okr.kinds import is_done
 from okr_app.web import forms, queries
 from okr_app.web.charts import key_result_chart
 from okr_app.web.routes import blp
@@ -149,5 +150,5 @@ def delete_key_result(key_result_id):
 def _checked_in(recorded):
     """Return a recorded check-in in words: its value, or a milestone's done or not."""
     if recorded.key_result.kind == "milestone":
-        return "done" if recorded.value >= 1 else "not done"
+        return "done" if is_done(recorded.value) else "not done"
     return f"{recorded.value:g}"
