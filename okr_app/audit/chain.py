@@ -91,21 +91,22 @@ def append(fields, *, along=None):
     """
     content = {**fields, "chain_key": chain_key_of(fields.get("actor_id"))}
     digest = content_digest(content)
-    postgresql = _dialect() == "postgresql"
-    if not _append_row(content, digest, along if postgresql else None):
-        _create_head(content["chain_key"])
+    dialect = db.session.get_bind().dialect.name
+    in_one_statement = dialect == "postgresql"
+    if not _append_row(content, digest, dialect, along if in_one_statement else None):
+        _create_head(content["chain_key"], dialect)
         # PostgreSQL wrote ``along`` even so: a data-modifying CTE always runs to completion.
-        _append_row(content, digest)
-    if along is not None and not postgresql:
+        _append_row(content, digest, dialect)
+    if along is not None and not in_one_statement:
         table, columns = along
         db.session.execute(insert(table), columns)
     return content
 
 
-def _append_row(content, digest, along=None):
+def _append_row(content, digest, dialect, along=None):
     """Advance the head and insert the row; return False when the chain has no head yet."""
     head = {"head_key": content["chain_key"], "head_digest": digest}
-    if _dialect() == "postgresql":
+    if dialect == "postgresql":
         table, columns = along or (None, {})
         statement = _appending_statement(tuple(content), table, tuple(columns))
         fields = {f"row_{name}": value for name, value in content.items()}
@@ -163,16 +164,11 @@ def _appending_statement(names, along_table=None, along_names=()):
     return statement.add_cte(insert(along_table).values(along).cte("along"))
 
 
-def _create_head(key):
+def _create_head(key, dialect):
     """Create a chain's head at position 0, unless another transaction just did."""
-    dialect = postgresql if _dialect() == "postgresql" else sqlite
+    insert_of = (postgresql if dialect == "postgresql" else sqlite).insert
     db.session.execute(
-        dialect.insert(AuditChainHead.__table__)
+        insert_of(AuditChainHead.__table__)
         .values(chain_key=key, seq=0, prev_hash="", last_hash="")
         .on_conflict_do_nothing()
     )
-
-
-def _dialect():
-    """Return the name of the session's database dialect."""
-    return db.session.get_bind().dialect.name
