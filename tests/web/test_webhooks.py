@@ -68,10 +68,12 @@ def test_a_webhook_is_paused_resumed_and_gets_a_new_secret(client, web, app, rec
     page = client.get("/app/settings").text
     webhook_id = re.search(r'action="/app/settings/webhooks/(\d+)/test"', page).group(1)
     base = f"/app/settings/webhooks/{webhook_id}"
+    assert '<input type="hidden" name="active" value="false">' in page  # the Pause button's
     paused = web.post(f"{base}/active", {"active": "false"}, form_page="/app/settings")
     assert paused.status_code == 303 and actions(app)[-1] == "webhook.updated"
     page = client.get("/app/settings").text
     assert '<span class="badge">Paused</span>' in page and ">Resume</button>" in page
+    assert '<input type="hidden" name="active" value="true">' in page
     web.post(f"{base}/active", {"active": "true"}, form_page="/app/settings")
     assert '<span class="badge">Active</span>' in client.get("/app/settings").text
 
