@@ -26,8 +26,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective
 from okr_app.models.types import utcnow
-from okr_app.okr.kinds import STAYS, band_days_until_last, in_band
-from okr_app.okr.readings import day_x, period_days
+from okr_app.okr.kinds import STAYS, band_days_until_last
+from okr_app.okr.readings import day_x, period_days, value_in_band
 
 SECONDS_PER_DAY = 86400.0
 #: The columns a new check-in moves.
@@ -120,16 +120,7 @@ def refresh_band_days(key_results):
         moments.setdefault(key_result_id, []).append((at, value))
     for key_result in key_results:
         start, end = key_result.objective.start_date, key_result.objective.end_date
-
-        def inside(value, key_result=key_result):
-            return in_band(
-                key_result.kind,
-                value,
-                key_result.threshold,
-                key_result.range_min,
-                key_result.range_max,
-            )
-
+        inside = functools.partial(value_in_band, key_result)
         history = [(day_x(at, start), value) for at, value in moments.get(key_result.id, [])]
         band_days = band_days_until_last(history, inside, period_days(start, end))
         if key_result.band_days != band_days:

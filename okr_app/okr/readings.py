@@ -43,12 +43,13 @@ def current_in_band(key_result):
     """
     if key_result.kind not in STAYS or not key_result.trend_count:
         return None
+    return value_in_band(key_result, key_result.current_value)
+
+
+def value_in_band(key_result, value):
+    """Tell whether ``value`` lies in the band of a stay_* key result (bounds included)."""
     return in_band(
-        key_result.kind,
-        key_result.current_value,
-        key_result.threshold,
-        key_result.range_min,
-        key_result.range_max,
+        key_result.kind, value, key_result.threshold, key_result.range_min, key_result.range_max
     )
 
 
@@ -86,10 +87,7 @@ def value_progress(key_result, value):
     """
     stay = None
     if key_result.kind in STAYS:
-        inside = in_band(
-            key_result.kind, value, key_result.threshold, key_result.range_min, key_result.range_max
-        )
-        stay = 100.0 if inside else 0.0
+        stay = 100.0 if value_in_band(key_result, value) else 0.0
     return kind_progress(
         key_result.kind, key_result.start_value, key_result.target_value, value, stay=stay
     )
