@@ -7,8 +7,7 @@ from tests.web.conftest import etag_of
 def test_the_page_links_parent_and_children(client, web):
     email = web.user()
     year = web.create_objective("The year", period="2026")
-    token = client.post("/auth/login", json={"email": email, "password": PASSWORD})
-    headers = bearer(token.get_json()["access_token"])
+    headers = login_headers(client, email)
     child = client.post(
         "/objectives",
         headers=headers,
@@ -26,10 +25,9 @@ def login_headers(client, email):
     return bearer(token.get_json()["access_token"])
 
 
-def objective_json(client, email, objective_id):
-    """Return the objective as the API answers it to its owner."""
-    headers = login_headers(client, email)
-    return client.get(f"/objectives/{objective_id}", headers=headers).get_json()
+def parent_of(client, headers, objective_id):
+    """Return the objective's ``parent_id`` as the API answers it to its owner."""
+    return client.get(f"/objectives/{objective_id}", headers=headers).get_json()["parent_id"]
 
 
 def test_a_new_objective_is_placed_under_a_parent_chosen_on_the_form(client, web):
@@ -42,7 +40,7 @@ def test_a_new_objective_is_placed_under_a_parent_chosen_on_the_form(client, web
     assert f'<option value="{year}">The year (2026)</option>' in form
     assert "Somebody else" not in form
     child = web.create_objective("First quarter", period="2026-Q1", parent_id=str(year))
-    assert objective_json(client, email, child)["parent_id"] == year
+    assert parent_of(client, login_headers(client, email), child) == year
     assert (
         f'<a href="/app/objectives/{child}">First quarter</a>'
         in client.get(f"/app/objectives/{year}").text
@@ -73,7 +71,7 @@ def test_a_parent_that_cannot_hold_the_objective_is_refused_beside_the_field(cli
 
 
 def test_the_edit_form_moves_an_objective_under_a_parent_and_back_to_the_top(client, web):
-    email = web.user()
+    headers = login_headers(client, web.user())
     year = web.create_objective("The year", period="2026")
     web.create_objective("Another year", period="2027")
     quarter = web.create_objective("A quarter", period="2026-Q1")
@@ -87,9 +85,8 @@ def test_the_edit_form_moves_an_objective_under_a_parent_and_back_to_the_top(cli
         path + "/edit", {**fields, "parent_id": str(year), "etag": etag_of(client.get(path))}, path
     )
     assert moved.status_code == 303
-    assert objective_json(client, email, quarter)["parent_id"] == year
+    assert parent_of(client, headers, quarter) == year
     assert f'<option value="{year}" selected>' in client.get(path).text
-    headers = login_headers(client, email)
     archived = client.patch(f"/objectives/{year}", json={"status": "archived"}, headers=headers)
     assert archived.status_code == 200
     # An archived parent is offered no more, except to the objectives under it.
@@ -97,12 +94,12 @@ def test_the_edit_form_moves_an_objective_under_a_parent_and_back_to_the_top(cli
     assert f'<option value="{year}">' not in client.get("/app/new").text
     kept = web.post(path + "/edit", {**fields, "etag": etag_of(client.get(path))}, path)
     assert kept.status_code == 303  # a form without the field leaves the parent as it is
-    assert objective_json(client, email, quarter)["parent_id"] == year
+    assert parent_of(client, headers, quarter) == year
     top = web.post(
         path + "/edit", {**fields, "parent_id": "", "etag": etag_of(client.get(path))}, path
     )
     assert top.status_code == 303
-    assert objective_json(client, email, quarter)["parent_id"] is None
+    assert parent_of(client, headers, quarter) is None
     wider = web.post(
         f"/app/objectives/{year}/edit",
         {
