@@ -103,12 +103,13 @@ def key_result_choices(user_id):
 
 
 def parent_choices(user_id, objective=None):
-    """Return ``(id, "title (period)")`` of the objectives a form may offer as the parent.
+    """Return a parent select's options: none first, then ``(id, "title (period)")``.
 
-    The user's objectives that are not archived, latest start first; for an existing
-    ``objective``, only those whose period contains its own, never itself, and its present
-    parent always (archived or not), so that saving the form keeps the link. The rules a
-    link must keep (containing period, no cycle, depth) are checked when the form is saved.
+    Ids are text, as a form posts them. Offered: the user's objectives that are not
+    archived, latest start first; for an existing ``objective``, only those whose period
+    contains its own, never itself, and its present parent always (archived or not), so
+    that saving the form keeps the link. The rules a link must keep (containing period, no
+    cycle, depth) are checked when the form is saved.
     """
     offered = Objective.status != "archived"
     if objective is not None:
@@ -123,4 +124,7 @@ def parent_choices(user_id, objective=None):
         .where(Objective.user_id == user_id, offered)
         .order_by(Objective.start_date.desc(), Objective.end_date.desc(), Objective.id)
     )
-    return [(row.id, f"{row.title} ({row.period})") for row in db.session.execute(statement)]
+    choices = [
+        (str(row.id), f"{row.title} ({row.period})") for row in db.session.execute(statement)
+    ]
+    return [("", "None: a top-level objective"), *choices]

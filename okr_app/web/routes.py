@@ -148,6 +148,7 @@ from okr_app.web.pages import (  # noqa: E402  (the pages register themselves on
     calendar_feed,  # noqa: F401
     dashboard,  # noqa: F401
     key_results,  # noqa: F401
+    new_objective,  # noqa: F401
     objectives,  # noqa: F401
     settings,  # noqa: F401
     sharing,  # noqa: F401

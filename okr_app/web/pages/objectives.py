@@ -1,4 +1,4 @@
-"""An objective's page and its changes: create, edit, close, reopen, copy and delete.
+"""An objective's page and its changes: edit, close, reopen, copy, delete, add a key result.
 
 Each change is audited under the API's action and goes through the same functions; edits
 carry the tag of the version the form was drawn from, so a save over a change made in the
@@ -7,7 +7,7 @@ meantime (in another tab) is refused with 412 and the typed values are kept on t
 
 from datetime import UTC, datetime
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, url_for
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
@@ -16,7 +16,6 @@ from okr_app.key_results.schemas import KeyResultWriteSchema
 from okr_app.objectives import closing
 from okr_app.objectives.copying import copy_owned
 from okr_app.objectives.editing import (
-    create_objective,
     remove_objective,
     update_objective,
     write_objective,
@@ -26,18 +25,15 @@ from okr_app.objectives.schemas import (
     CloseSchema,
     CopySchema,
     ObjectivePatchSchema,
-    ObjectiveWriteSchema,
 )
 from okr_app.okr.grades import grade
-from okr_app.okr.periods import quarter_of
 from okr_app.web import forms
 from okr_app.web.pages.dashboard import pace_figures
 from okr_app.web.queries import parent_choices
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
 
-#: Key result rows on the new objective form.
-NEW_KEY_RESULTS = 3
+#: The fields of a key result's form (the objective page's and the new objective form's rows).
 KEY_RESULT_FIELDS = (
     "title",
     "metric",
@@ -59,76 +55,6 @@ STALE = (
     "form, so nothing was saved. Its current version is shown; your changes are still in the "
     "form: check them and save again."
 )
-
-
-@blp.route("/new", methods=["GET"])
-@login_required
-def new_objective():
-    """Show the form for an objective with its first key results."""
-    period = request.args.get("period") or quarter_of(datetime.now(UTC).date())
-    form = forms.Form({"period": period})
-    return _new_page(form, _rows({}))
-
-
-def _new_page(form, rows, status=200):
-    """Return the new objective form with ``rows`` of key results and the parents offered."""
-    parents = _parent_options(parent_choices(g.web_user.id))
-    return render_template("new.html", form=form, rows=rows, parents=parents), status
-
-
-def _parent_options(choices):
-    """Return a parent select's options: none first, then ``choices`` by id as text."""
-    return [("", "None: a top-level objective"), *((str(id_), text) for id_, text in choices)]
-
-
-@blp.route("/new", methods=["POST"])
-@audited("objective.created")
-@login_required
-def post_new_objective():
-    """Create the objective and the key results filled in, in one transaction."""
-    values = forms.posted()
-    data, form = forms.load(
-        ObjectiveWriteSchema(), values, empty_is_none=("description",), integers=WHOLE_NUMBERS
-    )
-    rows = _rows(values)
-    if any(row["form"].errors for row in rows) or form is not None:
-        form = form or forms.Form(values, {}, "Please correct the fields marked below.")
-        return _new_page(form, rows, 422)
-    objective, error = forms.attempt(create_objective, g.web_user.id, data)
-    if error:
-        return _new_page(forms.refused(error, values), rows, error.code)
-    created = []
-    for row in rows:
-        if row["data"] is not None:
-            created.append(
-                create_key_result(g.web_user.id, {**row["data"], "objective_id": objective.id}).id
-            )
-    attach(resource_type="objective", resource_id=objective.id, details={"key_result_ids": created})
-    flash(f"Created “{objective.title}”.")
-    return redirect(url_for("web.objective", objective_id=objective.id), 303)
-
-
-def _rows(values):
-    """Return the key result rows of the new objective form: a ``Form`` each, and its data.
-
-    A row left empty has no data and no errors; the others are loaded like a
-    ``POST /key-results`` body.
-    """
-    rows = []
-    for index in range(NEW_KEY_RESULTS):
-        prefix = f"key_results-{index}-"
-        typed = {name: values.get(prefix + name, "") for name in KEY_RESULT_FIELDS}
-        data, errors = None, {}
-        if any(value.strip() for value in typed.values()):
-            schema = KeyResultWriteSchema(partial=("objective_id",))
-            data, refusal = forms.load(schema, forms.for_kind(typed))
-            errors = refusal.errors if refusal else {}
-        form = forms.Form(
-            {prefix + name: value for name, value in typed.items()},
-            {prefix + name: messages for name, messages in errors.items()},
-        )
-        rows.append({"index": index, "prefix": prefix, "form": form, "data": data})
-    return rows
 
 
 @blp.route("/objectives/<int:objective_id>", methods=["GET"])
@@ -166,7 +92,7 @@ def _objective_page(objective, status=200, **forms_shown):
         etag=etag(objective),
         grade_preview=grade(objective.progress),
         forms=shown,
-        parents=_parent_options(parent_choices(objective.user_id, objective)),
+        parents=parent_choices(objective.user_id, objective),
     )
     return page, status
 
