@@ -87,3 +87,31 @@ def test_access_token_lifetime_is_a_setting(client, auth):
         assert client.get("/auth/me", headers=headers).status_code == 200
         clock.shift(timedelta(seconds=5))
         assert client.get("/auth/me", headers=headers).status_code == 401
+
+
+def test_without_identity(app, client, claims):
+    del claims["sub"]
+    assert_refused(client, jwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS256"))
+
+
+def test_signed_with_an_algorithm_not_accepted(app, client, claims):
+    token = jwt.encode(claims, app.config["JWT_SECRET_KEY"], algorithm="HS384")
+    assert_refused(client, token)
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer  {token}", "Basic abc, Bearer {token}", "Bearer {token},", " Bearer {token}"]
+)
+def test_other_header_shapes_are_read_as_before(client, auth, header):
+    user, tokens, _ = auth.user()
+    response = client.get(
+        "/auth/me", headers={"Authorization": header.format(token=tokens["access_token"])}
+    )
+    assert response.status_code == 200
+    assert response.get_json()["id"] == user["id"]
+
+
+def test_a_token_carries_no_cookie_csrf_claim(auth):
+    _, tokens, _ = auth.user()
+    assert "csrf" not in claims_of(tokens["access_token"])
+    assert "csrf" not in claims_of(tokens["refresh_token"])
