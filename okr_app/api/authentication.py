@@ -1,7 +1,8 @@
 """Who sends a request: a login session's access token, or a personal access token.
 
-Both come as ``Authorization: Bearer ...``. An access token is a JWT that flask-jwt-extended
-checks (its loaders live in ``okr_app.auth.tokens``). A personal access token starts with
+Both come as ``Authorization: Bearer ...``. An access token is a JWT checked with
+flask-jwt-extended's settings and callbacks (its loaders live in ``okr_app.auth.tokens``),
+read once per request (``login_token_claims``). A personal access token starts with
 ``okr_pat_``; the loader the auth area registers here (``okr_app.auth.personal_tokens``)
 checks it. Either way the view reads ``current_user``. What a personal token may do is
 decided here alone, from what each operation declares through ``Blueprint.login_required``
