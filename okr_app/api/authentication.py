@@ -107,7 +107,7 @@ def _read_login_token():
 
     flask-jwt-extended reads a token four times (its claims and its header, each before
     and after the signature check), and each reading checks every character in Python:
-    on a check-in that was a twentieth of the request's CPU. A plain ``Bearer <token>``
+    a tenth of a check-in's instructions went to it. A plain ``Bearer <token>``
     header is read and verified once here, with the settings flask-jwt-extended verifies
     with, then goes through the same callbacks (revocation, custom checks, the user) and
     leaves the same request globals behind, so ``current_user`` and ``get_jwt`` answer as
