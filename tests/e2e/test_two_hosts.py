@@ -4,6 +4,7 @@ They share PostgreSQL and Redis, and nothing else: the lockout, revocation and t
 chains must hold across them, and nginx must keep answering when one of them dies.
 """
 
+import http.client
 import json
 import os
 import shutil
@@ -91,8 +92,8 @@ def burst(hosts, writers, label, during=None):
             body = {"value": each, "note": note}
             try:
                 answer = client.post(f"/key-results/{key_result_id}/check-ins", body, token=token)
-            except OSError:
-                continue  # not acknowledged: the connection broke
+            except (OSError, http.client.HTTPException):
+                continue  # not acknowledged: the connection broke, before or within the answer
             if answer.status == 201:
                 with lock:
                     acknowledged.append(note)
