@@ -1,10 +1,14 @@
-"""Fixtures: an app per test on SQLite or PostgreSQL, a client, and an ``auth`` helper.
+"""Fixtures: an app on an empty SQLite or PostgreSQL database, a client, an ``auth`` helper.
 
-Without ``TEST_DATABASE_URL`` every test gets a fresh SQLite file built from the models.
-With it, the PostgreSQL schema is built once from the migrations, and each test runs inside
-a transaction that is rolled back at teardown. Tests marked ``concurrent`` need real commits
-from several connections: they run without that transaction and the tables are emptied
-afterwards. ``TEST_REDIS_URL`` puts the limiter storage in Redis, under a key prefix of its own.
+An app is built once per test process and set of ``settings``, and reused by the tests
+sharing them: each test finds it with its settings as built and its database empty.
+Without ``TEST_DATABASE_URL`` the app's SQLite file is built from the models and its rows
+deleted after each test (a test that changed its schema, a trigger of a failure test say,
+has the next test build a new app). With it, the PostgreSQL schema is built once from the
+migrations, and each test runs inside a transaction that is rolled back at teardown. Tests
+marked ``concurrent`` need real commits from several connections: they run without that
+transaction and the tables are emptied afterwards. ``TEST_REDIS_URL`` puts the limiter
+storage in Redis, under a key prefix of its own.
 """
 
 import contextlib
@@ -18,7 +22,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from okr_app import create_app
+from okr_app import create_app, extensions
 from okr_app.extensions import db, limiter
 
 #: Under ``pytest -n`` each worker process ("gw0", "gw1", ...) gets a database and a Redis
@@ -159,24 +163,71 @@ def settings(request):
     return dict(marker.kwargs) if marker else {}
 
 
-@pytest.fixture
-def app(request, tmp_path, postgres_schema, settings):
-    """Create an app on a clean database, with a clean limiter storage."""
-    url = postgres_schema or f"sqlite:///{tmp_path}/test.sqlite3"
-    # The limiter is one object for the process and reads RATELIMIT_HEADERS_ENABLED from
-    # the first app it is bound to only: each test's app states its own.
+#: The apps built so far in this process, by their settings: building one (the blueprints,
+#: the OpenAPI document, the URL rules) costs more than most tests.
+APPS = {}
+
+
+def key_of(settings):
+    """Return the key of the app for ``settings`` in ``APPS``."""
+    return repr(sorted(settings.items()))
+
+
+def built_app(settings, postgres_schema, tmp_path_factory):
+    """Return this process's app for ``settings``, building it when it is not the current one.
+
+    The extensions (flask-smorest's document, the limiter's storage) are one object each for
+    the process and belong to the app built last: an app built earlier, or by a test calling
+    ``create_app`` itself, is built again rather than reused beside another's extensions.
+    """
+    key = key_of(settings)
+    app = APPS.get(key)
+    if app is not None and extensions.api._app is app:
+        return app
+    url = postgres_schema or f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
+    # The limiter reads RATELIMIT_HEADERS_ENABLED from the first app it is bound to only:
+    # each app states its own.
     limiter._headers_enabled = None
     app = create_app(make_config(url, **settings))
     if BACKEND == "sqlite":
         with app.app_context():
             db.create_all()
+            app.extensions["test_schema"] = sqlite_schema()
+    APPS[key] = app
+    return app
+
+
+def sqlite_schema():
+    """Return the SQLite database's tables, indexes and triggers, as their statements."""
+    with db.engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT type, name, sql FROM sqlite_master").all()
+
+
+@pytest.fixture
+def app(request, tmp_path_factory, postgres_schema, settings):
+    """An app on an empty database, with a clean limiter storage and its own settings.
+
+    The app of the same settings is reused from test to test: whatever a test changes in its
+    settings is put back, and every row it wrote is deleted (SQLite), rolled back or truncated
+    (PostgreSQL), as its limiter counts are.
+    """
+    app = built_app(settings, postgres_schema, tmp_path_factory)
+    saved = dict(app.config)
+    if BACKEND == "sqlite":
         yield app
+        with app.app_context():
+            if sqlite_schema() == app.extensions["test_schema"]:
+                delete_rows()
+            else:  # a test of failures added a trigger or dropped a table: start afresh
+                APPS.pop(key_of(settings), None)
     elif request.node.get_closest_marker("concurrent"):
         yield app
         with app.app_context():
             empty_tables()
     else:
         yield from in_rolled_back_transaction(app)
+    app.config.clear()
+    app.config.update(saved)
     with app.app_context():
         # The limiter is one object for the process: its key prefix stays that of the first
         # app, so counts would carry over between tests sharing a Redis. Tests of an
@@ -184,6 +235,18 @@ def app(request, tmp_path, postgres_schema, settings):
         with contextlib.suppress(Exception):
             limiter.reset()
         db.engine.dispose()
+
+
+def delete_rows():
+    """Delete every row of every table of a SQLite database, numbering from 1 again."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+        if connection.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
+        ).first():
+            connection.exec_driver_sql("DELETE FROM sqlite_sequence")
 
 
 def in_rolled_back_transaction(app):
