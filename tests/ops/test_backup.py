@@ -25,6 +25,9 @@ def test_backup_writes_a_consistent_copy(tmp_path):
     result = app.test_cli_runner().invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
     assert "integrity ok" in result.output
+    # The live rows were still in the write-ahead log; the copy is one file all the same.
+    assert (tmp_path / "live.sqlite3-wal").exists()
+    assert not list(tmp_path.glob("copy.sqlite3-*"))
     with sqlite3.connect(target) as copy:
         assert copy.execute("SELECT email FROM users").fetchall() == [("ada@example.com",)]
         assert copy.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 1
