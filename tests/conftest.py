@@ -207,28 +207,44 @@ def sqlite_schema():
 def app(request, tmp_path_factory, postgres_schema, settings):
     """An app on an empty database, with a clean limiter storage and its own settings.
 
-    The app of the same settings is reused from test to test: whatever a test changes in its
-    settings is put back, and every row it wrote is deleted (SQLite), rolled back or truncated
-    (PostgreSQL), as its limiter counts are.
+    The app of the same settings is reused from test to test: every setting a test sets,
+    adds or removes is put back (not a change made inside a setting's own dict or list; no
+    test makes one), and every row it wrote is deleted (SQLite), rolled back or truncated
+    (PostgreSQL), as its limiter counts are. When any of that fails, the next test builds a
+    new app.
     """
     app = built_app(settings, postgres_schema, tmp_path_factory)
     saved = dict(app.config)
-    if BACKEND == "sqlite":
-        yield app
-        with app.app_context():
-            if sqlite_schema() == app.extensions["test_schema"]:
-                delete_rows()
-            else:  # a test of failures added a trigger or dropped a table: start afresh
-                APPS.pop(key_of(settings), None)
-    elif request.node.get_closest_marker("concurrent"):
-        yield app
-        with app.app_context():
-            empty_tables()
-    else:
-        yield from in_rolled_back_transaction(app)
-    app.config.clear()
-    app.config.update(saved)
+    try:
+        if BACKEND == "sqlite":
+            yield app
+            with app.app_context():
+                if sqlite_schema() == app.extensions["test_schema"]:
+                    delete_rows()
+                else:  # a test of failures added a trigger or dropped a table: start afresh
+                    APPS.pop(key_of(settings), None)
+        elif request.node.get_closest_marker("concurrent"):
+            yield app
+            with app.app_context():
+                empty_tables()
+        else:
+            yield from in_rolled_back_transaction(app)
+    except BaseException:
+        APPS.pop(key_of(settings), None)
+        raise
+    finally:
+        app.config.clear()
+        app.config.update(saved)
+        reset_storage(app)
+
+
+def reset_storage(app):
+    """Empty the limiter storage, close the Redis breaker and the database connections."""
     with app.app_context():
+        # A Redis that failed a call in this test is asked again from here on.
+        options = app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}
+        if "connection_class" in options:
+            options["connection_class"].breaker.close()
         # The limiter is one object for the process: its key prefix stays that of the first
         # app, so counts would carry over between tests sharing a Redis. Tests of an
         # unreachable storage have nothing to reset.

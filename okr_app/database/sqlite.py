@@ -14,10 +14,15 @@ transaction (and a worker task's) therefore begins with ``BEGIN IMMEDIATE`` and 
 turn instead.
 """
 
+import logging
+import sqlite3
+
 from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import event
 
 from okr_app.database.expressions import python_sha256_hex
+
+logger = logging.getLogger("okr_app.database")
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -32,7 +37,12 @@ def configure_connection(dbapi_connection, _record):
     """Use the write-ahead log, enforce foreign keys, let SQLAlchemy emit BEGIN, add a hash."""
     dbapi_connection.isolation_level = None
     # Kept in the file once set; an in-memory database answers "memory" and stays so.
-    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    try:
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.OperationalError:
+        # Switching needs the file to itself: a process of an earlier version (the worker, an
+        # export) still reads it. This connection works in the old mode; a later one switches.
+        logger.warning("the SQLite database is in use: write-ahead log left for a later connection")
     dbapi_connection.execute("PRAGMA synchronous=FULL")
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
     dbapi_connection.create_function("sha256_hex", 1, python_sha256_hex, deterministic=True)

@@ -72,3 +72,30 @@ def test_a_write_commits_while_a_long_read_is_open(tmp_path):
         reader.close()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_a_file_still_open_in_the_old_journal_mode_is_switched_by_a_later_connection(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    engine_options = {"connect_args": {"timeout": 1}}
+    app = create_app(make_config(f"sqlite:///{path}", SQLALCHEMY_ENGINE_OPTIONS=engine_options))
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    # A file of an earlier version, read by a process of that version while this one starts.
+    earlier = sqlite3.connect(path, isolation_level=None)
+    earlier.execute("PRAGMA journal_mode=DELETE")
+    earlier.execute("BEGIN")
+    earlier.execute("SELECT count(*) FROM users").fetchone()
+    try:
+        assert app.test_client().get("/health").status_code == 200
+        with app.app_context():
+            assert db.session.execute(text("PRAGMA journal_mode")).scalar_one() == "delete"
+            db.session.rollback()
+            db.engine.dispose()
+    finally:
+        earlier.execute("COMMIT")
+        earlier.close()
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        db.session.rollback()
+        db.engine.dispose()
