@@ -10,8 +10,9 @@ def warm_up(app):
     OpenAPI document) on its first API request, and compiles each page's templates on the
     first request showing it. gunicorn calls this in each new worker before it takes
     requests (``post_worker_init``, before ``gc.freeze`` moves what it built out of the
-    collector's way): a new worker's first requests take as long as its later ones. Another
-    Flask app served with the same gunicorn settings has its templates compiled only.
+    collector's way): a new worker's first pages take as long as its later ones (the
+    statistics' SQL is still compiled on its first request). Another Flask app served with
+    the same gunicorn settings has its templates compiled only.
     """
     if "flask-smorest" in app.extensions:
         with app.app_context():
