@@ -163,26 +163,17 @@ def settings(request):
     return dict(marker.kwargs) if marker else {}
 
 
-#: The apps built so far in this process, by their settings: building one (the blueprints,
-#: the OpenAPI document, the URL rules) costs more than most tests.
-APPS = {}
-
-
-def key_of(settings):
-    """Return the key of the app for ``settings`` in ``APPS``."""
-    return repr(sorted(settings.items()))
-
-
 def built_app(settings, postgres_schema, tmp_path_factory):
-    """Return this process's app for ``settings``, building it when it is not the current one.
+    """Return the app built last for these ``settings``, or build one.
 
-    The extensions (flask-smorest's document, the limiter's storage) are one object each for
-    the process and belong to the app built last: an app built earlier, or by a test calling
-    ``create_app`` itself, is built again rather than reused beside another's extensions.
+    Building one (the blueprints, the OpenAPI document, the URL rules) costs more than most
+    tests. The extensions (flask-smorest's document, the limiter's storage) are one object each for
+    the process and belong to the app built last: only that app is reused, and only by tests
+    of the settings it was built with; after a test calling ``create_app`` itself, or after
+    ``retire``, the next test builds a new one.
     """
-    key = key_of(settings)
-    app = APPS.get(key)
-    if app is not None and extensions.api._app is app:
+    app = extensions.api._app
+    if app is not None and app.extensions.get("test_settings") == settings:
         return app
     url = postgres_schema or f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
     # The limiter reads RATELIMIT_HEADERS_ENABLED from the first app it is bound to only:
@@ -193,8 +184,13 @@ def built_app(settings, postgres_schema, tmp_path_factory):
         with app.app_context():
             db.create_all()
             app.extensions["test_schema"] = sqlite_schema()
-    APPS[key] = app
+    app.extensions["test_settings"] = dict(settings)
     return app
+
+
+def retire(app):
+    """Keep ``app`` from being reused: the next test builds a new one."""
+    app.extensions.pop("test_settings", None)
 
 
 def sqlite_schema():
@@ -222,7 +218,7 @@ def app(request, tmp_path_factory, postgres_schema, settings):
                 if sqlite_schema() == app.extensions["test_schema"]:
                     delete_rows()
                 else:  # a test of failures added a trigger or dropped a table: start afresh
-                    APPS.pop(key_of(settings), None)
+                    retire(app)
         elif request.node.get_closest_marker("concurrent"):
             yield app
             with app.app_context():
@@ -230,7 +226,7 @@ def app(request, tmp_path_factory, postgres_schema, settings):
         else:
             yield from in_rolled_back_transaction(app)
     except BaseException:
-        APPS.pop(key_of(settings), None)
+        retire(app)
         raise
     finally:
         app.config.clear()
