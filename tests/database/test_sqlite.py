@@ -46,13 +46,31 @@ def test_the_database_keeps_a_write_ahead_log(tmp_path, url):
     assert synchronous == 2  # FULL: a committed write survives a power cut
 
 
-def test_a_write_commits_while_a_long_read_is_open(tmp_path):
-    path = tmp_path / "reader.sqlite3"
-    # One second of waiting for a lock, not thirty: a blocked write fails fast.
+def impatient_app(path):
+    """Return an app on a new SQLite file at ``path`` that waits one second for a lock.
+
+    Not thirty: a connection or a write that a lock blocks fails fast.
+    """
     engine_options = {"connect_args": {"timeout": 1}}
     app = create_app(make_config(f"sqlite:///{path}", SQLALCHEMY_ENGINE_OPTIONS=engine_options))
     with app.app_context():
         db.create_all()
+        db.engine.dispose()
+    return app
+
+
+def journal_mode(app):
+    """Return the journal mode a new connection of ``app`` finds, and close it again."""
+    with app.app_context():
+        mode = db.session.execute(text("PRAGMA journal_mode")).scalar_one()
+        db.session.rollback()
+        db.engine.dispose()
+    return mode
+
+
+def test_a_write_commits_while_a_long_read_is_open(tmp_path):
+    path = tmp_path / "reader.sqlite3"
+    app = impatient_app(path)
     client = app.test_client()
     assert client.post("/auth/register", json={"email": "a@example.com", "password": PASSWORD})
     reader = sqlite3.connect(path, timeout=0, isolation_level=None)
@@ -76,11 +94,7 @@ def test_a_write_commits_while_a_long_read_is_open(tmp_path):
 
 def test_a_file_still_open_in_the_old_journal_mode_is_switched_by_a_later_connection(tmp_path):
     path = tmp_path / "old.sqlite3"
-    engine_options = {"connect_args": {"timeout": 1}}
-    app = create_app(make_config(f"sqlite:///{path}", SQLALCHEMY_ENGINE_OPTIONS=engine_options))
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
+    app = impatient_app(path)
     # A file of an earlier version, read by a process of that version while this one starts.
     earlier = sqlite3.connect(path, isolation_level=None)
     earlier.execute("PRAGMA journal_mode=DELETE")
@@ -88,14 +102,8 @@ def test_a_file_still_open_in_the_old_journal_mode_is_switched_by_a_later_connec
     earlier.execute("SELECT count(*) FROM users").fetchone()
     try:
         assert app.test_client().get("/health").status_code == 200
-        with app.app_context():
-            assert db.session.execute(text("PRAGMA journal_mode")).scalar_one() == "delete"
-            db.session.rollback()
-            db.engine.dispose()
+        assert journal_mode(app) == "delete"
     finally:
         earlier.execute("COMMIT")
         earlier.close()
-    with app.app_context():
-        assert db.session.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
-        db.session.rollback()
-        db.engine.dispose()
+    assert journal_mode(app) == "wal"
