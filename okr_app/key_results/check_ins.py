@@ -60,6 +60,16 @@ def period_start(objective):
     return datetime.combine(objective.start_date, time.min, tzinfo=UTC)
 
 
+def stated_at(key_result):
+    """Return when a value stated on the key result itself (not a check-in) is recorded.
+
+    Now, or the first moment of the objective's period while it has not started: no
+    check-in lies before its period, and a value stated in advance is the one the period
+    starts with, as a value carried over into a later period is.
+    """
+    return max(utcnow(), period_start(key_result.objective))
+
+
 def kind_refusal(kind, values):
     """Return ``(field, message)`` when the kind cannot take what ``values`` state, else None.
 

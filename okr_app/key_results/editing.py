@@ -5,7 +5,7 @@ from flask_smorest import abort
 from okr_app.api.etags import write_versioned
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
-from okr_app.key_results.check_ins import record_check_in
+from okr_app.key_results.check_ins import record_check_in, stated_at
 from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.schemas import CheckInSchema, KeyResultSchema
 from okr_app.key_results.trends import refresh_trends
@@ -76,8 +76,9 @@ def create_key_result(user_id, values):
     """Add a key result under one of the user's objectives and return it.
 
     The current value starts at ``start_value`` (a milestone: not done); a value stated on
-    creation is recorded as the first check-in. A stay_* key result needs one: its time in
-    band counts from it.
+    creation is recorded as the first check-in, dated now or, before the objective's period,
+    at its start (``stated_at``). A stay_* key result needs one: its time in band counts
+    from it.
     """
     require_own_objective(user_id, values["objective_id"])
     values = dict(values)
@@ -90,7 +91,7 @@ def create_key_result(user_id, values):
     db.session.flush()
     check_due_on(key_result)
     if stated is not None:
-        record_check_in(key_result, stated)
+        record_check_in(key_result, stated, at=stated_at(key_result))
     return key_result
 
 
@@ -123,8 +124,8 @@ def change_key_result(user_id, key_result, values):
     """Apply ``values``; return the changed fields with old and new values.
 
     A change of the current value (sent as ``current_value`` or ``progress``) is recorded
-    as a check-in now, so the history stays complete. A change of kind or band recomputes
-    the time in band from the history.
+    as a check-in (dated as ``stated_at`` says), so the history stays complete. A change of
+    kind or band recomputes the time in band from the history.
     """
     values = dict(values)
     if values.get("objective_id", key_result.objective_id) != key_result.objective_id:
@@ -135,7 +136,8 @@ def change_key_result(user_id, key_result, values):
     stated = stated_value(stated_values, key_result)
     if stated is not None and stated != key_result.current_value:
         before = key_result.current_value
-        record_check_in(key_result, stated)  # recomputes the trend sums, after any move
+        # Recomputes the trend sums, after any move.
+        record_check_in(key_result, stated, at=stated_at(key_result))
         changes["current_value"] = {"old": before, "new": key_result.current_value}
     elif changes.keys() & {"objective_id", "kind", "threshold", "range_min", "range_max"}:
         # Its check-ins now count from the new objective's period start, or in a new band.

@@ -62,7 +62,8 @@ def post_key_result(values):
     """Create a key result under one of the caller's objectives.
 
     A current value stated on creation (`current_value` or `progress`) is recorded as the
-    first check-in; otherwise the current value is `start_value`.
+    first check-in, dated now, or at the period's start while the period has not started;
+    otherwise the current value is `start_value`.
     """
     key_result = create_key_result(current_user.id, values)
     flush_versioned()
@@ -85,7 +86,8 @@ def put_key_result(values, key_result_id):
     """Replace a key result's editable fields; unsent optional ones take their defaults.
 
     The current value stays unless `current_value` or `progress` is sent; a change is
-    recorded as a check-in. Moving it to another of the caller's objectives is allowed.
+    recorded as a check-in (dated as on creation). Moving it to another of the caller's
+    objectives is allowed.
     """
     return _write(key_result_id, update_key_result, values)
 
@@ -95,9 +97,10 @@ def put_key_result(values, key_result_id):
 def patch_key_result(values, key_result_id):
     """Change the fields sent of a key result; the others stay.
 
-    A change of the current value (`current_value` or `progress`) is recorded as a check-in.
-    A new `kind` takes its defining fields from the body, or keeps those the old kind used
-    too; progress, band and forecast are recomputed from the history.
+    A change of the current value (`current_value` or `progress`) is recorded as a check-in
+    (dated as on creation). A new `kind` takes its defining fields from the body, or keeps
+    those the old kind used too; progress, band and forecast are recomputed from the
+    history.
     """
     return _write(key_result_id, amend_key_result, values)
 
