@@ -22,6 +22,7 @@ from okr_app.okr.kinds import (
     resolve_kind,
     stored_definition,
 )
+from okr_app.okr.periods import moved_day
 from okr_app.okr.progress import value_for_progress
 
 
@@ -125,13 +126,24 @@ def change_key_result(user_id, key_result, values):
 
     A change of the current value (sent as ``current_value`` or ``progress``) is recorded
     as a check-in (dated as ``stated_at`` says), so the history stays complete. A change of
-    kind or band recomputes the time in band from the history.
+    kind or band recomputes the time in band from the history. A move to another objective
+    takes a milestone's ``due_on`` along, as a change of period does (as far into the new
+    period as it was into the old one), unless ``due_on`` is sent: that must lie in it.
     """
     values = dict(values)
     if values.get("objective_id", key_result.objective_id) != key_result.objective_id:
         require_own_objective(user_id, values["objective_id"])
     stated_values = {name: values.pop(name) for name in STATED if name in values}
+    old_start = key_result.objective.start_date
     changes = apply_changes(key_result, values)
+    if "objective_id" in changes:
+        # The objective loaded with the key result is the old one until it is read again.
+        db.session.flush()
+        db.session.expire(key_result, ["objective"])
+        if "due_on" not in values:
+            new = key_result.objective
+            due_on = moved_day(key_result.due_on, old_start, new.start_date, new.end_date)
+            changes |= apply_changes(key_result, {"due_on": due_on})
     check_due_on(key_result)
     stated = stated_value(stated_values, key_result)
     if stated is not None and stated != key_result.current_value:

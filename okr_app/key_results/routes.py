@@ -87,7 +87,8 @@ def put_key_result(values, key_result_id):
 
     The current value stays unless `current_value` or `progress` is sent; a change is
     recorded as a check-in (dated as on creation). Moving it to another of the caller's
-    objectives is allowed.
+    objectives is allowed; a milestone's `due_on` must then lie in that objective's period
+    (`PATCH` without `due_on` moves it along).
     """
     return _write(key_result_id, update_key_result, values)
 
@@ -100,7 +101,8 @@ def patch_key_result(values, key_result_id):
     A change of the current value (`current_value` or `progress`) is recorded as a check-in
     (dated as on creation). A new `kind` takes its defining fields from the body, or keeps
     those the old kind used too; progress, band and forecast are recomputed from the
-    history.
+    history. A move to another objective takes a milestone's `due_on` along, as far into
+    the new period as it was into the old one, unless `due_on` is sent.
     """
     return _write(key_result_id, amend_key_result, values)
 

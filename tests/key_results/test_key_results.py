@@ -280,3 +280,33 @@ def test_update_and_delete_are_audited_with_changes_and_snapshot(app, client, ow
         12.5,
     )
     assert [item["value"] for item in snapshot["check_ins"]] == [12.5]
+
+
+def test_a_move_takes_a_milestone_due_day_along(app, client, owner):
+    headers, objective = owner
+    later = create_objective(client, headers, period="2026-Q2")
+    milestone = create_key_result(
+        client, headers, objective["id"], kind="milestone", due_on="2026-02-01"
+    )
+    path = f"/key-results/{milestone['id']}"
+    # 31 days into 2026-Q1, so 31 days into 2026-Q2, as a change of period would move it.
+    moved = client.patch(path, headers=headers, json={"objective_id": later["id"]})
+    assert moved.status_code == 200, moved.get_json()
+    assert (moved.get_json()["objective_id"], moved.get_json()["due_on"]) == (
+        later["id"],
+        "2026-05-02",
+    )
+    # A due day sent with the move is taken as sent, and must lie in the new period.
+    body = {"objective_id": objective["id"], "due_on": "2026-05-02"}
+    refused = client.patch(path, headers=headers, json=body)
+    assert refused.status_code == 422
+    assert "2026-01-01 to 2026-03-31" in refused.get_json()["errors"]["json"]["due_on"][0]
+    assert client.get(path, headers=headers).get_json()["objective_id"] == later["id"]
+    body["due_on"] = "2026-03-31"
+    back = client.patch(path, headers=headers, json=body).get_json()
+    assert (back["objective_id"], back["due_on"]) == (objective["id"], "2026-03-31")
+    with app.app_context():
+        row = db.session.scalars(
+            select(AuditRow).where(AuditRow.action == "key_result.updated").order_by(AuditRow.id)
+        ).first()
+    assert row.details["changes"]["due_on"] == {"old": "2026-02-01", "new": "2026-05-02"}
