@@ -1,5 +1,6 @@
 """Drive a server with wrk and the Lua scripts in bench/wrk/; turn its output into figures."""
 
+import contextlib
 import json
 import subprocess
 
@@ -22,18 +23,29 @@ class Load:
 
 
 def run_wrk(
-    url, script, data_file, load, *extra, pause_ms=0, connections=None, warm=True, warmup_file=None
+    url,
+    script,
+    data_file,
+    load,
+    *extra,
+    pause_ms=0,
+    connections=None,
+    warm=True,
+    warmup_file=None,
+    meter=None,
 ):
     """Warm up, then run ``script`` for the measured duration; return the parsed figures.
 
-    The warm-up reads ``warmup_file`` when given, else the measured run's data.
+    The warm-up reads ``warmup_file`` when given, else the measured run's data. ``meter``,
+    a context manager (``bench.cpu.CpuMeter``), is entered around the measured run only.
     """
     connections = connections or load.connections
     threads = min(load.threads, connections)
     if warm and load.warmup:
         warmup_data = warmup_file or data_file
         _wrk(url, script, warmup_data, threads, connections, load.warmup, pause_ms, extra)
-    output = _wrk(url, script, data_file, threads, connections, load.duration, pause_ms, extra)
+    with meter or contextlib.nullcontext():
+        output = _wrk(url, script, data_file, threads, connections, load.duration, pause_ms, extra)
     result = parse(output)
     result["connections"] = connections
     return result

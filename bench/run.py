@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import client, profile, queries, report, scenarios
+from bench import client, cpu, profile, queries, report, scenarios
 from bench.database import Database
 from bench.loadgen import Load
 from bench.servers import ROOT, Gunicorn, RedisServer
@@ -136,7 +136,17 @@ class Bench:
                 app, files, self.load, options.profile_seconds, self.directory
             )
         results["post_check_in"], floor_results["post_check_in"] = (
-            scenarios.audited_writes_beside_floor(app, floor, files, self.load, options.rounds)
+            scenarios.audited_writes_beside_floor(
+                app,
+                floor,
+                files,
+                self.load,
+                options.rounds,
+                shared={
+                    "postgres": lambda: cpu.named_pids("postgres"),
+                    "redis": lambda: [redis.pid],
+                },
+            )
         )
         results.update(scenarios.writes(app, files, self.load, options.workers))
         rss = {"okr_app": app.peak_rss_mb(), "floor": floor.peak_rss_mb()}

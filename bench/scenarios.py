@@ -4,6 +4,7 @@ import math
 
 from bench import profile
 from bench.client import call
+from bench.cpu import CpuMeter
 from bench.loadgen import Load, run_wrk
 from okr_app.demo.seed import DEMO_PASSWORD
 
@@ -72,22 +73,31 @@ def half_load(app, files, load, peaks, light):
     return results
 
 
-def audited_writes(server, files, load):
+def audited_writes(server, files, load, meter=None):
     """Return the figures of POST check-ins, each appended to the audit chain."""
-    return run_wrk(server.url, "post_check_in.lua", files["check_ins"], load)
+    return run_wrk(server.url, "post_check_in.lua", files["check_ins"], load, meter=meter)
 
 
-def audited_writes_beside_floor(app, floor, files, load, rounds=3):
+def audited_writes_beside_floor(app, floor, files, load, rounds=3, shared=None):
     """Run the audited check-ins on okr_app and the floor in turn, ``rounds`` times.
 
     Return ``(okr_app's figures, the floor's)`` of the median round, as for the reads:
-    okr_app's carry ``ratio_to_floor`` and ``ratio_rounds``.
+    okr_app's carry ``ratio_to_floor`` and ``ratio_rounds``. Each run's figures also hold
+    ``cpu_us_per_request``: the CPU its server's workers, each group of ``shared`` (``{name:
+    function returning pids}``: the database, Redis) and the whole machine used per request.
     """
     pairs = [
-        (audited_writes(app, files, load), audited_writes(floor, files, load))
+        (metered(app, files, load, shared), metered(floor, files, load, shared))
         for _ in range(rounds)
     ]
     return median_round(pairs)
+
+
+def metered(server, files, load, shared=None):
+    """Run the audited check-ins on ``server``; add the CPU used per request to the figures."""
+    meter = CpuMeter({"workers": server.worker_pids, **(shared or {})})
+    figures = audited_writes(server, files, load, meter=meter)
+    return {**figures, "cpu_us_per_request": meter.per_request(figures["requests"])}
 
 
 def audited_writes_by_workers(servers, files, load, rounds=3):

@@ -5,11 +5,13 @@ The benchmark itself is run by hand (make bench); these checks are cheap and nee
 
 import ast
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from bench import loadgen, profile, report, scenarios
+from bench import cpu, loadgen, profile, report, scenarios
 from bench.client import _interleave
 
 WRK_OUTPUT = """Running 15s test @ http://127.0.0.1:40000
@@ -182,3 +184,30 @@ def test_the_audit_verify_scenario_writes_a_trail_that_verifies(tmp_path):
         db.session.execute(AuditRow.__table__.update().where(AuditRow.id == 6).values(ip="x"))
         assert verification.verify().problems[0].startswith("chain 2: row id=6 seq=2")
         db.engine.dispose()
+
+
+def test_the_cpu_meter_charges_each_group_its_own_processes():
+    burn = (
+        "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass\n"
+        "print('done', flush=True)\ntime.sleep(10)"
+    )
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(10)"])
+    busy = []
+    groups = {"busy": lambda: [process.pid for process in busy], "idle": lambda: [idle.pid]}
+    try:
+        with cpu.CpuMeter(groups) as meter:
+            # Started within the block, named only at its end: all its CPU counts.
+            busy.append(
+                subprocess.Popen([sys.executable, "-c", burn], stdout=subprocess.PIPE, text=True)
+            )
+            assert busy[0].stdout.readline() == "done\n"
+        figures = meter.per_request(4)
+    finally:
+        for process in (idle, *busy):
+            process.kill()
+            process.wait()
+    # 0.4 s of CPU (and the interpreter's start) over 4 requests: about 100 ms each.
+    assert 95_000 <= figures["busy"] <= 150_000
+    assert figures["idle"] < 10_000
+    assert figures["machine"] >= figures["busy"]
+    assert cpu.process_ticks(2**22 + 1) is None
