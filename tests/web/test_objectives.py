@@ -169,3 +169,22 @@ def test_a_key_result_is_added_from_the_objective_page(client, web):
     )
     assert added.status_code == 303
     assert "0 people: from 0 to 50" in client.get(path).text
+
+
+def test_the_add_form_shows_the_rules_of_a_kind_beside_their_fields(client, web):
+    """Refusals the schema cannot state (the period, a kind's value) come back on the form."""
+    web.user()
+    objective_id = web.create_objective()
+    path = f"/app/objectives/{objective_id}"
+    late = {"title": "Ship", "metric": "done", "kind": "milestone", "due_on": "2027-01-01"}
+    refused = web.post(path + "/key-results", late, form_page=path)
+    assert refused.status_code == 422
+    assert 'id="new-kr-due-on-error">Must lie in the period, 2026-01-01 to 2026-03-31.' in (
+        refused.text
+    )
+    assert 'value="2027-01-01"' in refused.text
+    unstated = {"title": "Uptime", "metric": "%", "kind": "stay_above", "threshold": "99"}
+    refused = web.post(path + "/key-results", unstated, form_page=path)
+    assert refused.status_code == 422
+    assert 'id="new-kr-current-error">Required for kind stay_above' in refused.text
+    assert "Uptime" not in client.get(path).text.split("<form")[0]

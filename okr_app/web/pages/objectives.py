@@ -211,7 +211,13 @@ def add_key_result(objective_id):
     if form is not None:
         return _objective_page(owned_objective(g.web_user.id, objective_id), 422, key_result=form)
     owned_objective(g.web_user.id, objective_id)  # 404 for another user's objective
-    key_result = create_key_result(g.web_user.id, {**data, "objective_id": objective_id})
+    # The rules the schema cannot state (a due day in the period, a stay_* kind's value).
+    key_result, error = forms.attempt(
+        create_key_result, g.web_user.id, {**data, "objective_id": objective_id}
+    )
+    if error:
+        current = owned_objective(g.web_user.id, objective_id)
+        return _objective_page(current, error.code, key_result=forms.refused(error, values))
     attach(resource_type="key_result", resource_id=key_result.id)
     flash(f"Added “{key_result.title}”.")
     return redirect(url_for("web.objective", objective_id=objective_id), 303)
