@@ -39,7 +39,8 @@ def create_objective(user_id, values):
 def change_objective(objective, values):
     """Apply ``values`` to the objective; return the changed fields with old and new values.
 
-    A new period start moves every check-in's x, so the key results' trend sums follow. A
+    A new period start moves every check-in's x, so the key results' trend sums follow, and
+    a new start or end the days in band a stay_* key result counts (up to the end). A
     new period moves each milestone's ``due_on`` with it, as copying does: as far into the
     new period as it was into the old one, at most to its last day.
     """
@@ -52,7 +53,8 @@ def change_objective(objective, values):
             )
             if due_on != key_result.due_on:
                 key_result.due_on = due_on
-    if "start_date" in changes:
+    if "start_date" in changes or "end_date" in changes:
+        # The trend sums count from the start, a stay_* kind's days in band up to the end.
         db.session.flush()
         refresh_trends(lock_key_results_of(objective.id))
     return changes

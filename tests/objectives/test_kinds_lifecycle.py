@@ -152,3 +152,25 @@ def test_a_new_period_moves_a_milestones_due_day_with_it(client, session):
     retitled = client.patch(path, headers=session.headers, json={"title": "Same period"})
     assert retitled.status_code == 200
     assert due_days()[milestone["id"]] == "2025-04-30"
+
+
+def test_a_longer_period_counts_more_days_in_band(client, session):
+    """The days in band run up to the period's end: a new end alone recomputes them."""
+    objective = create_objective(client, session.headers, period="2025-01")
+    band = create_key_result(
+        client, session.headers, objective["id"], kind="stay_above", threshold=5, current_value=10
+    )
+    session.at(datetime(2025, 2, 15, 12, tzinfo=UTC))
+    # In band from Jan 1, out on Feb 10 (a late update, after January's end).
+    check_in(client, session.headers, band["id"], value=1, at="2025-02-10T00:00Z")
+    path = f"/key-results/{band['id']}"
+    assert session.get(path)["progress"] == pytest.approx(100.0)  # 31 of 31 days of January
+    stretched = client.patch(
+        f"/objectives/{objective['id']}", headers=session.headers, json={"period": "2025-Q1"}
+    )
+    assert stretched.status_code == 200, stretched.get_json()
+    # 40 days in band of the 45.5 measured (Jan 1 to Feb 15, 12:00), read and listed alike.
+    assert session.get(path)["progress"] == pytest.approx(87.91, abs=0.01)
+    assert session.get("/key-results")[0]["progress"] == pytest.approx(87.91, abs=0.01)
+    (paced,) = session.get("/stats")["pace"]
+    assert paced["progress"] == pytest.approx(87.91, abs=0.01)
