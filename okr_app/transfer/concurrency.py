@@ -2,7 +2,8 @@
 
 A second import of the same user while one runs is refused with 409; an import while
 ``OKR_IMPORT_MAX_CONCURRENT`` others run is refused with 429 and ``Retry-After``, so the
-other workers stay free for everyone else (``/health`` included).
+other workers stay free for everyone else (``/health`` included). The API's ``POST
+/import`` and the interface's import both hold these claims.
 """
 
 from functools import wraps
@@ -16,44 +17,56 @@ from okr_app.extensions import limiter
 
 
 def one_at_a_time(view):
-    """Claim the caller's import slot and a server-wide one for the view; place under login.
-
-    The claims are entries in the rate-limit storage (Redis when configured, so every
-    worker sees them), taken before the body is parsed and released when the view ends;
-    they lapse after ``OKR_IMPORT_LOCK_SECONDS`` should a worker die holding them. With
-    the storage unreachable the import goes on unclaimed: its size is bounded all the same.
-    """
+    """Hold the caller's import claims while the view runs; place under login."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        config = current_app.config
-        expiry = config["OKR_IMPORT_LOCK_SECONDS"]
-        try:
-            own = claim(f"okr/import-running/{current_user.id}", expiry)
-            if own is None:
-                abort(409, message="Another import of yours is running. Retry when it is done.")
-            slots = [f"okr/import-slot/{n}" for n in range(config["OKR_IMPORT_MAX_CONCURRENT"])]
-            slot = next((key for key in slots if claim(key, expiry)), None)
-            if slot is None:
-                release(own)
-                abort(
-                    429,
-                    message="Too many imports are running. Retry shortly.",
-                    headers={"Retry-After": "5"},
-                )
-        except StorageUnavailable:
-            current_app.logger.warning("import not claimed: the rate-limit storage is unreachable")
-            return view(*args, **kwargs)
+        held = take_claims(current_user.id)
         try:
             return view(*args, **kwargs)
         finally:
-            for key in (slot, own):
-                try:
-                    release(key)
-                except StorageUnavailable:
-                    current_app.logger.warning("import claim not released; it lapses by itself")
+            release_claims(held)
 
     return wrapper
+
+
+def take_claims(user_id):
+    """Claim the import slot of ``user_id`` and a server-wide one; return the keys held.
+
+    The claims are entries in the rate-limit storage (Redis when configured, so every
+    worker sees them), taken before the body is parsed and given back with
+    ``release_claims`` when the import ends; they lapse after ``OKR_IMPORT_LOCK_SECONDS``
+    should a worker die holding them. With the storage unreachable the import goes on
+    unclaimed (no keys): its size is bounded all the same. Aborts with 409 or 429.
+    """
+    config = current_app.config
+    expiry = config["OKR_IMPORT_LOCK_SECONDS"]
+    try:
+        own = claim(f"okr/import-running/{user_id}", expiry)
+        if own is None:
+            abort(409, message="Another import of yours is running. Retry when it is done.")
+        slots = [f"okr/import-slot/{n}" for n in range(config["OKR_IMPORT_MAX_CONCURRENT"])]
+        slot = next((key for key in slots if claim(key, expiry)), None)
+        if slot is None:
+            release(own)
+            abort(
+                429,
+                message="Too many imports are running. Retry shortly.",
+                headers={"Retry-After": "5"},
+            )
+    except StorageUnavailable:
+        current_app.logger.warning("import not claimed: the rate-limit storage is unreachable")
+        return ()
+    return (slot, own)
+
+
+def release_claims(keys):
+    """Give back the claims ``take_claims`` returned."""
+    for key in keys:
+        try:
+            release(key)
+        except StorageUnavailable:
+            current_app.logger.warning("import claim not released; it lapses by itself")
 
 
 def claim(key, expiry):

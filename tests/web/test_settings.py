@@ -4,9 +4,10 @@ import io
 import json
 import zipfile
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
-from okr_app.extensions import db
+from okr_app.extensions import db, limiter
+from okr_app.models import User
 from tests.web.test_accounts import actions
 from tests.web.test_objectives import KEY_RESULTS
 
@@ -47,6 +48,39 @@ def test_a_bad_import_file_is_refused_and_nothing_changes(client, web):
         )
         assert refused.status_code == 422
         assert message in refused.text
+
+
+def test_an_import_while_others_run_is_refused_as_the_api_refuses_it(client, web, app):
+    """Another import of the user running is 409, too many in all 429; nothing is imported."""
+    email = web.user()
+    web.create_objective("Exported")
+    exported = client.get("/app/export?format=json").get_data()
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).filter_by(email=email))
+    for key, status, message in (
+        (f"okr/import-running/{user_id}", 409, "Another import of yours is running."),
+        ("okr/import-slot/0", 429, "Too many imports are running."),
+    ):
+        with app.app_context():
+            assert limiter.storage.acquire_entry(key, 1, 60)  # what a running import holds
+        refused = _import(web, exported)
+        assert refused.status_code == status
+        assert '<p class="alert" role="alert">' + message in refused.text
+        assert refused.headers.get("Retry-After") == ("5" if status == 429 else None)
+        with app.app_context():
+            limiter.storage.clear(key)
+    assert client.get("/app?period=2026-Q1").text.count(">Exported</a>") == 1
+    for _ in range(2):  # each gives its claims back when done
+        assert _import(web, exported).status_code == 303
+    assert client.get("/app?period=2026-Q1").text.count(">Exported</a>") == 3
+
+
+def _import(web, document):
+    """Post ``document`` to the import form of the settings; return the response."""
+    upload = {"document": (io.BytesIO(document), "okr.json", "application/json")}
+    return web.post(
+        "/app/import", upload, form_page="/app/settings", content_type="multipart/form-data"
+    )
 
 
 def test_error_pages_belong_to_the_interface(client, web, app):

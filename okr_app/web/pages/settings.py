@@ -22,6 +22,7 @@ from okr_app.auth import login as login_rules
 from okr_app.auth import personal_tokens
 from okr_app.auth.schemas import ChangePasswordSchema
 from okr_app.models import ALL_EVENTS, EVENT_TYPES, SCOPES
+from okr_app.transfer.concurrency import release_claims, take_claims
 from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema
@@ -116,7 +117,24 @@ def export():
 @audited("data.imported")
 @login_required
 def post_import():
-    """Add the objectives of a JSON export file to the account; all or nothing."""
+    """Add the objectives of a JSON export file to the account; all or nothing.
+
+    Under the API's claims: another import of the user running is 409, too many running
+    in all is 429, each shown as the import section's message, with nothing imported.
+    """
+    held, refusal = forms.attempt(take_claims, g.web_user.id)
+    if refusal:
+        headers = (getattr(refusal, "data", None) or {}).get("headers") or {}  # Retry-After
+        page, status = settings_page(refusal.code, **{"import": forms.refused(refusal, {})})
+        return page, status, headers
+    try:
+        return _import_upload()
+    finally:
+        release_claims(held)
+
+
+def _import_upload():
+    """Import the posted file, or return the settings page with its refusal."""
     upload = request.files.get("document")
     if upload is None or not upload.filename:
         return _import_refused("Choose a JSON export file to import.")
