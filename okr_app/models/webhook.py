@@ -44,6 +44,8 @@ class Webhook(db.Model):
 
     ``failing_since`` is the first failed delivery since the last success: a webhook whose
     deliveries have all failed for ``OKR_WEBHOOK_DISABLE_AFTER_DAYS`` is made inactive.
+    ``active_since`` is its registration or last resume, ``paused_at`` the start of its last
+    pause (see ``okr_app.webhooks.registering.date_active_change``).
     """
 
     __tablename__ = "webhooks"
@@ -61,10 +63,25 @@ class Webhook(db.Model):
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=when_created, onupdate=utcnow)
+    active_since: Mapped[datetime] = mapped_column(UTCDateTime, default=when_created)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def wants(self, event_type):
         """Tell whether this webhook subscribes to ``event_type``."""
         return ALL_EVENTS in self.events or event_type in self.events
+
+    def was_active_at(self, moment):
+        """Tell whether the webhook was registered and not paused at ``moment``.
+
+        Asked of the events still to be fanned out: those from before ``paused_at`` all
+        happened while it was active, since a pause with older events waiting widens the
+        previous pause rather than starting a new one.
+        """
+        if moment < self.created_at:
+            return False
+        if self.paused_at is None or moment < self.paused_at:
+            return True
+        return self.active and moment >= self.active_since
 
     def __repr__(self):
         return f"<Webhook {self.id}>"

@@ -75,12 +75,12 @@ def _active_webhooks(user_ids):
 def _addressed(webhook, event):
     """Tell whether ``event`` goes to ``webhook``: its own ping, or a subscribed type.
 
-    A webhook hears only what happened after it was registered, even when the worker
-    fans out an older event later.
+    A webhook hears only what happened while it was registered and not paused, even when
+    the worker fans out an older event later.
     """
     if event.webhook_id is not None:
         return event.webhook_id == webhook.id
-    if event.created_at < webhook.created_at:
+    if not webhook.was_active_at(event.created_at):
         return False
     return event.type != "ping" and webhook.wants(event.type)
 

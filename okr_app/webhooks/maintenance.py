@@ -9,6 +9,7 @@ from okr_app.audit.recording import record_command
 from okr_app.extensions import db
 from okr_app.models import Delivery, OutboxEvent, Webhook
 from okr_app.models.types import utcnow
+from okr_app.webhooks.registering import date_active_change
 
 
 def disable_failing_webhooks():
@@ -27,6 +28,7 @@ def disable_failing_webhooks():
     disabled = 0
     for webhook in db.session.scalars(statement).all():
         webhook.active = False
+        date_active_change(webhook)
         record_command(
             "webhook.disabled",
             resource_type="webhook",

@@ -9,11 +9,11 @@ import secrets
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
-from okr_app.models import ALL_EVENTS, Webhook
+from okr_app.models import ALL_EVENTS, OutboxEvent, Webhook
 from okr_app.models.outbox import publish
 from okr_app.models.types import utcnow
 from okr_app.webhooks.addresses import UnsafeURL, check_url
@@ -71,7 +71,31 @@ def change_webhook(webhook, values):
         values["events"] = normalised_events(values["events"])
     if values.get("active") and not webhook.active:
         webhook.failing_since = None
-    return apply_changes(webhook, values)
+    changes = apply_changes(webhook, values)
+    if "active" in changes:
+        date_active_change(webhook)
+    return changes
+
+
+def date_active_change(webhook):
+    """Date the pause or resume just made: ``paused_at``, or ``active_since`` for a resume.
+
+    Paused while events from before its last resume still wait to be fanned out (the
+    worker behind or down), the webhook's previous pause is widened to now instead: the
+    time between the two pauses counts as paused, so that every waiting event from before
+    ``paused_at`` happened while the webhook was active.
+    """
+    now = utcnow()
+    if webhook.active:
+        webhook.active_since = now
+        return
+    waiting = exists().where(
+        OutboxEvent.user_id == webhook.user_id,
+        OutboxEvent.dispatched_at.is_(None),
+        OutboxEvent.created_at < webhook.active_since,
+    )
+    if webhook.paused_at is None or not db.session.scalar(select(waiting)):
+        webhook.paused_at = now
 
 
 def rotate_secret(webhook):

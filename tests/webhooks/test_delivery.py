@@ -165,6 +165,50 @@ def test_a_webhook_hears_nothing_from_before_it_was_registered(app, client, auth
     assert [item["type"] for item in deliveries(client, headers, webhook)] == ["objective.deleted"]
 
 
+def titles_received(receiver):
+    """Return the titles of the objectives the receiver heard of, in order."""
+    return sorted(item.payload["data"]["title"] for item in receiver.verified())
+
+
+def set_active(client, headers, webhook, active):
+    """Pause or resume ``webhook`` through the API."""
+    response = client.patch(f"/webhooks/{webhook['id']}", headers=headers, json={"active": active})
+    assert response.status_code == 200
+
+
+def test_a_webhook_hears_nothing_from_while_it_was_paused(app, client, auth, receiver):
+    _, _, headers = auth.user()
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    create_objective(client, headers, title="A before the pause")
+    set_active(client, headers, webhook, False)
+    create_objective(client, headers, title="B while paused")
+    set_active(client, headers, webhook, True)
+    create_objective(client, headers, title="C after the resume")
+    run_worker(app)  # the worker fans out all three only now
+    assert titles_received(receiver) == ["A before the pause", "C after the resume"]
+
+
+def test_over_several_pauses_the_time_between_them_counts_as_paused_while_events_wait(
+    app, client, auth, receiver
+):
+    _, _, headers = auth.user()
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    for title in ("A", "B paused", "C", "D paused", "E"):
+        if title != "A":
+            set_active(client, headers, webhook, "paused" not in title)
+        create_objective(client, headers, title=title)
+    run_worker(app)  # A and B still waited when the webhook was paused again
+    assert titles_received(receiver) == ["A", "E"]
+    # With nothing from before the last resume waiting at a pause, each pause counts alone.
+    for title in ("F paused", "G", "H paused", "I"):
+        set_active(client, headers, webhook, "paused" not in title)
+        create_objective(client, headers, title=title)
+        if title == "F paused":
+            run_worker(app)
+    run_worker(app)  # G waited when the webhook was paused again
+    assert titles_received(receiver) == ["A", "E", "G", "I"]
+
+
 def test_a_ping_goes_to_its_webhook_alone(app, client, auth, receiver):
     _, _, headers = auth.user()
     first = register(client, headers, receiver, events=["ping"])
