@@ -18,6 +18,11 @@ def sql_ratio(numerator, denominator):
     return case((denominator > 0, numerator / denominator), else_=0.0)
 
 
+def sql_choose(condition, chosen, otherwise):
+    """Return the SQL for ``chosen`` when ``condition`` holds, else ``otherwise``."""
+    return case((condition, chosen), else_=otherwise)
+
+
 def utc_day(column, dialect):
     """Return the SQL for the UTC calendar day of a timestamp column."""
     if dialect == "postgresql":

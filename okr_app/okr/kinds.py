@@ -36,6 +36,11 @@ KIND_FIELDS = ("start_value", "target_value", "threshold", "range_min", "range_m
 #: A milestone's values: done and not done.
 DONE = 1.0
 NOT_DONE = 0.0
+#: Out-of-band time shorter than this (days: under a tenth of a second) counts as none.
+#: The stored days in band and the first and last x come from different arithmetic (Python
+#: and SQL), which can leave ~1e-9 days of a span in band all along out of it; nothing real
+#: is measured at that scale.
+BAND_TOLERANCE_DAYS = 1e-6
 
 
 def direction(start, target):
@@ -75,6 +80,11 @@ def ratio(numerator, denominator):
     return numerator / denominator if denominator > 0 else 0.0
 
 
+def choose(condition, chosen, otherwise):
+    """Return ``chosen`` when ``condition`` holds, else ``otherwise``."""
+    return chosen if condition else otherwise
+
+
 def time_in_band(points, inside, period_days, now_x):
     """Return ``(days in band, measured days)`` of the step function through ``points``.
 
@@ -97,10 +107,20 @@ def time_in_band(points, inside, period_days, now_x):
     return days, end - begin
 
 
+def band_share(days, span, *, clamp=clamp, ratio=ratio, choose=choose):
+    """Return 100 x days in band / measured span, 0 when the span is empty.
+
+    Days in band short of the span by less than ``BAND_TOLERANCE_DAYS`` are the whole span:
+    in band all along is exactly 100.
+    """
+    days = choose(span - days < BAND_TOLERANCE_DAYS, span, days)
+    # span / span is exactly 1; (100 x span) / span is not always exactly 100.
+    return clamp(100.0 * ratio(days, span), 0.0, 100.0)
+
+
 def stay_progress(points, inside, period_days, now_x):
-    """Return 100 x (time in band) / (measured span), 0 when the span is empty."""
-    days, span = time_in_band(points, inside, period_days, now_x)
-    return clamp(ratio(100.0 * days, span), 0.0, 100.0)
+    """Return 100 x (time in band) / (measured span) (``band_share``)."""
+    return band_share(*time_in_band(points, inside, period_days, now_x))
 
 
 def band_days_until_last(points, inside, period_days):
@@ -111,14 +131,23 @@ def band_days_until_last(points, inside, period_days):
 
 
 def stay_progress_from_sums(
-    band_days, first_x, last_x, current_inside, period_days, now_x, *, clamp=clamp, ratio=ratio
+    band_days,
+    first_x,
+    last_x,
+    current_inside,
+    period_days,
+    now_x,
+    *,
+    clamp=clamp,
+    ratio=ratio,
+    choose=choose,
 ):
     """Return ``stay_progress`` from what a key result stores instead of its check-ins.
 
     ``band_days`` is ``band_days_until_last``; after the last check-in the current value
     holds: time in band = band_days + current_inside x (min(now_x, period_days) - last x),
-    both ends clamped to the period. The statistics call it on column expressions with a
-    SQL ``clamp`` and ``ratio``.
+    both ends clamped to the period, as a ``band_share`` of the measured span. The
+    statistics call it on column expressions with a SQL ``clamp``, ``ratio`` and ``choose``.
     """
     if first_x is None:
         return 0.0
@@ -126,7 +155,7 @@ def stay_progress_from_sums(
     last = clamp(last_x, 0.0, period_days)
     tail = current_inside * clamp(end - last, 0.0, period_days)
     span = end - clamp(first_x, 0.0, period_days)
-    return clamp(ratio(100.0 * (band_days + tail), span), 0.0, 100.0)
+    return band_share(band_days + tail, span, clamp=clamp, ratio=ratio, choose=choose)
 
 
 def kind_progress(kind, start, target, current, *, stay=None):

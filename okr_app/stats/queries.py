@@ -11,7 +11,14 @@ from functools import cache
 from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, or_, select
 
-from okr_app.database.expressions import as_date, epoch_seconds, sql_clamp, sql_ratio, utc_day
+from okr_app.database.expressions import (
+    as_date,
+    epoch_seconds,
+    sql_choose,
+    sql_clamp,
+    sql_ratio,
+    utc_day,
+)
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
@@ -71,6 +78,7 @@ def key_result_progress_sql(dialect):
         now_x,
         clamp=sql_clamp,
         ratio=sql_ratio,
+        choose=sql_choose,
     )
     return case(
         (KeyResult.kind == MILESTONE, case((KeyResult.current_value == DONE, 100.0), else_=0.0)),

@@ -100,6 +100,21 @@ def test_the_span_ends_now_while_the_period_runs(client, session):
     assert_list_and_read_agree(session, objective["id"])
 
 
+def test_in_band_all_along_is_exactly_100_and_done(client, session):
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    session.at(datetime(2025, 2, 15, 12, tzinfo=UTC))
+    key_result = create_key_result(
+        client, session.headers, objective["id"], kind="stay_above", threshold=5, current_value=10
+    )
+    # A late check-in at a moment whose SQL and Python day offsets differ in the last bits.
+    check_in(client, session.headers, key_result["id"], value=7, at="2025-01-03T00:37:00Z")
+    body = session.get(f"/key-results/{key_result['id']}")
+    assert body["progress"] == 100.0 and body["in_band"] is True
+    assert body["pace_status"] == "done"
+    assert body["forecast"]["projected_progress"] == 100.0
+    assert listed_key_result(session, key_result["id"]) == body
+
+
 def test_stay_in_range_counts_its_bounds(client, session):
     objective = create_objective(client, session.headers, period="2025-Q1")
     key_result = create_key_result(

@@ -8,6 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from okr_app.okr.kinds import (
+    BAND_TOLERANCE_DAYS,
     band_days_until_last,
     expected_kind_progress,
     in_band,
@@ -57,6 +58,21 @@ def test_an_empty_span_gives_0():
     assert stay_progress([], ABOVE_10, 90.0, 50.0) == 0.0
     assert stay_progress([(50.0, 12)], ABOVE_10, 90.0, 50.0) == 0.0
     assert stay_progress([(100.0, 12)], ABOVE_10, 90.0, 120.0) == 0.0
+
+
+def test_in_band_all_along_is_exactly_100_despite_rounding():
+    # Days in band from Python, first and last x from SQL: 1e-10 days apart.
+    first_x, last_x = 2.025694444444444, 45.5
+    band_days = last_x - first_x - 1e-10
+    progress = stay_progress_from_sums(band_days, first_x, last_x, True, 90.0, 45.5)
+    assert progress == 100.0
+
+
+def test_out_of_band_for_the_tolerance_or_longer_counts():
+    points = [(0.0, 12), (10.0, 8), (10.0 + 2 * BAND_TOLERANCE_DAYS, 12)]
+    assert stay_progress(points, ABOVE_10, 90.0, 20.0) < 100.0
+    points = [(0.0, 12), (10.0, 8), (10.0 + BAND_TOLERANCE_DAYS / 2, 12)]
+    assert stay_progress(points, ABOVE_10, 90.0, 20.0) == 100.0
 
 
 def test_the_last_recorded_wins_a_tie():

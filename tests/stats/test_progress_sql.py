@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Float, literal, select
 
-from okr_app.database.expressions import sql_clamp, sql_ratio
+from okr_app.database.expressions import sql_choose, sql_clamp, sql_ratio
 from okr_app.extensions import db
 from okr_app.okr.kinds import stay_progress_from_sums
 from okr_app.okr.progress import key_result_progress
@@ -105,6 +105,10 @@ def test_stay_progress_agrees_in_sql(app, band_days, first_x, length, inside, pe
     ]
     with app.app_context():
         sql = db.session.scalar(
-            select(stay_progress_from_sums(*columns, clamp=sql_clamp, ratio=sql_ratio))
+            select(
+                stay_progress_from_sums(
+                    *columns, clamp=sql_clamp, ratio=sql_ratio, choose=sql_choose
+                )
+            )
         )
     assert sql == pytest.approx(python, abs=1e-9)

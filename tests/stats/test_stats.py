@@ -6,6 +6,7 @@ from sqlalchemy import event
 from okr_app.extensions import db
 from okr_app.okr.kinds import KINDS
 from tests.admin.conftest import make_admin
+from tests.factories import create_key_result
 
 NO_KINDS = dict.fromkeys(KINDS, 0)
 
@@ -285,3 +286,16 @@ def test_the_completion_date_stops_at_a_hundred_years(frozen, build):
     build.check_in(key_result, 120, "2025-11-14T10:00:00Z")  # 0.12 %: past it
     (entry,) = stats(build)["pace"]
     assert entry["completion_date"] is None
+
+
+def test_a_stay_key_result_in_band_all_along_is_completed(frozen, build):
+    objective_id = build.objective("2025-Q4")
+    key_result = create_key_result(
+        build.client, build.headers, objective_id, kind="stay_above", threshold=5, current_value=10
+    )
+    # A late check-in at a moment whose SQL and Python day offsets differ in the last bits.
+    build.check_in(key_result["id"], 7, "2025-10-03T00:37:00Z")
+    body = stats(build)
+    assert body["key_results"]["completed"] == 1
+    [pace] = body["pace"]
+    assert (pace["progress"], pace["status"]) == (100.0, "done")
