@@ -125,7 +125,8 @@ def change_key_result(user_id, key_result, values):
     """Apply ``values``; return the changed fields with old and new values.
 
     A change of the current value (sent as ``current_value`` or ``progress``) is recorded
-    as a check-in (dated as ``stated_at`` says), so the history stays complete. A change of
+    as a check-in (dated as ``stated_at`` says), so the history stays complete; so is any
+    value stated before the first check-in, even the placeholder's. A change of
     kind or band recomputes the time in band from the history. A move to another objective
     takes a milestone's ``due_on`` along, as a change of period does (as far into the new
     period as it was into the old one), unless ``due_on`` is sent: that must lie in it.
@@ -146,7 +147,9 @@ def change_key_result(user_id, key_result, values):
             changes |= apply_changes(key_result, {"due_on": due_on})
     check_due_on(key_result)
     stated = stated_value(stated_values, key_result)
-    if stated is not None and stated != key_result.current_value:
+    if stated is not None and (
+        key_result.last_check_in_at is None or stated != key_result.current_value
+    ):
         before = key_result.current_value
         # Recomputes the trend sums, after any move.
         record_check_in(key_result, stated, at=stated_at(key_result))

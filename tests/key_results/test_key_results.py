@@ -216,6 +216,32 @@ def test_changing_the_current_value_records_a_check_in(client, owner):
     assert client.get(path, headers=headers).get_json()["current_value"] == 45
 
 
+def test_a_first_value_equal_to_the_placeholder_records_a_check_in(client, owner):
+    headers, objective = owner
+    create_key_result(
+        client, headers, objective["id"], kind="stay_below", threshold=3, current_value=2
+    )
+    copied = client.post(
+        f"/objectives/{objective['id']}/copy", headers=headers, json={"period": "2026-Q1"}
+    )
+    assert copied.status_code == 201, copied.get_json()
+    copy = copied.get_json()["key_results"][0]
+    assert (copy["current_value"], copy["in_band"]) == (0, None)
+    path = f"/key-results/{copy['id']}"
+    stated = client.patch(path, headers=headers, json={"current_value": 0}).get_json()
+    assert stated["in_band"] is True
+    history = client.get(f"{path}/check-ins", headers=headers).get_json()
+    assert [item["value"] for item in history] == [0]
+    # A key result created without a value, made a stay_* one with its placeholder stated.
+    unstated = create_key_result(client, headers, objective["id"])
+    path = f"/key-results/{unstated['id']}"
+    body = {"kind": "stay_above", "threshold": -1, "current_value": 0}
+    changed = client.patch(path, headers=headers, json=body).get_json()
+    assert changed["in_band"] is True
+    history = client.get(f"{path}/check-ins", headers=headers).get_json()
+    assert [item["value"] for item in history] == [0]
+
+
 def test_moving_to_another_own_objective(client, owner):
     headers, objective = owner
     target = create_objective(client, headers, title="Other")
