@@ -49,7 +49,8 @@ def stated_value(values, key_result):
     """Remove ``current_value`` or ``progress`` from ``values``; return the value stated, or None.
 
     A progress stands for start + progress / 100 * (target - start); a stay_* kind takes
-    no progress, and a milestone's value is 1 (done) or 0.
+    no progress, and a milestone's value is 1 (done) or 0, its progress 100 or 0 (422
+    naming the field sent).
     """
     if "progress" in values:
         if key_result.kind in STAYS:
@@ -57,8 +58,10 @@ def stated_value(values, key_result):
         stated = value_for_progress(
             key_result.start_value, key_result.target_value, values.pop("progress")
         )
-    else:
-        stated = values.pop("current_value", None)
+        if key_result.kind == MILESTONE and stated not in (DONE, NOT_DONE):
+            refuse("progress", "A milestone's progress is 100 (done) or 0 (not done).")
+        return stated
+    stated = values.pop("current_value", None)
     if key_result.kind == MILESTONE and stated not in (None, DONE, NOT_DONE):
         refuse("current_value", "A milestone's value is 1 (done) or 0 (not done).")
     return stated

@@ -29,6 +29,7 @@ session = pytest.fixture(session_on_jan_1, name="session")
         ({"kind": "milestone", "target_value": 1}, "target_value"),
         ({"kind": "milestone", "due_on": "2025-07-01"}, "due_on"),
         ({"kind": "milestone", "current_value": 3}, "current_value"),
+        ({"kind": "milestone", "progress": 50}, "progress"),
         ({"kind": "stay_above", "threshold": 1, "progress": 50}, "progress"),
         ({"kind": "sideways"}, "kind"),
         ({"due_on": "2025-02-01"}, "due_on"),
@@ -40,6 +41,18 @@ def test_wrong_fields_for_the_kind_are_422_naming_them(client, session, fields, 
     response = client.post("/key-results", headers=session.headers, json=body)
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["errors"]["json"]
+
+
+def test_a_milestone_progress_other_than_0_or_100_is_422_naming_progress(client, session):
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    milestone = create_key_result(client, session.headers, objective["id"], kind="milestone")
+    path = f"/key-results/{milestone['id']}"
+    response = client.patch(path, headers=session.headers, json={"progress": 50})
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]["json"]) == ["progress"]
+    response = client.patch(path, headers=session.headers, json={"progress": 100})
+    assert response.status_code == 200
+    assert response.get_json()["done"] is True
 
 
 def test_a_request_without_kind_works_as_before(client, session):
