@@ -5,7 +5,7 @@ from datetime import UTC, datetime, time
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
 from okr_app.api.authentication import current_personal_token
 from okr_app.api.etags import flush_versioned
@@ -117,7 +117,8 @@ def record_check_in(
     caller refreshes them after several check-ins. ``incremental`` adds the check-in to
     the sums in one UPDATE instead of recomputing them (on PostgreSQL the same statement
     inserts the check-in's row), for a key result loaded with its objective and otherwise
-    unchanged in this transaction.
+    unchanged in this transaction. Either way every check-in moves the key result's
+    version (its ETag), a late one too.
     """
     at = at or utcnow()
     latest = key_result.last_check_in_at
@@ -142,6 +143,8 @@ def record_check_in(
     if becomes_current:
         key_result.current_value = value
     key_result.last_check_in_at = at if becomes_current else latest
+    # A late check-in changes neither, yet changes the forecast: the version moves anyway.
+    flag_modified(key_result, "last_check_in_at")
     db.session.flush()
     if refresh:
         refresh_trends([key_result.id])

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 
 from okr_app.extensions import db
@@ -163,3 +164,23 @@ def test_a_restricted_token_may_batch_its_key_results_only(client, owner):
     response = client.post("/check-ins", headers=token, json={"check_ins": mixed[:1]})
     assert response.status_code == 201
     assert response.get_json()["check_ins"][0]["source"] == "watch"
+
+
+def test_a_late_check_in_moves_the_version_whichever_route(client, auth):
+    with time_machine.travel(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, period="2026-Q1")
+        key_result = create_key_result(client, headers, objective["id"], current_value=30)
+        path = f"/key-results/{key_result['id']}"
+        before = client.get(path, headers=headers)
+        late = [{"key_result_id": key_result["id"], "value": 10, "at": "2026-01-05T00:00:00Z"}]
+        response = client.post("/check-ins", headers=headers, json={"check_ins": late})
+        assert response.status_code == 201
+        after = client.get(path, headers=headers)
+        assert after.get_json()["current_value"] == 30
+        assert after.get_json()["forecast"] != before.get_json()["forecast"]
+        assert after.headers["ETag"] != before.headers["ETag"]
+        # As the key result's own route does.
+        response = check_in(client, headers, key_result["id"], value=20, at="2026-02-01T00:00Z")
+        assert response.status_code == 201
+        assert client.get(path, headers=headers).headers["ETag"] != after.headers["ETag"]
