@@ -1,29 +1,25 @@
-"""When an imported check-in may lie: not in the future, but for a carried-over value."""
+"""When an imported check-in may lie: not in the future, but at the start of a month."""
 
-from datetime import UTC, datetime, time
+from datetime import time
 
-from marshmallow import ValidationError, validates_schema
+from marshmallow import ValidationError
 
-from okr_app.okr.periods import bounds
+from okr_app.models.types import utcnow
 
 CARRIED_AT = (
-    "Not in the future, except a value carried over into a later period: at that period's start."
+    "Not in the future, except at the start of a month (00:00:00 UTC on its first day): "
+    "where a value planned for a period, or carried into one, is dated."
 )
 
 
-class CheckInTimesMixin:
-    """Check the check-ins of an objective record's key results against now and its period."""
+def starts_a_month(moment):
+    """Return whether the UTC ``moment`` is the first moment of a month."""
+    return moment.day == 1 and moment.time() == time.min
 
-    @validates_schema
-    def check_check_in_times(self, data, **kwargs):
-        """Refuse a check-in in the future, but for one at the period's start (carried over)."""
-        start = datetime.combine(bounds(data["period"])[0], time.min, tzinfo=UTC)
-        now = datetime.now(UTC)
-        errors = {
-            index: {"check_ins": {number: {"at": ["Must not lie in the future."]}}}
-            for index, key_result in enumerate(data["key_results"])
-            for number, item in enumerate(key_result["check_ins"])
-            if item["at"] > now and item["at"] != start
-        }
-        if errors:
-            raise ValidationError({"key_results": errors})
+
+def check_in_time(moment):
+    """Refuse a moment in the future, but for the start of a month (a planned or carried value)."""
+    # A period starts on a month's first day, so the API dates every future check-in there;
+    # the period or objective it was dated for may have changed since, hence any month.
+    if moment > utcnow() and not starts_a_month(moment):
+        raise ValidationError("Must not lie in the future, except at the start of a month.")

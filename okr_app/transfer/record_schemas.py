@@ -32,7 +32,7 @@ from okr_app.objectives.schemas import (
     roll_up_field,
 )
 from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
-from okr_app.transfer.check_in_times import CARRIED_AT, CheckInTimesMixin
+from okr_app.transfer.check_in_times import CARRIED_AT, check_in_time
 
 WEIGHT = {"exclusiveMinimum": True}  # apispec does not carry Range's min_inclusive over
 CONFIDENCE_RANGE = validate.Range(min=0, max=1)
@@ -69,7 +69,7 @@ def refuse_equal_range(data, start="start_value", target="target_value"):
 class CheckInRecordSchema(Schema):
     """A check-in: a value at a moment."""
 
-    at = Timestamp(required=True, metadata={"description": CARRIED_AT})
+    at = Timestamp(required=True, validate=check_in_time, metadata={"description": CARRIED_AT})
     value = FiniteNumber(required=True)
     confidence = confidence_field()
     note = Trimmed(allow_none=True, load_default=None, validate=validate.Length(max=2000))
@@ -178,7 +178,7 @@ class ClosingRecordSchema(Schema):
             raise ValidationError("Must not be earlier than closed_at.", "reopened_at")
 
 
-class ObjectiveRecordSchema(CheckInTimesMixin, Schema):
+class ObjectiveRecordSchema(Schema):
     """An objective with its closings and key results."""
 
     id = record_id()

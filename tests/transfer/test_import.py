@@ -160,7 +160,7 @@ def test_an_error_anywhere_refuses_everything_and_says_where(account, app):
                 objective(
                     1,
                     key_results=[
-                        key_result(1, check_ins=[{"at": "2999-01-01T00:00:00Z", "value": 1}])
+                        key_result(1, check_ins=[{"at": "2999-01-02T00:00:00Z", "value": 1}])
                     ],
                 )
             ],
@@ -199,6 +199,24 @@ def test_each_rule_is_checked_where_it_applies(account, app, records, location):
     errors = refused(account, app, document(*records))
     messages = errors[".".join(["objectives", *location])]
     assert isinstance(messages, list) and messages
+
+
+@pytest.mark.parametrize(
+    "at",
+    ["2026-04-01T00:00:01Z", "2026-04-02T00:00:00Z", "2026-05-01T00:00:00+02:00"],
+)
+def test_a_future_check_in_is_refused_but_at_the_start_of_a_month(account, app, at):
+    # A period starts on a month's first day: the API dates planned and carried values there.
+    planned = {"at": "2026-07-01T00:00:00Z", "value": 1}
+    check_ins = [planned, {"at": at, "value": 2}]
+    errors = refused(
+        account, app, document(objective(1, key_results=[key_result(1, check_ins=check_ins)]))
+    )
+    assert errors == {
+        "objectives.0.key_results.0.check_ins.1.at": [
+            "Must not lie in the future, except at the start of a month."
+        ]
+    }
 
 
 @pytest.mark.parametrize("body", [{"objectives": []}, document() | {"version": 2}, [], {}])

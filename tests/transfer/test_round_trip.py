@@ -90,3 +90,41 @@ def test_the_comparison_sees_a_changed_value(account, journey):
     moved = json.loads(json.dumps(document))
     moved["objectives"][1]["copied_from_id"] = moved["objectives"][2]["id"]
     assert same_content(moved) != same_content(document)
+
+
+def reimported(account, client, auth):
+    """Export ``account``, import the document into a new account; return both documents."""
+    first = json.loads(account.export().data)
+    _, tokens, _ = auth.user()
+    other = bearer(tokens["access_token"])
+    imported = client.post("/import", headers=other, json=first)
+    assert imported.status_code == 201, imported.get_json()
+    return first, json.loads(client.get("/export", headers=other).data)
+
+
+def planned(account, period):
+    """Create an objective in ``period`` with a key result stated at 20 before it starts."""
+    objective = account.send("POST", "/objectives", {"title": "Plan", "period": period}, 201)
+    body = {"objective_id": objective["id"], "title": "Runs", "metric": "n", "current_value": 20}
+    key_result = account.send("POST", "/key-results", {**body, "target_value": 50}, 201)
+    return objective, key_result
+
+
+def test_a_planned_value_survives_a_change_of_its_period(account, client, auth):
+    objective, _ = planned(account, "2026-Q3")
+    account.send("PATCH", f"/objectives/{objective['id']}", {"period": "2026-Q2"})
+    first, second = reimported(account, client, auth)
+    # Still dated at the start of 2026-Q3, where it was planned: in the future.
+    check_in = first["objectives"][0]["key_results"][0]["check_ins"][0]
+    assert check_in["at"] == "2026-07-01T00:00:00+00:00"
+    assert same_content(second) == same_content(first)
+
+
+def test_a_planned_value_survives_a_move_to_another_objective(account, client, auth):
+    now = account.send("POST", "/objectives", {"title": "Now", "period": "2026-Q1"}, 201)
+    _, key_result = planned(account, "2026-Q3")
+    account.send("PATCH", f"/key-results/{key_result['id']}", {"objective_id": now["id"]})
+    first, second = reimported(account, client, auth)
+    check_in = first["objectives"][0]["key_results"][0]["check_ins"][0]
+    assert check_in["at"] == "2026-07-01T00:00:00+00:00"
+    assert same_content(second) == same_content(first)
