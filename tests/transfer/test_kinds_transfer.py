@@ -107,3 +107,29 @@ def test_an_import_with_wrong_fields_for_its_kind_is_422(client, session):
     response = client.post("/import", headers=session.headers, json=document)
     assert response.status_code == 422
     assert "start_value" in str(response.get_json()["errors"])
+
+
+@pytest.mark.parametrize("due_on", ["2024-12-31", "2025-04-01"])
+def test_an_import_with_a_due_day_outside_the_period_is_422_as_the_api_answers(
+    client, session, due_on
+):
+    document, _exported = exported_key_results(session)
+    (objective,) = document["objectives"]
+    objective["closings"] = []
+    index, milestone = next(
+        (index, item)
+        for index, item in enumerate(objective["key_results"])
+        if item["kind"] == "milestone"
+    )
+    milestone["due_on"] = due_on
+    response = client.post("/import", headers=session.headers, json=document)
+    assert response.status_code == 422, response.get_json()
+    message = ["Must lie in the period, 2025-01-01 to 2025-03-31."]
+    path = f"objectives.0.key_results.{index}.due_on"
+    assert response.get_json()["errors"]["json"] == {path: message}
+    assert [item["id"] for item in session.get("/objectives")] == [session.objective_id]
+    edited = client.patch(
+        f"/key-results/{milestone['id']}", headers=session.headers, json={"due_on": due_on}
+    )
+    assert edited.status_code == 422
+    assert edited.get_json()["errors"]["json"] == {"due_on": message}
