@@ -273,3 +273,10 @@ def test_every_kind_of_key_result_is_shown_with_its_chart(client, auth):
     body = client.get(url, headers=JSON).get_json()
     kinds = [(item["title"], item["kind"]) for item in body["key_results"]]
     assert kinds == [("Uptime", "stay_above"), ("Launch", "milestone")]
+    # Start and target are null for these kinds, as the owner's own answer shows them.
+    own = client.get(f"/objectives/{objective['id']}", headers=headers).get_json()
+    for shown, item in zip(body["key_results"], own["key_results"], strict=True):
+        assert (shown["start_value"], shown["target_value"]) == (None, None)
+        assert (item["start_value"], item["target_value"]) == (None, None)
+    assert "stay at or above 10" in page.text and "milestone, not done yet" in page.text
+    assert "from - to -" not in page.text
