@@ -7,6 +7,7 @@ from okr_app.models import KeyResult, Objective
 from okr_app.objectives.editing import create_objective
 from okr_app.objectives.parents import refuse
 from okr_app.objectives.queries import owned_objective
+from okr_app.okr.kinds import STAYS
 from okr_app.okr.periods import moved_day
 from okr_app.okr.rollup import months_between, period_contains, period_months, shifted_period
 
@@ -15,12 +16,26 @@ def carried_values(objective):
     """Return ``{key_result_id: value}``: the value frozen at closing, else the current one.
 
     A key result added after the objective was closed has no frozen value and carries its
-    current value.
+    current value. A stay_* key result without a value (no check-in yet, or none at the
+    closing) carries None: its stored value is a placeholder, not one to record.
     """
     frozen = {}
     if objective.closing is not None:
-        frozen = {item["id"]: item["final_value"] for item in objective.closing.key_results}
-    return {item.id: frozen.get(item.id, item.current_value) for item in objective.key_results}
+        frozen = {
+            item["id"]: stated_value(item.get("kind"), item["final_value"], item.get("in_band"))
+            for item in objective.closing.key_results
+        }
+    return {
+        item.id: frozen[item.id]
+        if item.id in frozen
+        else stated_value(item.kind, item.current_value, item.in_band)
+        for item in objective.key_results
+    }
+
+
+def stated_value(kind, value, in_band):
+    """Return ``value``, or None for a stay_* key result that has none (``in_band`` None)."""
+    return None if kind in STAYS and in_band is None else value
 
 
 def copy_objective(objective, period, *, carry_values, parent_id=None):
@@ -72,7 +87,8 @@ def copy_objective(objective, period, *, carry_values, parent_id=None):
         values = carried_values(objective)
         note = f"Carried over from {objective.period}."
         for original, duplicate in zip(objective.key_results, copy.key_results, strict=True):
-            record_check_in(duplicate, values[original.id], at=period_start(copy), note=note)
+            if values[original.id] is not None:
+                record_check_in(duplicate, values[original.id], at=period_start(copy), note=note)
     return copy
 
 

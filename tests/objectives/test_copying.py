@@ -91,6 +91,32 @@ def test_a_closed_objective_carries_its_frozen_final_values(owner, original):
     assert [item["current_value"] for item in without["key_results"]] == [10.0, 8.0, 0.0]
 
 
+@pytest.mark.parametrize("closed", [False, True])
+def test_a_stay_key_result_without_a_value_carries_none(owner, closed):
+    first = owner.objective(title="Steady", period="2026-Q1")
+    for title in ("Blank", "Set"):
+        stay = {"title": title, "kind": "stay_above", "threshold": -5, "current_value": 12}
+        owner.key_result(first["id"], **stay)
+    # A copy without carry_values: its stay_above key results have no value yet.
+    objective = copy(owner, first["id"], period="2026-Q2").get_json()
+    blank, valued = objective["key_results"]
+    assert blank["in_band"] is None
+    owner.check_in(valued["id"], value=3, at="2026-05-01T00:00:00Z")
+    path = f"/objectives/{objective['id']}"
+    if closed:
+        assert owner.post(f"{path}/close", {"outcome": "missed"}).status_code == 200
+        # A value after the closing: the frozen one (none) is carried, not this one.
+        owner.check_in(blank["id"], value=7)
+    body = copy(owner, objective["id"], "?carry_values=true", period="2026-Q3").get_json()
+    copied_blank, copied_valued = body["key_results"]
+    # No value, as a copy without carry_values has: not the placeholder 0, which lies in band.
+    assert (copied_blank["in_band"], copied_blank["progress"]) == (None, 0.0)
+    assert history(owner, copied_blank["id"]) == []
+    assert (copied_valued["current_value"], copied_valued["in_band"]) == (3.0, True)
+    (carried,) = history(owner, copied_valued["id"])
+    assert (carried["value"], carried["note"]) == (3.0, "Carried over from 2026-Q2.")
+
+
 @pytest.mark.parametrize(
     ("query", "body"),
     [
