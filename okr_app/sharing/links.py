@@ -7,6 +7,7 @@ from sqlalchemy import delete
 from okr_app.calendar.feeds import token_hash
 from okr_app.extensions import db
 from okr_app.models import ShareLink
+from okr_app.models.types import MAX_ID
 from okr_app.objectives.queries import owned_objective
 
 
@@ -27,6 +28,8 @@ def create_link(user_id, objective_id, expires_at=None):
 
 def revoke_link(user_id, objective_id, share_id):
     """Delete the share link ``share_id`` of the user's objective; tell whether there was one."""
+    if not (0 < objective_id <= MAX_ID and 0 < share_id <= MAX_ID):
+        return False  # beyond what the database can hold or compare: no such link
     deleted = db.session.execute(
         delete(ShareLink).where(
             ShareLink.id == share_id,

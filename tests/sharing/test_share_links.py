@@ -190,6 +190,18 @@ def test_nobody_shares_or_revokes_another_users_objective(client, auth, shared):
     assert client.get(path_of(shared["link"]["url"]), headers=JSON).status_code == 200
 
 
+def test_ids_beyond_the_databases_range_answer_404(client, shared):
+    headers = shared["headers"]
+    huge = 10**20  # beyond 64 bits: no row can have it, and the database cannot compare it
+    objective_id, share_id = shared["objective"]["id"], shared["link"]["id"]
+    for objective, share in ((huge, share_id), (objective_id, huge), (huge, huge)):
+        revoked = client.delete(f"/objectives/{objective}/share/{share}", headers=headers)
+        assert (revoked.status_code, revoked.get_json()["message"]) == (404, "No such share link.")
+    assert client.get(f"/objectives/{huge}/share", headers=headers).status_code == 404
+    assert client.post(f"/objectives/{huge}/share", headers=headers, json={}).status_code == 404
+    assert client.get(path_of(shared["link"]["url"]), headers=JSON).status_code == 200
+
+
 def test_an_unknown_token_is_404_in_either_form(client):
     assert client.get("/s/nothing-here", headers=JSON).get_json()["code"] == 404
     page = client.get("/s/nothing-here")

@@ -41,3 +41,12 @@ def test_another_users_objective_has_no_share_page(client, web):
     objective_id = web.create_objective()
     web.user()
     assert client.get(f"/app/objectives/{objective_id}/share").status_code == 404
+
+
+def test_revoking_a_link_id_beyond_the_databases_range_says_it_is_gone(client, web):
+    web.user()
+    objective_id = web.create_objective()
+    share_page = f"/app/objectives/{objective_id}/share"
+    revoked = web.post(f"{share_page}/{10**20}/revoke", form_page=share_page)
+    assert revoked.status_code == 303
+    assert "That link was revoked already." in client.get(share_page).text
