@@ -113,9 +113,10 @@ def band_share(days, span, *, clamp=clamp, ratio=ratio, choose=choose):
     Days in band short of the span by less than ``BAND_TOLERANCE_DAYS`` are the whole span:
     in band all along is exactly 100.
     """
-    days = choose(span - days < BAND_TOLERANCE_DAYS, span, days)
-    # span / span is exactly 1; (100 x span) / span is not always exactly 100.
-    return clamp(100.0 * ratio(days, span), 0.0, 100.0)
+    share = clamp(100.0 * ratio(days, span), 0.0, 100.0)
+    # Exactly 100, not a quotient: SQL may compute the span of a quotient in other types.
+    whole = choose(span > 0, 100.0, 0.0)
+    return choose(span - days < BAND_TOLERANCE_DAYS, whole, share)
 
 
 def stay_progress(points, inside, period_days, now_x):
