@@ -176,11 +176,12 @@ def expected_kind_progress(kind, time_share, on, due_on, end_date):
     """Return the progress a key result of ``kind`` is expected to have on day ``on``.
 
     increase/decrease: ``time_share`` (the share of the period elapsed, times 100);
-    stay_*: 100, the value should be in band all along; milestone: 0 up to its due day
+    stay_*: 100 once the period has started (``time_share`` above 0), the value should be
+    in band all along, and 0 before it, as for every kind; milestone: 0 up to its due day
     (``due_on``, else the period's last day), 100 after it.
     """
     if kind in STAYS:
-        return 100.0
+        return 100.0 if time_share > 0 else 0.0
     if kind == MILESTONE:
         return 100.0 if on > (due_on or end_date) else 0.0
     return time_share
@@ -191,7 +192,8 @@ def objective_expected_progress(time_share, timed_weight, full_weight, total_wei
 
     (timed_weight x time_share + full_weight x 100) / total_weight, where ``timed_weight``
     sums the weights of its increase and decrease key results and ``full_weight`` those
-    expected at 100 (stay_*, milestones past due); ``time_share`` without key results.
+    expected at 100 (stay_* in a started period, milestones past due); ``time_share``
+    without key results.
     """
     if not total_weight:
         return time_share

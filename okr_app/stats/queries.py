@@ -93,12 +93,13 @@ def expected_weight_sql():
     """Return the SQL sums of weight the pace expects by kind on day ``on`` (bound).
 
     ``timed``: increase and decrease, expected at the share of the period elapsed;
-    ``full``: stay_* and milestones past due, expected at 100 (``expected_kind_progress``);
-    ``late``: milestones past due and not done, counted at risk.
+    ``full``: stay_* once the period has started and milestones past due, expected at 100
+    (``expected_kind_progress``); ``late``: milestones past due and not done, at risk.
     """
     due = func.coalesce(KeyResult.due_on, Objective.end_date)
     past_due = and_(KeyResult.kind == MILESTONE, due < bindparam("on"))
-    full = or_(KeyResult.kind.in_(STAYS), past_due)
+    started_stay = and_(KeyResult.kind.in_(STAYS), Objective.start_date <= bindparam("on"))
+    full = or_(started_stay, past_due)
     late = and_(past_due, KeyResult.current_value != DONE)
     return (
         func.sum(case((KeyResult.kind.in_(DIRECTIONAL), KeyResult.weight), else_=0.0)).label(
