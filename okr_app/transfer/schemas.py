@@ -93,7 +93,7 @@ class ExportDocumentSchema(Schema):
 
     @validates_schema
     def check_links(self, data, **kwargs):
-        """Refuse ids used twice, and a ``copied_from_id`` naming no objective of the document."""
+        """Refuse ids used twice, and a ``copied_from_id`` naming no other objective of it."""
         errors = {}
         objective_ids = set()
         key_result_ids = set()
@@ -110,8 +110,12 @@ class ExportDocumentSchema(Schema):
                     errors.setdefault(index, {}).setdefault("key_results", {}).update(repeated)
                 key_result_ids.add(key_result["id"])
         for index, objective in enumerate(data["objectives"]):
-            if objective["copied_from_id"] not in (None, *objective_ids):
+            copied_from = objective["copied_from_id"]
+            if copied_from not in (None, *objective_ids):
                 message = ["No objective of the document has this id."]
+                errors.setdefault(index, {})["copied_from_id"] = message
+            elif copied_from is not None and copied_from == objective.get("id"):
+                message = ["An objective is not a copy of itself."]
                 errors.setdefault(index, {})["copied_from_id"] = message
         for index, message in parent_errors(data["objectives"]).items():
             errors.setdefault(index, {})["parent_id"] = [message]

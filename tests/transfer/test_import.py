@@ -186,6 +186,7 @@ def test_an_error_anywhere_refuses_everything_and_says_where(account, app):
             ["1", "key_results", "0", "id"],
         ),
         ([objective(1, copied_from_id=9)], ["0", "copied_from_id"]),
+        ([objective(1), objective(2, copied_from_id=2)], ["1", "copied_from_id"]),
         ([objective(1, status="completed", closings=[CLOSING, CLOSING])], ["0", "closings"]),
         ([objective(1, status="missed", closings=[CLOSING])], ["0", "status"]),
         (
