@@ -41,6 +41,7 @@ def test_a_bad_import_file_is_refused_and_nothing_changes(client, web):
     for content, message in (
         (b"not json", "The file is not a JSON export of okr-tracker."),
         (json.dumps({"version": 2, "objectives": []}).encode(), "version: Must be equal to 1."),
+        (b"[" * 100_000 + b"]" * 100_000, "The file is nested too deeply"),
     ):
         upload = {"document": (io.BytesIO(content), "okr.json", "application/json")}
         refused = web.post(

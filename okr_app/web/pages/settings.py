@@ -142,6 +142,8 @@ def _import_upload():
         document = ExportDocumentSchema().load(json.load(upload.stream))
     except (ValueError, UnicodeDecodeError):
         return _import_refused("The file is not a JSON export of okr-tracker.")
+    except RecursionError:  # as the API answers a body nested past Python's limit
+        return _import_refused("The file is nested too deeply to be an export of okr-tracker.")
     except ValidationError as error:
         first = _first_error(error.messages)
         return _import_refused(f"The file was refused, nothing was imported: {first}")
