@@ -49,13 +49,15 @@ def posted(names=None):
     }
 
 
-def load(schema, values, *, empty_is_none=(), integers=()):
+def load(schema, values, *, empty_is_none=(), integers=(), kept=()):
     """Load ``values`` through ``schema``: ``(data, None)`` or ``(None, Form with errors)``.
 
     Empty inputs are left out (the schema's defaults apply), except those named in
-    ``empty_is_none``, which mean "no value" (a description cleared). Those named in
-    ``integers`` are sent as JSON numbers when they are whole numbers, since the API's
-    strict integer fields refuse a string (anything else reaches the schema as typed).
+    ``empty_is_none``, which mean "no value" (a description cleared), and those named in
+    ``kept``, an edit form's fields that always hold a value: sent empty, so that clearing
+    one is refused beside it instead of leaving it as it was. Those named in ``integers``
+    are sent as JSON numbers when they are whole numbers, since the API's strict integer
+    fields refuse a string (anything else reaches the schema as typed).
     """
     body = {}
     for name, value in values.items():
@@ -65,6 +67,8 @@ def load(schema, values, *, empty_is_none=(), integers=()):
             body[name] = integer(value) if name in integers else value
         elif name in empty_is_none:
             body[name] = None
+        elif name in kept:
+            body[name] = value
     return check(schema, body, values)
 
 

@@ -107,3 +107,15 @@ def test_a_key_result_is_deleted_after_confirmation(client, web, app):
     assert deleted.status_code == 303
     assert client.get(path).status_code == 404
     assert actions(app)[-1] == "key_result.deleted"
+
+
+def test_a_stale_delete_of_a_key_result_is_refused_on_its_page(client, web, app):
+    """Confirmed from a page drawn before a check-in: 412 with why, nothing deleted."""
+    path = _key_result(client, web)
+    confirm = client.get(path + "/delete")
+    web.post(path + "/check-ins", {"value": "5"}, form_page=path)
+    refused = web.post(path + "/delete", {"etag": etag_of(confirm)}, form_page=path)
+    assert refused.status_code == 412
+    assert "changed elsewhere" in refused.text
+    assert client.get(path).status_code == 200
+    assert "key_result.deleted" not in actions(app)[:-1]

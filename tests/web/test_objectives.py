@@ -188,3 +188,54 @@ def test_the_add_form_shows_the_rules_of_a_kind_beside_their_fields(client, web)
     assert refused.status_code == 422
     assert 'id="new-kr-current-error">Required for kind stay_above' in refused.text
     assert "Uptime" not in client.get(path).text.split("<form")[0]
+
+
+def test_a_key_result_row_refused_by_a_rule_keeps_the_new_objective_form(client, web, app):
+    """A rule the schema cannot state marks the row's field; nothing of the form is saved."""
+    web.user()
+    created = len(actions(app))
+    typed = {
+        "title": "Ship",
+        "period": "2026-Q1",
+        "key_results-0-title": "Signups",
+        "key_results-0-metric": "people",
+        "key_results-1-title": "Launch",
+        "key_results-1-metric": "done",
+        "key_results-1-kind": "milestone",
+        "key_results-1-due_on": "2027-05-01",
+    }
+    refused = web.post("/app/new", typed, form_page="/app/new")
+    assert refused.status_code == 422
+    assert 'id="key_results-1-due_on-error">Must lie in the period, 2026-01-01 to 2026-03-31.' in (
+        refused.text
+    )
+    assert 'value="Ship"' in refused.text and 'value="2027-05-01"' in refused.text
+    assert "Ship" not in client.get("/app").text
+    assert actions(app)[created:] == ["objective.created"]  # the refusal, denied
+
+
+def test_a_stale_delete_is_refused_on_the_page(client, web, app):
+    """Deleting from a page drawn before a change: 412 with why, nothing deleted or audited."""
+    web.user()
+    objective_id = web.create_objective()
+    path = f"/app/objectives/{objective_id}"
+    tag = etag_of(client.get(path + "/delete"))
+    changed = {"etag": tag, "title": "Changed", "period": "2026-Q1"}
+    assert web.post(path + "/edit", changed, form_page=path).status_code == 303
+    refused = web.post(path + "/delete", {"etag": tag}, form_page=path)
+    assert refused.status_code == 412
+    assert "changed elsewhere" in refused.text
+    assert client.get(path).status_code == 200
+    assert "objective.deleted" not in actions(app)[:-1]
+
+
+def test_clearing_a_field_that_always_holds_a_value_is_refused(client, web):
+    """An emptied title is refused beside the field, not saved as the old one."""
+    web.user()
+    objective_id = web.create_objective("Keep me")
+    path = f"/app/objectives/{objective_id}"
+    cleared = {"etag": etag_of(client.get(path)), "title": "", "period": "2026-Q1"}
+    refused = web.post(path + "/edit", cleared, form_page=path)
+    assert refused.status_code == 422
+    assert 'aria-invalid="true"' in refused.text
+    assert "Keep me" in client.get(path).text

@@ -99,7 +99,9 @@ def post_check_in(key_result_id):
 def edit_key_result(key_result_id):
     """Save the edited key result, unless it was changed meanwhile."""
     values = forms.posted(EDIT_FIELDS)
-    data, form = forms.load(KeyResultPatchSchema(), forms.for_kind(values))
+    data, form = forms.load(
+        KeyResultPatchSchema(), forms.for_kind(values), kept=("title", "metric", "weight")
+    )
     if form is not None:
         return _key_result_page(key_result_id, 422, edit=form)
     result, error = forms.attempt(
@@ -139,8 +141,9 @@ def delete_key_result(key_result_id):
         with_check_ins=True,
     )
     if error:
+        # Refused (412): the page again with why, and nothing deleted or audited as done.
         flash(forms.refused(error, {}, STALE).message, "error")
-        return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
+        return _key_result_page(key_result_id, error.code)
     item, details = result
     attach(resource_type="key_result", resource_id=key_result_id, details=details)
     flash("The key result was deleted.")

@@ -56,10 +56,16 @@ def post_new_objective():
         return _new_page(forms.refused(error, values), rows, error.code)
     created = []
     for row in rows:
-        if row["data"] is not None:
-            created.append(
-                create_key_result(g.web_user.id, {**row["data"], "objective_id": objective.id}).id
-            )
+        if row["data"] is None:
+            continue
+        values_of_row = {**row["data"], "objective_id": objective.id}
+        key_result, error = forms.attempt(create_key_result, g.web_user.id, values_of_row)
+        if error:  # rolled back, the objective with it: the form again, the row marked
+            refusal = forms.refused(error, {})
+            marked = {row["prefix"] + name: texts for name, texts in refusal.errors.items()}
+            row["form"] = forms.Form(row["form"].values, marked)
+            return _new_page(forms.Form(values, {}, refusal.message), rows, error.code)
+        created.append(key_result.id)
     attach(resource_type="objective", resource_id=objective.id, details={"key_result_ids": created})
     flash(f"Created “{objective.title}”.")
     return redirect(url_for("web.objective", objective_id=objective.id), 303)

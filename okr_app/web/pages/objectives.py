@@ -120,6 +120,7 @@ def edit_objective(objective_id):
         values,
         empty_is_none=("description", *WHOLE_NUMBERS),
         integers=WHOLE_NUMBERS,
+        kept=("title", "period"),
     )
     if form is None:
         return _write(objective_id, "edit", values, update_objective, data)
@@ -176,8 +177,9 @@ def delete_objective(objective_id):
         with_check_ins=True,
     )
     if error:
+        # Refused (412): the page again with why, and nothing deleted or audited as done.
         flash(forms.refused(error, {}, STALE).message, "error")
-        return redirect(url_for("web.objective", objective_id=objective_id), 303)
+        return _objective_page(owned_objective(g.web_user.id, objective_id), error.code)
     _objective, details = result
     attach(resource_type="objective", resource_id=objective_id, details=details)
     flash("The objective was deleted.")
