@@ -108,8 +108,18 @@ class Objective(db.Model):
         own = [(key_result.progress, key_result.weight) for key_result in self.key_results]
         if not self.roll_up or levels <= 1:
             return objective_progress(own)
-        children = [(item.progress_within(levels - 1), item.child_weight) for item in self.children]
+        children = [
+            (item.progress_as_child(levels - 1), item.child_weight) for item in self.children
+        ]
         return rolled_up_progress(own, children)
+
+    def progress_as_child(self, levels):
+        """Return the progress this objective counts with in its parent's roll-up.
+
+        A closed one counts with the progress frozen at its closing, as everywhere else.
+        """
+        closing = self.closing
+        return closing.final_progress if closing is not None else self.progress_within(levels)
 
     @property
     def closing(self):

@@ -2,15 +2,15 @@
 
 The same rule as ``Objective.progress`` (``okr_app.okr.rollup.rolled_up_progress``): a
 parent that rolls up counts its key results and its children, each child once with its
-own progress (rolled up in turn only if it rolls up itself). A test holds the list and
-the single read equal.
+own progress (rolled up in turn only if it rolls up itself), or, when the child is closed,
+with the progress frozen at its closing. A test holds the list and the single read equal.
 """
 
 from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
-from okr_app.models import KeyResult, Objective
+from okr_app.models import KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
 from okr_app.okr.progress import objective_progress
 from okr_app.okr.readings import reading_progress
@@ -59,10 +59,15 @@ def rolled_up(connection, objectives):
         if not nodes[objective_id]["roll_up"] or depth >= MAX_DEPTH:
             return objective_progress(pairs)
         children = [
-            (progress_of(child, depth + 1), nodes[child]["child_weight"])
+            (progress_as_child(child, depth + 1), nodes[child]["child_weight"])
             for child in under.get(objective_id, [])
         ]
         return rolled_up_progress(pairs, children)
+
+    def progress_as_child(objective_id, depth):
+        """Return a child's progress in its parent's roll-up: frozen at its closing if closed."""
+        frozen = nodes[objective_id]["final_progress"]
+        return progress_of(objective_id, depth) if frozen is None else frozen
 
     return {item["id"]: progress_of(item["id"], 1) for item in parents}
 
@@ -79,15 +84,29 @@ def _children():
 
 @cache
 def _descendants():
-    """Return the statement of the children of ``ids`` with what their roll-up needs."""
-    return select(
-        Objective.id,
-        Objective.parent_id,
-        Objective.roll_up,
-        Objective.child_weight,
-        Objective.start_date,
-        Objective.end_date,
-    ).where(Objective.parent_id.in_(bindparam("ids", expanding=True)))
+    """Return the statement of the children of ``ids`` with what their roll-up needs.
+
+    ``final_progress`` comes from the closing in force, null while the child is open.
+    """
+    return (
+        select(
+            Objective.id,
+            Objective.parent_id,
+            Objective.roll_up,
+            Objective.child_weight,
+            Objective.start_date,
+            Objective.end_date,
+            ObjectiveClosing.final_progress,
+        )
+        .outerjoin(
+            ObjectiveClosing,
+            and_(
+                ObjectiveClosing.objective_id == Objective.id,
+                ObjectiveClosing.reopened_at.is_(None),
+            ),
+        )
+        .where(Objective.parent_id.in_(bindparam("ids", expanding=True)))
+    )
 
 
 @cache

@@ -1,5 +1,9 @@
 """Parents and children through closing, copying, export, import and the statistics."""
 
+from datetime import UTC, datetime
+
+import time_machine
+
 from tests.factories import check_in, create_key_result, create_objective
 
 
@@ -40,6 +44,36 @@ def test_closing_a_parent_freezes_the_rolled_up_progress_and_keeps_the_children(
     assert closed.get_json()["closing"]["final_progress"] == 50.0
     child = client.get(f"/objectives/{first['id']}", headers=headers).get_json()
     assert child["status"] == "active" and child["parent_id"] == year["id"]
+
+
+def test_a_closed_child_counts_in_the_roll_up_as_frozen_at_its_closing(client, auth):
+    with time_machine.travel(datetime(2026, 2, 5, 10, tzinfo=UTC), tick=False):
+        _, _, headers = auth.user()
+        year = create_objective(client, headers, title="Year", period="2026", roll_up=True)
+        first = create_objective(
+            client, headers, title="Q1", period="2026-Q1", parent_id=year["id"]
+        )
+        measured = key_result(client, headers, first["id"], 50)
+        path = f"/objectives/{first['id']}"
+        closed = client.post(f"{path}/close", headers=headers, json={"outcome": "missed"})
+        assert closed.status_code == 200
+        assert check_in(client, headers, measured["id"], value=100).status_code == 201
+        single = client.get(f"/objectives/{year['id']}", headers=headers).get_json()
+        listed = {item["id"]: item for item in client.get("/objectives", headers=headers).json}
+        stats = client.get("/stats", headers=headers).get_json()
+        closing = client.post(
+            f"/objectives/{year['id']}/close", headers=headers, json={"outcome": "missed"}
+        ).get_json()["closing"]
+        assert client.post(f"{path}/reopen", headers=headers).status_code == 200
+        reopened = client.get(f"/objectives/{year['id']}", headers=headers).get_json()
+    # The child itself reads 100 now; its parent counts it at 50, as at its closing.
+    assert listed[first["id"]]["progress"] == 100.0
+    assert single["progress"] == listed[year["id"]]["progress"] == 50.0
+    assert stats["objectives"]["counted_once_average_progress"] == 50.0
+    assert [(entry["progress"], entry["status"]) for entry in stats["pace"]] == [(50.0, "ahead")]
+    assert closing["final_progress"] == 50.0
+    # Reopened, the child counts live again.
+    assert reopened["progress"] == 100.0
 
 
 def test_a_copy_leaves_the_children_unless_asked(client, auth):
