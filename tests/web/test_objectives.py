@@ -239,3 +239,15 @@ def test_clearing_a_field_that_always_holds_a_value_is_refused(client, web):
     assert refused.status_code == 422
     assert 'aria-invalid="true"' in refused.text
     assert "Keep me" in client.get(path).text
+
+
+def test_a_refused_copy_keeps_the_final_values_box_as_posted(client, web):
+    """A refused period brings the copy form back with the box ticked only if it was."""
+    web.user()
+    path = f"/app/objectives/{web.create_objective()}"
+    box = re.compile(r'<input type="checkbox" name="carry_values"[^>]*>')
+    assert "checked" not in box.search(client.get(path).text).group(0)
+    for posted, ticked in (({"carry_values": "true"}, True), ({}, False)):
+        refused = web.post(path + "/copy", {"period": "2026-Q9", **posted}, form_page=path)
+        assert refused.status_code == 422
+        assert ("checked" in box.search(refused.text).group(0)) is ticked

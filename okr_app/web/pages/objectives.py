@@ -192,7 +192,7 @@ def delete_objective(objective_id):
 def copy_objective(objective_id):
     """Copy the objective into another period, optionally starting from its final values."""
     values = forms.posted(("period", "carry_values"))
-    data, form = forms.load(CopySchema(), {"period": values.get("period", "")})
+    data, form = forms.load(CopySchema(), values)
     if form is not None:
         return _objective_page(owned_objective(g.web_user.id, objective_id), 422, copy=form)
     carry = values.get("carry_values") == "true"
