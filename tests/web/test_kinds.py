@@ -71,6 +71,28 @@ def test_a_milestone_is_checked_in_with_a_done_box(client, web):
         assert "milestone, not done yet" in client.get(path).text
 
 
+def test_a_refused_milestone_check_in_keeps_the_done_box_as_posted(client, web):
+    """A refused "At" brings the form back with the box as sent, not as the milestone stands."""
+    box = re.compile(r'<input id="done"[^>]*>')
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        path, _page = _objective(client, web, kind="milestone", due_on="2026-02-01")
+        assert "checked" not in box.search(client.get(path).text).group(0)
+        for posted, ticked in (({"done": "true"}, True), ({}, False)):
+            refused = web.post(
+                path + "/check-ins",
+                {"milestone": "true", "at": "garbage", **posted},
+                form_page=path,
+            )
+            assert refused.status_code == 422
+            assert ("checked" in box.search(refused.text).group(0)) is ticked
+            checked_in = web.post(
+                path + "/check-ins", {"milestone": "true", **posted}, form_page=path
+            )
+            assert checked_in.status_code == 303
+            # The page drawn afresh shows the milestone as it now stands.
+            assert ("checked" in box.search(client.get(path).text).group(0)) is ticked
+
+
 def test_the_edit_form_changes_the_kind(client, web):
     with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
         path, _page = _objective(client, web, target_value="100", current_value="40")
