@@ -25,9 +25,20 @@ def value_for_progress(start, target, progress):
     return start + progress / 100.0 * (target - start)
 
 
+#: A weighted mean this close to 100 is 100: every key result at 100 must read as done.
+FULL_TOLERANCE = 1e-9
+
+
 def weighted_mean(weighted_sum, total_weight):
-    """Return weighted_sum / total_weight, 0 when nothing carries weight."""
-    return weighted_sum / total_weight if total_weight else 0.0
+    """Return weighted_sum / total_weight, 0 when nothing carries weight, 100 when within a hair.
+
+    Floating-point sums leave (0.1 x 100 + 0.2 x 100) / (0.1 + 0.2) at 99.99999999999999;
+    such a figure is snapped to exactly 100 so that "done" never depends on the weights.
+    """
+    if not total_weight:
+        return 0.0
+    mean = weighted_sum / total_weight
+    return 100.0 if abs(mean - 100.0) <= FULL_TOLERANCE else mean
 
 
 def objective_progress(progress_and_weights):

@@ -10,6 +10,7 @@ from okr_app.okr.cadence import STALE
 from okr_app.okr.grades import average_grade
 from okr_app.okr.kinds import KINDS, objective_expected_progress
 from okr_app.okr.pace import completion_date, expected_progress, pace_status
+from okr_app.okr.progress import weighted_mean
 from okr_app.okr.rounding import rounded
 from okr_app.okr.streaks import streaks
 from okr_app.stats import queries
@@ -58,7 +59,7 @@ def _objective(row, rolled):
     One that rolls up counts its children too (``rolled``); a closed objective counts with
     the progress frozen at its closing, and its grade.
     """
-    progress = row.weighted / row.weight if row.weight else 0.0
+    progress = weighted_mean(row.weighted, row.weight)
     progress = rolled.get(row.id, progress)
     if row.grade is not None:
         progress = row.final_progress

@@ -57,6 +57,11 @@ def test_objective_progress_without_key_results_is_zero():
     assert objective_progress([]) == 0
 
 
+@given(st.lists(st.floats(min_value=0.001, max_value=1000), min_size=1, max_size=20))
+def test_every_key_result_at_100_is_exactly_100(weights):
+    assert objective_progress([(100.0, weight) for weight in weights]) == 100.0
+
+
 @given(values, values, values)
 def test_progress_stays_within_0_and_100(start, target, current):
     assume(start != target)

@@ -299,3 +299,17 @@ def test_a_stay_key_result_in_band_all_along_is_completed(frozen, build):
     assert body["key_results"]["completed"] == 1
     [pace] = body["pace"]
     assert (pace["progress"], pace["status"]) == (100.0, "done")
+
+
+def test_every_key_result_at_100_is_done_whatever_the_weights(frozen, build):
+    objective = build.objective("2025-Q4", "Full")
+    for weight in (0.1, 0.2):  # 0.1 + 0.2 is 0.30000000000000004 in floating point
+        key_result = build.key_result(objective, weight=weight)
+        build.check_in(key_result, 100, "2025-11-14T09:00:00Z")
+    body = stats(build)
+    assert body["objectives"]["completed"] == 1
+    [pace] = body["pace"]
+    assert (pace["progress"], pace["status"], pace["completion_date"]) == (100.0, "done", None)
+    listed = build.client.get("/objectives", headers=build.headers).get_json()
+    one = build.client.get(f"/objectives/{objective}", headers=build.headers).get_json()
+    assert [item["progress"] for item in listed] == [one["progress"]] == [100.0]
