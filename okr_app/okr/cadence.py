@@ -3,10 +3,11 @@
 An objective may ask for a check-in every ``every_days`` days. Each of its key results is
 then due ``every_days`` after its latest check-in (or its creation, before any); it is
 overdue once that moment has passed, and stale once it has passed by ``stale_after_days``
-more. Only active objectives whose period has started and not ended have due key results.
+more. Only active objectives whose period has started and not ended have due key results,
+so a due moment after the period's last day is never listed.
 """
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from okr_app.okr.pace import expected_progress, pace_status
 
@@ -25,6 +26,14 @@ def due_at(every_days, last_check_in_at, created_at):
     if every_days is None:
         return None
     return (last_check_in_at or created_at) + timedelta(days=every_days)
+
+
+def falls_in_period(due, end_date):
+    """Tell whether the due moment ``due`` comes before the end of the period's last day (UTC).
+
+    A later one never becomes due: once it passes, the period is over.
+    """
+    return due < datetime.combine(end_date + timedelta(days=1), time(), UTC)
 
 
 def due_seconds(every_days, anchor_seconds):

@@ -56,6 +56,16 @@ def test_the_feed_lists_due_check_ins_and_period_ends(client, auth):
     assert len(found) == 2  # the completed objective has no period end in the feed
 
 
+def test_the_feed_leaves_out_a_check_in_due_after_the_period(client, auth):
+    with time_machine.travel(datetime(2026, 3, 20, 10, 0, tzinfo=UTC), tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, period="2026-Q1", check_in_every_days=30)
+        create_key_result(client, headers, objective["id"])  # due April 19, after Q1
+        url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+        found = events(fetch(client, url).get_data())
+    assert set(found) == {f"objective-{objective['id']}-period-end@localhost"}
+
+
 def test_a_new_feed_revokes_the_old_and_delete_revokes_it(client, auth):
     _, _, headers = auth.user()
     old = client.post("/calendar/feed", headers=headers).get_json()["url"]

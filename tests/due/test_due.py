@@ -141,6 +141,23 @@ def test_due_lists_the_callers_due_key_results_soonest_first(client, auth, clock
     assert client.get("/due").status_code == 401
 
 
+def test_a_check_in_due_after_the_period_is_never_listed(client, auth, clock):
+    _, _, headers = auth.user()
+    clock.move_to(datetime(2026, 3, 20, 10, 0, tzinfo=UTC))
+    objective = create_objective(client, headers, period="2026-Q1", check_in_every_days=30)
+    key_result = create_key_result(client, headers, objective["id"], current_value=10)
+    monthly = create_objective(client, headers, period="2026-03", check_in_every_days=11)
+    in_period = create_key_result(client, headers, monthly["id"], current_value=10)
+    # Due on April 19 and March 31: only the second falls within its period.
+    assert read(client, headers, key_result["id"])["due_at"] == "2026-04-19T10:00:00+00:00"
+    listed = client.get("/due?until=2026-05-01T00:00:00Z", headers=headers).get_json()
+    assert [(item["id"], item["due_at"]) for item in listed] == [
+        (in_period["id"], "2026-03-31T10:00:00+00:00")
+    ]
+    clock.move_to(datetime(2026, 4, 20, 10, 0, tzinfo=UTC))
+    assert state(read(client, headers, key_result["id"]))[:3] == (None, False, False)
+
+
 @pytest.mark.parametrize("days", [0, 93, -1, 1.5, "7"])
 def test_cadence_is_one_to_92_days(client, auth, days):
     _, _, headers = auth.user()

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from okr_app.okr.cadence import (
     due_at,
     due_seconds,
+    falls_in_period,
     is_overdue,
     is_stale,
     key_result_due,
@@ -25,6 +26,12 @@ def test_due_counts_from_the_latest_check_in_or_the_creation():
     assert due_at(7, None, CREATED) == datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
     assert due_at(7, CHECKED_IN, CREATED) == datetime(2026, 1, 15, 18, 30, tzinfo=UTC)
     assert due_at(None, CHECKED_IN, CREATED) is None
+
+
+def test_a_due_moment_falls_in_the_period_until_its_last_day_ends():
+    end = Q1["end_date"]
+    assert falls_in_period(datetime(2026, 3, 31, 23, 59, tzinfo=UTC), end)
+    assert not falls_in_period(datetime(2026, 4, 1, tzinfo=UTC), end)
 
 
 def test_overdue_strictly_after_and_stale_after_the_grace_days():
