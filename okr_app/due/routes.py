@@ -22,8 +22,9 @@ def list_due(filters):
     """List the caller's key results due by `until` (default: now + 1 day), soonest first.
 
     A key result is due `check_in_every_days` after its latest check-in (or its creation),
-    when its objective is active and in its period; `overdue` once that moment has passed,
-    `stale` once it has passed by OKR_STALE_AFTER_DAYS more. Overdue ones are listed too; one
-    due after the end of its period's last day (UTC) never becomes due and is not listed.
+    counted from no earlier than its period's first moment (UTC), when its objective is
+    active and in its period; `overdue` once that moment has passed, `stale` once it has
+    passed by OKR_STALE_AFTER_DAYS more. Overdue ones are listed too; one due after the end
+    of its period's last day (UTC) never becomes due and is not listed.
     """
     return due_key_results(current_user.id, filters.get("until"))

@@ -179,8 +179,9 @@ class KeyResultSchema(FastDumpSchema):
         allow_none=True,
         metadata={
             "description": "When the next check-in is due: the latest check-in's `at` (or the "
-            "creation) plus the objective's `check_in_every_days`; null without a cadence or "
-            "outside an active objective's period."
+            "creation, or the period's first moment if later) plus the objective's "
+            "`check_in_every_days`; null without a cadence or outside an active objective's "
+            "period."
         },
     )
     overdue = fields.Boolean(dump_only=True, metadata={"description": "Past `due_at`."})

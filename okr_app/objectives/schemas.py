@@ -29,7 +29,8 @@ def cadence_field(**kwargs):
     """Return the check-in cadence field: 1 to 92 days, or null for none."""
     metadata = {
         "description": "Check in every this many days (1 to 92); null: no cadence. Each key "
-        "result is then due that long after its latest check-in (or its creation)."
+        "result is then due that long after its latest check-in (or its creation), counted "
+        "from no earlier than the period's first moment (UTC)."
     }
     return fields.Integer(
         strict=True,

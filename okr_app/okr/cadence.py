@@ -1,10 +1,11 @@
 """Check-in cadence: when a key result is due, overdue or stale, and its pace status.
 
 An objective may ask for a check-in every ``every_days`` days. Each of its key results is
-then due ``every_days`` after its latest check-in (or its creation, before any); it is
-overdue once that moment has passed, and stale once it has passed by ``stale_after_days``
-more. Only active objectives whose period has started and not ended have due key results,
-so a due moment after the period's last day is never listed.
+then due ``every_days`` after its latest check-in (or its creation, before any), counted
+from no earlier than its period's first moment; it is overdue once that moment has passed,
+and stale once it has passed by ``stale_after_days`` more. Only active objectives whose
+period has started and not ended have due key results, so a due moment after the period's
+last day is never listed.
 """
 
 from datetime import UTC, datetime, time, timedelta
@@ -21,11 +22,21 @@ def in_cadence(status, start_date, end_date, now):
     return status == "active" and start_date <= now.date() <= end_date
 
 
-def due_at(every_days, last_check_in_at, created_at):
-    """Return ``(last_check_in_at or created_at) + every_days`` days, or None without a cadence."""
+def first_moment(day):
+    """Return the first moment (UTC) of ``day``."""
+    return datetime.combine(day, time(), UTC)
+
+
+def due_at(every_days, last_check_in_at, created_at, start_date):
+    """Return the anchor + ``every_days`` days, or None without a cadence.
+
+    The anchor is ``last_check_in_at or created_at``, but never before the period's first
+    moment: a key result created in advance cannot be checked in before its period starts.
+    """
     if every_days is None:
         return None
-    return (last_check_in_at or created_at) + timedelta(days=every_days)
+    anchor = max(last_check_in_at or created_at, first_moment(start_date))
+    return anchor + timedelta(days=every_days)
 
 
 def falls_in_period(due, end_date):
@@ -33,7 +44,7 @@ def falls_in_period(due, end_date):
 
     A later one never becomes due: once it passes, the period is over.
     """
-    return due < datetime.combine(end_date + timedelta(days=1), time(), UTC)
+    return due < first_moment(end_date + timedelta(days=1))
 
 
 def due_seconds(every_days, anchor_seconds):
@@ -65,7 +76,7 @@ def key_result_due(objective, last_check_in_at, created_at, now, stale_after_day
         objective["status"], objective["start_date"], objective["end_date"], now
     ):
         return None, False, False
-    due = due_at(every_days, last_check_in_at, created_at)
+    due = due_at(every_days, last_check_in_at, created_at, objective["start_date"])
     return due, is_overdue(due, now), is_stale(due, now, stale_after_days)
 
 

@@ -171,7 +171,9 @@ def _due_counts(dialect):
         Objective.start_date <= bindparam("today"),
         Objective.end_date >= bindparam("today"),
     )
-    anchor = epoch_seconds(func.coalesce(KeyResult.last_check_in_at, KeyResult.created_at), dialect)
+    latest = epoch_seconds(func.coalesce(KeyResult.last_check_in_at, KeyResult.created_at), dialect)
+    first = epoch_seconds(Objective.start_date, dialect)
+    anchor = sql_choose(latest < first, first, latest)  # max(), as in ``due_at``
     due = due_seconds(Objective.check_in_every_days, anchor)
     now = bindparam("now_seconds")
     overdue = case((and_(in_cadence, due < now), 1), else_=0)

@@ -158,6 +158,29 @@ def test_a_check_in_due_after_the_period_is_never_listed(client, auth, clock):
     assert state(read(client, headers, key_result["id"]))[:3] == (None, False, False)
 
 
+def test_a_key_result_created_in_advance_is_due_from_the_period_start(client, auth, clock):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers, period="2026-Q2", check_in_every_days=7)
+    key_result = create_key_result(client, headers, objective["id"])
+
+    def counted():
+        stats = client.get("/stats", headers=headers).get_json()
+        pace = [entry["status"] for entry in stats["pace"]]
+        return stats["key_results"]["overdue"], stats["key_results"]["stale"], pace
+
+    clock.move_to(datetime(2026, 4, 1, 0, 1, tzinfo=UTC))
+    assert state(read(client, headers, key_result["id"])) == (
+        "2026-04-08T00:00:00+00:00",
+        False,
+        False,
+        "on_track",
+    )
+    assert counted() == (0, 0, ["on_track"])
+    clock.move_to(datetime(2026, 4, 11, 0, 1, tzinfo=UTC))
+    assert state(read(client, headers, key_result["id"]))[1:] == (True, True, "stale")
+    assert counted() == (1, 1, ["stale"])
+
+
 @pytest.mark.parametrize("days", [0, 93, -1, 1.5, "7"])
 def test_cadence_is_one_to_92_days(client, auth, days):
     _, _, headers = auth.user()

@@ -23,9 +23,15 @@ Q1 = {"status": "active", "start_date": date(2026, 1, 1), "end_date": date(2026,
 
 
 def test_due_counts_from_the_latest_check_in_or_the_creation():
-    assert due_at(7, None, CREATED) == datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
-    assert due_at(7, CHECKED_IN, CREATED) == datetime(2026, 1, 15, 18, 30, tzinfo=UTC)
-    assert due_at(None, CHECKED_IN, CREATED) is None
+    start = Q1["start_date"]
+    assert due_at(7, None, CREATED, start) == datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
+    assert due_at(7, CHECKED_IN, CREATED, start) == datetime(2026, 1, 15, 18, 30, tzinfo=UTC)
+    assert due_at(None, CHECKED_IN, CREATED, start) is None
+
+
+def test_due_counts_from_no_earlier_than_the_period_start():
+    created_before = datetime(2025, 12, 20, 10, 0, tzinfo=UTC)
+    assert due_at(7, None, created_before, date(2026, 1, 1)) == datetime(2026, 1, 8, tzinfo=UTC)
 
 
 def test_a_due_moment_falls_in_the_period_until_its_last_day_ends():
@@ -92,5 +98,5 @@ def test_off_track_is_a_turn_to_at_risk_from_better():
 )
 def test_due_seconds_is_due_at_in_seconds(every_days, anchor):
     anchor = anchor.replace(tzinfo=UTC)
-    expected = due_at(every_days, anchor, CREATED).timestamp()
+    expected = due_at(every_days, anchor, CREATED, date(1970, 1, 1)).timestamp()
     assert due_seconds(every_days, anchor.timestamp()) == pytest.approx(expected, abs=1e-6)
