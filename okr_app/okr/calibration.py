@@ -17,6 +17,7 @@ import math
 MINIMUM_CLOSINGS = 5
 #: A difference between mean confidence and achieved share within this reads as calibrated.
 CALIBRATED_WITHIN = 0.05
+FLOAT_SLACK = 1e-9
 BINS = 10
 DECIMALS = 4
 
@@ -62,9 +63,11 @@ def reliability(pairs):
 
 def reading(mean_confidence, achieved_share):
     """Return one line saying whether the confidences ran high, low, or about right."""
-    difference = round(mean_confidence - achieved_share, 2)
+    difference = mean_confidence - achieved_share
     figures = f"mean confidence {mean_confidence:.2f}, achieved share {achieved_share:.2f}"
-    if abs(difference) <= CALIBRATED_WITHIN:
+    # Unrounded: 0.054 is not within 0.05. The slack only absorbs floating-point error, as in
+    # 0.55 - 0.5 = 0.05000000000000004, since both means have four decimals.
+    if abs(difference) <= CALIBRATED_WITHIN + FLOAT_SLACK:
         return f"You are well calibrated ({figures})."
     if difference > 0:
         return f"You are overconfident by {difference:.2f} on average ({figures})."

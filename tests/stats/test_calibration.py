@@ -91,6 +91,29 @@ def test_calibration_matches_the_hand_computed_figures(client, history):
     assert first["reading"].startswith("You are overconfident by 0.17 on average")
 
 
+def test_a_gap_just_over_0_05_is_not_well_calibrated(client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers, period="2026-Q1")
+    for confidence, value in [(0.45, 100), (0.45, 100), (0.45, 0), (0.46, 0), (0.46, 0)]:
+        key_result = create_key_result(
+            client, headers, objective["id"], start_value=0, target_value=100
+        )
+        answer = check_in(
+            client,
+            headers,
+            key_result["id"],
+            value=value,
+            at="2026-01-20T00:00:00Z",
+            confidence=confidence,
+        )
+        assert answer.status_code == 201, answer.get_json()
+    client.post(f"/objectives/{objective['id']}/close", headers=headers, json={"outcome": "missed"})
+    at_close = client.get("/stats/calibration", headers=headers).get_json()["at_close"]
+    # 0.454 - 0.4 = 0.054, which rounds to 0.05 but lies beyond it.
+    assert (at_close["mean_confidence"], at_close["achieved_share"]) == (0.454, 0.4)
+    assert at_close["reading"].startswith("You are overconfident by 0.05 on average")
+
+
 def test_fewer_than_five_closings_give_a_message_and_no_figures(client, auth):
     _, _, headers = auth.user()
     for first, last, progress in CLOSINGS[:4]:
@@ -140,4 +163,7 @@ def test_the_rules_by_hand():
     assert brier_score([]) is None
     assert [bin_index(value) for value in (0.0, 0.1, 0.3, 0.7, 0.99, 1.0)] == [0, 1, 3, 7, 9, 9]
     assert reading(0.52, 0.5).startswith("You are well calibrated")
+    assert reading(0.55, 0.5).startswith("You are well calibrated")  # within, not beyond
+    assert reading(0.454, 0.4).startswith("You are overconfident by 0.05")
+    assert reading(0.3459, 0.4).startswith("You are underconfident by 0.05")
     assert reading(0.4, 0.75).startswith("You are underconfident by 0.35")
