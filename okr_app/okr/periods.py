@@ -6,7 +6,9 @@ from datetime import date
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2999
-# The same forms and year range as ``bounds``, for the OpenAPI document.
+# The same forms and year range as ``bounds``, for the OpenAPI document, where ``$`` ends the
+# value. Python validates with ``bounds``: its full match refuses the trailing newline that
+# ``re.match`` lets through before ``$``.
 PATTERN = r"^(19[0-9]{2}|2[0-9]{3})(-(H[12]|Q[1-4]|0[1-9]|1[0-2]))?$"
 ACCEPTED_FORMS = (
     "Use one of: YYYY (a year, e.g. 2026), YYYY-Hn (a half, n = 1 or 2, e.g. 2026-H2), "

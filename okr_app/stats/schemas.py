@@ -5,6 +5,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from okr_app.api.fast_dump import FastDumpSchema
 from okr_app.api.schemas import Day, Schema, Timestamp, id_field
 from okr_app.models.objective import STATUSES
+from okr_app.objectives.schemas import validate_period
 from okr_app.okr.periods import PATTERN
 
 PROGRESS = {"description": "Percent, 0 to 100, two decimals."}
@@ -13,9 +14,13 @@ PROGRESS = {"description": "Percent, 0 to 100, two decimals."}
 class StatsQuerySchema(Schema):
     """Which objectives to cover, and the day to measure pace on."""
 
+    # ``validate_period`` matches the whole value: a Regexp's ``$`` accepts a trailing newline.
     period = fields.String(
-        validate=validate.Regexp(PATTERN),
-        metadata={"description": "An exact period (with `on`: both must match)."},
+        validate=validate_period,
+        metadata={
+            "pattern": PATTERN,
+            "description": "An exact period (with `on`: both must match).",
+        },
     )
     on = Day(
         metadata={

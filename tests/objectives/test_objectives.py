@@ -33,7 +33,7 @@ def test_create_returns_201_with_location_etag_and_derived_dates(client, auth):
 
 def test_bad_periods_are_422_listing_the_accepted_forms(client, auth):
     _, _, headers = auth.user()
-    for period in ("2026-Q5", "2026-13", "Q1", "2026-H3", "2026-q1", "", 2026, None):
+    for period in ("2026-Q5", "2026-13", "Q1", "2026-H3", "2026-q1", "2026\n", "", 2026, None):
         response = client.post(
             "/objectives", headers=headers, json={"title": "x", "period": period}
         )

@@ -213,6 +213,7 @@ def test_bad_queries_are_422(frozen, build):
         {"on": "2025-13-01"},
         {"status": "done"},
         {"period": "3000"},
+        {"period": "2026\n"},  # a regular expression's $ matches before a final newline
     ):
         response = build.client.get("/stats", query_string=query, headers=build.headers)
         assert response.status_code == 422, query
