@@ -1,6 +1,7 @@
 """Creating, changing and deleting key results, and describing them for the audit trail."""
 
 from flask_smorest import abort
+from sqlalchemy import update
 
 from okr_app.api.etags import write_versioned
 from okr_app.audit.changes import apply_changes
@@ -162,6 +163,20 @@ def change_key_result(user_id, key_result, values):
         db.session.flush()
         refresh_trends([key_result.id])
     return changes
+
+
+def move_versions_of(objective_id):
+    """Move the versions of the objective's key results, so tags read before no longer match.
+
+    Their answers show the objective's period, cadence and status (forecast, pace,
+    ``due_at``): a change of those changes every one of them.
+    """
+    db.session.execute(
+        update(KeyResult)
+        .where(KeyResult.objective_id == objective_id)
+        .values(version=KeyResult.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def key_result_snapshot(key_result):

@@ -2,7 +2,9 @@
 
 from flask_smorest import abort
 
+from okr_app.api.etags import flush_versioned
 from okr_app.audit.changes import apply_changes
+from okr_app.key_results.editing import move_versions_of
 from okr_app.key_results.queries import latest_confidences
 from okr_app.models import OUTCOME_STATUSES, ObjectiveClosing
 from okr_app.models.types import utcnow
@@ -56,6 +58,7 @@ def close_objective(objective, outcome, retrospective=None):
     # Written even when the status stays (an objective already marked completed), so the
     # row's version moves and a concurrent close of the same objective gets 409.
     objective.updated_at = closing.closed_at
+    _move_key_result_versions(objective, changes)
     return closing, changes
 
 
@@ -70,7 +73,15 @@ def reopen_objective(objective):
     closing.reopened_at = utcnow()
     changes = apply_changes(objective, {"status": "active"})
     objective.updated_at = closing.reopened_at
+    _move_key_result_versions(objective, changes)
     return closing, changes
+
+
+def _move_key_result_versions(objective, changes):
+    """Move the key results' versions when the status changed: their ``due_at`` follows it."""
+    if "status" in changes:
+        flush_versioned()
+        move_versions_of(objective.id)
 
 
 def refuse_status_change_while_closed(objective, values):

@@ -2,10 +2,10 @@
 
 from sqlalchemy import update
 
-from okr_app.api.etags import write_versioned
+from okr_app.api.etags import flush_versioned, write_versioned
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
-from okr_app.key_results.editing import key_result_snapshot
+from okr_app.key_results.editing import key_result_snapshot, move_versions_of
 from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
 from okr_app.objectives.closing import refuse_status_change_while_closed
@@ -13,6 +13,9 @@ from okr_app.objectives.parents import check_links, detach_children
 from okr_app.objectives.queries import owned_objective
 from okr_app.objectives.schemas import ObjectiveSchema
 from okr_app.okr import periods
+
+#: The objective's fields its key results' answers show (forecast, pace, ``due_at``).
+SHOWN_BY_KEY_RESULTS = frozenset({"start_date", "end_date", "check_in_every_days", "status"})
 
 
 def with_period_dates(values):
@@ -42,7 +45,8 @@ def change_objective(objective, values):
     A new period start moves every check-in's x, so the key results' trend sums follow, and
     a new start or end the days in band a stay_* key result counts (up to the end). A
     new period moves each milestone's ``due_on`` with it, as copying does: as far into the
-    new period as it was into the old one, at most to its last day.
+    new period as it was into the old one, at most to its last day. A change of a field
+    the key results show moves their versions too.
     """
     start_date = objective.start_date
     changes = apply_changes(objective, with_period_dates(values))
@@ -55,8 +59,11 @@ def change_objective(objective, values):
                 key_result.due_on = due_on
     if "start_date" in changes or "end_date" in changes:
         # The trend sums count from the start, a stay_* kind's days in band up to the end.
-        db.session.flush()
+        flush_versioned()
         refresh_trends(lock_key_results_of(objective.id))
+    if changes.keys() & SHOWN_BY_KEY_RESULTS:
+        flush_versioned()
+        move_versions_of(objective.id)
     return changes
 
 

@@ -1,8 +1,10 @@
 """ETags and If-Match on objectives and key results, including concurrent writers."""
 
 import threading
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from okr_app.extensions import db
@@ -110,6 +112,45 @@ def test_a_check_in_changes_the_key_result_tag(client, rows):
         paths["key_result"], headers=with_tag(headers, before), json={"current_value": 1}
     )
     assert response.status_code == 412
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"period": "2026-Q1"}, {"check_in_every_days": 7}, {"status": "archived"}],
+    ids=["period", "cadence", "status"],
+)
+def test_a_change_of_the_objective_its_key_results_show_moves_their_tags(client, auth, change):
+    with time_machine.travel(datetime(2026, 2, 15, tzinfo=UTC), tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, period="2026", check_in_every_days=30)
+        key_result_id = create_key_result(client, headers, objective["id"])["id"]
+        for at, value in (("2026-01-02T00:00:00Z", 5), ("2026-02-10T00:00:00Z", 15)):
+            assert check_in(client, headers, key_result_id, value=value, at=at).status_code == 201
+        path = f"/key-results/{key_result_id}"
+        before = client.get(path, headers=headers)
+        response = client.patch(f"/objectives/{objective['id']}", headers=headers, json=change)
+        assert response.status_code == 200
+        after = client.get(path, headers=headers)
+        # The period moves the forecast, the cadence and the status the due date.
+        assert before.get_json() != after.get_json()
+        assert after.headers["ETag"] != before.headers["ETag"]
+        stale = with_tag(headers, before.headers["ETag"])
+        assert client.patch(path, headers=stale, json={"title": "Mine"}).status_code == 412
+
+
+def test_closing_and_reopening_move_the_key_result_tags(client, auth):
+    with time_machine.travel(datetime(2026, 2, 15, tzinfo=UTC), tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, period="2026", check_in_every_days=7)
+        path = f"/key-results/{create_key_result(client, headers, objective['id'])['id']}"
+        for action, body in (("close", {"outcome": "achieved"}), ("reopen", None)):
+            before = client.get(path, headers=headers)
+            url = f"/objectives/{objective['id']}/{action}"
+            assert client.post(url, headers=headers, json=body).status_code == 200
+            after = client.get(path, headers=headers)
+            # Nothing is due under a closed objective.
+            assert before.get_json()["due_at"] != after.get_json()["due_at"]
+            assert after.headers["ETag"] != before.headers["ETag"]
 
 
 def test_the_openapi_document_describes_if_match(client):
