@@ -9,7 +9,7 @@ from okr_app.key_results.editing import key_result_snapshot, move_versions_of
 from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
 from okr_app.objectives.closing import refuse_status_change_while_closed
-from okr_app.objectives.parents import check_links, detach_children
+from okr_app.objectives.parents import check_links, detach_children, move_parent_versions
 from okr_app.objectives.queries import owned_objective
 from okr_app.objectives.schemas import ObjectiveSchema
 from okr_app.okr import periods
@@ -29,13 +29,15 @@ def with_period_dates(values):
 def create_objective(user_id, values):
     """Add a new objective for the user and return it, with its id assigned.
 
-    A ``parent_id`` must keep the rules of ``okr_app.objectives.parents`` (422 otherwise).
+    A ``parent_id`` must keep the rules of ``okr_app.objectives.parents`` (422 otherwise);
+    the parent's version moves.
     """
     if values.get("parent_id") is not None:
         check_links(user_id, None, values)
     objective = Objective(user_id=user_id, key_results=[], closings=[], **with_period_dates(values))
     db.session.add(objective)
     db.session.flush()
+    move_parent_versions([objective.parent_id])
     return objective
 
 
@@ -46,7 +48,8 @@ def change_objective(objective, values):
     a new start or end the days in band a stay_* key result counts (up to the end). A
     new period moves each milestone's ``due_on`` with it, as copying does: as far into the
     new period as it was into the old one, at most to its last day. A change of a field
-    the key results show moves their versions too.
+    the key results show moves their versions too, a move or a new title the versions of
+    the parents listing it (the old one and the new one).
     """
     start_date = objective.start_date
     changes = apply_changes(objective, with_period_dates(values))
@@ -64,6 +67,12 @@ def change_objective(objective, values):
     if changes.keys() & SHOWN_BY_KEY_RESULTS:
         flush_versioned()
         move_versions_of(objective.id)
+    if "parent_id" in changes:
+        flush_versioned()
+        move_parent_versions([changes["parent_id"]["old"], objective.parent_id])
+    elif "title" in changes:
+        flush_versioned()
+        move_parent_versions([objective.parent_id])
     return changes
 
 
@@ -78,8 +87,10 @@ def objective_snapshot(objective):
 def delete_objective(objective):
     """Delete the objective with its key results and check-ins; return its children's ids.
 
-    Its children are detached (they become top-level), never deleted.
+    Its children are detached (they become top-level), never deleted; its parent's version
+    moves.
     """
+    move_parent_versions([objective.parent_id])
     detached = detach_children(objective.id)
     # ON DELETE SET NULL does this where foreign keys are enforced; done here as well so
     # that copies never point at a deleted objective on a SQLite connection without them.

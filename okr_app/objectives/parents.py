@@ -67,6 +67,22 @@ def detach_children(objective_id):
     return ids
 
 
+def move_parent_versions(parent_ids):
+    """Move the versions of those parents (None skipped): their answers list their children.
+
+    Called when a child comes, goes or changes its title, so an ETag read before no longer
+    matches.
+    """
+    ids = {item for item in parent_ids if item is not None}
+    if ids:
+        db.session.execute(
+            update(Objective)
+            .where(Objective.id.in_(ids))
+            .values(version=Objective.version + 1)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
 def _parent(user_id, parent_id):
     """Return the user's objective ``parent_id``, or answer 422."""
     parent = db.session.scalar(

@@ -153,6 +153,59 @@ def test_closing_and_reopening_move_the_key_result_tags(client, auth):
             assert after.headers["ETag"] != before.headers["ETag"]
 
 
+@pytest.fixture
+def family(client, auth):
+    """Two parents, the first with a child: ``(headers, first, second, child)`` ids."""
+    _, _, headers = auth.user()
+    first, second = (create_objective(client, headers, period="2026")["id"] for _ in range(2))
+    child = create_objective(client, headers, parent_id=first)["id"]
+    return headers, first, second, child
+
+
+def children_and_tag(client, headers, objective_id):
+    """Return the ids and titles under an objective, and its ETag."""
+    response = client.get(f"/objectives/{objective_id}", headers=headers)
+    return response.get_json()["children"], response.headers["ETag"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("POST", None, {"title": "Another child", "period": "2026-Q2"}),
+        ("PATCH", "child", {"title": "Renamed child"}),
+        ("PUT", "child", {"title": "Replaced child", "period": "2026-Q1"}),
+        ("DELETE", "child", None),
+    ],
+    ids=["created", "renamed", "replaced", "deleted"],
+)
+def test_a_change_of_its_children_moves_the_parent_tag(client, family, change):
+    headers, first, _, child = family
+    method, target, body = change
+    if method in ("POST", "PUT"):
+        body = {**body, "parent_id": first}
+    path = f"/objectives/{child}" if target else "/objectives"
+    before, stale = children_and_tag(client, headers, first)
+    assert client.open(path, method=method, headers=headers, json=body).status_code < 300
+    after, tag = children_and_tag(client, headers, first)
+    assert after != before
+    assert tag != stale
+    response = client.patch(f"/objectives/{first}", headers=with_tag(headers, stale), json={})
+    assert response.status_code == 412
+
+
+@pytest.mark.parametrize("field", ["parent_id", None], ids=["moved", "detached"])
+def test_a_child_moved_moves_the_tags_of_both_parents(client, family, field):
+    headers, first, second, child = family
+    new_parent = second if field else None
+    before = {item: children_and_tag(client, headers, item) for item in (first, second)}
+    body = {"parent_id": new_parent}
+    assert client.patch(f"/objectives/{child}", headers=headers, json=body).status_code == 200
+    changed = {first, second} if new_parent else {first}
+    for item in (first, second):
+        children, tag = children_and_tag(client, headers, item)
+        assert (children != before[item][0], tag != before[item][1]) == (item in changed,) * 2
+
+
 def test_the_openapi_document_describes_if_match(client):
     spec = client.get("/openapi.json").get_json()
     for path in ("/objectives/{objective_id}", "/key-results/{key_result_id}"):
