@@ -12,7 +12,9 @@ def users(filters):
     """Return the statement listing accounts, oldest first, by e-mail part, role and activation."""
     statement = select(User).order_by(User.id)
     if "q" in filters:
-        statement = statement.where(User.email.contains(filters["q"].strip().lower()))
+        # A literal part: "%" and "_" in an address match themselves, not any characters.
+        part = filters["q"].strip().lower()
+        statement = statement.where(User.email.contains(part, autoescape=True))
     if "role" in filters:
         statement = statement.where(User.role == filters["role"])
     if "active" in filters:

@@ -19,7 +19,10 @@ class UserQuerySchema(Schema):
 
     q = fields.String(
         validate=validate.Length(min=1, max=254),
-        metadata={"description": "Part of the e-mail address, case-insensitive."},
+        metadata={
+            "description": "Part of the e-mail address, case-insensitive, taken literally "
+            "(`%` and `_` match only themselves)."
+        },
     )
     role = fields.String(validate=validate.OneOf(ROLES))
     active = fields.Boolean()

@@ -38,6 +38,17 @@ def test_list_filters_and_paginates(client, auth, admin):
     assert client.get("/admin/users?page_size=101", headers=headers).status_code == 422
 
 
+@pytest.mark.parametrize("part", ["_", "%", "rst_"])
+def test_q_matches_percent_and_underscore_literally(client, auth, admin, part):
+    _, headers = admin
+    auth.register("first_last@example.org")
+    auth.register("firstlast@example.org")
+    response = client.get("/admin/users", query_string={"q": part}, headers=headers)
+    assert [u["email"] for u in response.get_json()] == (
+        [] if part == "%" else ["first_last@example.org"]
+    )
+
+
 def test_get_one_and_404(client, auth, admin):
     _, headers = admin
     profile = auth.register("anna@example.org").get_json()
