@@ -1,5 +1,7 @@
 """The calendar feed: create or revoke its secret URL, and serve it (no login, rate-limited)."""
 
+from urllib.parse import urlsplit
+
 from flask import Response, current_app, request, url_for
 from flask_jwt_extended import current_user
 from flask_smorest import abort
@@ -83,5 +85,11 @@ def get_feed(token):
         abort(404, message="No such calendar feed.")
     key_results, objectives = feed_contents(user_id)
     base = request.host_url.rstrip("/")
-    body = feed(key_results, objectives, base, request.host.split(":")[0], utcnow())
+    body = feed(key_results, objectives, base, _host_name(), utcnow())
     return Response(body, content_type="text/calendar; charset=utf-8")
+
+
+def _host_name():
+    """Return the request's host name, lower case, without port or IPv6 brackets."""
+    # Werkzeug leaves an invalid Host empty; its URL then has no host name.
+    return urlsplit(request.host_url).hostname or ""

@@ -66,6 +66,24 @@ def test_the_feed_leaves_out_a_check_in_due_after_the_period(client, auth):
     assert set(found) == {f"objective-{objective['id']}-period-end@localhost"}
 
 
+@pytest.mark.parametrize(
+    ("host", "name"),
+    [("[::1]:5000", "::1"), ("[2001:DB8::1]", "2001:db8::1"), ("Example.org:8080", "example.org")],
+)
+def test_the_uids_name_the_host_without_port_or_brackets(client, auth, host, name):
+    with time_machine.travel(NOW, tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, check_in_every_days=7)
+        key_result = create_key_result(client, headers, objective["id"])
+        url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+        answer = client.get(url.removeprefix("http://localhost"), headers={"Host": host})
+        assert answer.status_code == 200
+        assert set(events(answer.get_data())) == {
+            f"key-result-{key_result['id']}-check-in@{name}",
+            f"objective-{objective['id']}-period-end@{name}",
+        }
+
+
 def test_a_new_feed_revokes_the_old_and_delete_revokes_it(client, auth):
     _, _, headers = auth.user()
     old = client.post("/calendar/feed", headers=headers).get_json()["url"]
