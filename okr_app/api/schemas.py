@@ -208,6 +208,12 @@ class Pagination(Schema):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
+def check_window(data):
+    """Refuse a ``since``/``until`` window that ends before it starts (422 naming ``until``)."""
+    if "since" in data and "until" in data and data["until"] < data["since"]:
+        raise ma.ValidationError("Must not be earlier than since.", "until")
+
+
 def id_field(**kwargs):
     """Return an integer field for a row id: 1 to the largest id the database can hold."""
     return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)

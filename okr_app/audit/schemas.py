@@ -1,8 +1,8 @@
 """Query arguments and rows of GET /audit."""
 
-from marshmallow import fields, validate
+from marshmallow import fields, validate, validates_schema
 
-from okr_app.api.schemas import Schema, Timestamp, Until, id_field
+from okr_app.api.schemas import Schema, Timestamp, Until, check_window, id_field
 
 OUTCOMES = ("success", "denied", "error")
 
@@ -20,6 +20,11 @@ class AuditQuerySchema(Schema):
     user_id = id_field(
         metadata={"description": "Admins only: rows where this user is actor or owner."},
     )
+
+    @validates_schema
+    def check_order(self, data, **kwargs):
+        """Refuse a window that ends before it starts."""
+        check_window(data)
 
 
 class AuditRowSchema(Schema):

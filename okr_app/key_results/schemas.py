@@ -291,7 +291,6 @@ class CheckInQuerySchema(Schema):
     until = base.Until()
 
     @validates_schema
-    def check_window(self, data, **kwargs):
+    def check_order(self, data, **kwargs):
         """Refuse a window that ends before it starts."""
-        if "since" in data and "until" in data and data["since"] > data["until"]:
-            raise ValidationError("Must not be earlier than since.", "until")
+        base.check_window(data)

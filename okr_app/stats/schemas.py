@@ -1,9 +1,9 @@
 """Query arguments and bodies of GET /stats and GET /stats/calibration."""
 
-from marshmallow import ValidationError, fields, validate, validates_schema
+from marshmallow import fields, validate, validates_schema
 
 from okr_app.api.fast_dump import FastDumpSchema
-from okr_app.api.schemas import Day, Schema, Timestamp, id_field
+from okr_app.api.schemas import Day, Schema, Timestamp, check_window, id_field
 from okr_app.models.objective import STATUSES
 from okr_app.objectives.schemas import validate_period
 from okr_app.okr.periods import PATTERN
@@ -187,8 +187,7 @@ class CalibrationQuerySchema(Schema):
     @validates_schema
     def check_order(self, data, **kwargs):
         """Refuse a range that ends before it starts."""
-        if "since" in data and "until" in data and data["until"] < data["since"]:
-            raise ValidationError("Must not be earlier than since.", "until")
+        check_window(data)
 
 
 SHARE = {"description": "Achieved share, 0 to 1, four decimals; null without figures."}

@@ -85,6 +85,12 @@ def test_filters(client, auth):
     assert actions(client.get("/audit", headers=headers, query_string={"since": future})) == []
     assert actions(client.get("/audit", headers=headers, query_string={"until": future}))
     assert client.get("/audit?outcome=maybe", headers=headers).status_code == 422
+    # A window ending before it starts is refused, as the check-ins' and calibration's are.
+    inverted = client.get(
+        "/audit", headers=headers, query_string={"since": future, "until": "2026-01-01"}
+    )
+    assert inverted.status_code == 422
+    assert inverted.get_json()["errors"]["query"]["until"] == ["Must not be earlier than since."]
 
 
 def test_pagination_header(client, auth):
