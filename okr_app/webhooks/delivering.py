@@ -45,7 +45,7 @@ def fan_out(limit=FAN_OUT_BATCH):
     if not events:
         db.session.commit()
         return 0
-    webhooks = _active_webhooks({event.user_id for event in events})
+    webhooks = _webhooks_for(events)
     rows = [
         {"webhook_id": webhook.id, "outbox_event_id": event.id, "next_attempt_at": now}
         for event in events
@@ -63,9 +63,16 @@ def fan_out(limit=FAN_OUT_BATCH):
     return len(events)
 
 
-def _active_webhooks(user_ids):
-    """Return ``{user_id: [webhook, ...]}`` of those users' active webhooks."""
-    statement = select(Webhook).where(Webhook.user_id.in_(user_ids), Webhook.active.is_(True))
+def _webhooks_for(events):
+    """Return ``{user_id: [webhook, ...]}``: the events' users' active webhooks, and those pinged.
+
+    A ping (``POST /webhooks/{id}/test``) goes to its webhook even while it is paused.
+    """
+    user_ids = {event.user_id for event in events}
+    pinged = {event.webhook_id for event in events if event.webhook_id is not None}
+    statement = select(Webhook).where(
+        Webhook.user_id.in_(user_ids), or_(Webhook.active.is_(True), Webhook.id.in_(pinged))
+    )
     found = {}
     for webhook in db.session.scalars(statement):
         found.setdefault(webhook.user_id, []).append(webhook)
@@ -80,7 +87,7 @@ def _addressed(webhook, event):
     """
     if event.webhook_id is not None:
         return event.webhook_id == webhook.id
-    if not webhook.was_active_at(event.created_at):
+    if not webhook.active or not webhook.was_active_at(event.created_at):
         return False
     return event.type != "ping" and webhook.wants(event.type)
 
@@ -97,12 +104,16 @@ def claim(now=None):
     """Claim one due delivery for this worker; return ``(delivery_id, token)`` or None."""
     now = now or utcnow()
     lease = timedelta(seconds=current_app.config["OKR_WEBHOOK_TIMEOUT_SECONDS"]) + LEASE_MARGIN
+    # A paused webhook's deliveries wait, pending, until it is resumed; its pings go out.
     candidate = (
         select(Delivery.id)
+        .join(Webhook, Webhook.id == Delivery.webhook_id)
+        .join(OutboxEvent, OutboxEvent.id == Delivery.outbox_event_id)
         .where(
             Delivery.status == "pending",
             Delivery.next_attempt_at <= now,
             or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now),
+            or_(Webhook.active.is_(True), OutboxEvent.webhook_id.is_not(None)),
         )
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(1)
@@ -137,9 +148,10 @@ def attempt(delivery_id, token):
     webhook = db.session.get(Webhook, delivery.webhook_id)
     event = delivery.event
     if not webhook.active and event.webhook_id is None:
-        outcome = sending.Outcome(None, "The webhook is inactive.")
-        _record(delivery_id, token, outcome, final=True)
-        return outcome
+        # Paused since the claim: the delivery waits, pending, for the resume.
+        delivery.claimed_until = delivery.claim_token = None
+        db.session.commit()
+        return None
     body = sending.body_of(event.type, event.created_at, event.data)
     headers = sending.signed_headers(webhook.secret, event.event_id, body)
     url = webhook.url
@@ -149,7 +161,7 @@ def attempt(delivery_id, token):
     return outcome
 
 
-def _record(delivery_id, token, outcome, *, final=False):
+def _record(delivery_id, token, outcome):
     """Record an attempt's outcome while the claim is still ours, and the webhook's health."""
     now = utcnow()
     delivery = db.session.get(Delivery, delivery_id)
@@ -173,7 +185,7 @@ def _record(delivery_id, token, outcome, *, final=False):
     else:
         if webhook.failing_since is None:
             webhook.failing_since = now
-        if final or delivery.attempts > len(schedule):
+        if delivery.attempts > len(schedule):
             delivery.status, delivery.next_attempt_at = "failed", None
         else:
             delivery.next_attempt_at = now + timedelta(seconds=schedule[delivery.attempts - 1])

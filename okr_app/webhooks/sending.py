@@ -38,7 +38,8 @@ class Outcome:
 
 def body_of(event_type, created_at, data):
     """Return the body of a delivery: ``{"type", "timestamp", "data"}`` as compact JSON."""
-    timestamp = created_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    moment = created_at.astimezone(UTC).isoformat(timespec="microseconds")
+    timestamp = moment.replace("+00:00", "Z")
     return orjson.dumps({"type": event_type, "timestamp": timestamp, "data": data})
 
 

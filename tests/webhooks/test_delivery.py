@@ -324,3 +324,49 @@ def test_a_receiver_that_is_down_is_retried(app, client, auth, receiver):
     [delivery] = deliveries(client, headers, webhook)
     assert (delivery["status"], delivery["last_status_code"]) == ("pending", None)
     assert "ConnectionRefusedError" in delivery["last_error"]
+
+
+def test_a_delivery_owed_when_paused_goes_out_after_the_resume(app, client, auth, receiver):
+    """A retry falling due while paused waits, pending, and counts no attempt."""
+    _, _, headers = auth.user()
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    receiver.answer(500)
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        create_objective(client, headers, title="Owed")  # while active
+        run_worker(app)  # 500: pending, retried in 1 s
+        set_active(client, headers, webhook, False)
+        clock.shift(2)
+        run_worker(app)  # due, but paused
+        [waiting] = deliveries(client, headers, webhook)
+        assert (waiting["status"], waiting["attempts"]) == ("pending", 1)
+        receiver.answer(200)
+        set_active(client, headers, webhook, True)
+        run_worker(app)
+    [delivered] = deliveries(client, headers, webhook)
+    assert (delivered["status"], delivered["attempts"]) == ("succeeded", 2)
+    assert titles_received(receiver)[-1] == "Owed"
+
+
+def test_a_paused_webhook_can_be_tested(app, client, auth, receiver):
+    """The test ping is what a paused webhook still receives."""
+    _, _, headers = auth.user()
+    webhook = register(client, headers, receiver, events=["*"])
+    set_active(client, headers, webhook, False)
+    create_objective(client, headers, title="Not for it")
+    ping = client.post(f"/webhooks/{webhook['id']}/test", headers=headers)
+    assert ping.status_code == 202
+    run_worker(app)
+    [got] = receiver.verified()
+    assert (got.payload["type"], got.headers["webhook-id"]) == ("ping", ping.get_json()["event_id"])
+    assert [item["status"] for item in deliveries(client, headers, webhook)] == ["succeeded"]
+
+
+def test_the_payload_timestamp_always_has_microseconds(app, client, auth, receiver):
+    """On a whole second too: the documented fixed format."""
+    with time_machine.travel(datetime(2026, 1, 5, 10, 0, tzinfo=UTC), tick=False):
+        _, _, headers = auth.user()
+        register(client, headers, receiver, events=["objective.created"])
+        create_objective(client, headers)
+        run_worker(app)
+    [got] = receiver.verified()
+    assert got.payload["timestamp"] == "2026-01-05T10:00:00.000000Z"
