@@ -1,7 +1,5 @@
 """Check-ins: the history of a key result's value, which one is current, and batches of them."""
 
-from datetime import UTC, datetime, time
-
 from flask_smorest import abort
 from sqlalchemy import select
 from sqlalchemy.orm import make_transient_to_detached, selectinload
@@ -16,6 +14,7 @@ from okr_app.key_results.trends import add_to_trends, refresh_trends
 from okr_app.models import CheckIn, KeyResult
 from okr_app.models.types import utcnow
 from okr_app.okr.kinds import DONE, MILESTONE, NOT_DONE, STAYS
+from okr_app.okr.periods import first_moment
 from okr_app.okr.progress import value_for_progress
 
 
@@ -57,7 +56,7 @@ def check_in_value(key_result, values):
 
 def period_start(objective):
     """Return the first moment (UTC) of the objective's period."""
-    return datetime.combine(objective.start_date, time.min, tzinfo=UTC)
+    return first_moment(objective.start_date)
 
 
 def stated_at(key_result):

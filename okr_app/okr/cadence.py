@@ -8,9 +8,10 @@ period has started and not ended have due key results, so a due moment after the
 last day is never listed.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from okr_app.okr.pace import expected_progress, pace_status
+from okr_app.okr.periods import first_moment
 
 #: The pace status of a stale key result, whatever its progress.
 STALE = "stale"
@@ -20,11 +21,6 @@ SECONDS_PER_DAY = 86400
 def in_cadence(status, start_date, end_date, now):
     """Tell whether an objective's key results can be due: active, and its period current."""
     return status == "active" and start_date <= now.date() <= end_date
-
-
-def first_moment(day):
-    """Return the first moment (UTC) of ``day``."""
-    return datetime.combine(day, time(), UTC)
 
 
 def due_at(every_days, last_check_in_at, created_at, start_date):

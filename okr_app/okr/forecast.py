@@ -6,9 +6,10 @@ needs; each key result stores them (see okr_app/key_results/trends.py), so no ch
 loaded to answer.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from typing import NamedTuple
 
+from okr_app.okr.periods import first_moment
 from okr_app.okr.progress import key_result_progress, objective_progress
 
 MIN_CHECK_INS = 2
@@ -91,7 +92,7 @@ def period_forecast(sums, *, start, target, current, start_date, end_date, now):
     reason = missing_history(sums)
     if reason is not None:
         return None, reason
-    period_end = datetime.combine(end_date + timedelta(days=1), time(), UTC)
+    period_end = first_moment(end_date + timedelta(days=1))
     projection = forecast(
         sums,
         start=start,

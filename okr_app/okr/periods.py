@@ -2,7 +2,7 @@
 
 import calendar
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 FIRST_YEAR = 1900
 LAST_YEAR = 2999
@@ -16,6 +16,11 @@ ACCEPTED_FORMS = (
     f"with a year from {FIRST_YEAR} to {LAST_YEAR}."
 )
 _FORM = re.compile(r"([0-9]{4})(?:-(?:H([12])|Q([1-4])|(0[1-9]|1[0-2])))?")
+
+
+def first_moment(day):
+    """Return the first moment (midnight UTC) of ``day``: where a period, or a day, begins."""
+    return datetime.combine(day, time(), UTC)
 
 
 def bounds(period):

@@ -4,8 +4,6 @@ Each function takes a key result as anything with its attributes (a model or a r
 list's read model), so the single read and the list answer the same.
 """
 
-from datetime import UTC, datetime, time
-
 from okr_app.okr.cadence import key_result_pace_status
 from okr_app.okr.forecast import key_result_forecast
 from okr_app.okr.kinds import (
@@ -19,6 +17,7 @@ from okr_app.okr.kinds import (
     stay_progress_from_sums,
 )
 from okr_app.okr.pace import expected_progress
+from okr_app.okr.periods import first_moment
 
 SECONDS_PER_DAY = 86400.0
 NO_MILESTONE_FORECAST = "A milestone is done or not: it has no forecast."
@@ -27,7 +26,7 @@ NO_BAND_HISTORY = "No check-ins yet: the forecast assumes the latest value holds
 
 def day_x(moment, start_date):
     """Return ``moment`` in days since midnight UTC of ``start_date``."""
-    origin = datetime.combine(start_date, time(), UTC)
+    origin = first_moment(start_date)
     return (moment - origin).total_seconds() / SECONDS_PER_DAY
 
 

@@ -5,13 +5,12 @@ Two sets of pairs over the same closings: the last confidence stated before each
 earliest check-in from the period's first day that states one).
 """
 
-from datetime import UTC, datetime, time
-
 from sqlalchemy import select
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, Objective, ObjectiveClosing
 from okr_app.okr.calibration import achieved, calibration
+from okr_app.okr.periods import first_moment
 
 #: Closings with these outcomes say nothing about foresight: the work stopped, not failed.
 LEFT_OUT = ("cancelled",)
@@ -74,7 +73,7 @@ def _first_confidences(outcomes):
     found = {}
     for key_result_id, confidence, at in db.session.execute(statement):
         _, start_date, closed_at = outcomes[key_result_id]
-        period_start = datetime.combine(start_date, time(), UTC)
+        period_start = first_moment(start_date)
         if key_result_id not in found and period_start <= at <= closed_at:
             found[key_result_id] = confidence
     return found

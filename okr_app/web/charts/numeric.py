@@ -6,10 +6,11 @@ period end and the target; for stay_above and stay_below the threshold, for stay
 the band; for a milestone its due day and a marker where it was done.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 
 from okr_app.okr.forecast import linear_trend, missing_history, stored_trend
 from okr_app.okr.kinds import DIRECTIONAL, DONE, MILESTONE, NOT_DONE, STAY_IN_RANGE, is_done
+from okr_app.okr.periods import first_moment
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 
 WIDTH, HEIGHT = 640, 280
@@ -18,8 +19,8 @@ LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 40
 
 def draw(key_result, objective, check_ins, now):
     """Return the figures of the chart: paths, ticks, labels and the summary in words."""
-    start = datetime.combine(objective.start_date, time(), UTC)
-    end = datetime.combine(objective.end_date + timedelta(days=1), time(), UTC)
+    start = first_moment(objective.start_date)
+    end = first_moment(objective.end_date + timedelta(days=1))
     first = min([start, *(item.at for item in check_ins)])
     last = max([end, *(item.at for item in check_ins)])
     directional = key_result.kind in DIRECTIONAL
@@ -84,7 +85,7 @@ def _due_x(key_result, x, first, last):
     """Return the x of a milestone's due day (its end), or None."""
     if key_result.kind != MILESTONE or key_result.due_on is None:
         return None
-    due = datetime.combine(key_result.due_on + timedelta(days=1), time(), UTC)
+    due = first_moment(key_result.due_on + timedelta(days=1))
     return x(due.timestamp()) if first <= due <= last else None
 
 
