@@ -23,7 +23,7 @@ from okr_app.okr.kinds import (
     resolve_kind,
     stored_definition,
 )
-from okr_app.okr.periods import moved_day
+from okr_app.okr.periods import moved_day, outside_refusal
 from okr_app.okr.progress import value_for_progress
 
 
@@ -71,10 +71,9 @@ def stated_value(values, key_result):
 def check_due_on(key_result):
     """Answer 422 naming ``due_on`` unless it lies in the objective's period."""
     objective = key_result.objective
-    if key_result.due_on is not None and not (
-        objective.start_date <= key_result.due_on <= objective.end_date
-    ):
-        refuse("due_on", f"Must lie in the period, {objective.start_date} to {objective.end_date}.")
+    message = outside_refusal(key_result.due_on, objective.start_date, objective.end_date)
+    if message is not None:
+        refuse("due_on", message)
 
 
 def create_key_result(user_id, values):

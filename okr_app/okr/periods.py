@@ -18,6 +18,13 @@ ACCEPTED_FORMS = (
 _FORM = re.compile(r"([0-9]{4})(?:-(?:H([12])|Q([1-4])|(0[1-9]|1[0-2])))?")
 
 
+def outside_refusal(day, start_date, end_date):
+    """Return why ``day`` is refused for not lying in the period, or None (no day, or in it)."""
+    if day is None or start_date <= day <= end_date:
+        return None
+    return f"Must lie in the period, {start_date} to {end_date}."
+
+
 def first_moment(day):
     """Return the first moment (midnight UTC) of ``day``: where a period, or a day, begins."""
     return datetime.combine(day, time(), UTC)

@@ -32,7 +32,7 @@ from okr_app.objectives.schemas import (
     roll_up_field,
 )
 from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
-from okr_app.okr.periods import bounds
+from okr_app.okr.periods import bounds, outside_refusal
 from okr_app.transfer.check_in_times import CARRIED_AT, check_in_time
 
 WEIGHT = {"exclusiveMinimum": True}  # apispec does not carry Range's min_inclusive over
@@ -222,10 +222,10 @@ class ObjectiveRecordSchema(Schema):
     def check_due_days(self, data, **kwargs):
         """Refuse a milestone due outside the period, as a key result's own body would be."""
         start, end = bounds(data["period"])
-        errors = {
-            index: {"due_on": [f"Must lie in the period, {start} to {end}."]}
+        refusals = {
+            index: outside_refusal(key_result.get("due_on"), start, end)
             for index, key_result in enumerate(data["key_results"])
-            if key_result.get("due_on") is not None and not start <= key_result["due_on"] <= end
         }
+        errors = {index: {"due_on": [text]} for index, text in refusals.items() if text}
         if errors:
             raise ValidationError({"key_results": errors})
