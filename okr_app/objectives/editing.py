@@ -53,25 +53,27 @@ def change_objective(objective, values):
     """
     start_date = objective.start_date
     changes = apply_changes(objective, with_period_dates(values))
-    if "start_date" in changes or "end_date" in changes:
+    period_changed = "start_date" in changes or "end_date" in changes
+    if period_changed:
         for key_result in objective.key_results:
             due_on = periods.moved_day(
                 key_result.due_on, start_date, objective.start_date, objective.end_date
             )
             if due_on != key_result.due_on:
                 key_result.due_on = due_on
-    if "start_date" in changes or "end_date" in changes:
+    if not changes:
+        return changes
+    # The rows changed so far are written (their versions checked) before the statements
+    # below update their key results and parents.
+    flush_versioned()
+    if period_changed:
         # The trend sums count from the start, a stay_* kind's days in band up to the end.
-        flush_versioned()
         refresh_trends(lock_key_results_of(objective.id))
     if changes.keys() & SHOWN_BY_KEY_RESULTS:
-        flush_versioned()
         move_versions_of(objective.id)
     if "parent_id" in changes:
-        flush_versioned()
         move_parent_versions([changes["parent_id"]["old"], objective.parent_id])
     elif "title" in changes:
-        flush_versioned()
         move_parent_versions([objective.parent_id])
     return changes
 
