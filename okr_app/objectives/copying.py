@@ -22,18 +22,18 @@ def carried_values(objective):
     frozen = {}
     if objective.closing is not None:
         frozen = {
-            item["id"]: stated_value(item.get("kind"), item["final_value"], item.get("in_band"))
+            item["id"]: value_to_carry(item.get("kind"), item["final_value"], item.get("in_band"))
             for item in objective.closing.key_results
         }
     return {
         item.id: frozen[item.id]
         if item.id in frozen
-        else stated_value(item.kind, item.current_value, item.in_band)
+        else value_to_carry(item.kind, item.current_value, item.in_band)
         for item in objective.key_results
     }
 
 
-def stated_value(kind, value, in_band):
+def value_to_carry(kind, value, in_band):
     """Return ``value``, or None for a stay_* key result that has none (``in_band`` None)."""
     return None if kind in STAYS and in_band is None else value
 
