@@ -4,6 +4,7 @@ from flask import current_app
 from sqlalchemy.exc import DBAPIError, OperationalError, PendingRollbackError
 from werkzeug.exceptions import HTTPException
 
+from okr_app.database import conflicts
 from okr_app.extensions import api, db
 
 
@@ -67,8 +68,15 @@ def too_deeply_nested(_error):
 
 
 def database_unavailable(error):
-    """Answer 503 when the database cannot be reached; the pool recovers by itself."""
+    """Answer 503 when the database cannot be reached; the pool recovers by itself.
+
+    A write rolled back for a concurrent one's sake (a deadlock) is 409: retry.
+    """
     discard_transaction()
+    if conflicts.is_write_conflict(error):
+        current_app.logger.warning("write conflict: %s", error.orig.pgcode)
+        body = error_body(409, "Conflict", conflicts.MESSAGE)
+        return body, 409, {"Retry-After": conflicts.RETRY_AFTER}
     current_app.logger.error("database unavailable: %s", error.__class__.__name__)
     message = "The database is unavailable. Try again shortly."
     return error_body(503, "Service Unavailable", message), 503, {"Retry-After": "5"}

@@ -32,6 +32,7 @@ from okr_app.api.ratelimit import refused_by_limit
 from okr_app.audit import chain
 from okr_app.audit.events import published_row
 from okr_app.audit.recording import request_row
+from okr_app.database import conflicts
 from okr_app.extensions import db
 
 AUDITED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -82,7 +83,10 @@ def finish_request(response):
         _commit()
     except Exception as error:
         _discard()
-        current_app.logger.exception("audit row could not be written; changes rolled back")
+        if conflicts.is_write_conflict(error):
+            current_app.logger.warning("write conflict while recording; changes rolled back")
+        else:
+            current_app.logger.exception("audit row could not be written; changes rolled back")
         return _unrecorded(error) if success else response
     AUDIT_ROWS.labels(rows[0]["outcome"]).inc(len(rows))
     _release()
@@ -121,12 +125,17 @@ def _discard():
 
 def _unrecorded(error):
     """Return the JSON answer for a change that was rolled back for want of its row."""
-    unavailable = isinstance(error, OperationalError)
-    failure = jsonify(
-        code=503 if unavailable else 500,
-        status="Service Unavailable" if unavailable else "Internal Server Error",
-        message="The change could not be recorded and was not applied.",
-    )
-    failure.status_code = 503 if unavailable else 500
+    if conflicts.is_write_conflict(error):
+        failure = jsonify(code=409, status="Conflict", message=conflicts.MESSAGE)
+        failure.status_code = 409
+        failure.headers["Retry-After"] = conflicts.RETRY_AFTER
+    else:
+        unavailable = isinstance(error, OperationalError)
+        failure = jsonify(
+            code=503 if unavailable else 500,
+            status="Service Unavailable" if unavailable else "Internal Server Error",
+            message="The change could not be recorded and was not applied.",
+        )
+        failure.status_code = 503 if unavailable else 500
     failure.headers["X-Request-ID"] = g.get("request_id", "")
     return failure

@@ -8,8 +8,14 @@ from okr_app.extensions import db
 from okr_app.key_results.editing import key_result_snapshot, move_versions_of
 from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
+from okr_app.models.types import MAX_ID
 from okr_app.objectives.closing import refuse_status_change_while_closed
-from okr_app.objectives.parents import check_links, detach_children, move_parent_versions
+from okr_app.objectives.parents import (
+    check_links,
+    detach_children,
+    lock_children,
+    move_parent_versions,
+)
 from okr_app.objectives.queries import owned_objective
 from okr_app.objectives.schemas import ObjectiveSchema
 from okr_app.okr import periods
@@ -119,6 +125,16 @@ def remove_objective(objective):
     snapshot = objective_snapshot(objective)
     detached = delete_objective(objective)
     return {"deleted": snapshot, "detached_children": detached}
+
+
+def delete_owned_objective(user_id, objective_id, *, tags=None):
+    """Delete the user's objective as a conditional write; return it and the audit details.
+
+    Its children are locked before it (``lock_children``), as a change of a child takes them.
+    """
+    if 0 < objective_id <= MAX_ID:  # beyond, no such objective: 404 from the lookup
+        lock_children(user_id, objective_id)
+    return write_objective(user_id, objective_id, remove_objective, tags=tags, with_check_ins=True)
 
 
 def write_objective(user_id, objective_id, change, *args, tags=None, **lookup):

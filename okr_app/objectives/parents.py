@@ -51,6 +51,21 @@ def check_links(user_id, objective, values):
                 )
 
 
+def lock_children(user_id, objective_id):
+    """Lock the children of the user's objective ``objective_id`` (PostgreSQL), in id order.
+
+    A change of a child locks the child, then moves its parent's version: whatever also
+    locks a parent and its children (a deletion) takes the children first, so that the two
+    queue instead of deadlocking.
+    """
+    db.session.execute(
+        select(Objective.id)
+        .where(Objective.parent_id == objective_id, Objective.user_id == user_id)
+        .order_by(Objective.id)
+        .with_for_update()
+    )
+
+
 def detach_children(objective_id):
     """Make the children of ``objective_id`` top-level; return their ids.
 

@@ -10,7 +10,7 @@ from okr_app.objectives import closing
 from okr_app.objectives.copying import copy_owned
 from okr_app.objectives.editing import (
     create_objective,
-    remove_objective,
+    delete_owned_objective,
     update_objective,
     write_objective,
 )
@@ -106,7 +106,8 @@ def delete_objective(objective_id):
     Its children are detached (they become top-level, `parent_id` null), never deleted;
     the audit row lists them under `detached_children`.
     """
-    _write(objective_id, remove_objective, with_check_ins=True)
+    _objective, details = delete_owned_objective(current_user.id, objective_id)
+    attach(resource_type="objective", resource_id=objective_id, details=details)
 
 
 @blp.route("/<int:objective_id>/close", methods=["POST"], tags=[LIFECYCLE])

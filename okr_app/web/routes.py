@@ -5,8 +5,9 @@ The pages themselves are in ``okr_app.web.pages``, one module per part of the in
 
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
+from okr_app.database import conflicts
 from okr_app.extensions import csrf, db
 from okr_app.web import formatting
 from okr_app.web.charts import bars
@@ -38,6 +39,7 @@ ERROR_TITLES = {
     403: "Not allowed",
     404: "Page not found",
     405: "Not allowed",
+    409: "Changed at the same moment",
     413: "Too large",
     429: "Too many requests",
     500: "Something went wrong",
@@ -127,11 +129,16 @@ def http_error(error):
 
 @blp.errorhandler(Exception)
 def unexpected_error(error):
-    """Roll back, log, and show the 500 (or, without a database, 503) page."""
+    """Roll back, log, and show the 500 page (503 without a database, 409 for a deadlock)."""
     try:
         db.session.rollback()
     except Exception:
         current_app.logger.warning("rollback failed after an error")
+    if conflicts.is_write_conflict(error):
+        current_app.logger.warning("write conflict in the web interface")
+        failure = Conflict(conflicts.MESSAGE)
+        failure.data = {"headers": {"Retry-After": conflicts.RETRY_AFTER}}
+        return http_error(failure)
     current_app.logger.exception("unexpected error in the web interface")
     unavailable = error.__class__.__name__ == "OperationalError"
     failure = InternalServerError()

@@ -16,7 +16,7 @@ from okr_app.key_results.schemas import KeyResultWriteSchema
 from okr_app.objectives import closing
 from okr_app.objectives.copying import copy_owned
 from okr_app.objectives.editing import (
-    remove_objective,
+    delete_owned_objective,
     update_objective,
     write_objective,
 )
@@ -169,12 +169,7 @@ def confirm_delete_objective(objective_id):
 def delete_objective(objective_id):
     """Delete the objective with its key results and their check-ins."""
     result, error = forms.attempt(
-        write_objective,
-        g.web_user.id,
-        objective_id,
-        remove_objective,
-        tags=forms.tags(),
-        with_check_ins=True,
+        delete_owned_objective, g.web_user.id, objective_id, tags=forms.tags()
     )
     if error:
         # Refused (412): the page again with why, and nothing deleted or audited as done.

@@ -1,0 +1,149 @@
+"""Writes that meet on the same rows: they queue, and a deadlock PostgreSQL breaks is a 409."""
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from okr_app.extensions import db
+from okr_app.models import Objective
+from tests.conftest import BACKEND, AuthActions, bearer
+from tests.factories import create_objective
+from tests.web.conftest import WebActions, etag_of
+
+pytestmark = [
+    pytest.mark.concurrent,
+    pytest.mark.skipif(BACKEND != "postgresql", reason="SQLite runs one write at a time"),
+]
+LOCK = text("SELECT id FROM objectives WHERE id = :id FOR UPDATE")
+
+
+def waiting_for_a_lock(app):
+    """Wait until a connection of the test database waits for a row lock."""
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    deadline = time.monotonic() + 20
+    with app.app_context():
+        while not db.session.scalar(waiting):
+            db.session.rollback()
+            assert time.monotonic() < deadline, "the request never waited for the lock"
+            time.sleep(0.01)
+        db.session.rollback()
+
+
+def meeting(app, send, first, then):
+    """Run statement ``first`` in a transaction of its own, ``send()`` a request in a thread
+    and, once it waits for a lock, run ``then`` in the same transaction; commit it.
+
+    Return the request's answer.
+    """
+    answer = {}
+    with app.app_context():
+        other = db.engine.connect()
+        transaction = other.begin()
+        other.execute(first)
+        thread = threading.Thread(target=lambda: answer.setdefault("response", send()))
+        thread.start()
+        try:
+            waiting_for_a_lock(app)
+            other.execute(text("SET LOCAL lock_timeout = '10s'"))
+            other.execute(then)
+            transaction.commit()
+        finally:
+            if transaction.is_active:
+                transaction.rollback()
+            other.close()
+            thread.join(30)
+    return answer["response"]
+
+
+def locking(objective_id):
+    """Return the statement locking the objective ``objective_id``."""
+    return LOCK.bindparams(id=objective_id)
+
+
+def objectives_left(app, *ids):
+    """Return how many of the objectives ``ids`` exist."""
+    with app.app_context():
+        return db.session.scalar(
+            select(func.count()).select_from(Objective).where(Objective.id.in_(ids))
+        )
+
+
+def test_a_parent_deleted_while_its_child_changes_waits_for_the_change(app, client):
+    _, _, headers = AuthActions(client).user()
+    parent = create_objective(client, headers)
+    child = create_objective(client, headers, parent_id=parent["id"])
+
+    def delete():
+        with app.test_client() as own:
+            return own.delete(f"/objectives/{parent['id']}", headers=headers)
+
+    # A change of the child holds it, then moves its parent's version.
+    moves_parent = text("UPDATE objectives SET version = version + 1 WHERE id = :id")
+    response = meeting(app, delete, locking(child["id"]), moves_parent.bindparams(id=parent["id"]))
+    assert response.status_code == 204, response.get_json()
+    shown = client.get(f"/objectives/{child['id']}", headers=headers).get_json()
+    assert shown["parent_id"] is None
+
+
+def test_a_deadlock_is_409_with_retry_after_and_changes_nothing(app, client):
+    _, _, headers = AuthActions(client).user()
+    top = create_objective(client, headers)
+    middle = create_objective(client, headers, parent_id=top["id"])
+
+    def delete():
+        with app.test_client() as own:
+            return own.delete(f"/objectives/{middle['id']}", headers=headers)
+
+    # The deletion holds the middle objective and then wants its parent, which the other
+    # transaction holds; that one then wants the middle one: PostgreSQL breaks the cycle.
+    response = meeting(app, delete, locking(top["id"]), locking(middle["id"]))
+    assert response.status_code == 409
+    assert response.headers["Retry-After"] == "1"
+    assert "at the same moment" in response.get_json()["message"]
+    assert objectives_left(app, top["id"], middle["id"]) == 2
+    retried = client.delete(f"/objectives/{middle['id']}", headers=headers)
+    assert retried.status_code == 204
+
+
+def test_a_deadlock_in_the_web_interface_is_a_409_page(app, client):
+    web = WebActions(client)
+    email = web.user()
+    headers = bearer(AuthActions(client).login(email).get_json()["access_token"])
+    top = create_objective(client, headers)
+    middle = create_objective(client, headers, parent_id=top["id"])
+    path = f"/app/objectives/{middle['id']}"
+    tag = etag_of(client.get(path))
+    token = web.token(path)
+
+    def delete():
+        data = {"csrf_token": token, "etag": tag}
+        return client.post(path + "/delete", data=data)
+
+    response = meeting(app, delete, locking(top["id"]), locking(middle["id"]))
+    assert response.status_code == 409
+    assert response.headers["Retry-After"] == "1"
+    assert "at the same moment" in response.get_data(as_text=True)
+    assert objectives_left(app, top["id"], middle["id"]) == 2
+
+
+def test_a_deadlock_met_while_recording_the_audit_row_is_409(app, client):
+    profile, _, headers = AuthActions(client).user()
+    objective = create_objective(client, headers)
+
+    def rename():
+        with app.test_client() as own:
+            path = f"/objectives/{objective['id']}"
+            return own.patch(path, headers=headers, json={"title": "Renamed"})
+
+    # The change holds the objective, then wants the head of its owner's audit chain.
+    head = text("SELECT seq FROM audit_chain_head WHERE chain_key = :key FOR UPDATE")
+    response = meeting(app, rename, head.bindparams(key=profile["id"]), locking(objective["id"]))
+    assert response.status_code == 409
+    assert response.headers["Retry-After"] == "1"
+    shown = client.get(f"/objectives/{objective['id']}", headers=headers).get_json()
+    assert shown["title"] == objective["title"]
