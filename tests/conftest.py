@@ -8,49 +8,33 @@ has the next test build a new app). With it, the PostgreSQL schema is built once
 migrations, and each test runs inside a transaction that is rolled back at teardown. Tests
 marked ``concurrent`` need real commits from several connections: they run without that
 transaction and the tables are emptied afterwards. ``TEST_REDIS_URL`` puts the limiter
-storage in Redis, under a key prefix of its own.
+storage in Redis, under a key prefix of its own. The steps are in ``tests/app_lifecycle.py``,
+the URLs and settings in ``tests/backends.py``.
 """
 
-import contextlib
-import os
 import uuid
 
 import psycopg2
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from okr_app import create_app, extensions
-from okr_app.extensions import db, limiter
-
-#: Under ``pytest -n`` each worker process ("gw0", "gw1", ...) gets a database and a Redis
-#: database of its own, next to the ones named: their tests never see each other's rows, and
-#: one worker's limiter reset never wipes another's counts.
-WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-
-
-def for_this_worker(database_url, redis_url):
-    """Return the PostgreSQL and Redis URLs this test process uses."""
-    if not WORKER:
-        return database_url, redis_url
-    number = int(WORKER.removeprefix("gw"))
-    if database_url:
-        url = make_url(database_url)
-        database_url = url.set(database=f"{url.database}_{WORKER}").render_as_string(
-            hide_password=False
-        )
-    if redis_url:
-        base, _, index = redis_url.rpartition("/")
-        redis_url = f"{base}/{int(index or 0) + number}" if index.isdigit() else redis_url
-    return database_url, redis_url
-
-
-POSTGRES_URL, REDIS_URL = for_this_worker(
-    os.environ.get("TEST_DATABASE_URL"), os.environ.get("TEST_REDIS_URL")
+from okr_app import create_app
+from okr_app.extensions import db
+from tests.app_lifecycle import (
+    built_app,
+    delete_rows,
+    empty_tables,
+    in_rolled_back_transaction,
+    reset_storage,
+    retire,
+    server_statement,
+    sqlite_schema,
 )
-BACKEND = "postgresql" if POSTGRES_URL else "sqlite"
+
+# Test modules import BACKEND, POSTGRES_URL and make_config from here.
+from tests.backends import BACKEND, POSTGRES_URL, WORKER, make_config
 
 
 class WholeAnswerClient(FlaskClient):
@@ -78,18 +62,6 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "e2e: drives the deployed stack (gunicorn, nginx, Redis)")
 
 
-def make_config(database_url, **overrides):
-    """Return the settings of a test app."""
-    return {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-" + "x" * 40,
-        "DATABASE_URL": database_url,
-        "RATELIMIT_STORAGE_URI": REDIS_URL or "memory://",
-        "RATELIMIT_KEY_PREFIX": "test-" + uuid.uuid4().hex,
-        **overrides,
-    }
-
-
 @pytest.fixture(scope="session")
 def postgres_schema():
     """Build the PostgreSQL schema from the migrations, once per run."""
@@ -111,30 +83,6 @@ def postgres_schema():
         server_statement(
             f'DROP DATABASE IF EXISTS "{make_url(POSTGRES_URL).database}" WITH (FORCE)'
         )
-
-
-def server_statement(statement):
-    """Run one statement on the test server's ``postgres`` database, outside a transaction."""
-    server = make_url(POSTGRES_URL)
-    admin = psycopg2.connect(
-        host=server.host,
-        port=server.port or 5432,
-        user=server.username,
-        password=server.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    try:
-        admin.cursor().execute(statement)
-    finally:
-        admin.close()
-
-
-def empty_tables():
-    """Delete every row of every table (PostgreSQL only)."""
-    names = ", ".join(table.name for table in db.metadata.sorted_tables)
-    with db.engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture
@@ -161,42 +109,6 @@ def settings(request):
     """Setting overrides from the test's ``@pytest.mark.settings(NAME=value)`` marker."""
     marker = request.node.get_closest_marker("settings")
     return dict(marker.kwargs) if marker else {}
-
-
-def built_app(settings, postgres_schema, tmp_path_factory):
-    """Return the app built last for these ``settings``, or build one.
-
-    Building one (the blueprints, the OpenAPI document, the URL rules) costs more than most
-    tests. The extensions (flask-smorest's document, the limiter's storage) are one object each for
-    the process and belong to the app built last: only that app is reused, and only by tests
-    of the settings it was built with; after a test calling ``create_app`` itself, or after
-    ``retire``, the next test builds a new one.
-    """
-    app = extensions.api._app
-    if app is not None and app.extensions.get("test_settings") == settings:
-        return app
-    url = postgres_schema or f"sqlite:///{tmp_path_factory.mktemp('db')}/test.sqlite3"
-    # The limiter reads RATELIMIT_HEADERS_ENABLED from the first app it is bound to only:
-    # each app states its own.
-    limiter._headers_enabled = None
-    app = create_app(make_config(url, **settings))
-    if BACKEND == "sqlite":
-        with app.app_context():
-            db.create_all()
-            app.extensions["test_schema"] = sqlite_schema()
-    app.extensions["test_settings"] = dict(settings)
-    return app
-
-
-def retire(app):
-    """Keep ``app`` from being reused: the next test builds a new one."""
-    app.extensions.pop("test_settings", None)
-
-
-def sqlite_schema():
-    """Return the SQLite database's tables, indexes and triggers, as their statements."""
-    with db.engine.connect() as connection:
-        return connection.exec_driver_sql("SELECT type, name, sql FROM sqlite_master").all()
 
 
 @pytest.fixture
@@ -232,53 +144,6 @@ def app(request, tmp_path_factory, postgres_schema, settings):
         app.config.clear()
         app.config.update(saved)
         reset_storage(app)
-
-
-def reset_storage(app):
-    """Empty the limiter storage, close the Redis breaker and the database connections."""
-    with app.app_context():
-        # A Redis that failed a call in this test is asked again from here on.
-        options = app.config.get("RATELIMIT_STORAGE_OPTIONS") or {}
-        if "connection_class" in options:
-            options["connection_class"].breaker.close()
-        # The limiter is one object for the process: its key prefix stays that of the first
-        # app, so counts would carry over between tests sharing a Redis. Tests of an
-        # unreachable storage have nothing to reset.
-        with contextlib.suppress(Exception):
-            limiter.reset()
-        db.engine.dispose()
-
-
-def delete_rows():
-    """Delete every row of every table of a SQLite database, numbering from 1 again."""
-    db.session.remove()
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(table.delete())
-        if connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'"
-        ).first():
-            connection.exec_driver_sql("DELETE FROM sqlite_sequence")
-
-
-def in_rolled_back_transaction(app):
-    """Yield ``app`` with every request joining one transaction, rolled back afterwards."""
-    with app.app_context():
-        engines = db.engines
-        engine = engines[None]
-        connection = engine.connect()
-        transaction = connection.begin()
-        # Every session of every request joins this transaction through savepoints.
-        engines[None] = connection
-        original = db.session
-        db.session = db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.session = original
-        engines[None] = engine
-        transaction.rollback()
-        connection.close()
 
 
 @pytest.fixture
