@@ -1,10 +1,12 @@
-"""Build objectives, key results and check-ins through the API, on a frozen clock."""
+"""Build objectives, key results and check-ins through the API, on a frozen clock; read /stats."""
 
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from sqlalchemy import event
 
+from okr_app.extensions import db
 from tests.factories import check_in, create_key_result, create_objective
 
 NOW = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
@@ -74,3 +76,24 @@ def build(client, auth):
     """Return a ``Builder`` for a new user, and the user's headers."""
     _, _, headers = auth.user()
     return Builder(client, headers)
+
+
+def stats(build, **query):
+    """GET /stats and return the body."""
+    response = build.client.get("/stats", query_string=query, headers=build.headers)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def count_queries(app, client, headers):
+    """Return the number of SQL statements one GET /stats runs."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/stats", headers=headers).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))])

@@ -3,7 +3,7 @@
 import pytest
 
 from okr_app.okr.kinds import KINDS
-from tests.stats.test_stats import count_queries, stats
+from tests.stats.conftest import count_queries, stats
 
 NO_KINDS = dict.fromkeys(KINDS, 0)
 

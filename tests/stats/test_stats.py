@@ -1,12 +1,10 @@
 """GET /stats: every figure against hand-computed values."""
 
 import pytest
-from sqlalchemy import event
 
-from okr_app.extensions import db
 from okr_app.okr.kinds import KINDS
 from tests.admin.conftest import make_admin
-from tests.factories import create_key_result
+from tests.stats.conftest import count_queries, stats
 
 NO_KINDS = dict.fromkeys(KINDS, 0)
 
@@ -44,13 +42,6 @@ def scenario(frozen, build):
     f = build.key_result(o5)
     build.check_in(f, 100, "2025-11-12T09:00:00Z", confidence=0.1)
     return build, {"o1": o1, "o2": o2, "o3": o3, "o4": o4, "o5": o5}
-
-
-def stats(build, **query):
-    """GET /stats and return the body."""
-    response = build.client.get("/stats", query_string=query, headers=build.headers)
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
 
 
 def test_empty(frozen, build):
@@ -237,20 +228,6 @@ def test_admins_may_read_another_users_stats(app, scenario, client, auth):
     assert client.get("/stats?user_id=999999", headers=admin).status_code == 404
 
 
-def count_queries(app, client, headers):
-    """Return the number of SQL statements one GET /stats runs."""
-    statements = []
-    with app.app_context():
-        engine = db.engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        assert client.get("/stats", headers=headers).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-    return len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))])
-
-
 def test_query_count_does_not_grow_with_the_data(app, frozen, client, build):
     objective = build.objective("2025-Q4")
     build.check_in(build.key_result(objective), 10, "2025-11-01T09:00:00Z", confidence=0.5)
@@ -264,53 +241,3 @@ def test_query_count_does_not_grow_with_the_data(app, frozen, client, build):
     large = count_queries(app, client, build.headers)
     assert small == large
     assert large <= 5
-
-
-def test_a_tiny_progress_has_no_completion_date_instead_of_an_error(frozen, build):
-    objective = build.objective("2025-Q4", "Tiny")
-    key_result = build.key_result(objective, target=100_000_000)
-    build.check_in(key_result, 1, "2025-11-14T09:00:00Z")  # 0.000001 %
-    (entry,) = stats(build)["pace"]
-    assert entry["progress"] == 0.0  # two decimals
-    assert entry["completion_date"] is None
-    assert entry["forecast_date"] is None
-
-
-def test_the_completion_date_stops_at_a_hundred_years(frozen, build):
-    objective = build.objective("2025-Q4", "Slow")
-    key_result = build.key_result(objective, target=100_000)
-    # 46 days for 0.13 %: 99.87 % more needs about 35,340 days, inside the horizon.
-    build.check_in(key_result, 130, "2025-11-14T09:00:00Z")
-    (entry,) = stats(build)["pace"]
-    assert entry["completion_date"] is not None
-    assert entry["completion_date"].startswith("2122-")
-    build.check_in(key_result, 120, "2025-11-14T10:00:00Z")  # 0.12 %: past it
-    (entry,) = stats(build)["pace"]
-    assert entry["completion_date"] is None
-
-
-def test_a_stay_key_result_in_band_all_along_is_completed(frozen, build):
-    objective_id = build.objective("2025-Q4")
-    key_result = create_key_result(
-        build.client, build.headers, objective_id, kind="stay_above", threshold=5, current_value=10
-    )
-    # A late check-in at a moment whose SQL and Python day offsets differ in the last bits.
-    build.check_in(key_result["id"], 7, "2025-10-03T00:37:00Z")
-    body = stats(build)
-    assert body["key_results"]["completed"] == 1
-    [pace] = body["pace"]
-    assert (pace["progress"], pace["status"]) == (100.0, "done")
-
-
-def test_every_key_result_at_100_is_done_whatever_the_weights(frozen, build):
-    objective = build.objective("2025-Q4", "Full")
-    for weight in (0.1, 0.2):  # 0.1 + 0.2 is 0.30000000000000004 in floating point
-        key_result = build.key_result(objective, weight=weight)
-        build.check_in(key_result, 100, "2025-11-14T09:00:00Z")
-    body = stats(build)
-    assert body["objectives"]["completed"] == 1
-    [pace] = body["pace"]
-    assert (pace["progress"], pace["status"], pace["completion_date"]) == (100.0, "done", None)
-    listed = build.client.get("/objectives", headers=build.headers).get_json()
-    one = build.client.get(f"/objectives/{objective}", headers=build.headers).get_json()
-    assert [item["progress"] for item in listed] == [one["progress"]] == [100.0]

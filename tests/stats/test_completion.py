@@ -1,0 +1,54 @@
+"""GET /stats at the edges of completion: completion dates and what counts as done."""
+
+from tests.factories import create_key_result
+from tests.stats.conftest import stats
+
+
+def test_a_tiny_progress_has_no_completion_date_instead_of_an_error(frozen, build):
+    objective = build.objective("2025-Q4", "Tiny")
+    key_result = build.key_result(objective, target=100_000_000)
+    build.check_in(key_result, 1, "2025-11-14T09:00:00Z")  # 0.000001 %
+    (entry,) = stats(build)["pace"]
+    assert entry["progress"] == 0.0  # two decimals
+    assert entry["completion_date"] is None
+    assert entry["forecast_date"] is None
+
+
+def test_the_completion_date_stops_at_a_hundred_years(frozen, build):
+    objective = build.objective("2025-Q4", "Slow")
+    key_result = build.key_result(objective, target=100_000)
+    # 46 days for 0.13 %: 99.87 % more needs about 35,340 days, inside the horizon.
+    build.check_in(key_result, 130, "2025-11-14T09:00:00Z")
+    (entry,) = stats(build)["pace"]
+    assert entry["completion_date"] is not None
+    assert entry["completion_date"].startswith("2122-")
+    build.check_in(key_result, 120, "2025-11-14T10:00:00Z")  # 0.12 %: past it
+    (entry,) = stats(build)["pace"]
+    assert entry["completion_date"] is None
+
+
+def test_a_stay_key_result_in_band_all_along_is_completed(frozen, build):
+    objective_id = build.objective("2025-Q4")
+    key_result = create_key_result(
+        build.client, build.headers, objective_id, kind="stay_above", threshold=5, current_value=10
+    )
+    # A late check-in at a moment whose SQL and Python day offsets differ in the last bits.
+    build.check_in(key_result["id"], 7, "2025-10-03T00:37:00Z")
+    body = stats(build)
+    assert body["key_results"]["completed"] == 1
+    [pace] = body["pace"]
+    assert (pace["progress"], pace["status"]) == (100.0, "done")
+
+
+def test_every_key_result_at_100_is_done_whatever_the_weights(frozen, build):
+    objective = build.objective("2025-Q4", "Full")
+    for weight in (0.1, 0.2):  # 0.1 + 0.2 is 0.30000000000000004 in floating point
+        key_result = build.key_result(objective, weight=weight)
+        build.check_in(key_result, 100, "2025-11-14T09:00:00Z")
+    body = stats(build)
+    assert body["objectives"]["completed"] == 1
+    [pace] = body["pace"]
+    assert (pace["progress"], pace["status"], pace["completion_date"]) == (100.0, "done", None)
+    listed = build.client.get("/objectives", headers=build.headers).get_json()
+    one = build.client.get(f"/objectives/{objective}", headers=build.headers).get_json()
+    assert [item["progress"] for item in listed] == [one["progress"]] == [100.0]
