@@ -37,3 +37,10 @@ def register(client, headers, receiver, **fields):
     webhook = response.get_json()
     receiver.trust(webhook["secret"])
     return webhook
+
+
+def deliveries(client, headers, webhook):
+    """Return a webhook's deliveries, newest first."""
+    response = client.get(f"/webhooks/{webhook['id']}/deliveries", headers=headers)
+    assert response.status_code == 200
+    return response.get_json()
