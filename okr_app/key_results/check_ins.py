@@ -2,13 +2,14 @@
 
 from flask_smorest import abort
 from sqlalchemy import select
-from sqlalchemy.orm import make_transient_to_detached, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 
 from okr_app.api.authentication import current_personal_token
 from okr_app.api.etags import flush_versioned
 from okr_app.api.schemas import FiniteNumber
 from okr_app.extensions import db
+from okr_app.key_results import plain_check_in
 from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.trends import add_to_trends, refresh_trends
 from okr_app.models import CheckIn, KeyResult
@@ -136,7 +137,10 @@ def record_check_in(
         check_in_id = add_to_trends(
             key_result, at, value, becomes_current=becomes_current, check_in=fields
         )
-        return _as_loaded(CheckIn(id=check_in_id, **fields), key_result)
+        recorded = plain_check_in.loaded(CheckIn, {"id": check_in_id, **fields})
+        # Its key result set without the backref's events: the key result is unchanged too.
+        set_committed_value(recorded, "key_result", key_result)
+        return recorded
     check_in = CheckIn(**fields)
     db.session.add(check_in)
     if becomes_current:
@@ -148,18 +152,6 @@ def record_check_in(
     if refresh:
         refresh_trends([key_result.id])
     check_in.key_result = key_result
-    return check_in
-
-
-def _as_loaded(check_in, key_result):
-    """Return a check-in written by a statement of its own as if the session had loaded it.
-
-    It joins the session persistent and unchanged, so nothing writes it a second time, with
-    its key result set without the backref's events: the key result is unchanged too.
-    """
-    make_transient_to_detached(check_in)
-    db.session.add(check_in)
-    set_committed_value(check_in, "key_result", key_result)
     return check_in
 
 
@@ -260,10 +252,17 @@ def check_in(user_id, key_result_id, values):
     ``values`` hold ``value``, ``progress`` or ``delta``, and optionally ``at``,
     ``confidence``, ``note`` and ``source``. Return the check-in and its audit details.
     """
-    key_result = owned_key_result(user_id, key_result_id, for_update=True, figures_only=True)
-    try:
-        recorded = record_stated_check_in(key_result, values, incremental=True)
-    except CheckInRefused as refusal:
-        abort(422, message=refusal.message, errors={"json": {refusal.field: [refusal.message]}})
-    flush_versioned()
+    recorded = None
+    if plain_check_in.applies(key_result_id, values):
+        recorded = plain_check_in.record_plain_check_in(
+            user_id, key_result_id, values, default_source()
+        )
+    if recorded is None:
+        key_result = owned_key_result(user_id, key_result_id, for_update=True, figures_only=True)
+        try:
+            recorded = record_stated_check_in(key_result, values, incremental=True)
+        except CheckInRefused as refusal:
+            message = refusal.message
+            abort(422, message=message, errors={"json": {refusal.field: [message]}})
+        flush_versioned()
     return recorded, check_in_details(recorded, values)

@@ -204,30 +204,12 @@ def _adding_statement(dialect_name, check_in_columns=()):
     )
     x = point.c.x
     y = bindparam("value", type_=Float())
+    latest_at = bindparam("latest_at", type_=table.c.last_check_in_at.type)
+    becomes_current = bindparam("becomes_current", type_=Boolean())
     statement = (
         update(table)
         .where(table.c.id == key_result_id, point.c.key_result_id == table.c.id)
-        .values(
-            trend_count=table.c.trend_count + 1,
-            trend_sum_x=table.c.trend_sum_x + x,
-            trend_sum_y=table.c.trend_sum_y + y,
-            trend_sum_xy=table.c.trend_sum_xy + x * y,
-            trend_sum_xx=table.c.trend_sum_xx + x * x,
-            trend_first_x=case(
-                (or_(table.c.trend_first_x.is_(None), x < table.c.trend_first_x), x),
-                else_=table.c.trend_first_x,
-            ),
-            trend_last_x=case(
-                (or_(table.c.trend_last_x.is_(None), x > table.c.trend_last_x), x),
-                else_=table.c.trend_last_x,
-            ),
-            last_check_in_at=bindparam("latest_at", type_=table.c.last_check_in_at.type),
-            current_value=case(
-                (bindparam("becomes_current", type_=Boolean()), y), else_=table.c.current_value
-            ),
-            version=table.c.version + 1,
-            updated_at=bindparam("updated_at", type_=table.c.updated_at.type),
-        )
+        .values(added_values(x, y, latest_at=latest_at, becomes_current=becomes_current))
         .returning(*(table.c[name] for name in ADDED_TO))
     )
     if not check_in_columns:
@@ -239,6 +221,34 @@ def _adding_statement(dialect_name, check_in_columns=()):
         .where(inserted.c.key_result_id == table.c.id)
         .returning(inserted.c.id.label("check_in_id"))
     )
+
+
+def added_values(x, y, *, latest_at, becomes_current):
+    """Return the SET of the UPDATE taking a check-in at ``x`` of value ``y`` into the sums.
+
+    ``latest_at`` becomes ``last_check_in_at``; the value becomes current where
+    ``becomes_current`` holds; the version moves on.
+    """
+    table = KeyResult.__table__
+    return {
+        "trend_count": table.c.trend_count + 1,
+        "trend_sum_x": table.c.trend_sum_x + x,
+        "trend_sum_y": table.c.trend_sum_y + y,
+        "trend_sum_xy": table.c.trend_sum_xy + x * y,
+        "trend_sum_xx": table.c.trend_sum_xx + x * x,
+        "trend_first_x": case(
+            (or_(table.c.trend_first_x.is_(None), x < table.c.trend_first_x), x),
+            else_=table.c.trend_first_x,
+        ),
+        "trend_last_x": case(
+            (or_(table.c.trend_last_x.is_(None), x > table.c.trend_last_x), x),
+            else_=table.c.trend_last_x,
+        ),
+        "last_check_in_at": latest_at,
+        "current_value": case((becomes_current, y), else_=table.c.current_value),
+        "version": table.c.version + 1,
+        "updated_at": bindparam("updated_at", type_=table.c.updated_at.type),
+    }
 
 
 def lock_key_results_of(objective_id):

@@ -1,7 +1,6 @@
 """Writes that meet on the same rows: they queue, and a deadlock PostgreSQL breaks is a 409."""
 
 import threading
-import time
 
 import pytest
 from sqlalchemy import func, select, text
@@ -10,6 +9,7 @@ from okr_app.extensions import db
 from okr_app.models import Objective
 from tests.conftest import BACKEND, AuthActions, bearer
 from tests.factories import create_objective
+from tests.locks import wait_for_a_lock_wait
 from tests.web.conftest import WebActions, etag_of
 
 pytestmark = [
@@ -17,21 +17,6 @@ pytestmark = [
     pytest.mark.skipif(BACKEND != "postgresql", reason="SQLite runs one write at a time"),
 ]
 LOCK = text("SELECT id FROM objectives WHERE id = :id FOR UPDATE")
-
-
-def waiting_for_a_lock(app):
-    """Wait until a connection of the test database waits for a row lock."""
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity "
-        "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-    )
-    deadline = time.monotonic() + 20
-    with app.app_context():
-        while not db.session.scalar(waiting):
-            db.session.rollback()
-            assert time.monotonic() < deadline, "the request never waited for the lock"
-            time.sleep(0.01)
-        db.session.rollback()
 
 
 def meeting(app, send, first, then):
@@ -48,7 +33,7 @@ def meeting(app, send, first, then):
         thread = threading.Thread(target=lambda: answer.setdefault("response", send()))
         thread.start()
         try:
-            waiting_for_a_lock(app)
+            wait_for_a_lock_wait(app)
             other.execute(text("SET LOCAL lock_timeout = '10s'"))
             other.execute(then)
             transaction.commit()
