@@ -1,12 +1,15 @@
 """The floor's check-in: the writes okr_app's POST /key-results/{id}/check-ins does, by hand.
 
-In one transaction: the key result locked with its objective's period, the check-in row,
-the key result's value, version and trend sums, and an audit row appended to the caller's
-own chain (the head advanced, the link hash computed by PostgreSQL) with the webhooks'
-``check_in.created`` event in the outbox, carrying the answer, in the same statement as
-okr_app writes them. It answers what okr_app answers: the check-in with its progress and
-the key result as it stands afterwards, shown as the floor's list shows key results
-(``bench.floor_objectives``: okr_app's plain functions for progress and forecast).
+In one transaction, as okr_app writes a value stated now: one statement locks the key
+result, checks it is the caller's and its period has started, writes its value, version
+and trend sums and returns it with its objective's period, a CTE inserting the check-in
+row (a key result it cannot take that way is read with a row lock and written by separate
+statements); then an audit row appended to the caller's own chain (the head advanced, the
+link hash computed by PostgreSQL) with the webhooks' ``check_in.created`` event in the
+outbox, carrying the answer, in the same statement as okr_app writes them. It answers what
+okr_app answers: the check-in with its progress and the key result as it stands
+afterwards, shown as the floor's list shows key results (``bench.floor_objectives``:
+okr_app's plain functions for progress and forecast).
 """
 
 import hashlib
@@ -44,6 +47,39 @@ MOVED = (
     "current_value",
     "updated_at",
 )
+# x: days since the objective's period start, as okr_app.key_results.trends computes it.
+# The version read by the snapshot must still be the row's when the UPDATE locks it.
+PLAIN_CHECK_IN_SQL = """
+WITH point AS (
+    SELECT seen.version, objectives.start_date, objectives.end_date,
+           (extract(epoch FROM %(at)s::timestamptz)
+            - extract(epoch FROM objectives.start_date::timestamp))::float / 86400.0 AS x
+    FROM key_results AS seen JOIN objectives ON objectives.id = seen.objective_id
+    WHERE seen.id = %(id)s),
+moved AS (
+    UPDATE key_results SET
+        trend_count = trend_count + 1,
+        trend_sum_x = trend_sum_x + point.x,
+        trend_sum_y = trend_sum_y + %(value)s,
+        trend_sum_xy = trend_sum_xy + point.x * %(value)s,
+        trend_sum_xx = trend_sum_xx + point.x * point.x,
+        trend_first_x = least(coalesce(trend_first_x, point.x), point.x),
+        trend_last_x = greatest(coalesce(trend_last_x, point.x), point.x),
+        current_value = CASE WHEN last_check_in_at IS NULL OR %(at)s >= last_check_in_at
+                        THEN %(value)s ELSE current_value END,
+        last_check_in_at = greatest(coalesce(last_check_in_at, %(at)s), %(at)s),
+        version = key_results.version + 1,
+        updated_at = %(at)s
+    FROM point
+    WHERE key_results.id = %(id)s AND key_results.user_id = %(user_id)s
+      AND key_results.version = point.version AND point.start_date <= %(today)s
+      AND key_results.kind IN ('increase', 'decrease')
+    RETURNING key_results.*, point.start_date, point.end_date),
+new_check_in AS (
+    INSERT INTO check_ins (key_result_id, user_id, at, value, created_at)
+    SELECT moved.id, moved.user_id, %(at)s, %(value)s, %(at)s FROM moved
+    RETURNING id)
+SELECT moved.*, new_check_in.id AS check_in_id FROM moved, new_check_in"""
 CHECK_IN_SQL = """
 INSERT INTO check_ins (key_result_id, user_id, at, value, created_at)
 VALUES (%(id)s, %(user_id)s, %(at)s, %(value)s, %(at)s)
@@ -107,16 +143,22 @@ def record(query, dumps, cursor, user_id, key_result_id, value, request):
 
     ``dumps`` writes the answer as JSON text, as the floor answers: the event carries it.
     """
-    found = query(cursor, KEY_RESULT_SQL, {"id": key_result_id, "user_id": user_id})
-    if not found:
-        return {"code": 404, "message": "No such key result."}, 404
     at = datetime.now(UTC)
-    latest = found[0].last_check_in_at
     values = {"id": key_result_id, "user_id": user_id, "at": at, "value": value}
-    check_in_id = query(cursor, CHECK_IN_SQL, values)[0].id
-    moved = query(
-        cursor, KEY_RESULT_UPDATE_SQL, {**values, "current": latest is None or at >= latest}
-    )[0]
+    written = query(cursor, PLAIN_CHECK_IN_SQL, {**values, "today": at.date()})
+    if written:
+        check_in_id, moved = written[0].check_in_id, written[0]
+        key_result = SimpleNamespace(**moved._asdict())
+    else:
+        found = query(cursor, KEY_RESULT_SQL, {"id": key_result_id, "user_id": user_id})
+        if not found:
+            return {"code": 404, "message": "No such key result."}, 404
+        latest = found[0].last_check_in_at
+        check_in_id = query(cursor, CHECK_IN_SQL, values)[0].id
+        moved = query(
+            cursor, KEY_RESULT_UPDATE_SQL, {**values, "current": latest is None or at >= latest}
+        )[0]
+        key_result = SimpleNamespace(**{**found[0]._asdict(), **moved._asdict()})
     details = {"key_result_id": key_result_id, "value": value, "at": at.isoformat()}
     details["current_value"] = moved.current_value
     row = {
@@ -136,7 +178,6 @@ def record(query, dumps, cursor, user_id, key_result_id, value, request):
         "details": details,
         "chain_key": user_id,
     }
-    key_result = SimpleNamespace(**{**found[0]._asdict(), **moved._asdict()})
     shown = _key_result(key_result, key_result.start_date, key_result.end_date, at)
     body = {
         "id": check_in_id,
