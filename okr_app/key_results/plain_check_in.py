@@ -19,7 +19,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from okr_app.extensions import db
-from okr_app.key_results.trends import _day_offset, added_values, refresh_band_days
+from okr_app.key_results.trends import added_values, day_offset, refresh_band_days
 from okr_app.models import CheckIn, KeyResult, Objective
 from okr_app.models.types import MAX_ID, utcnow
 from okr_app.okr.kinds import DONE, MILESTONE, NOT_DONE, STAYS
@@ -116,7 +116,7 @@ def _statement():
             seen.c.version,
             objectives.c.id.label("objective_id"),
             *(objectives.c[name].label(f"o_{name}") for name in OBJECTIVE_FIGURES),
-            _day_offset("postgresql", at, objectives.c.start_date).label("x"),
+            day_offset(at, objectives.c.start_date).label("x"),
         )
         .join(objectives, objectives.c.id == seen.c.objective_id)
         .where(seen.c.id == bindparam("key_result_id"))
