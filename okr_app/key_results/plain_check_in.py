@@ -119,7 +119,7 @@ def _statement():
             day_offset(at, objectives.c.start_date).label("x"),
         )
         .join(objectives, objectives.c.id == seen.c.objective_id)
-        .where(seen.c.id == bindparam("key_result_id"))
+        .where(seen.c.id == bindparam("key_result_id"), seen.c.user_id == bindparam("owner_id"))
         .subquery("point")
     )
     becomes_current = or_(table.c.last_check_in_at.is_(None), at >= table.c.last_check_in_at)
