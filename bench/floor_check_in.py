@@ -47,9 +47,18 @@ MOVED = (
     "current_value",
     "updated_at",
 )
+#: What a check-in at x of a value adds to the key result's trend sums.
+SUMS = """
+    trend_count = trend_count + 1,
+    trend_sum_x = trend_sum_x + point.x,
+    trend_sum_y = trend_sum_y + %(value)s,
+    trend_sum_xy = trend_sum_xy + point.x * %(value)s,
+    trend_sum_xx = trend_sum_xx + point.x * point.x,
+    trend_first_x = least(coalesce(trend_first_x, point.x), point.x),
+    trend_last_x = greatest(coalesce(trend_last_x, point.x), point.x),"""
 # x: days since the objective's period start, as okr_app.key_results.trends computes it.
 # The version read by the snapshot must still be the row's when the UPDATE locks it.
-PLAIN_CHECK_IN_SQL = """
+PLAIN_CHECK_IN_SQL = f"""
 WITH point AS (
     SELECT seen.version, objectives.start_date, objectives.end_date,
            (extract(epoch FROM %(at)s::timestamptz)
@@ -58,13 +67,7 @@ WITH point AS (
     WHERE seen.id = %(id)s),
 moved AS (
     UPDATE key_results SET
-        trend_count = trend_count + 1,
-        trend_sum_x = trend_sum_x + point.x,
-        trend_sum_y = trend_sum_y + %(value)s,
-        trend_sum_xy = trend_sum_xy + point.x * %(value)s,
-        trend_sum_xx = trend_sum_xx + point.x * point.x,
-        trend_first_x = least(coalesce(trend_first_x, point.x), point.x),
-        trend_last_x = greatest(coalesce(trend_last_x, point.x), point.x),
+{SUMS}
         current_value = CASE WHEN last_check_in_at IS NULL OR %(at)s >= last_check_in_at
                         THEN %(value)s ELSE current_value END,
         last_check_in_at = greatest(coalesce(last_check_in_at, %(at)s), %(at)s),
@@ -85,20 +88,14 @@ INSERT INTO check_ins (key_result_id, user_id, at, value, created_at)
 VALUES (%(id)s, %(user_id)s, %(at)s, %(value)s, %(at)s)
 RETURNING id"""
 # x: days since the objective's period start, as okr_app.key_results.trends computes it.
-KEY_RESULT_UPDATE_SQL = """
+KEY_RESULT_UPDATE_SQL = f"""
 WITH point AS (
     SELECT (extract(epoch FROM %(at)s::timestamptz)
             - extract(epoch FROM objectives.start_date::timestamp))::float / 86400.0 AS x
     FROM key_results JOIN objectives ON objectives.id = key_results.objective_id
     WHERE key_results.id = %(id)s)
 UPDATE key_results SET
-    trend_count = trend_count + 1,
-    trend_sum_x = trend_sum_x + point.x,
-    trend_sum_y = trend_sum_y + %(value)s,
-    trend_sum_xy = trend_sum_xy + point.x * %(value)s,
-    trend_sum_xx = trend_sum_xx + point.x * point.x,
-    trend_first_x = least(coalesce(trend_first_x, point.x), point.x),
-    trend_last_x = greatest(coalesce(trend_last_x, point.x), point.x),
+{SUMS}
     last_check_in_at = greatest(coalesce(last_check_in_at, %(at)s), %(at)s),
     current_value = CASE WHEN %(current)s THEN %(value)s ELSE current_value END,
     version = version + 1,

@@ -14,7 +14,6 @@ the URLs and settings in ``tests/backends.py``.
 
 import uuid
 
-import psycopg2
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -88,20 +87,11 @@ def postgres_schema():
 @pytest.fixture
 def scratch_postgres_url():
     """A throwaway PostgreSQL database on the test server, dropped afterwards."""
-    server = make_url(POSTGRES_URL)
     name = f"okr_scratch_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(
-        host=server.host,
-        port=server.port or 5432,
-        user=server.username,
-        password=server.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    admin.cursor().execute(f"CREATE DATABASE {name}")
-    yield server.set(database=name).render_as_string(hide_password=False)
-    admin.cursor().execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    admin.close()
+    server_statement(f"CREATE DATABASE {name}")
+    server = make_url(POSTGRES_URL).set(database=name)
+    yield server.render_as_string(hide_password=False)
+    server_statement(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture

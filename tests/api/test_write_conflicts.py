@@ -50,6 +50,16 @@ def locking(objective_id):
     return LOCK.bindparams(id=objective_id)
 
 
+def deleting(app, headers, objective_id):
+    """Return a function sending the deletion of ``objective_id`` from a client of its own."""
+
+    def delete():
+        with app.test_client() as own:
+            return own.delete(f"/objectives/{objective_id}", headers=headers)
+
+    return delete
+
+
 def objectives_left(app, *ids):
     """Return how many of the objectives ``ids`` exist."""
     with app.app_context():
@@ -62,11 +72,7 @@ def test_a_parent_deleted_while_its_child_changes_waits_for_the_change(app, clie
     _, _, headers = AuthActions(client).user()
     parent = create_objective(client, headers)
     child = create_objective(client, headers, parent_id=parent["id"])
-
-    def delete():
-        with app.test_client() as own:
-            return own.delete(f"/objectives/{parent['id']}", headers=headers)
-
+    delete = deleting(app, headers, parent["id"])
     # A change of the child holds it, then moves its parent's version.
     moves_parent = text("UPDATE objectives SET version = version + 1 WHERE id = :id")
     response = meeting(app, delete, locking(child["id"]), moves_parent.bindparams(id=parent["id"]))
@@ -79,11 +85,7 @@ def test_a_deadlock_is_409_with_retry_after_and_changes_nothing(app, client):
     _, _, headers = AuthActions(client).user()
     top = create_objective(client, headers)
     middle = create_objective(client, headers, parent_id=top["id"])
-
-    def delete():
-        with app.test_client() as own:
-            return own.delete(f"/objectives/{middle['id']}", headers=headers)
-
+    delete = deleting(app, headers, middle["id"])
     # The deletion holds the middle objective and then wants its parent, which the other
     # transaction holds; that one then wants the middle one: PostgreSQL breaks the cycle.
     response = meeting(app, delete, locking(top["id"]), locking(middle["id"]))

@@ -7,7 +7,11 @@ import time_machine
 from sqlalchemy import event
 
 from okr_app.extensions import db
+from okr_app.okr.kinds import KINDS
 from tests.factories import check_in, create_key_result, create_objective
+
+#: ``by_kind`` of statistics holding no key result.
+NO_KINDS = dict.fromkeys(KINDS, 0)
 
 NOW = datetime(2025, 11, 15, 12, 0, tzinfo=UTC)
 

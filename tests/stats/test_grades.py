@@ -2,10 +2,7 @@
 
 import pytest
 
-from okr_app.okr.kinds import KINDS
-from tests.stats.conftest import count_queries, stats
-
-NO_KINDS = dict.fromkeys(KINDS, 0)
+from tests.stats.conftest import NO_KINDS, count_queries, stats
 
 
 @pytest.fixture

@@ -2,11 +2,8 @@
 
 import pytest
 
-from okr_app.okr.kinds import KINDS
 from tests.admin.conftest import make_admin
-from tests.stats.conftest import count_queries, stats
-
-NO_KINDS = dict.fromkeys(KINDS, 0)
+from tests.stats.conftest import NO_KINDS, count_queries, stats
 
 
 @pytest.fixture
