@@ -3,7 +3,7 @@
 import hashlib
 from datetime import date
 
-from sqlalchemy import Date, String, case, cast, func
+from sqlalchemy import Date, Float, String, case, cast, func
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -34,7 +34,11 @@ def epoch_seconds(column, dialect):
     """Return the SQL for a timestamp column in seconds since 1970-01-01 UTC."""
     if dialect == "postgresql":
         return func.extract("epoch", column)
-    return (func.julianday(column) - 2440587.5) * 86400.0
+    # SQLite keeps moments as text ("YYYY-MM-DD HH:MM:SS.ffffff") and its date functions
+    # round them to the millisecond: the whole seconds are read without the fraction, which
+    # is added from the text.
+    whole = func.strftime("%s", func.substr(column, 1, 19))
+    return cast(whole, Float) + cast(func.substr(column, 20), Float)
 
 
 def as_date(value):

@@ -1,6 +1,6 @@
 """Cadence through the API: due_at, overdue and stale by a frozen clock, GET /due and /stats."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -206,3 +206,21 @@ def test_cadence_can_be_set_and_removed(client, auth):
         f"/objectives/{objective['id']}/copy", headers=headers, json={"period": "2026-Q2"}
     )
     assert copy.get_json()["check_in_every_days"] is None
+
+
+@pytest.mark.parametrize("microsecond", [600, 999_600])
+def test_stats_count_overdue_to_the_microsecond_as_the_key_result_shows(
+    client, auth, clock, microsecond
+):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers, check_in_every_days=7)
+    key_result = create_key_result(client, headers, objective["id"])
+    checked = datetime(2026, 1, 6, 9, 0, 0, microsecond, tzinfo=UTC)
+    clock.move_to(checked)
+    assert check_in(client, headers, key_result["id"], value=1).status_code == 201
+    # 200 microseconds after the due moment: within the millisecond it was checked in.
+    due = checked + timedelta(days=7)
+    clock.move_to(due + timedelta(microseconds=200))
+    shown = read(client, headers, key_result["id"])
+    assert (shown["due_at"], shown["overdue"]) == (due.isoformat(), True)
+    assert client.get("/stats", headers=headers).get_json()["key_results"]["overdue"] == 1
