@@ -4,11 +4,12 @@ A write sent with the header claims the key for its caller (the user, or the cli
 address of a request without a login) in a short transaction of its own, committed at
 once, so every worker and host sees it in flight. Its answer (status, body, ``Location``,
 ``ETag``) is stored by a step of the request's unit of work, in the transaction that
-commits the change and its audit row; a 5xx answer releases the key instead. A later
-request with the key gets the stored answer with ``Idempotent-Replayed: true`` and writes
-nothing; the same key with another method, path or body is 422, and the key of a request
-still running is 409 with ``Retry-After``. A claim left by a request that never finished
-(a killed worker) is taken over after ``CLAIM_SECONDS``.
+commits the change and its audit row; a 5xx answer, or a 409 asking for a retry
+(``Retry-After``), releases the key instead. A later request with the key gets the stored
+answer with ``Idempotent-Replayed: true`` and writes nothing; the same key with another
+method, path or body is 422, and the key of a request still running is 409 with
+``Retry-After``. A claim left by a request that never finished (a killed worker) is taken
+over after ``CLAIM_SECONDS``.
 """
 
 import hashlib
@@ -155,9 +156,14 @@ def request_fingerprint():
 
 
 def complete(claimed_id, response):
-    """Store the answer under its key (a step of the unit of work); release it on a 5xx."""
+    """Store the answer under its key (a step of the unit of work); release it on a 5xx.
+
+    A 409 with ``Retry-After`` (a write rolled back for a concurrent one's sake) asks for
+    the retry: it releases the key too, so that the retry runs instead of replaying it.
+    """
     row = IdempotencyKey.id == claimed_id
-    if response.status_code >= 500 or response.is_streamed:
+    retry = response.status_code == 409 and "Retry-After" in response.headers
+    if response.status_code >= 500 or retry or response.is_streamed:
         db.session.execute(delete(IdempotencyKey).where(row))
         return
     kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}

@@ -97,6 +97,25 @@ def test_a_deadlock_is_409_with_retry_after_and_changes_nothing(app, client):
     assert retried.status_code == 204
 
 
+def test_a_deadlock_answer_is_not_kept_for_its_idempotency_key(app, client):
+    _, _, headers = AuthActions(client).user()
+    top = create_objective(client, headers)
+    middle = create_objective(client, headers, parent_id=top["id"])
+    keyed = {**headers, "Idempotency-Key": "delete-middle"}
+
+    def delete():
+        with app.test_client() as own:
+            return own.delete(f"/objectives/{middle['id']}", headers=keyed)
+
+    response = meeting(app, delete, locking(top["id"]), locking(middle["id"]))
+    assert response.status_code == 409
+    # The retry the answer asks for is made, not answered with the 409 again.
+    retried = client.delete(f"/objectives/{middle['id']}", headers=keyed)
+    assert retried.status_code == 204
+    assert "Idempotent-Replayed" not in retried.headers
+    assert objectives_left(app, top["id"], middle["id"]) == 1
+
+
 def test_a_deadlock_in_the_web_interface_is_a_409_page(app, client):
     web = WebActions(client)
     email = web.user()
