@@ -124,8 +124,16 @@ def _discard():
 
 
 def _unrecorded(error):
-    """Return the JSON answer for a change that was rolled back for want of its row."""
-    if conflicts.is_write_conflict(error):
+    """Return the answer for a change that was rolled back for want of its row.
+
+    JSON, or for a form of the web interface its own error page (409, 500 or 503).
+    """
+    if request.blueprint == "web":
+        # Imported here: the interface's pages import the API's parts, this module among them.
+        from okr_app.web.routes import unrecorded_page
+
+        failure = unrecorded_page(error)
+    elif conflicts.is_write_conflict(error):
         failure = jsonify(code=409, status="Conflict", message=conflicts.MESSAGE)
         failure.status_code = 409
         failure.headers["Retry-After"] = conflicts.RETRY_AFTER

@@ -150,6 +150,14 @@ def unexpected_error(error):
     return http_error(failure)
 
 
+def unrecorded_page(error):
+    """Return the page of a form's change rolled back for want of its audit row.
+
+    The audit hook answers so after this blueprint's own hooks ran: its headers are added.
+    """
+    return add_security_headers(current_app.make_response(unexpected_error(error)))
+
+
 from okr_app.web.pages import (  # noqa: E402  (the pages register themselves on blp)
     accounts,  # noqa: F401
     calendar_feed,  # noqa: F401

@@ -153,3 +153,26 @@ def test_a_deadlock_met_while_recording_the_audit_row_is_409(app, client):
     assert response.headers["Retry-After"] == "1"
     shown = client.get(f"/objectives/{objective['id']}", headers=headers).get_json()
     assert shown["title"] == objective["title"]
+
+
+def test_a_deadlock_met_while_recording_a_web_change_is_a_409_page(app, client):
+    web = WebActions(client)
+    email = web.user()
+    headers = bearer(AuthActions(client).login(email).get_json()["access_token"])
+    owner = client.get("/auth/me", headers=headers).get_json()["id"]
+    objective = create_objective(client, headers)
+    path = f"/app/objectives/{objective['id']}"
+    data = {"csrf_token": web.token(path), "etag": etag_of(client.get(path))}
+
+    def delete():
+        return client.post(path + "/delete", data=data)
+
+    # The deletion holds the objective, then wants the head of its owner's audit chain.
+    head = text("SELECT seq FROM audit_chain_head WHERE chain_key = :key FOR UPDATE")
+    response = meeting(app, delete, head.bindparams(key=owner), locking(objective["id"]))
+    assert response.status_code == 409
+    assert response.mimetype == "text/html"
+    assert response.headers["Retry-After"] == "1"
+    assert "Content-Security-Policy" in response.headers
+    assert "at the same moment" in response.get_data(as_text=True)
+    assert objectives_left(app, objective["id"]) == 1
