@@ -35,6 +35,9 @@ from okr_app.audit.recording import request_row
 from okr_app.database import conflicts
 from okr_app.extensions import db
 
+#: ``app.extensions`` key of the pages that answer an unrecorded change, by blueprint.
+UNRECORDED_PAGES = "okr_unrecorded_pages"
+
 AUDITED_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 AUDIT_ROWS = Counter("okr_audit_rows_total", "Audit rows written.", ["outcome"])
 
@@ -123,16 +126,22 @@ def _discard():
         current_app.logger.warning("rollback failed after an unrecorded change")
 
 
+def answer_in_pages(app, blueprint_name, page):
+    """Let ``page(error)`` answer a change of that blueprint rolled back for want of its row.
+
+    The web interface answers its forms in pages of its own, never the API's JSON.
+    """
+    app.extensions.setdefault(UNRECORDED_PAGES, {})[blueprint_name] = page
+
+
 def _unrecorded(error):
     """Return the answer for a change that was rolled back for want of its row.
 
-    JSON, or for a form of the web interface its own error page (409, 500 or 503).
+    JSON, or the page a blueprint that answers in pages registered (``answer_in_pages``).
     """
-    if request.blueprint == "web":
-        # Imported here: the interface's pages import the API's parts, this module among them.
-        from okr_app.web.routes import unrecorded_page
-
-        failure = unrecorded_page(error)
+    page = current_app.extensions.get(UNRECORDED_PAGES, {}).get(request.blueprint)
+    if page is not None:
+        failure = page(error)
     elif conflicts.is_write_conflict(error):
         failure = jsonify(code=409, status="Conflict", message=conflicts.MESSAGE)
         failure.status_code = 409

@@ -24,11 +24,13 @@ class SessionInterface(SecureCookieSessionInterface):
 
 def init_app(app):
     """Register the interface's blueprint, its CSRF check and the redirect from ``/``."""
-    from okr_app.web.routes import blp
+    from okr_app.audit.hook import answer_in_pages
+    from okr_app.web.routes import blp, unrecorded_page
     from okr_app.web.shared import blp as shared_blp
 
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     app.register_blueprint(blp)
     app.register_blueprint(shared_blp)
+    answer_in_pages(app, blp.name, unrecorded_page)
     app.add_url_rule("/", "root", lambda: redirect(url_for("web.dashboard"), 302))
