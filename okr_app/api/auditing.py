@@ -102,6 +102,16 @@ def before_commit(step):
     g.setdefault("audit_steps", []).append(step)
 
 
+def on_write_conflict(step):
+    """Run ``step()`` in a transaction of its own if the request's change meets a deadlock.
+
+    For a change rolled back for a concurrent one's sake while its audit row is written:
+    the undo of bookkeeping committed before the change, which its ``before_commit`` step
+    would have settled.
+    """
+    g.setdefault("audit_conflict_steps", []).append(step)
+
+
 def mark_replayed():
     """Say that the answer repeats one already recorded: no row, and nothing to commit."""
     g.audit_replayed = True

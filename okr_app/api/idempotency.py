@@ -5,7 +5,8 @@ address of a request without a login) in a short transaction of its own, committ
 once, so every worker and host sees it in flight. Its answer (status, body, ``Location``,
 ``ETag``) is stored by a step of the request's unit of work, in the transaction that
 commits the change and its audit row; a 5xx answer, or a 409 asking for a retry
-(``Retry-After``), releases the key instead. A later request with the key gets the stored
+(``Retry-After``), releases the key instead, as does a change rolled back for a concurrent
+one's sake while its audit row is written. A later request with the key gets the stored
 answer with ``Idempotent-Replayed: true`` and writes nothing; the same key with another
 method, path or body is 422, and the key of a request still running is 409 with
 ``Retry-After``. A claim left by a request that never finished (a killed worker) is taken
@@ -23,7 +24,7 @@ from flask_smorest import abort
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from okr_app.api.auditing import before_commit, mark_replayed
+from okr_app.api.auditing import before_commit, mark_replayed, on_write_conflict
 from okr_app.extensions import db
 from okr_app.models import IdempotencyKey
 from okr_app.models.types import utcnow
@@ -91,6 +92,7 @@ def claim(scope, user_id, key):
             return claimed
     db.session.commit()  # visible to every worker now: a second request sees it in flight
     before_commit(partial(complete, claimed))
+    on_write_conflict(partial(release, claimed))
     return None
 
 
@@ -153,6 +155,11 @@ def request_fingerprint():
     for part in (request.method.encode(), request.path.encode(), request.query_string, content):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
+
+
+def release(claimed_id):
+    """Give the key back: its request's change was rolled back and may be retried at once."""
+    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claimed_id))
 
 
 def complete(claimed_id, response):

@@ -88,6 +88,7 @@ def finish_request(response):
         _discard()
         if conflicts.is_write_conflict(error):
             current_app.logger.warning("write conflict while recording; changes rolled back")
+            _settle_conflict()
         else:
             current_app.logger.exception("audit row could not be written; changes rolled back")
         return _unrecorded(error) if success else response
@@ -95,6 +96,20 @@ def finish_request(response):
     _release()
     g.audit_done = response
     return response
+
+
+def _settle_conflict():
+    """Run the request's ``on_write_conflict`` steps after its rollback, and commit them."""
+    steps = g.get("audit_conflict_steps", ())
+    if not steps:
+        return
+    try:
+        for step in steps:
+            step()
+        db.session.commit()
+    except Exception:  # the answer stands; what the steps undo expires by itself
+        _discard()
+        current_app.logger.warning("could not undo the bookkeeping of a conflicting change")
 
 
 def _commit():

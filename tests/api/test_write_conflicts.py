@@ -140,19 +140,24 @@ def test_a_deadlock_in_the_web_interface_is_a_409_page(app, client):
 def test_a_deadlock_met_while_recording_the_audit_row_is_409(app, client):
     profile, _, headers = AuthActions(client).user()
     objective = create_objective(client, headers)
+    path = f"/objectives/{objective['id']}"
+    keyed = {**headers, "Idempotency-Key": "rename"}
 
     def rename():
         with app.test_client() as own:
-            path = f"/objectives/{objective['id']}"
-            return own.patch(path, headers=headers, json={"title": "Renamed"})
+            return own.patch(path, headers=keyed, json={"title": "Renamed"})
 
     # The change holds the objective, then wants the head of its owner's audit chain.
     head = text("SELECT seq FROM audit_chain_head WHERE chain_key = :key FOR UPDATE")
     response = meeting(app, rename, head.bindparams(key=profile["id"]), locking(objective["id"]))
     assert response.status_code == 409
     assert response.headers["Retry-After"] == "1"
-    shown = client.get(f"/objectives/{objective['id']}", headers=headers).get_json()
+    shown = client.get(path, headers=headers).get_json()
     assert shown["title"] == objective["title"]
+    # The key was given back with the change: the retry runs at once.
+    retried = client.patch(path, headers=keyed, json={"title": "Renamed"})
+    assert retried.status_code == 200, retried.get_json()
+    assert client.get(path, headers=headers).get_json()["title"] == "Renamed"
 
 
 def test_a_deadlock_met_while_recording_a_web_change_is_a_409_page(app, client):
