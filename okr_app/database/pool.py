@@ -1,7 +1,7 @@
 """Pooled database connections are tested before use when they have sat idle.
 
 SQLAlchemy's ``pool_pre_ping`` tests every checkout, which is one more round trip on every
-request (see the README's Benchmark section). A connection given back moments ago is
+request (see docs/PERFORMANCE.md). A connection given back moments ago is
 as alive as a test could show; one that sat idle longer than
 ``OKR_DB_PING_AFTER_IDLE_SECONDS`` may have been cut by a database restart, a failover or
 a firewall, so it answers ``SELECT 1`` first and is replaced when it cannot. A connection
