@@ -75,11 +75,16 @@ def database_unavailable(error):
     discard_transaction()
     if conflicts.is_write_conflict(error):
         current_app.logger.warning("write conflict: %s", error.orig.pgcode)
-        body = error_body(409, "Conflict", conflicts.MESSAGE)
-        return body, 409, {"Retry-After": conflicts.RETRY_AFTER}
+        return write_conflict()
     current_app.logger.error("database unavailable: %s", error.__class__.__name__)
     message = "The database is unavailable. Try again shortly."
     return error_body(503, "Service Unavailable", message), 503, {"Retry-After": "5"}
+
+
+def write_conflict():
+    """Return the 409 of a write rolled back for a concurrent one's sake: retry in a second."""
+    body = error_body(409, "Conflict", conflicts.MESSAGE)
+    return body, 409, {"Retry-After": conflicts.RETRY_AFTER}
 
 
 def database_error(error):

@@ -168,15 +168,14 @@ def complete(claimed_id, response):
     A 409 with ``Retry-After`` (a write rolled back for a concurrent one's sake) asks for
     the retry: it releases the key too, so that the retry runs instead of replaying it.
     """
-    row = IdempotencyKey.id == claimed_id
     retry = response.status_code == 409 and "Retry-After" in response.headers
     if response.status_code >= 500 or retry or response.is_streamed:
-        db.session.execute(delete(IdempotencyKey).where(row))
+        release(claimed_id)
         return
     kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
     db.session.execute(
         update(IdempotencyKey)
-        .where(row)
+        .where(IdempotencyKey.id == claimed_id)
         .values(status=response.status_code, headers=kept, body=response.get_data())
         .execution_options(synchronize_session=False)
     )

@@ -28,6 +28,7 @@ from prometheus_client import Counter
 from sqlalchemy.exc import OperationalError
 
 from okr_app.api.auditing import request_event
+from okr_app.api.errors import write_conflict
 from okr_app.api.ratelimit import refused_by_limit
 from okr_app.audit import chain
 from okr_app.audit.events import published_row
@@ -158,9 +159,7 @@ def _unrecorded(error):
     if page is not None:
         failure = page(error)
     elif conflicts.is_write_conflict(error):
-        failure = jsonify(code=409, status="Conflict", message=conflicts.MESSAGE)
-        failure.status_code = 409
-        failure.headers["Retry-After"] = conflicts.RETRY_AFTER
+        failure = current_app.make_response(write_conflict())
     else:
         unavailable = isinstance(error, OperationalError)
         failure = jsonify(
