@@ -9,6 +9,7 @@ import hashlib
 
 from flask import request
 from flask_smorest import abort
+from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.http import quote_etag
 
@@ -65,6 +66,20 @@ def flush_versioned():
         if request.if_match:
             abort(412, message="The row has changed since you read it. Read it again and retry.")
         abort(409, message="The row was changed by another request at the same moment. Retry.")
+
+
+def move_versions(model, *where):
+    """Move the versions of the ``model`` rows ``where`` selects: tags read before go stale.
+
+    For rows whose answers change with another row's change (an objective's key results,
+    a parent listing its children); loaded ones take their new version.
+    """
+    db.session.execute(
+        update(model)
+        .where(*where)
+        .values(version=model.version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def write_versioned(row, change, *args, tags=None):

@@ -1,9 +1,8 @@
 """Creating, changing and deleting key results, and describing them for the audit trail."""
 
 from flask_smorest import abort
-from sqlalchemy import update
 
-from okr_app.api.etags import write_versioned
+from okr_app.api.etags import move_versions, write_versioned
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
 from okr_app.key_results.check_ins import record_check_in, stated_at
@@ -170,12 +169,7 @@ def move_versions_of(objective_id):
     Their answers show the objective's period, cadence and status (forecast, pace,
     ``due_at``): a change of those changes every one of them.
     """
-    db.session.execute(
-        update(KeyResult)
-        .where(KeyResult.objective_id == objective_id)
-        .values(version=KeyResult.version + 1)
-        .execution_options(synchronize_session="fetch")
-    )
+    move_versions(KeyResult, KeyResult.objective_id == objective_id)
 
 
 def key_result_snapshot(key_result):

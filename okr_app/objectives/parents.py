@@ -8,6 +8,7 @@ above another. Each refusal is a 422 naming ``parent_id`` or ``period``.
 from flask_smorest import abort
 from sqlalchemy import select, update
 
+from okr_app.api.etags import move_versions
 from okr_app.extensions import db
 from okr_app.models import Objective
 from okr_app.okr.rollup import MAX_DEPTH, period_contains
@@ -90,12 +91,7 @@ def move_parent_versions(parent_ids):
     """
     ids = {item for item in parent_ids if item is not None}
     if ids:
-        db.session.execute(
-            update(Objective)
-            .where(Objective.id.in_(ids))
-            .values(version=Objective.version + 1)
-            .execution_options(synchronize_session="fetch")
-        )
+        move_versions(Objective, Objective.id.in_(ids))
 
 
 def _parent(user_id, parent_id):
