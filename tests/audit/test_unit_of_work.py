@@ -71,10 +71,7 @@ def test_a_change_that_fails_midway_is_rolled_back_and_recorded_as_an_error(app,
     _, _, headers = auth.user()
     objective = create_objective(client, headers)
     key_result = create_key_result(client, headers, objective["id"], current_value=5)
-    with app.app_context():
-        for statement in REFUSE_CHECK_INS[db.engine.dialect.name]:
-            db.session.execute(text(statement))
-        db.session.commit()
+    run_sql(app, REFUSE_CHECK_INS)
     response = client.patch(
         f"/key-results/{key_result['id']}",
         headers={**headers, "X-Request-ID": "midway-1"},

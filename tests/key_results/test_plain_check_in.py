@@ -8,6 +8,7 @@ import time_machine
 from sqlalchemy import select, text
 
 from okr_app.extensions import db
+from okr_app.key_results.trends import ADDED_TO
 from okr_app.models import KeyResult
 from tests.conftest import BACKEND
 from tests.factories import EVERY_KIND, JAN_1, check_in, create_key_result, create_objective
@@ -15,19 +16,8 @@ from tests.locks import wait_for_a_lock_wait
 
 #: What differs between two key results recorded alike: their own ids.
 IDS = {"id", "key_result_id", "objective_id"}
-STORED = (
-    "current_value",
-    "last_check_in_at",
-    "version",
-    "band_days",
-    "trend_count",
-    "trend_sum_x",
-    "trend_sum_y",
-    "trend_sum_xy",
-    "trend_sum_xx",
-    "trend_first_x",
-    "trend_last_x",
-)
+#: What a check-in moves on its key result (its sums, value and version), and the days in band.
+STORED = (*ADDED_TO, "band_days")
 
 
 def without_ids(answer):

@@ -1,11 +1,11 @@
 """Which writes put an event in the outbox, and which webhooks each event reaches."""
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import event, func, select
 
 from okr_app.extensions import db
 from okr_app.models import OutboxEvent
-from tests.audit.test_unit_of_work import REFUSE_CHECK_INS
+from tests.audit.test_unit_of_work import REFUSE_CHECK_INS, run_sql
 from tests.factories import check_in, create_key_result, create_objective
 from tests.webhooks.conftest import LOOPBACK, deliveries, register, run_worker
 
@@ -99,10 +99,7 @@ def test_no_event_for_a_write_that_fails_midway(app, client, auth, receiver):
     register(client, headers, receiver)
     objective = create_objective(client, headers)
     key_result = create_key_result(client, headers, objective["id"], current_value=5)
-    with app.app_context():
-        for statement in REFUSE_CHECK_INS[db.engine.dialect.name]:
-            db.session.execute(text(statement))
-        db.session.commit()
+    run_sql(app, REFUSE_CHECK_INS)
     before = outbox_size(app)
     response = client.patch(
         f"/key-results/{key_result['id']}", headers=headers, json={"current_value": 50}
