@@ -4,7 +4,7 @@ A write sent with the header claims the key for its caller (the user, or the cli
 address of a request without a login) in a short transaction of its own, committed at
 once, so every worker and host sees it in flight. Its answer (status, body, ``Location``,
 ``ETag``) is stored by a step of the request's unit of work, in the transaction that
-commits the change and its audit row; a 5xx answer, or a 409 asking for a retry
+commits the change and its audit row; a 5xx answer, or any answer asking for a retry
 (``Retry-After``), releases the key instead, as does a change rolled back for a concurrent
 one's sake while its audit row is written. A later request with the key gets the stored
 answer with ``Idempotent-Replayed: true`` and writes nothing; the same key with another
@@ -165,10 +165,11 @@ def release(claimed_id):
 def complete(claimed_id, response):
     """Store the answer under its key (a step of the unit of work); release it on a 5xx.
 
-    A 409 with ``Retry-After`` (a write rolled back for a concurrent one's sake) asks for
-    the retry: it releases the key too, so that the retry runs instead of replaying it.
+    An answer with ``Retry-After`` (a write rolled back for a concurrent one's sake, 409;
+    too many imports running, 429) asks for the retry: it releases the key too, so that
+    the retry runs instead of replaying it.
     """
-    retry = response.status_code == 409 and "Retry-After" in response.headers
+    retry = "Retry-After" in response.headers
     if response.status_code >= 500 or retry or response.is_streamed:
         release(claimed_id)
         return

@@ -62,3 +62,17 @@ def test_an_import_while_the_servers_slots_are_taken_is_429(account, app, auth):
     for _ in range(2):  # each releases its slot when done
         answer = account.client.post("/import", json=body, headers=account.headers)
         assert answer.status_code == 201
+
+
+def test_a_429_asking_for_a_retry_is_not_kept_for_its_idempotency_key(account, app):
+    with app.app_context():
+        assert limiter.storage.acquire_entry("okr/import-slot/0", 1, 60)
+    keyed = {**account.headers, "Idempotency-Key": "import-1"}
+    body = document(objective(1))
+    assert account.client.post("/import", json=body, headers=keyed).status_code == 429
+    with app.app_context():
+        limiter.storage.clear("okr/import-slot/0")
+    # The retry the answer asked for runs, rather than replaying the 429.
+    retried = account.client.post("/import", json=body, headers=keyed)
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried.headers
