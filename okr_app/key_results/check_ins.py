@@ -8,6 +8,7 @@ from sqlalchemy.orm.attributes import flag_modified, set_committed_value
 from okr_app.api.authentication import current_personal_token
 from okr_app.api.etags import flush_versioned
 from okr_app.api.schemas import FiniteNumber
+from okr_app.database.rows import detached
 from okr_app.extensions import db
 from okr_app.key_results import plain_check_in
 from okr_app.key_results.queries import owned_key_result
@@ -137,7 +138,7 @@ def record_check_in(
         check_in_id = add_to_trends(
             key_result, at, value, becomes_current=becomes_current, check_in=fields
         )
-        recorded = plain_check_in.loaded(CheckIn, {"id": check_in_id, **fields})
+        recorded = detached(CheckIn, {"id": check_in_id, **fields})
         # Its key result set without the backref's events: the key result is unchanged too.
         set_committed_value(recorded, "key_result", key_result)
         return recorded

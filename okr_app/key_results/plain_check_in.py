@@ -15,9 +15,9 @@ on the locked row. Either way the answer is the same.
 import functools
 
 from sqlalchemy import Float, bindparam, case, cast, insert, or_, select, true, update
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from okr_app.database.rows import detached
 from okr_app.extensions import db
 from okr_app.key_results.trends import added_values, day_offset, refresh_band_days
 from okr_app.models import CheckIn, KeyResult, Objective
@@ -71,34 +71,17 @@ def record_plain_check_in(user_id, key_result_id, values, source):
     if row is None:
         return None
     fields = row._mapping
-    objective = loaded(
+    objective = detached(
         Objective,
         {"id": fields["objective_id"], **{name: fields[f"o_{name}"] for name in OBJECTIVE_FIGURES}},
     )
-    key_result = loaded(KeyResult, {name: fields[name] for name in KEY_RESULT_COLUMNS})
+    key_result = detached(KeyResult, {name: fields[name] for name in KEY_RESULT_COLUMNS})
     set_committed_value(key_result, "objective", objective)
     if key_result.kind in STAYS:
         refresh_band_days([key_result])
-    recorded = loaded(CheckIn, {**check_in, "id": fields["check_in_id"]})
+    recorded = detached(CheckIn, {**check_in, "id": fields["check_in_id"]})
     set_committed_value(recorded, "key_result", key_result)
     return recorded
-
-
-def loaded(model, fields):
-    """Return the ``model`` row ``fields`` describe as if the session had loaded it, unchanged.
-
-    Columns left out are unloaded: reading one loads it, as after ``load_only``. A row the
-    session holds already takes the values instead.
-    """
-    present = db.session.identity_map.get(db.session.identity_key(model, fields["id"]))
-    if present is not None:
-        for name, value in fields.items():
-            set_committed_value(present, name, value)
-        return present
-    row = model(**fields)
-    make_transient_to_detached(row)
-    db.session.add(row)
-    return row
 
 
 @functools.cache
