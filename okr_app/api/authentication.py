@@ -15,13 +15,14 @@ carries its owner's admin powers (``caller_is_admin``).
 import re
 from dataclasses import dataclass
 
-import jwt as pyjwt
 from flask import current_app, g, has_request_context, request, request_started
 from flask_jwt_extended import current_user, get_jwt, internal_utils, verify_jwt_in_request
 from flask_jwt_extended.config import config as jwt_config
 from flask_jwt_extended.exceptions import JWTExtendedException
 from flask_smorest import abort
 from jwt import PyJWTError
+
+from okr_app.api import verified_tokens
 
 PERSONAL_TOKEN_PREFIX = "okr_pat_"  # noqa: S105 (a prefix, not a secret)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -108,8 +109,9 @@ def _read_login_token():
     flask-jwt-extended reads a token four times (its claims and its header, each before
     and after the signature check), and each reading checks every character in Python:
     a tenth of a check-in's instructions went to it. A plain ``Bearer <token>``
-    header is read and verified once here, with the settings flask-jwt-extended verifies
-    with, then goes through the same callbacks (revocation, custom checks, the user) and
+    header is read once here and verified with the settings flask-jwt-extended verifies
+    with (its signature only the first time the process meets it, ``verified_tokens``),
+    then goes through the same callbacks (revocation, custom checks, the user) and
     leaves the same request globals behind, so ``current_user`` and ``get_jwt`` answer as
     after ``verify_jwt_in_request``. Anything else (another header shape, an exempt
     method) is left to flask-jwt-extended. A refusal raises; ``authenticate`` then asks
@@ -119,7 +121,7 @@ def _read_login_token():
     if match is None or request.method in jwt_config.exempt_methods:
         checked = verify_jwt_in_request(verify_type=False)
         return None if checked is None else get_jwt()
-    decoded = pyjwt.decode_complete(
+    decoded = verified_tokens.decode(
         match.group(1),
         jwt_config.decode_key,
         algorithms=jwt_config.decode_algorithms,

@@ -9,7 +9,9 @@ import jwt
 import pytest
 import time_machine
 
-from tests.conftest import bearer
+from okr_app import create_app
+from okr_app.extensions import db
+from tests.conftest import AuthActions, bearer, make_config
 
 
 def claims_of(token):
@@ -115,3 +117,30 @@ def test_a_token_carries_no_cookie_csrf_claim(auth):
     _, tokens, _ = auth.user()
     assert "csrf" not in claims_of(tokens["access_token"])
     assert "csrf" not in claims_of(tokens["refresh_token"])
+
+
+def test_a_token_accepted_once_is_refused_while_its_time_claims_do_not_hold(client, auth):
+    # A token whose signature was verified is kept, but its iat, nbf and exp are read
+    # against the clock at every request: back before its issue, it is not valid yet.
+    issued = datetime.now(UTC)
+    with time_machine.travel(issued, tick=False) as clock:
+        _, _, headers = auth.user()
+        assert client.get("/auth/me", headers=headers).status_code == 200
+        clock.move_to(issued - timedelta(hours=1))
+        assert client.get("/auth/me", headers=headers).status_code == 401
+        clock.move_to(issued)
+        assert client.get("/auth/me", headers=headers).status_code == 200
+
+
+@pytest.mark.concurrent
+def test_a_token_accepted_by_one_app_is_refused_by_an_app_with_another_secret(app, client):
+    other = create_app(
+        make_config(app.config["SQLALCHEMY_DATABASE_URI"], SECRET_KEY="another-" + "z" * 40)
+    )
+    try:
+        _, _, headers = AuthActions(client).user()
+        assert client.get("/auth/me", headers=headers).status_code == 200
+        assert other.test_client().get("/auth/me", headers=headers).status_code == 401
+    finally:
+        with other.app_context():
+            db.engine.dispose()
