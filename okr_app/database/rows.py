@@ -7,19 +7,18 @@ events a constructor fires for each one: they are what the database holds, not c
 """
 
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.attributes import instance_state, set_committed_value
+from sqlalchemy.orm.attributes import instance_state
 
 
 def loaded(session, model, fields):
     """Return the ``model`` row ``fields`` describe, in ``session``, as if it had loaded it.
 
-    A row the session holds already takes the values instead. Columns left out are
-    unloaded: reading one loads it, as after ``load_only``.
+    A row the session holds already is returned as it stands, changes included, as the
+    ORM's loading does. Columns left out are unloaded: reading one loads it, as after
+    ``load_only``.
     """
     present = session.identity_map.get(session.identity_key(model, fields["id"]))
     if present is not None:
-        for name, value in fields.items():
-            set_committed_value(present, name, value)
         return present
     row = detached(model, fields)
     session.add(row)
