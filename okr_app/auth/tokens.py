@@ -9,15 +9,13 @@ from flask import current_app, g, request_started
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import bindparam, select, update
 
-from okr_app.database.rows import loaded
+from okr_app.database.rows import column_values, loaded
 from okr_app.extensions import db, jwt
 from okr_app.models import AuthSession, User
 from okr_app.models.types import utcnow
 
 #: A live session as a request keeps it: its id and end dates, no ORM object.
 LiveSession = namedtuple("LiveSession", "id expires_at revoked_at")
-#: The user's columns, read with the session's state and made into the ORM user.
-USER_COLUMNS = tuple(column.key for column in User.__table__.columns)
 
 
 def init_app(app):
@@ -71,16 +69,15 @@ def open_session(session_id, user_id):
     every token and every web interface cookie. The request keeps the user (the ORM object
     behind ``current_user``) and the session as a ``LiveSession``.
     """
-    session = db.session.execute(_session_with_user(), {"sid": str(session_id)}).first()
-    if session is None:
+    row = db.session.execute(_session_with_user(), {"sid": str(session_id)}).first()
+    if row is None:
         return None
-    fields = session._mapping
-    if session.revoked_at is not None or session.expires_at <= utcnow() or not fields["is_active"]:
+    if row.revoked_at is not None or row.expires_at <= utcnow() or not row.is_active:
         return None
-    if str(fields["id"]) != str(user_id):
+    if str(row.id) != str(user_id):
         return None
-    user = loaded(db.session, User, {name: fields[name] for name in USER_COLUMNS})
-    session = LiveSession(session.session_id, session.expires_at, session.revoked_at)
+    user = loaded(db.session, User, column_values(User, row._mapping))
+    session = LiveSession(row.session_id, row.expires_at, row.revoked_at)
     g.okr_session = session
     g.okr_session_user = user
     # A plain value for the log, the metrics and the audit row, readable after the commit.

@@ -6,8 +6,21 @@ ORM's loading. The values go straight into the object's state, without the attri
 events a constructor fires for each one: they are what the database holds, not changes.
 """
 
+import functools
+
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state
+
+
+def column_values(model, mapping):
+    """Return the values of ``model``'s columns in ``mapping`` (a row's, with more keys)."""
+    return {name: mapping[name] for name in _column_keys(model)}
+
+
+@functools.cache
+def _column_keys(model):
+    """Return the keys of ``model``'s columns, read once."""
+    return tuple(column.key for column in model.__table__.columns)
 
 
 def loaded(session, model, fields):

@@ -17,7 +17,7 @@ import functools
 from sqlalchemy import Float, bindparam, case, cast, insert, or_, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from okr_app.database.rows import detached
+from okr_app.database.rows import column_values, detached
 from okr_app.extensions import db
 from okr_app.key_results.trends import added_values, day_offset, refresh_band_days
 from okr_app.models import CheckIn, KeyResult, Objective
@@ -28,8 +28,6 @@ from okr_app.okr.kinds import DONE, MILESTONE, NOT_DONE, STAYS
 PLAIN = frozenset({"value", "confidence", "note", "source"})
 #: The check-in's columns bound as parameters of their own (the others come from the UPDATE).
 INSERTED = ("confidence", "note", "source", "created_at")
-#: The key result's columns, returned by the statement as they are left.
-KEY_RESULT_COLUMNS = tuple(column.key for column in KeyResult.__table__.columns)
 #: The objective's columns a key result's answer reads, returned with it.
 OBJECTIVE_FIGURES = ("start_date", "end_date", "status", "check_in_every_days")
 
@@ -75,7 +73,7 @@ def record_plain_check_in(user_id, key_result_id, values, source):
         Objective,
         {"id": fields["objective_id"], **{name: fields[f"o_{name}"] for name in OBJECTIVE_FIGURES}},
     )
-    key_result = detached(KeyResult, {name: fields[name] for name in KEY_RESULT_COLUMNS})
+    key_result = detached(KeyResult, column_values(KeyResult, fields))
     set_committed_value(key_result, "objective", objective)
     if key_result.kind in STAYS:
         refresh_band_days([key_result])
