@@ -19,6 +19,8 @@ SCENARIOS = (
 READS = ("get_objectives", "get_stats")
 #: Scenarios measured beside the floor, each with its ``ratio_to_floor``.
 BESIDE_FLOOR = (*READS, "post_check_in")
+#: What each worker count of ``audited_writes_by_workers`` carries.
+BY_WORKERS = ("rps", "p99_ms", "ratio_to_floor", "floor")
 
 
 def machine(postgres_version):
@@ -62,15 +64,21 @@ def _first_line(command):
 
 def table(report):
     """Return the scenarios as a fixed-width text table."""
-    header = f"{'scenario':<16}" + "".join(f"{name:>21}" for name in (*FIGURES, "ratio_to_floor"))
+    header = f"{'scenario':<21}" + "".join(f"{name:>21}" for name in (*FIGURES, "ratio_to_floor"))
     rows = [header, "-" * len(header)]
     for name, figures in report["scenarios"].items():
-        values = [figures.get(key) for key in (*FIGURES, "ratio_to_floor")]
-        rows.append(f"{name:<16}" + "".join(f"{_cell(value):>21}" for value in values))
+        rows.append(_row(name, figures, (*FIGURES, "ratio_to_floor")))
     for name, figures in report.get("floor", {}).items():
-        values = [figures.get(key) for key in FIGURES]
-        rows.append(f"{'floor ' + name:<16}" + "".join(f"{_cell(value):>21}" for value in values))
+        rows.append(_row(f"floor {name}", figures, FIGURES))
+    for count, figures in report.get("audited_writes_by_workers", {}).items():
+        rows.append(_row(f"writes {count}w", figures, (*FIGURES, "ratio_to_floor")))
+        rows.append(_row(f"floor writes {count}w", figures["floor"], FIGURES))
     return "\n".join(rows)
+
+
+def _row(label, figures, keys):
+    """Return one line of the table: ``label``, then ``figures``' values of ``keys``."""
+    return f"{label:<21}" + "".join(f"{_cell(figures.get(key)):>21}" for key in keys)
 
 
 def _cell(value):
@@ -92,6 +100,10 @@ def check_shape(report):
             missing.append("ratio_to_floor")
         if missing:
             raise ValueError(f"scenario {name!r} lacks {missing}")
+    for count, figures in report.get("audited_writes_by_workers", {}).items():
+        missing = [key for key in BY_WORKERS if key not in figures]
+        if missing:
+            raise ValueError(f"audited writes with {count} workers lack {missing}")
 
 
 def write(report, path):

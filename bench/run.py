@@ -68,11 +68,10 @@ def main(argv=None):
     except BaseException:
         print(f"The benchmark failed; the servers' logs are in {scratch}", file=sys.stderr)
         raise
+    by_workers = result["audited_writes_by_workers"].values()
     failed = sum(
-        figures["errors"]
-        for group in ("scenarios", "floor", "audited_writes_by_workers")
-        for figures in result[group].values()
-    )
+        figures["errors"] for group in ("scenarios", "floor") for figures in result[group].values()
+    ) + sum(figures["errors"] + figures["floor"]["errors"] for figures in by_workers)
     if failed:
         print(f"{failed} requests failed; the servers' logs are in {scratch}", file=sys.stderr)
     else:
@@ -192,28 +191,32 @@ class Bench:
         """Return audited writes per second with 1, the run's and twice the run's workers.
 
         Every audited write appends to its actor's own chain, and the load's rows go through
-        the demo users in turn, so concurrent writes are mostly of different users. The
-        three servers run side by side (each idle while another is measured) and take the
-        same load in turn, ``--rounds`` times (the run's connections, as many as the most
-        workers can all be busy with): only the workers change between them.
+        the demo users in turn, so concurrent writes are mostly of different users. okr_app
+        and the floor run with each worker count, all six servers side by side (each idle
+        while another is measured), and take the same load in turn, ``--rounds`` times: two
+        connections per worker of the largest count, so that every worker of every server
+        always has a request waiting, as in the other scenarios. Only the workers change
+        between a server's figures; the floor's say what more workers cost on this machine
+        without okr_app.
         """
         workers = self.options.workers
         counts = sorted({1, workers, 2 * workers})
+        targets = {"okr_app": "wsgi:app", "floor": "bench.floor_app:app"}
         servers = {
-            count: self._gunicorn(f"okr_app_{count}w", "wsgi:app", env, database, count)
+            (name, count): self._gunicorn(f"{name}_{count}w", target, env, database, count)
+            for name, target in targets.items()
             for count in counts
         }
-        load = Load(
-            self.load.threads,
-            max(self.load.connections, *counts),
-            self.load.warmup,
-            self.load.duration,
-        )
+        load = Load(self.load.threads, 2 * max(counts), self.load.warmup, self.load.duration)
         figures = scenarios.audited_writes_by_workers(servers, files, load, self.options.rounds)
         for server in servers.values():
             server.stop()
-        kept = ("rps", "p50_ms", "p99_ms", "errors", "rps_rounds")
-        return {str(count): {name: figures[count][name] for name in kept} for count in counts}
+        return {
+            str(count): scenarios.beside_floor_by_workers(
+                figures[("okr_app", count)], figures[("floor", count)]
+            )
+            for count in counts
+        }
 
     def _gunicorn(self, name, target, env, database, workers=None):
         """Start gunicorn for ``target`` on ``database`` with the deployed settings."""

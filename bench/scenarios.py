@@ -101,18 +101,34 @@ def metered(server, files, load, shared=None):
 
 
 def audited_writes_by_workers(servers, files, load, rounds=3):
-    """Run the audited check-ins on each server of ``servers`` (``{workers: server}``) in turn.
+    """Run the audited check-ins on each server of ``servers`` (``{key: server}``) in turn.
 
     Every server gets the same load, ``rounds`` times, in alternating order, so that a
-    slower stretch of a shared machine falls on each worker count alike. Return each count's
+    slower stretch of a shared machine falls on each server alike. Return each key's
     figures of its median round by throughput, with ``rps_rounds``: every round's, in order.
     """
-    runs = {count: [] for count in servers}
+    runs = {key: [] for key in servers}
     for index in range(rounds):
         order = list(servers) if index % 2 == 0 else list(servers)[::-1]
-        for count in order:
-            runs[count].append(audited_writes(servers[count], files, load))
-    return {count: median_run(figures) for count, figures in runs.items()}
+        for key in order:
+            runs[key].append(audited_writes(servers[key], files, load))
+    return {key: median_run(figures) for key, figures in runs.items()}
+
+
+#: What ``audited_writes_by_workers`` reports of each server's median round.
+BY_WORKERS_FIGURES = ("rps", "p50_ms", "p99_ms", "errors", "rps_rounds")
+
+
+def beside_floor_by_workers(mine, theirs):
+    """Return okr_app's figures with one worker count, the floor's and their ratio.
+
+    ``ratio_to_floor`` is that of the two median rounds' throughputs.
+    """
+    return {
+        **{name: mine[name] for name in BY_WORKERS_FIGURES},
+        "ratio_to_floor": round(mine["rps"] / theirs["rps"], 2),
+        "floor": {name: theirs[name] for name in BY_WORKERS_FIGURES},
+    }
 
 
 def median_run(runs):

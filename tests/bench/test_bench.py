@@ -68,6 +68,21 @@ def test_table_has_a_row_per_scenario():
     assert len(text.splitlines()) == 2 + len(report.SCENARIOS)
 
 
+def test_writes_by_workers_stand_beside_the_floors_with_as_many_workers(tmp_path):
+    mine = {"rps": 300.0, "p50_ms": 30.0, "p99_ms": 60.0, "errors": 0, "rps_rounds": [300.0]}
+    theirs = {**mine, "rps": 600.0, "p99_ms": 30.0, "errors": 1, "rps_rounds": [600.0]}
+    figures = scenarios.beside_floor_by_workers(mine, theirs)
+    assert (figures["rps"], figures["ratio_to_floor"], figures["floor"]["rps"]) == (300, 0.5, 600)
+    assert figures["floor"]["errors"] == 1
+    complete = {**complete_report(), "audited_writes_by_workers": {"10": figures}}
+    lines = report.table(complete).splitlines()
+    assert lines[-2].split() == ["writes", "10w", "300", "30", "-", "60", "0", "-", "0.5"]
+    assert lines[-1].split() == ["floor", "writes", "10w", "600", "30", "-", "30", "1", "-"]
+    del figures["floor"]
+    with pytest.raises(ValueError, match="10 workers lack \\['floor'\\]"):
+        report.write(complete, tmp_path / "latest.json")
+
+
 def test_profile_summary_counts_only_busy_workers():
     worker = 'process 7:"/srv/app/.venv/bin/gunicorn";run (gunicorn/arbiter.py:1);'
     raw = (
