@@ -30,7 +30,8 @@ IDEMPOTENCY_KEY_PARAMETER = {
     "`OKR_IDEMPOTENCY_KEY_SECONDS` (24 hours by default) gets the first answer again "
     f"(status, body, `Location`, `ETag`) with `{REPLAYED_HEADER}: true`, and changes "
     "nothing. The key with another method, path or body is 422; while the first request "
-    "is still running, 409 with `Retry-After`. A 5xx answer is not kept.",
+    "is still running, 409 with `Retry-After`. A 5xx answer is not kept, nor one with "
+    "`Retry-After`: the retry it asks for runs.",
     "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
 }
 NOT_REPLAYED = (

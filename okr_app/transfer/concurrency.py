@@ -1,8 +1,9 @@
 """Imports one at a time per user, and a few at a time in all, across every worker.
 
 A second import of the same user while one runs is refused with 409; an import while
-``OKR_IMPORT_MAX_CONCURRENT`` others run is refused with 429 and ``Retry-After``, so the
-other workers stay free for everyone else (``/health`` included). The API's ``POST
+``OKR_IMPORT_MAX_CONCURRENT`` others run is refused with 429, so the other workers stay
+free for everyone else (``/health`` included). Both carry ``Retry-After``: they ask for
+the retry, so an ``Idempotency-Key`` sent with them is not kept for the refusal. The API's ``POST
 /import`` and the interface's import both hold these claims.
 """
 
@@ -14,6 +15,9 @@ from flask_smorest import abort
 
 from okr_app.api.ratelimit import StorageUnavailable, storage_call
 from okr_app.extensions import limiter
+
+#: Seconds a refused import is asked to wait before its retry (409 and 429).
+RETRY_AFTER = "5"
 
 
 def one_at_a_time(view):
@@ -44,7 +48,11 @@ def take_claims(user_id):
     try:
         own = claim(f"okr/import-running/{user_id}", expiry)
         if own is None:
-            abort(409, message="Another import of yours is running. Retry when it is done.")
+            abort(
+                409,
+                message="Another import of yours is running. Retry when it is done.",
+                headers={"Retry-After": RETRY_AFTER},
+            )
         slots = [f"okr/import-slot/{n}" for n in range(config["OKR_IMPORT_MAX_CONCURRENT"])]
         slot = next((key for key in slots if claim(key, expiry)), None)
         if slot is None:
@@ -52,7 +60,7 @@ def take_claims(user_id):
             abort(
                 429,
                 message="Too many imports are running. Retry shortly.",
-                headers={"Retry-After": "5"},
+                headers={"Retry-After": RETRY_AFTER},
             )
     except StorageUnavailable:
         current_app.logger.warning("import not claimed: the rate-limit storage is unreachable")

@@ -96,9 +96,9 @@ def import_objectives(document):
     documents of more than `OKR_IMPORT_MAX_RECORDS` records (objectives, key results,
     check-ins and closings together; 20,000 by default) are 422 naming `objectives`: split
     them into several documents. One import per user runs at a time: another sent
-    meanwhile is 409, to be retried when the first has finished; and at most
-    `OKR_IMPORT_MAX_CONCURRENT` (1 by default) run at once in all: beyond, 429 with
-    `Retry-After`.
+    meanwhile is 409 with `Retry-After`, to be retried when the first has finished; and at
+    most `OKR_IMPORT_MAX_CONCURRENT` (1 by default) run at once in all: beyond, 429 with
+    `Retry-After`. Neither refusal is kept for an `Idempotency-Key`: the retry runs.
     """
     summary = import_document(current_user.id, document)
     attach(

@@ -39,6 +39,7 @@ def test_a_second_import_of_the_same_user_meanwhile_is_409(account, app, auth):
         assert limiter.storage.acquire_entry(f"okr/import-running/{me['id']}", 1, 60)
     response = account.client.post("/import", json=body, headers=account.headers)
     assert response.status_code == 409
+    assert response.headers["Retry-After"] == "5"
     assert "Another import" in response.get_json()["message"]
     # Someone else imports meanwhile.
     _, _, other = auth.user()
@@ -76,3 +77,21 @@ def test_a_429_asking_for_a_retry_is_not_kept_for_its_idempotency_key(account, a
     retried = account.client.post("/import", json=body, headers=keyed)
     assert retried.status_code == 201
     assert "Idempotent-Replayed" not in retried.headers
+
+
+def test_a_409_for_an_import_running_is_not_kept_for_its_idempotency_key(account, app):
+    me = account.client.get("/auth/me", headers=account.headers).get_json()
+    running = f"okr/import-running/{me['id']}"
+    with app.app_context():
+        assert limiter.storage.acquire_entry(running, 1, 60)
+    keyed = {**account.headers, "Idempotency-Key": "import-2"}
+    body = document(objective(1))
+    assert account.client.post("/import", json=body, headers=keyed).status_code == 409
+    with app.app_context():
+        limiter.storage.clear(running)
+    # The retry the answer asked for, once the other import is done, runs.
+    retried = account.client.post("/import", json=body, headers=keyed)
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried.headers
+    with app.app_context():
+        assert db.session.query(Objective).count() == 1
