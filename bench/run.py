@@ -68,10 +68,11 @@ def main(argv=None):
     except BaseException:
         print(f"The benchmark failed; the servers' logs are in {scratch}", file=sys.stderr)
         raise
-    by_workers = result["audited_writes_by_workers"].values()
     failed = sum(
         figures["errors"] for group in ("scenarios", "floor") for figures in result[group].values()
-    ) + sum(figures["errors"] + figures["floor"]["errors"] for figures in by_workers)
+    )
+    for figures in result["audited_writes_by_workers"].values():
+        failed += figures["errors"] + figures["floor"]["errors"]
     if failed:
         print(f"{failed} requests failed; the servers' logs are in {scratch}", file=sys.stderr)
     else:
@@ -199,15 +200,14 @@ class Bench:
         between a server's figures; the floor's say what more workers cost on this machine
         without okr_app.
         """
-        workers = self.options.workers
-        counts = sorted({1, workers, 2 * workers})
+        counts, connections = _writes_by_workers_plan(self.options.workers)
         targets = {"okr_app": "wsgi:app", "floor": "bench.floor_app:app"}
         servers = {
             (name, count): self._gunicorn(f"{name}_{count}w", target, env, database, count)
             for name, target in targets.items()
             for count in counts
         }
-        load = Load(self.load.threads, 2 * max(counts), self.load.warmup, self.load.duration)
+        load = Load(self.load.threads, connections, self.load.warmup, self.load.duration)
         figures = scenarios.audited_writes_by_workers(servers, files, load, self.options.rounds)
         for server in servers.values():
             server.stop()
@@ -263,6 +263,7 @@ class Bench:
                 "threads": options.wrk_threads,
                 "connections": options.connections,
                 "login_connections": options.workers,
+                "writes_by_workers_connections": _writes_by_workers_plan(options.workers)[1],
             },
             "duration_seconds": options.duration,
             "read_rounds": options.rounds,
@@ -275,6 +276,16 @@ class Bench:
             "redis": "a private redis-server (limiter storage and lockout, as deployed)",
             "queries_per_request": queries.__doc__.split("\n\n")[1].replace("\n", " "),
         }
+
+
+def _writes_by_workers_plan(workers):
+    """Return the worker counts of the writes by workers, and their connections.
+
+    The counts are 1, ``workers`` and twice that; the connections two per worker of the
+    largest count, so that every worker of every server always has a request waiting.
+    """
+    counts = sorted({1, workers, 2 * workers})
+    return counts, 2 * max(counts)
 
 
 def _app_settings(env, database):
