@@ -3,8 +3,8 @@
 A second import of the same user while one runs is refused with 409; an import while
 ``OKR_IMPORT_MAX_CONCURRENT`` others run is refused with 429, so the other workers stay
 free for everyone else (``/health`` included). Both carry ``Retry-After``: they ask for
-the retry, so an ``Idempotency-Key`` sent with them is not kept for the refusal. The API's ``POST
-/import`` and the interface's import both hold these claims.
+the retry, so an ``Idempotency-Key`` sent with them is not kept for the refusal. The
+API's ``POST /import`` and the interface's import both hold these claims.
 """
 
 from functools import wraps
