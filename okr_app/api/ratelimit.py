@@ -1,11 +1,22 @@
-"""The per-user request rate limit on the whole API (``OKR_API_RATE_LIMIT``)."""
+"""The per-user request rate limit on the whole API (``OKR_API_RATE_LIMIT``).
 
+Flask-Limiter's storage and moving-window strategy count it, as they count the lockout,
+under the key Flask-Limiter gives an application-wide limit
+(``<prefix>/<user:id or address:ip>/global``). The check is a hook of its own, the first
+of the request: Flask-Limiter's evaluation of an application limit (scopes, exemptions,
+blueprint and meta limits, none of which this one uses) took more CPU per request than the
+Redis round trip itself. Flask-Limiter still checks the limits declared on a view (the
+calendar feed, share links) when that view runs.
+"""
+
+import functools
 import time
 
-from flask import current_app, request
-from flask_limiter import ApplicationLimit
+from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
+from limits import parse
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import TooManyRequests
 
 from okr_app.api.authentication import (
     login_token_claims,
@@ -18,58 +29,107 @@ from okr_app.extensions import limiter
 # Probes, documentation and the web interface's assets are not part of a user's budget.
 EXEMPT_PATHS = frozenset({"/health", "/metrics", "/openapi.json", "/favicon.ico"})
 EXEMPT_PREFIXES = ("/docs", "/app/static/")
+#: The bucket's scope, the one Flask-Limiter names an application-wide limit's.
+SCOPE = "global"
+#: The headers ``OKR_RATE_LIMIT_HEADERS`` adds, named as Flask-Limiter names them.
+LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
 class StorageUnavailable(Exception):
     """The limiter storage cannot be reached."""
 
 
+class ApiLimitExceeded(TooManyRequests):
+    """The caller's budget of API requests is spent (429, the limit as its message)."""
+
+
 def init_app(app):
-    """Declare the API-wide limit and its key; call before ``limiter.init_app``."""
-    limit = ApplicationLimit(
-        limit_provider=api_limit, key_function=client_key, exempt_when=is_exempt
-    )
-    limiter.limit_manager.set_application_limits([limit.bind(limiter)])
-    # With the storage down, requests go on without the API limit; logins fail closed on
-    # their own (see okr_app/auth/lockout.py).
+    """Check the API-wide limit first thing in every request; call before ``limiter.init_app``."""
+    # With the storage down, requests go on without the limits; logins fail closed on their
+    # own (see okr_app/auth/lockout.py).
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
-    # Flask-Limiter skips requests without an endpoint (404, 405): they count as well.
-    app.config.setdefault("RATELIMIT_REQUEST_IDENTIFIER", request_identity)
-    app.after_request(add_retry_after)
+    app.before_request(check_api_limit)
+    app.after_request(add_limit_headers)
 
 
-def request_identity():
-    """Return the request's endpoint, or ``unrouted`` for a path or method no route takes."""
-    return request.endpoint or "unrouted"
+def check_api_limit():
+    """Spend one request of the caller's budget; refuse with 429 once it is spent.
+
+    Every request counts, those to no route or with a method the route does not take
+    included; probes, documentation and static assets do not (``is_exempt``).
+    """
+    if not limiter.enabled or is_exempt():
+        return
+    config = current_app.config
+    item = _limit_item(config["OKR_API_RATE_LIMIT"])
+    keys = (config["RATELIMIT_KEY_PREFIX"], client_key(), SCOPE)
+    try:
+        allowed = limiter.limiter.hit(item, *keys)
+    except Exception as error:  # every backend raises its own connection errors
+        current_app.logger.warning("API rate limit skipped, its storage failed: %s", error)
+        return
+    g.api_limit = (item, keys, allowed)
+    if not allowed:
+        raise ApiLimitExceeded(str(item))
 
 
-def refused_by_limit():
-    """Tell whether the rate limiter refused this request before any view ran."""
-    refused = limiter.current_limit
+@functools.lru_cache(maxsize=8)
+def _limit_item(text):
+    """Return the parsed limit ``text`` (settings differ per app, rarely per process)."""
+    return parse(text)
+
+
+def refused_by_limit(response):
+    """Tell whether a rate limit refused this request before its view did anything."""
+    if response.status_code != 429:
+        return False
+    spent = g.get("api_limit")
+    if spent is not None and not spent[2]:
+        return True
+    refused = limiter.current_limit  # a limit declared on the view (Flask-Limiter's)
     return refused is not None and refused.breached
 
 
-def add_retry_after(response):
-    """Tell a client refused by the API limit when its budget returns: ``Retry-After``.
+def add_limit_headers(response):
+    """Write ``Retry-After`` on a refusal, and the API budget's headers when asked for.
 
-    Flask-Limiter writes it only with the ``X-RateLimit-*`` headers (``OKR_RATE_LIMIT_HEADERS``),
-    which cost a Redis round trip on every request; here it costs one on a refusal only.
+    ``OKR_RATE_LIMIT_HEADERS`` tells every client where its API budget stands, at the price
+    of one more Redis round trip; a view's own limit (Flask-Limiter's) writes its headers
+    itself, and the API budget's are added where it wrote none.
     """
-    if response.status_code != 429 or "Retry-After" in response.headers:
+    spent = g.get("api_limit")
+    headers_wanted = current_app.config["OKR_RATE_LIMIT_HEADERS"] and spent is not None
+    if response.status_code != 429 and not headers_wanted:
         return response
-    refused = limiter.current_limit
-    if refused is not None and refused.breached:
-        try:
-            reset_at = refused.reset_at
-        except Exception:  # the storage failed since the refusal: the whole window is safe
-            reset_at = time.time() + refused.limit.get_expiry()
-        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+    if spent is not None and not spent[2]:
+        _api_limit_headers(response, spent, retry_after=True)
+    elif headers_wanted and LIMIT_HEADERS[0] not in response.headers:
+        _api_limit_headers(response, spent, retry_after=False)
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        refused = limiter.current_limit
+        if refused is not None and refused.breached:
+            try:
+                reset_at = refused.reset_at
+            except Exception:  # the storage failed since the refusal: the whole window is safe
+                reset_at = time.time() + refused.limit.get_expiry()
+            response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
     return response
 
 
-def api_limit():
-    """Return the configured limit, read per request so every app may have its own."""
-    return current_app.config["OKR_API_RATE_LIMIT"]
+def _api_limit_headers(response, spent, retry_after):
+    """Write the API budget's ``Retry-After`` or ``X-RateLimit-*`` headers on ``response``."""
+    item, keys, _allowed = spent
+    try:
+        stats = limiter.limiter.get_window_stats(item, *keys)
+        reset_at, remaining = int(stats.reset_time + 1), stats.remaining
+    except Exception:  # the storage failed since the check: the whole window is safe
+        reset_at, remaining = int(time.time() + item.get_expiry()), None
+    if retry_after:
+        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+    if current_app.config["OKR_RATE_LIMIT_HEADERS"] and remaining is not None:
+        values = (item.amount, remaining, reset_at)
+        for name, value in zip(LIMIT_HEADERS, values, strict=True):
+            response.headers[name] = str(value)
 
 
 def is_exempt():

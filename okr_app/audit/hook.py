@@ -62,7 +62,7 @@ def finish_request(response):
         return response if g.audit_done is None else g.audit_done
     if request.method not in AUDITED_METHODS and "audit_event" not in g:
         return response
-    if request.url_rule is None or refused_by_limit():
+    if request.url_rule is None or refused_by_limit(response):
         # No route, no such method, or over the rate limit: nothing was attempted on any
         # resource, so no row; an anonymous flood must not grow the trail (see README).
         return response

@@ -1,5 +1,7 @@
 """The per-user API rate limit (OKR_API_RATE_LIMIT)."""
 
+import time
+
 import pytest
 
 from okr_app.extensions import db
@@ -17,6 +19,7 @@ def test_each_user_has_a_budget_over_the_whole_api(client, auth):
     refused = client.get("/auth/me", headers=headers)
     assert refused.status_code == 429
     assert refused.get_json()["code"] == 429
+    assert refused.get_json()["message"] == "5 per 1 minute"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
 
 
@@ -41,6 +44,7 @@ def test_rate_limit_headers_when_enabled(client, auth):
     assert refused.status_code == 429
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert int(refused.headers["X-RateLimit-Reset"]) - time.time() <= 61
 
 
 @pytest.mark.settings(OKR_API_RATE_LIMIT="3 per minute")

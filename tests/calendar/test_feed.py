@@ -114,3 +114,19 @@ def test_the_feed_is_rate_limited(client, auth):
     _, _, headers = auth.user()
     url = client.post("/calendar/feed", headers=headers).get_json()["url"]
     assert [fetch(client, url).status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.settings(OKR_CALENDAR_RATE_LIMIT="2 per minute", OKR_RATE_LIMIT_HEADERS=True)
+def test_the_feeds_headers_tell_its_own_limit(client, auth):
+    _, _, headers = auth.user()
+    url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+    first = fetch(client, url)
+    assert (first.headers["X-RateLimit-Limit"], first.headers["X-RateLimit-Remaining"]) == (
+        "2",
+        "1",
+    )
+    fetch(client, url)
+    refused = fetch(client, url)
+    assert refused.status_code == 429
+    assert refused.headers["X-RateLimit-Remaining"] == "0"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
