@@ -13,7 +13,19 @@ from okr_app.extensions import csrf
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed cookie (it carries the CSRF token), Secure whenever served over https."""
+    """Flask's signed cookie (it carries the CSRF token), Secure whenever served over https.
+
+    A browser sends the cookie only under its path (``SESSION_COOKIE_PATH``, the interface's
+    ``/app``): elsewhere, the API included, the session starts empty without reading any
+    cookie or making the cookie's signer, as Flask would find it from a browser anyway.
+    """
+
+    def open_session(self, app, request):
+        """Open the cookie's session under its path; elsewhere a new, empty one."""
+        path = self.get_cookie_path(app).rstrip("/")
+        if request.path != path and not request.path.startswith(path + "/"):
+            return self.session_class()
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app):
         """Mark the cookie Secure on https requests (after the trusted proxies)."""
