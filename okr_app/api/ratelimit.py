@@ -58,6 +58,8 @@ def check_api_limit():
     Every request counts, those to no route or with a method the route does not take
     included; probes, documentation and static assets do not (``is_exempt``).
     """
+    # An app context kept around several requests (a test's) keeps ``g`` between them.
+    g.pop("api_limit", None)
     if not limiter.enabled or is_exempt():
         return
     config = current_app.config

@@ -166,3 +166,14 @@ def test_writes_refused_by_the_limit_write_no_row(app, client, auth):
     before = audit_rows(app)
     assert client.post("/objectives", json=body, headers=headers).status_code == 429
     assert audit_rows(app) == before
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="1 per minute", OKR_RATE_LIMIT_HEADERS=True)
+def test_an_exempt_request_tells_no_budget_even_after_a_refusal(app, client):
+    with app.app_context():  # one application context, so one ``g``, for every request
+        assert client.post("/no-such-path").status_code == 404
+        assert client.post("/no-such-path").status_code == 429
+        health = client.get("/health")
+    assert health.status_code == 200
+    assert "Retry-After" not in health.headers
+    assert not [name for name, _ in health.headers if name.startswith("X-RateLimit")]
