@@ -14,7 +14,7 @@ import time
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
-from limits import parse
+from limits import parse_many
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
 
@@ -44,9 +44,13 @@ class ApiLimitExceeded(TooManyRequests):
 
 
 def init_app(app):
-    """Check the API-wide limit first thing in every request; call before ``limiter.init_app``."""
-    # With the storage down, requests go on without the limits; logins fail closed on their
-    # own (see okr_app/auth/lockout.py).
+    """Check the API-wide limit first thing in every request; call before ``limiter.init_app``.
+
+    A setting that does not read as limits stops the app here, rather than every request.
+    """
+    limit_items(app.config["OKR_API_RATE_LIMIT"])
+    # With the storage down, requests go on without the limits declared on views too; logins
+    # fail closed on their own (see okr_app/auth/lockout.py).
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.before_request(check_api_limit)
     app.after_request(add_limit_headers)
@@ -56,29 +60,38 @@ def check_api_limit():
     """Spend one request of the caller's budget; refuse with 429 once it is spent.
 
     Every request counts, those to no route or with a method the route does not take
-    included; probes, documentation and static assets do not (``is_exempt``).
+    included; probes, documentation and static assets do not (``is_exempt``). With several
+    limits (``10 per second; 600 per minute``) each is spent, the shortest window first,
+    until one is over. An empty setting is no limit.
     """
     # An app context kept around several requests (a test's) keeps ``g`` between them.
     g.pop("api_limit", None)
-    if not limiter.enabled or is_exempt():
+    items = limit_items(current_app.config["OKR_API_RATE_LIMIT"])
+    if not items or not limiter.enabled or is_exempt():
         return
-    config = current_app.config
-    item = _limit_item(config["OKR_API_RATE_LIMIT"])
-    keys = (config["RATELIMIT_KEY_PREFIX"], client_key(), SCOPE)
+    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    keys = (prefix, client_key(), SCOPE) if prefix else (client_key(), SCOPE)
     try:
-        allowed = limiter.limiter.hit(item, *keys)
+        refused = next((item for item in items if not limiter.limiter.hit(item, *keys)), None)
     except Exception as error:  # every backend raises its own connection errors
         current_app.logger.warning("API rate limit skipped, its storage failed: %s", error)
         return
-    g.api_limit = (item, keys, allowed)
-    if not allowed:
-        raise ApiLimitExceeded(str(item))
+    g.api_limit = (refused or items[0], keys, refused is None)
+    if refused is not None:
+        raise ApiLimitExceeded(str(refused))
 
 
 @functools.lru_cache(maxsize=8)
-def _limit_item(text):
-    """Return the parsed limit ``text`` (settings differ per app, rarely per process)."""
-    return parse(text)
+def limit_items(text):
+    """Return the limits of ``text``, shortest window first (settings differ per app)."""
+    if not text or not text.strip():
+        return ()
+    try:
+        return tuple(sorted(parse_many(text), key=lambda item: item.get_expiry()))
+    except ValueError as error:
+        raise RuntimeError(
+            f"OKR_API_RATE_LIMIT: {text!r} is not a rate limit such as '600 per minute'"
+        ) from error
 
 
 def refused_by_limit(response):
@@ -151,7 +164,11 @@ def client_key():
     the address's.
     """
     if presented_personal_token() is not None:
-        return personal_token_key()
+        try:
+            return personal_token_key()
+        except SQLAlchemyError:
+            discard_transaction()
+            return address_key()
     if request.headers.get("Authorization", "").startswith("Bearer "):
         try:
             claims = login_token_claims()

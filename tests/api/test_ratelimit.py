@@ -4,9 +4,10 @@ import time
 
 import pytest
 
+from okr_app import create_app
 from okr_app.extensions import db
 from okr_app.models import AuditRow
-from tests.conftest import PASSWORD, bearer
+from tests.conftest import PASSWORD, bearer, make_config
 
 
 @pytest.mark.settings(OKR_API_RATE_LIMIT="5 per minute")
@@ -177,3 +178,34 @@ def test_an_exempt_request_tells_no_budget_even_after_a_refusal(app, client):
     assert health.status_code == 200
     assert "Retry-After" not in health.headers
     assert not [name for name, _ in health.headers if name.startswith("X-RateLimit")]
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="10 per minute; 3 per hour")
+def test_every_limit_of_the_setting_is_spent(client, auth):
+    _, _, headers = auth.user()
+    assert [client.get("/auth/me", headers=headers).status_code for _ in range(3)] == [200] * 3
+    refused = client.get("/auth/me", headers=headers)
+    assert refused.status_code == 429
+    assert refused.get_json()["message"] == "3 per 1 hour"
+    assert int(refused.headers["Retry-After"]) > 60
+
+
+@pytest.mark.settings(OKR_API_RATE_LIMIT="")
+def test_an_empty_setting_is_no_limit(client, auth):
+    _, _, headers = auth.user()
+    assert {client.get("/auth/me", headers=headers).status_code for _ in range(30)} == {200}
+
+
+def test_a_setting_that_is_no_limit_stops_the_app_at_once(tmp_path):
+    config = make_config(f"sqlite:///{tmp_path}/bad.sqlite3", OKR_API_RATE_LIMIT="plenty")
+    with pytest.raises(RuntimeError, match="OKR_API_RATE_LIMIT: 'plenty'"):
+        create_app(config)
+
+
+def test_with_the_database_down_a_personal_token_spends_its_addresss_budget(tmp_path):
+    app = create_app(make_config(f"sqlite:///{tmp_path}/missing-dir/none.sqlite3"))
+    client = app.test_client()
+    token = bearer("okr_pat_" + "C" * 48)
+    # The key falls back to the address; the request goes on to its own answer.
+    assert client.post("/no-such-path", headers=token).status_code == 404
+    assert client.get("/auth/me", headers=token).status_code == 503
