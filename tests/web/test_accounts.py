@@ -142,3 +142,11 @@ def test_the_rate_limit_has_a_page_of_the_interface(client):
     assert "Too many requests" in refused.get_data(as_text=True)
     assert refused.mimetype == "text/html"
     assert client.get("/app/static/app.css").status_code == 200  # assets are not counted
+
+
+def test_a_request_without_the_cookie_is_a_visitor_in_a_shared_app_context(app, client, web):
+    web.user()
+    with app.app_context():  # one application context, so one ``g``, for both requests
+        assert client.get("/app").status_code == 200
+        client.delete_cookie("okr_session", path="/app")
+        assert client.get("/app").status_code == 303
