@@ -51,7 +51,13 @@ def init_app(app):
 
 def _forget_previous_request(_app, **_extra):
     """Start without another request's event: requests may share one application context."""
-    for name in ("audit_event", "audit_done", "audit_steps", "audit_replayed"):
+    for name in (
+        "audit_event",
+        "audit_done",
+        "audit_steps",
+        "audit_conflict_steps",
+        "audit_replayed",
+    ):
         g.pop(name, None)
 
 
