@@ -184,48 +184,29 @@ def test_a_deadlock_met_while_recording_a_web_change_is_a_409_page(app, client):
 
 
 def test_a_deadlock_gives_back_its_own_key_only(app, client):
-    profile, _, headers = AuthActions(client).user()
-    done = create_objective(client, headers, title="Done before")
+    auth = AuthActions(client)
+    profile, _, headers = auth.user("first@example.com")
+    _, _, other = auth.user("second@example.com")
+    done = create_objective(client, other, title="Done before")
     objective = create_objective(client, headers)
-    first = {**headers, "Idempotency-Key": "first"}
-    answers, written, go = {}, threading.Event(), threading.Event()
+    first = {**other, "Idempotency-Key": "first"}
 
     def two_writes():
-        # One application context, so one ``g``, for both requests, as a test may keep it.
+        # One application context, so one ``g``, for both requests, as a test may keep it;
+        # the first is another account's, whose chain the deadlock leaves alone.
         with app.app_context():
             own = app.test_client()
-            answers["first"] = own.patch(
-                f"/objectives/{done['id']}", headers=first, json={"title": "A"}
-            )
-            written.set()
-            go.wait(30)
+            written = own.patch(f"/objectives/{done['id']}", headers=first, json={"title": "A"})
+            assert written.status_code == 200
             keyed = {**headers, "Idempotency-Key": "rename"}
-            answers["second"] = own.patch(
-                f"/objectives/{objective['id']}", headers=keyed, json={"title": "Renamed"}
-            )
+            path = f"/objectives/{objective['id']}"
+            return own.patch(path, headers=keyed, json={"title": "Renamed"})
 
     head = text("SELECT seq FROM audit_chain_head WHERE chain_key = :key FOR UPDATE")
-    thread = threading.Thread(target=two_writes)
-    thread.start()
-    assert written.wait(30)
-    with app.app_context():
-        other = db.engine.connect()
-        transaction = other.begin()
-        try:
-            # The change holds the objective, then wants the head of its owner's chain.
-            other.execute(head.bindparams(key=profile["id"]))
-            go.set()
-            wait_for_a_lock_wait(app)
-            other.execute(text("SET LOCAL lock_timeout = '10s'"))
-            other.execute(locking(objective["id"]))
-            transaction.commit()
-        finally:
-            if transaction.is_active:
-                transaction.rollback()
-            other.close()
-            thread.join(30)
-    assert answers["first"].status_code == 200
-    assert answers["second"].status_code == 409
+    response = meeting(
+        app, two_writes, head.bindparams(key=profile["id"]), locking(objective["id"])
+    )
+    assert response.status_code == 409
     # The earlier request's answer is still kept under its key.
     replayed = client.patch(f"/objectives/{done['id']}", headers=first, json={"title": "A"})
     assert replayed.status_code == 200
