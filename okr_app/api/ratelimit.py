@@ -11,10 +11,11 @@ calendar feed, share links) when that view runs.
 
 import functools
 import time
+from typing import NamedTuple
 
 from flask import current_app, g, request
 from flask_limiter.util import get_remote_address
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import TooManyRequests
 
@@ -41,6 +42,14 @@ class StorageUnavailable(Exception):
 
 class ApiLimitExceeded(TooManyRequests):
     """The caller's budget of API requests is spent (429, the limit as its message)."""
+
+
+class Spent(NamedTuple):
+    """What the request spent of the API budget (``g.api_limit``)."""
+
+    item: RateLimitItem  # the limit refused, else the one of the shortest window
+    keys: tuple  # the counter's identifiers
+    refused: bool
 
 
 def init_app(app):
@@ -76,7 +85,7 @@ def check_api_limit():
     except Exception as error:  # every backend raises its own connection errors
         current_app.logger.warning("API rate limit skipped, its storage failed: %s", error)
         return
-    g.api_limit = (refused or items[0], keys, refused is None)
+    g.api_limit = Spent(refused or items[0], keys, refused is not None)
     if refused is not None:
         raise ApiLimitExceeded(str(refused))
 
@@ -99,7 +108,7 @@ def refused_by_limit(response):
     if response.status_code != 429:
         return False
     spent = g.get("api_limit")
-    if spent is not None and not spent[2]:
+    if spent is not None and spent.refused:
         return True
     refused = limiter.current_limit  # a limit declared on the view (Flask-Limiter's)
     return refused is not None and refused.breached
@@ -116,35 +125,45 @@ def add_limit_headers(response):
     headers_wanted = current_app.config["OKR_RATE_LIMIT_HEADERS"] and spent is not None
     if response.status_code != 429 and not headers_wanted:
         return response
-    if spent is not None and not spent[2]:
+    if spent is not None and spent.refused:
         _api_limit_headers(response, spent, retry_after=True)
     elif headers_wanted and LIMIT_HEADERS[0] not in response.headers:
         _api_limit_headers(response, spent, retry_after=False)
     if response.status_code == 429 and "Retry-After" not in response.headers:
-        refused = limiter.current_limit
+        refused = limiter.current_limit  # a limit declared on the view (Flask-Limiter's)
         if refused is not None and refused.breached:
-            try:
-                reset_at = refused.reset_at
-            except Exception:  # the storage failed since the refusal: the whole window is safe
-                reset_at = time.time() + refused.limit.get_expiry()
-            response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+            reset_at, _remaining = _window(refused.limit, refused.request_args)
+            response.headers["Retry-After"] = _seconds_until(reset_at)
     return response
 
 
 def _api_limit_headers(response, spent, retry_after):
     """Write the API budget's ``Retry-After`` or ``X-RateLimit-*`` headers on ``response``."""
-    item, keys, _allowed = spent
-    try:
-        stats = limiter.limiter.get_window_stats(item, *keys)
-        reset_at, remaining = int(stats.reset_time + 1), stats.remaining
-    except Exception:  # the storage failed since the check: the whole window is safe
-        reset_at, remaining = int(time.time() + item.get_expiry()), None
+    reset_at, remaining = _window(spent.item, spent.keys)
     if retry_after:
-        response.headers["Retry-After"] = str(max(1, int(reset_at - time.time())))
+        response.headers["Retry-After"] = _seconds_until(reset_at)
     if current_app.config["OKR_RATE_LIMIT_HEADERS"] and remaining is not None:
-        values = (item.amount, remaining, reset_at)
+        values = (spent.item.amount, remaining, reset_at)
         for name, value in zip(LIMIT_HEADERS, values, strict=True):
             response.headers[name] = str(value)
+
+
+def _window(item, keys):
+    """Return ``(reset_at, remaining)`` of the window of ``item`` for ``keys``.
+
+    With the storage failed since the check: the whole window from now (the safe answer),
+    and None.
+    """
+    try:
+        stats = limiter.limiter.get_window_stats(item, *keys)
+    except Exception:  # every backend raises its own connection errors
+        return time.time() + item.get_expiry(), None
+    return int(stats.reset_time + 1), stats.remaining
+
+
+def _seconds_until(moment):
+    """Return ``Retry-After``'s whole seconds until ``moment``, at least 1."""
+    return str(max(1, int(moment - time.time())))
 
 
 def is_exempt():
