@@ -202,6 +202,13 @@ def test_a_setting_that_is_no_limit_stops_the_app_at_once(tmp_path):
         create_app(config)
 
 
+@pytest.mark.parametrize("name", ["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"])
+def test_flask_limiters_app_wide_limits_stop_the_app_rather_than_go_unchecked(tmp_path, name):
+    config = make_config(f"sqlite:///{tmp_path}/bad.sqlite3", **{name: "100 per minute"})
+    with pytest.raises(RuntimeError, match=f"{name} is not read"):
+        create_app(config)
+
+
 def test_with_the_database_down_a_personal_token_spends_its_addresss_budget(tmp_path):
     app = create_app(make_config(f"sqlite:///{tmp_path}/missing-dir/none.sqlite3"))
     client = app.test_client()
