@@ -2,6 +2,7 @@
 
 import flask_limiter
 from flask_jwt_extended import JWTManager
+from flask_limiter.constants import ConfigVars
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -36,7 +37,14 @@ class ViewLimiter(flask_limiter.Limiter):
     on its views.
     """
 
-    MIDDLEWARE_SETTINGS = ("RATELIMIT_APPLICATION", "RATELIMIT_DEFAULT", "RATELIMIT_META")
+    #: Limits only the left-out check applies to every request (the in-memory fallback's
+    #: while the storage is down, too).
+    MIDDLEWARE_SETTINGS = (
+        ConfigVars.APPLICATION_LIMITS,
+        ConfigVars.DEFAULT_LIMITS,
+        ConfigVars.META_LIMITS,
+        ConfigVars.IN_MEMORY_FALLBACK,
+    )
 
     def init_app(self, app):
         """Bind to ``app``; refuse the settings of limits only the left-out check reads."""

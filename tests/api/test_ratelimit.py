@@ -202,7 +202,15 @@ def test_a_setting_that_is_no_limit_stops_the_app_at_once(tmp_path):
         create_app(config)
 
 
-@pytest.mark.parametrize("name", ["RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "RATELIMIT_DEFAULT",
+        "RATELIMIT_APPLICATION",
+        "RATELIMIT_META",
+        "RATELIMIT_IN_MEMORY_FALLBACK",
+    ],
+)
 def test_flask_limiters_app_wide_limits_stop_the_app_rather_than_go_unchecked(tmp_path, name):
     config = make_config(f"sqlite:///{tmp_path}/bad.sqlite3", **{name: "100 per minute"})
     with pytest.raises(RuntimeError, match=f"{name} is not read"):
