@@ -15,7 +15,7 @@ carries its owner's admin powers (``caller_is_admin``).
 import re
 from dataclasses import dataclass
 
-from flask import current_app, g, has_request_context, request, request_started
+from flask import current_app, g, has_request_context, request
 from flask_jwt_extended import current_user, get_jwt, internal_utils, verify_jwt_in_request
 from flask_jwt_extended.config import config as jwt_config
 from flask_jwt_extended.exceptions import JWTExtendedException
@@ -23,6 +23,7 @@ from flask_smorest import abort
 from jwt import PyJWTError
 
 from okr_app.api import verified_tokens
+from okr_app.api.hooks import forget_when_requests_start
 
 PERSONAL_TOKEN_PREFIX = "okr_pat_"  # noqa: S105 (a prefix, not a secret)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -53,13 +54,9 @@ class AccessPolicy:
 
 def init_app(app):
     """Forget the previous request's token check when a request starts."""
-    request_started.connect(_forget_previous_token, app)
-
-
-def _forget_previous_token(_app, **_extra):
-    """Start without another request's token: requests may share one application context."""
-    for name in ("okr_personal_token_check", "okr_personal_token", "okr_token_id", _CHECKED):
-        g.pop(name, None)
+    forget_when_requests_start(
+        app, "okr_personal_token_check", "okr_personal_token", "okr_token_id", _CHECKED
+    )
 
 
 def set_personal_token_loader(app, loader):

@@ -29,6 +29,21 @@ def init_app(app):
     app.after_request(return_request_id)
 
 
+def forget_when_requests_start(app, *names):
+    """Drop ``names`` from ``g`` as each request starts, before any hook reads them.
+
+    Requests may share one application context, so one ``g`` (a test's may keep one around
+    several requests); what a request keeps there must not reach the next one.
+    """
+
+    def forget(_app, **_extra):
+        for name in names:
+            g.pop(name, None)
+
+    # blinker holds receivers weakly by default, and nothing else holds this one.
+    request_started.connect(forget, app, weak=False)
+
+
 def assign_request_id(_app, **_extra):
     """Keep a well-formed ``X-Request-ID`` from the proxy, or make a new one.
 

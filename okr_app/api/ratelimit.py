@@ -25,6 +25,7 @@ from okr_app.api.authentication import (
     presented_personal_token,
 )
 from okr_app.api.errors import discard_transaction
+from okr_app.api.hooks import forget_when_requests_start
 from okr_app.extensions import limiter
 
 # Probes, documentation and the web interface's assets are not part of a user's budget.
@@ -61,6 +62,7 @@ def init_app(app):
     # With the storage down, requests go on without the limits declared on views too; logins
     # fail closed on their own (see okr_app/auth/lockout.py).
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    forget_when_requests_start(app, "api_limit")
     app.before_request(check_api_limit)
     app.after_request(add_limit_headers)
 
@@ -73,8 +75,6 @@ def check_api_limit():
     limits (``10 per second; 600 per minute``) each is spent, the shortest window first,
     until one is over. An empty setting is no limit.
     """
-    # An app context kept around several requests (a test's) keeps ``g`` between them.
-    g.pop("api_limit", None)
     items = limit_items(current_app.config["OKR_API_RATE_LIMIT"])
     if not items or not limiter.enabled or is_exempt():
         return

@@ -23,12 +23,13 @@ view and commit on their own, as they must be seen by other workers whatever the
 does: the claim of an ``Idempotency-Key`` and a personal access token's ``last_used_at``.
 """
 
-from flask import current_app, g, jsonify, request, request_started
+from flask import current_app, g, jsonify, request
 from prometheus_client import Counter
 from sqlalchemy.exc import OperationalError
 
 from okr_app.api.auditing import request_event
 from okr_app.api.errors import write_conflict
+from okr_app.api.hooks import forget_when_requests_start
 from okr_app.api.ratelimit import refused_by_limit
 from okr_app.audit import chain
 from okr_app.audit.events import published_row
@@ -45,20 +46,10 @@ AUDIT_ROWS = Counter("okr_audit_rows_total", "Audit rows written.", ["outcome"])
 
 def init_app(app):
     """Install the hook."""
-    request_started.connect(_forget_previous_request, app)
+    forget_when_requests_start(
+        app, "audit_event", "audit_done", "audit_steps", "audit_conflict_steps", "audit_replayed"
+    )
     app.after_request(finish_request)
-
-
-def _forget_previous_request(_app, **_extra):
-    """Start without another request's event: requests may share one application context."""
-    for name in (
-        "audit_event",
-        "audit_done",
-        "audit_steps",
-        "audit_conflict_steps",
-        "audit_replayed",
-    ):
-        g.pop(name, None)
 
 
 def finish_request(response):

@@ -5,10 +5,11 @@ from collections import namedtuple
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app, g, request_started
+from flask import current_app, g
 from flask_jwt_extended import create_access_token, create_refresh_token
 from sqlalchemy import bindparam, select, update
 
+from okr_app.api.hooks import forget_when_requests_start
 from okr_app.database.rows import column_values, loaded
 from okr_app.extensions import db, jwt
 from okr_app.models import AuthSession, User
@@ -20,7 +21,7 @@ LiveSession = namedtuple("LiveSession", "id expires_at revoked_at")
 
 def init_app(app):
     """Register the token loaders so every token error is a JSON 401."""
-    request_started.connect(_forget_previous_session, app)
+    forget_when_requests_start(app, "okr_session", "okr_session_user", "okr_user_id")
     jwt.user_identity_loader(lambda user: str(user.id))
     jwt.token_in_blocklist_loader(_is_revoked)
     jwt.user_lookup_loader(lambda _header, _payload: g.get("okr_session_user"))
@@ -33,12 +34,6 @@ def init_app(app):
         lambda _header, _payload: _unauthorized("A fresh login is needed.")
     )
     jwt.token_verification_failed_loader(lambda _header, _payload: _unauthorized("Invalid token."))
-
-
-def _forget_previous_session(_app, **_extra):
-    """Start without another request's session: requests may share one application context."""
-    for name in ("okr_session", "okr_session_user", "okr_user_id"):
-        g.pop(name, None)
 
 
 def _unauthorized(message):

@@ -6,9 +6,10 @@ form post and send a strict Content-Security-Policy. The API is untouched: its b
 never read the cookie nor check the token.
 """
 
-from flask import redirect, request_started, url_for
+from flask import redirect, url_for
 from flask.sessions import SecureCookieSessionInterface
 
+from okr_app.api.hooks import forget_when_requests_start
 from okr_app.extensions import csrf
 
 
@@ -38,10 +39,9 @@ def init_app(app):
     """Register the interface's blueprint, its CSRF check and the redirect from ``/``."""
     from okr_app.audit.hook import answer_in_pages
     from okr_app.web.routes import blp, unrecorded_page
-    from okr_app.web.session import forget_user
     from okr_app.web.shared import blp as shared_blp
 
-    request_started.connect(forget_user, app)
+    forget_when_requests_start(app, "web_user")
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     app.register_blueprint(blp)

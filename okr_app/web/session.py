@@ -21,11 +21,6 @@ def _serializer():
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
 
 
-def forget_user(_app, **_extra):
-    """Start without another request's user: requests may share one application context."""
-    g.pop("web_user", None)
-
-
 def load_user():
     """Return the signed-in user of this request, or None; keep it in ``g.web_user``."""
     if "web_user" not in g:
