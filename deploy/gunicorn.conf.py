@@ -65,13 +65,18 @@ access_log_format = (
 
 
 class JsonAtoms(SafeAtoms):
-    """Log atoms escaped for a JSON string, so no header value can break the line."""
+    """Log atoms escaped for a JSON string, so no header value can break the line.
+
+    Each atom is escaped when the format reads it: gunicorn makes one of every request
+    header, response header and WSGI variable (some fifty), and the format reads twelve.
+    """
 
     def __init__(self, atoms):
-        super().__init__({})
-        for key, value in atoms.items():
-            escaped = value if isinstance(value, int) else json.dumps(str(value))[1:-1]
-            dict.__setitem__(self, key, escaped)
+        dict.__init__(self, atoms)  # as they are: SafeAtoms would escape every one
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)  # SafeAtoms': header names in any case, "-" if absent
+        return value if isinstance(value, int) else json.dumps(str(value))[1:-1]
 
 
 class JsonLogger(Logger):
