@@ -1,5 +1,6 @@
 """The charts' geometry: scales, ticks, the calendar's shading and layout, number formats."""
 
+import re
 from datetime import date, timedelta
 
 from okr_app.web import formatting
@@ -41,12 +42,28 @@ def test_the_calendar_has_a_column_per_week_and_a_row_per_weekday():
     first = date(2026, 1, 5)  # a Monday
     today = first + timedelta(days=15)  # Tuesday of the third week
     drawn = calendar.draw({today: 3}, first, today)
-    assert len(drawn["cells"]) == 16
-    last = drawn["cells"][-1]
+    squares = re.findall(r'<rect class="heat-(\d)" x="(\d+)" y="(\d+)"', drawn["markup"])
+    assert len(squares) == 16
     step = calendar.CELL + calendar.GAP
-    assert (last["x"], last["y"]) == (calendar.LEFT + 2 * step, calendar.TOP + step)
-    assert last["level"] == 2 and "2026-01-20: 3 check-ins" in drawn["markup"]
+    assert squares[0] == ("0", str(calendar.LEFT), str(calendar.TOP))
+    assert squares[-1] == ("2", str(calendar.LEFT + 2 * step), str(calendar.TOP + step))
+    assert "<title>2026-01-20: 3 check-ins</title>" in drawn["markup"]
+    assert "<title>2026-01-19: 0 check-ins</title>" in drawn["markup"]
     assert drawn["width"] == calendar.LEFT + 3 * step
+
+
+def test_a_calendar_starting_midweek_puts_each_day_in_its_weekday_row():
+    """A first day that is not a Monday starts in its weekday's row; Monday opens a column."""
+    first = date(2026, 1, 8)  # a Thursday
+    drawn = calendar.draw({first: 1}, first, first + timedelta(days=4))
+    squares = re.findall(r'x="(\d+)" y="(\d+)"', drawn["markup"])
+    step = calendar.CELL + calendar.GAP
+    places = [
+        ((int(x) - calendar.LEFT) // step, (int(y) - calendar.TOP) // step) for x, y in squares
+    ]
+    assert places == [(0, 3), (0, 4), (0, 5), (0, 6), (1, 0)]
+    assert drawn["width"] == calendar.LEFT + 2 * step
+    assert "<title>2026-01-08: 1 check-in</title>" in drawn["markup"]
 
 
 def test_numbers_are_written_as_people_write_them():

@@ -6,63 +6,55 @@ from markupsafe import Markup
 
 CELL, GAP = 11, 2
 LEFT, TOP = 28, 16
+ONE_DAY = timedelta(days=1)
 #: Upper bounds of the shading levels: none, 1, 2-3, 4-6, 7 and more.
 LEVELS = (0, 1, 3, 6)
+#: The level of each count up to the last bound, looked up rather than searched.
+SHADES = tuple(
+    next(index for index, bound in enumerate(LEVELS) if count <= bound)
+    for count in range(LEVELS[-1] + 1)
+)
 
 
 def level(count):
     """Return the shading level of a day with ``count`` check-ins, 0 to 4."""
-    return next((index for index, bound in enumerate(LEVELS) if count <= bound), len(LEVELS))
+    return SHADES[count] if count < len(SHADES) else len(LEVELS)
 
 
 def draw(days, first_day, today):
-    """Return the cells, month labels and size of the calendar from ``first_day`` to today."""
-    cells, months = [], []
+    """Return the squares' markup, month labels and size of the calendar to today.
+
+    A column per week, Monday on top: a first day that is not a Monday starts in its
+    weekday's row of the first column. The squares, each with its day and count as a
+    tooltip, are written here rather than in a template loop: a year is 371 of them, and
+    only numbers and dates go into them.
+    """
+    step = CELL + GAP
+    squares, months = [], []
+    first_weekday = first_day.weekday()
     day = first_day
-    while day <= today:
-        week = (day - first_day).days // 7
-        x = LEFT + week * (CELL + GAP)
+    for index in range(first_weekday, first_weekday + (today - first_day).days + 1):
+        x = LEFT + index // 7 * step
         if day.day == 1 or day == first_day:
             months.append({"x": x, "label": day.strftime("%b")})
         count = days.get(day, 0)
-        cells.append(
-            {
-                "x": x,
-                "y": TOP + day.weekday() * (CELL + GAP),
-                "level": level(count),
-                "count": count,
-                "day": day,
-            }
+        squares.append(
+            f'<rect class="heat-{level(count)}" x="{x}" y="{TOP + index % 7 * step}" '
+            f'width="{CELL}" height="{CELL}" rx="2"><title>{day.isoformat()}: {count} '
+            f"check-in{'s' * (count != 1)}</title></rect>"
         )
-        day += timedelta(days=1)
-    weeks = (today - first_day).days // 7 + 1
-    if len(months) > 1 and months[1]["x"] - months[0]["x"] < 3 * (CELL + GAP):
+        day += ONE_DAY
+    weeks = (first_weekday + (today - first_day).days) // 7 + 1
+    if len(months) > 1 and months[1]["x"] - months[0]["x"] < 3 * step:
         months.pop(0)  # a first label too close to the next would overlap it
     return {
-        "cells": cells,
-        "markup": cells_markup(cells),
+        "markup": Markup("".join(squares)),  # noqa: S704  (numbers and dates only)
         "months": months,
         "cell": CELL,
-        "width": LEFT + weeks * (CELL + GAP),
-        "height": TOP + 7 * (CELL + GAP),
+        "width": LEFT + weeks * step,
+        "height": TOP + 7 * step,
         "weekdays": [
-            {"y": TOP + index * (CELL + GAP) + CELL - 1, "label": label}
+            {"y": TOP + index * step + CELL - 1, "label": label}
             for index, label in ((0, "Mon"), (2, "Wed"), (4, "Fri"))
         ],
     }
-
-
-def cells_markup(cells):
-    """Return the SVG squares of ``cells``, each with its day and count as a tooltip.
-
-    Written here rather than in a template loop: a year is 371 squares, and only numbers
-    and dates go into them.
-    """
-    return Markup(  # noqa: S704  (numbers and dates only, never text a user typed)
-        "".join(
-            f'<rect class="heat-{cell["level"]}" x="{cell["x"]}" y="{cell["y"]}" '
-            f'width="{CELL}" height="{CELL}" rx="2"><title>{cell["day"]}: {cell["count"]} '
-            f"check-in{'s' * (cell['count'] != 1)}</title></rect>"
-            for cell in cells
-        )
-    )
