@@ -70,8 +70,8 @@ def add_security_headers(response):
 
 @blp.app_context_processor
 def interface_context():
-    """Give every template the signed-in user (None for a visitor) and ``page_of``."""
-    return {"web_user": load_user, "page_of": page_of}
+    """Give every template the signed-in user (None for a visitor)."""
+    return {"web_user": load_user}
 
 
 def page_of(endpoint, row_id):
@@ -87,6 +87,7 @@ def page_of(endpoint, row_id):
     return f"{prefixes[endpoint]}{row_id}"
 
 
+blp.add_app_template_global(page_of, "page_of")
 blp.add_app_template_global(bars.progress_bar, "progress_bar")
 blp.add_app_template_filter(formatting.number, "number")
 blp.add_app_template_filter(formatting.percent, "percent")
