@@ -55,9 +55,10 @@ def _with_key_results(connection, rows):
     """Return the objectives of ``rows`` with their key results and closings in force."""
     # dict(zip(...)) rather than {**row._mapping}, which looks each column up by name: a
     # quarter of the cost, on up to 100 objectives and their key results.
-    columns = rows[0]._fields
+    objective_columns = rows[0]._fields
     objectives = {
-        row.id: dict(zip(columns, row, strict=True), key_results=[], closing=None) for row in rows
+        row.id: dict(zip(objective_columns, row, strict=True), key_results=[], closing=None)
+        for row in rows
     }
     ids = {"ids": list(objectives)}
     parents = [row.id for row in rows if row.has_children]
@@ -68,7 +69,7 @@ def _with_key_results(connection, rows):
     now = utcnow()
     stale_after_days = current_app.config["OKR_STALE_AFTER_DAYS"]
     key_result_rows = connection.execute(_key_results(), ids)
-    columns = tuple(key_result_rows.keys())
+    key_result_columns = tuple(key_result_rows.keys())
     for row in key_result_rows:
         objective = objectives[row.objective_id]
         start_date, end_date = objective["start_date"], objective["end_date"]
@@ -78,7 +79,7 @@ def _with_key_results(connection, rows):
             objective, row.last_check_in_at, row.created_at, now, stale_after_days
         )
         pace = reading_pace_status(row, progress, start_date, end_date, now.date(), stale)
-        item = dict(zip(columns, row, strict=True))
+        item = dict(zip(key_result_columns, row, strict=True))
         item.update(shown_fields(row))
         item.update(
             progress=progress,

@@ -32,8 +32,9 @@ def draw(days, first_day, today):
     step = CELL + GAP
     squares, months = [], []
     first_weekday = first_day.weekday()
+    last = first_weekday + (today - first_day).days  # today's place, counted from Monday
     day = first_day
-    for index in range(first_weekday, first_weekday + (today - first_day).days + 1):
+    for index in range(first_weekday, last + 1):
         x = LEFT + index // 7 * step
         if day.day == 1 or day == first_day:
             months.append({"x": x, "label": day.strftime("%b")})
@@ -44,7 +45,7 @@ def draw(days, first_day, today):
             f"check-in{'s' * (count != 1)}</title></rect>"
         )
         day += ONE_DAY
-    weeks = (first_weekday + (today - first_day).days) // 7 + 1
+    weeks = last // 7 + 1
     if len(months) > 1 and months[1]["x"] - months[0]["x"] < 3 * step:
         months.pop(0)  # a first label too close to the next would overlap it
     return {
