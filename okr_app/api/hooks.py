@@ -37,8 +37,9 @@ def forget_when_requests_start(app, *names):
     """
 
     def forget(_app, **_extra):
+        kept = g._get_current_object()  # looked up once (``docs/PERFORMANCE.md``)
         for name in names:
-            g.pop(name, None)
+            kept.pop(name, None)
 
     # blinker holds receivers weakly by default, and nothing else holds this one.
     request_started.connect(forget, app, weak=False)
@@ -52,58 +53,61 @@ def assign_request_id(_app, **_extra):
     kept in ``g.client_request_id`` for the row's details.
     """
     supplied = request.headers.get("X-Request-ID", "")
-    own = uuid.uuid4().hex
-    g.audit_request_id = own
+    own, kept = uuid.uuid4().hex, g._get_current_object()
+    kept.audit_request_id = own
     if REQUEST_ID_PATTERN.match(supplied):
-        g.request_id = g.client_request_id = supplied
+        kept.request_id = kept.client_request_id = supplied
     else:
-        g.request_id = own
-        g.pop("client_request_id", None)
+        kept.request_id = own
+        kept.pop("client_request_id", None)
 
 
 def require_json_body(_methods=BODY_METHODS):
     """Refuse a request body not declared as JSON (415), or missing where one is read (422)."""
-    if request.method not in _methods or not is_api_operation():
+    current = request._get_current_object()  # looked up once (``docs/PERFORMANCE.md``)
+    if current.method not in _methods or not is_api_operation(current):
         return
-    has_body = (request.content_length or 0) > 0 or request.headers.get("Transfer-Encoding")
-    if has_body and not request.is_json:
+    has_body = (current.content_length or 0) > 0 or current.headers.get("Transfer-Encoding")
+    if has_body and not current.is_json:
         abort(415, message="Send the request body as JSON (Content-Type: application/json).")
-    rule = request.url_rule
-    if not has_body and rule is not None and (rule.rule, request.method) in request_bodies():
+    rule = current.url_rule
+    if not has_body and rule is not None and (rule.rule, current.method) in request_bodies():
         abort(422, errors={"json": {"_schema": ["A JSON body is required."]}})
 
 
 def refuse_unknown_query_parameters():
     """Refuse query parameters that the operation does not document, or repeated, with 422."""
-    if not request.args or request.url_rule is None:
+    current = request._get_current_object()
+    if not current.args or current.url_rule is None:
         return
-    documented = documented_query_parameters().get((request.url_rule.rule, request.method))
+    documented = documented_query_parameters().get((current.url_rule.rule, current.method))
     if documented is None:
         return  # not an API operation: documentation and its assets
-    errors = {name: ["Unknown field."] for name in request.args if name not in documented}
-    for name in request.args:
-        if documented.get(name) is False and len(request.args.getlist(name)) > 1:
+    errors = {name: ["Unknown field."] for name in current.args if name not in documented}
+    for name in current.args:
+        if documented.get(name) is False and len(current.args.getlist(name)) > 1:
             errors[name] = ["Give this parameter once."]
     if errors:
         abort(422, errors={"query": dict(sorted(errors.items()))})
 
 
-def is_api_operation():
-    """Tell whether the request goes to an API operation (or to no route at all).
+def is_api_operation(current):
+    """Tell whether ``current`` (the request) goes to an API operation, or to no route at all.
 
     Pages of the web interface take form posts: only the API requires JSON bodies.
     """
-    rule = request.url_rule
-    return rule is None or (rule.rule, request.method) in documented_query_parameters()
+    rule = current.url_rule
+    return rule is None or (rule.rule, current.method) in documented_query_parameters()
 
 
 def documented_query_parameters():
     """Return ``{(url rule, method): {query parameter name: is a list}}`` from the document."""
-    cached = current_app.extensions.get("okr_query_parameters")
+    app = current_app._get_current_object()
+    cached = app.extensions.get("okr_query_parameters")
     if cached is None:
         cached, bodies = {}, set()
         paths = api.spec.to_dict()["paths"]
-        for rule in current_app.url_map.iter_rules():
+        for rule in app.url_map.iter_rules():
             operations = paths.get(_OPENAPI_PARAMETER.sub(r"{\1}", rule.rule), {})
             shared = operations.get("parameters", [])
             for method, operation in operations.items():
@@ -120,8 +124,8 @@ def documented_query_parameters():
                         for item in parameters
                         if item.get("in") == "query"
                     }
-        current_app.extensions["okr_query_parameters"] = cached
-        current_app.extensions["okr_request_bodies"] = frozenset(bodies)
+        app.extensions["okr_query_parameters"] = cached
+        app.extensions["okr_request_bodies"] = frozenset(bodies)
     return cached
 
 

@@ -75,10 +75,11 @@ def check_api_limit():
     limits (``10 per second; 600 per minute``) each is spent, the shortest window first,
     until one is over. An empty setting is no limit.
     """
-    items = limit_items(current_app.config["OKR_API_RATE_LIMIT"])
+    settings = current_app.config  # looked up once (``docs/PERFORMANCE.md``)
+    items = limit_items(settings["OKR_API_RATE_LIMIT"])
     if not items or not limiter.enabled or is_exempt():
         return
-    prefix = current_app.config["RATELIMIT_KEY_PREFIX"]
+    prefix = settings["RATELIMIT_KEY_PREFIX"]
     keys = (prefix, client_key(), SCOPE) if prefix else (client_key(), SCOPE)
     try:
         refused = next((item for item in items if not limiter.limiter.hit(item, *keys)), None)
@@ -168,7 +169,8 @@ def _seconds_until(moment):
 
 def is_exempt():
     """Tell whether the request is a probe, documentation or a static asset."""
-    return request.path in EXEMPT_PATHS or request.path.startswith(EXEMPT_PREFIXES)
+    path = request.path
+    return path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
 
 
 def client_key():

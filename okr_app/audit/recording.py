@@ -10,7 +10,9 @@ SECRET_WORDS = ("password", "token", "secret", "authorization", "hash")
 
 def request_row(event, status_code):
     """Return the column values of the row of this request, from its ``AuditEvent``."""
-    actor_id = event.actor_id or g.get("okr_user_id")
+    # The request and its globals, each looked up once (``docs/PERFORMANCE.md``).
+    current, kept = request._get_current_object(), g._get_current_object()
+    actor_id = event.actor_id or kept.get("okr_user_id")
     return {
         "at": utcnow(),
         "actor_id": actor_id,
@@ -20,19 +22,18 @@ def request_row(event, status_code):
         "resource_id": event.resource_id,
         "outcome": outcome(status_code),
         "status_code": status_code,
-        "method": request.method,
-        "path": request.path[:255],
-        "ip": request.remote_addr,
-        "user_agent": (request.user_agent.string or "")[:255] or None,
-        "request_id": g.get("audit_request_id"),
-        "token_id": g.get("okr_token_id"),
-        "details": with_client_request_id(scrub(event.details)),
+        "method": current.method,
+        "path": current.path[:255],
+        "ip": current.remote_addr,
+        "user_agent": (current.user_agent.string or "")[:255] or None,
+        "request_id": kept.get("audit_request_id"),
+        "token_id": kept.get("okr_token_id"),
+        "details": with_client_request_id(scrub(event.details), kept.get("client_request_id")),
     }
 
 
-def with_client_request_id(details):
+def with_client_request_id(details, supplied):
     """Add the ``X-Request-ID`` the client (or its proxy) sent, if any, to ``details``."""
-    supplied = g.get("client_request_id")
     return details if supplied is None else {**details, "client_request_id": supplied}
 
 

@@ -148,20 +148,30 @@ class KeyResult(db.Model):
         )
 
     def _due(self):
-        """Return ``(due_at, overdue, stale)`` now, from its objective's cadence."""
+        """Return ``(due_at, overdue, stale)`` now, from its objective's cadence.
+
+        A response reads it four times per key result (due, overdue, stale and the pace),
+        so it is kept until one of its inputs changes.
+        """
         objective = self.objective
-        return key_result_due(
-            {
-                "status": objective.status,
-                "start_date": objective.start_date,
-                "end_date": objective.end_date,
-                "check_in_every_days": objective.check_in_every_days,
-            },
-            self.last_check_in_at,
-            self.created_at,
-            utcnow(),
-            current_app.config["OKR_STALE_AFTER_DAYS"],
-        )
+        cadence = {
+            "status": objective.status,
+            "start_date": objective.start_date,
+            "end_date": objective.end_date,
+            "check_in_every_days": objective.check_in_every_days,
+        }
+        inputs = (*cadence.values(), self.last_check_in_at, self.created_at)
+        kept = getattr(self, "_kept_due", None)
+        if kept is None or kept[0] != inputs:
+            due = key_result_due(
+                cadence,
+                self.last_check_in_at,
+                self.created_at,
+                utcnow(),
+                current_app.config["OKR_STALE_AFTER_DAYS"],
+            )
+            kept = self._kept_due = (inputs, due)
+        return kept[1]
 
     def _projection(self):
         """Return ``(forecast, reason)`` from the stored sums and the objective's period.

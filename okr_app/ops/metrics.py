@@ -65,7 +65,8 @@ def _observe(_app, response, **_extra):
     """Count the request and observe its latency, by endpoint template and status."""
     started = g.get("started_at")
     if started is not None:
-        labels = (request.method, endpoint_template(), str(response.status_code))
+        current = request._get_current_object()
+        labels = (current.method, endpoint_template(current), str(response.status_code))
         REQUESTS.labels(*labels).inc()
         LATENCY.labels(*labels).observe(time.perf_counter() - started)
 
@@ -76,9 +77,10 @@ def _finish(_error=None):
         IN_FLIGHT.dec()
 
 
-def endpoint_template():
-    """Return the matched URL rule (``/objectives/<int:objective_id>``) or ``unmatched``."""
-    return request.url_rule.rule if request.url_rule is not None else "unmatched"
+def endpoint_template(current):
+    """Return the request's URL rule (``/objectives/<int:objective_id>``) or ``unmatched``."""
+    rule = current.url_rule
+    return rule.rule if rule is not None else "unmatched"
 
 
 class TotalsCollector:
