@@ -111,7 +111,7 @@ def _append_row(content, digest, dialect, along=None):
         statement = _appending_statement(tuple(content), table, tuple(columns))
         fields = {f"row_{name}": value for name, value in content.items()}
         fields |= {f"along_{name}": value for name, value in columns.items()}
-        return db.session.execute(statement, {**fields, **head}).rowcount == 1
+        return db.session.connection().execute(statement, {**fields, **head}).rowcount == 1
     moved = db.session.execute(_advancing_statement(), head).one_or_none()
     if moved is None:
         return False

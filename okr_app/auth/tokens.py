@@ -64,7 +64,7 @@ def open_session(session_id, user_id):
     every token and every web interface cookie. The request keeps the user (the ORM object
     behind ``current_user``) and the session as a ``LiveSession``.
     """
-    row = db.session.execute(_session_with_user(), {"sid": str(session_id)}).first()
+    row = db.session.connection().execute(_session_with_user(), {"sid": str(session_id)}).first()
     if row is None:
         return None
     if row.revoked_at is not None or row.expires_at <= utcnow() or not row.is_active:

@@ -65,7 +65,7 @@ def record_plain_check_in(user_id, key_result_id, values, source):
         "today": at.date(),
         "updated_at": check_in["created_at"],
     }
-    row = db.session.execute(_statement(), parameters).first()
+    row = db.session.connection().execute(_statement(), parameters).first()
     if row is None:
         return None
     fields = row._mapping
