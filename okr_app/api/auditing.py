@@ -8,8 +8,9 @@ writes its rows and commits the request's transaction with them; a request refus
 its view ran is recorded under the action the view declares.
 
 Request plumbing may join that unit of work too: ``before_commit`` runs a step inside the
-transaction just before the commit, and ``mark_replayed`` says that the answer repeats one
-already recorded, so the request writes no row and commits nothing.
+transaction just before the commit, ``on_unrecorded`` one after a rollback for want of the
+audit row, and ``mark_replayed`` says that the answer repeats one already recorded, so the
+request writes no row and commits nothing.
 """
 
 from dataclasses import dataclass, field
@@ -102,14 +103,15 @@ def before_commit(step):
     g.setdefault("audit_steps", []).append(step)
 
 
-def on_write_conflict(step):
-    """Run ``step()`` in a transaction of its own if the request's change meets a deadlock.
+def on_unrecorded(step):
+    """Run ``step()`` in a transaction of its own if the change is rolled back for its row.
 
-    For a change rolled back for a concurrent one's sake while its audit row is written:
-    the undo of bookkeeping committed before the change, which its ``before_commit`` step
-    would have settled.
+    That is, when the request's audit row could not be written (a deadlock, the database
+    failing). For the undo of bookkeeping committed before the change, which its ``before_commit``
+    step would have settled. Should that transaction fail too, what the step undoes must
+    expire by itself.
     """
-    g.setdefault("audit_conflict_steps", []).append(step)
+    g.setdefault("audit_undo_steps", []).append(step)
 
 
 def mark_replayed():

@@ -5,8 +5,9 @@ address of a request without a login) in a short transaction of its own, committ
 once, so every worker and host sees it in flight. Its answer (status, body, ``Location``,
 ``ETag``) is stored by a step of the request's unit of work, in the transaction that
 commits the change and its audit row; a 5xx answer, or any answer asking for a retry
-(``Retry-After``), releases the key instead, as does a change rolled back for a concurrent
-one's sake while its audit row is written. A later request with the key gets the stored
+(``Retry-After``), releases the key instead, as does a change rolled back because its audit
+row could not be written (a concurrent change's deadlock, the database failing): the client
+may retry at once with the same key. A later request with the key gets the stored
 answer with ``Idempotent-Replayed: true`` and writes nothing; the same key with another
 method, path or body is 422, and the key of a request still running is 409 with
 ``Retry-After``. A claim left by a request that never finished (a killed worker) is taken
@@ -24,7 +25,7 @@ from flask_smorest import abort
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from okr_app.api.auditing import before_commit, mark_replayed, on_write_conflict
+from okr_app.api.auditing import before_commit, mark_replayed, on_unrecorded
 from okr_app.extensions import db
 from okr_app.models import IdempotencyKey
 from okr_app.models.types import utcnow
@@ -92,7 +93,7 @@ def claim(scope, user_id, key):
             return claimed
     db.session.commit()  # visible to every worker now: a second request sees it in flight
     before_commit(partial(complete, claimed))
-    on_write_conflict(partial(release, claimed))
+    on_unrecorded(partial(release, claimed))
     return None
 
 
@@ -158,7 +159,7 @@ def request_fingerprint():
 
 
 def release(claimed_id):
-    """Give the key back: its request's change was rolled back and may be retried at once."""
+    """Give the key back: its request's change was not applied and may be retried at once."""
     db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claimed_id))
 
 

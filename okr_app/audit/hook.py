@@ -47,7 +47,7 @@ AUDIT_ROWS = Counter("okr_audit_rows_total", "Audit rows written.", ["outcome"])
 def init_app(app):
     """Install the hook."""
     forget_when_requests_start(
-        app, "audit_event", "audit_done", "audit_steps", "audit_conflict_steps", "audit_replayed"
+        app, "audit_event", "audit_done", "audit_steps", "audit_undo_steps", "audit_replayed"
     )
     app.after_request(finish_request)
 
@@ -88,9 +88,9 @@ def finish_request(response):
         _discard()
         if conflicts.is_write_conflict(error):
             current_app.logger.warning("write conflict while recording; changes rolled back")
-            _settle_conflict()
         else:
             current_app.logger.exception("audit row could not be written; changes rolled back")
+        _undo_bookkeeping()
         return _unrecorded(error) if success else response
     AUDIT_ROWS.labels(rows[0]["outcome"]).inc(len(rows))
     _release()
@@ -98,9 +98,9 @@ def finish_request(response):
     return response
 
 
-def _settle_conflict():
-    """Run the request's ``on_write_conflict`` steps after its rollback, and commit them."""
-    steps = g.get("audit_conflict_steps", ())
+def _undo_bookkeeping():
+    """Run the request's ``on_unrecorded`` steps after its rollback, and commit them."""
+    steps = g.get("audit_undo_steps", ())
     if not steps:
         return
     try:
@@ -109,7 +109,7 @@ def _settle_conflict():
         db.session.commit()
     except Exception:  # the answer stands; what the steps undo expires by itself
         _discard()
-        current_app.logger.warning("could not undo the bookkeeping of a conflicting change")
+        current_app.logger.warning("could not undo the bookkeeping of an unrecorded change")
 
 
 def _commit():

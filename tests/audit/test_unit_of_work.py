@@ -123,6 +123,27 @@ ALLOW_AUDIT_ROWS = {
 }
 
 
+REFUSE_CLAIM_DELETES = {
+    "sqlite": [
+        "CREATE TRIGGER refuse_claim_delete BEFORE DELETE ON idempotency_keys"
+        " BEGIN SELECT RAISE(ABORT, 'release refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_claim_delete() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'release refused'; END $$",
+        "CREATE TRIGGER refuse_claim_delete BEFORE DELETE ON idempotency_keys"
+        " FOR EACH ROW EXECUTE FUNCTION refuse_claim_delete()",
+    ],
+}
+ALLOW_CLAIM_DELETES = {
+    "sqlite": ["DROP TRIGGER refuse_claim_delete"],
+    "postgresql": [
+        "DROP TRIGGER refuse_claim_delete ON idempotency_keys",
+        "DROP FUNCTION refuse_claim_delete",
+    ],
+}
+
+
 def run_sql(app, statements):
     """Run the dialect's ``statements`` and commit."""
     with app.app_context():
@@ -139,19 +160,43 @@ def test_an_idempotency_key_is_completed_only_with_the_change_and_its_row(app, c
     keyed = {**headers, "Idempotency-Key": "atomic-1"}
     run_sql(app, REFUSE_AUDIT_ROWS)
     failed = client.post(path, headers=keyed, json={"delta": 1})
+    refused_again = client.post(path, headers=keyed, json={"delta": 1})
+    run_sql(app, ALLOW_AUDIT_ROWS)
+    # Not applied, and the key given back: the retry runs (a 500 again, not a 409 "still
+    # running"), and neither the answer nor the check-in was kept.
+    assert (failed.status_code, refused_again.status_code) == (500, 500)
+    assert count(app, IdempotencyKey) == 0
+    assert count(app, CheckIn) == 0
+    retried = client.post(path, headers=keyed, json={"delta": 1})
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried.headers
+    assert count(app, CheckIn) == 1
+    replayed = client.post(path, headers=keyed, json={"delta": 1})
+    assert replayed.headers["Idempotent-Replayed"] == "true"
+    assert count(app, CheckIn) == 1
+
+
+def test_a_claim_the_failed_request_could_not_give_back_expires(app, client, auth):
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"])
+    path = f"/key-results/{key_result['id']}/check-ins"
+    keyed = {**headers, "Idempotency-Key": "stuck-1"}
+    # Neither the audit row nor the release can be written: the claim stays in flight.
+    run_sql(app, REFUSE_AUDIT_ROWS)
+    run_sql(app, REFUSE_CLAIM_DELETES)
+    failed = client.post(path, headers=keyed, json={"delta": 1})
+    run_sql(app, ALLOW_CLAIM_DELETES)
     run_sql(app, ALLOW_AUDIT_ROWS)
     assert failed.status_code == 500
     with app.app_context():
         record = db.session.scalar(select(IdempotencyKey))
-        # Claimed, but neither the answer nor the check-in was committed with it.
-        assert (record.key, record.status, record.body) == ("atomic-1", None, None)
-    assert count(app, CheckIn) == 0
+        assert (record.key, record.status, record.body) == ("stuck-1", None, None)
     with time_machine.travel(datetime.now(UTC), tick=False) as clock:
         assert client.post(path, headers=keyed, json={"delta": 1}).status_code == 409
         clock.shift(timedelta(seconds=61))
         retried = client.post(path, headers=keyed, json={"delta": 1})
     assert retried.status_code == 201
-    assert "Idempotent-Replayed" not in retried.headers
     assert count(app, CheckIn) == 1
 
 
