@@ -39,8 +39,7 @@ def user_periods(user_id):
 
 def check_in_days(user_id, first_day):
     """Return ``{day: check-ins}`` from ``first_day`` on, over every objective not archived."""
-    days = stats_queries.check_in_days(stats_queries.objective_filter(user_id, {}))
-    return {day: count for day, count in days.items() if day >= first_day}
+    return stats_queries.check_in_days(stats_queries.objective_filter(user_id, {}), first_day)
 
 
 def key_result_with_history(user_id, key_result_id):

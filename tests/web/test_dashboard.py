@@ -1,0 +1,39 @@
+"""The dashboard's figures: its calendar's year of check-ins and the streaks drawn from it."""
+
+import re
+
+import pytest
+import time_machine
+
+from tests.factories import check_in, create_key_result, create_objective
+
+# The clock is set a year on: the browser's session must outlive that.
+pytestmark = pytest.mark.settings(
+    OKR_ACCESS_TOKEN_SECONDS=3 * 365 * 86400, OKR_REFRESH_TOKEN_SECONDS=3 * 365 * 86400
+)
+
+
+def _figures(client):
+    """Return the dashboard's line of check-in figures, as text."""
+    page = client.get("/app").get_data(as_text=True)
+    return re.search(r'<p class="figures">(.*?)</p>', page, re.S).group(1)
+
+
+def test_the_calendar_counts_the_check_ins_of_its_year_from_its_first_day(client, auth, web):
+    # On Wednesday 4 March 2026 the calendar starts on Monday 3 March 2025 (52 whole weeks
+    # and this one): a check-in a second before that day is not in it, nor in a streak.
+    with time_machine.travel("2026-03-04 09:00:00Z", tick=False):
+        profile, _tokens, headers = auth.user()
+        earlier = create_objective(client, headers, period="2025-Q1")
+        later = create_objective(client, headers, period="2026-Q1")
+        first = create_key_result(client, headers, earlier["id"], target_value=10)
+        second = create_key_result(client, headers, later["id"], target_value=10)
+        for key_result, at in (
+            (first, "2025-03-02T23:59:59Z"),
+            (first, "2025-03-03T00:00:00Z"),
+            (second, "2026-03-04T08:00:00Z"),
+        ):
+            assert check_in(client, headers, key_result["id"], value=1, at=at).status_code == 201
+        assert web.login(profile["email"]).status_code == 303
+        figures = " ".join(_figures(client).split())
+    assert figures == "2 check-ins on 2 days. Current streak: 1 day; longest: 1 day."
