@@ -257,7 +257,7 @@ def check_in_days(covered, since=None):
 
 
 @cache
-def _check_in_days(dialect, filters, bounded):
+def _check_in_days(dialect, filters, bounded=False):
     """Return the statement of ``check_in_days`` for the dialect named.
 
     The user's check-ins are read by their owner and kept by their key result, looked up
