@@ -152,12 +152,16 @@ def run_sql(app, statements):
         db.session.commit()
 
 
-def test_an_idempotency_key_is_completed_only_with_the_change_and_its_row(app, client, auth):
+def keyed_check_in(client, auth, key):
+    """Return the check-in path of a new user's key result and headers sending ``key``."""
     _, _, headers = auth.user()
     objective = create_objective(client, headers)
     key_result = create_key_result(client, headers, objective["id"])
-    path = f"/key-results/{key_result['id']}/check-ins"
-    keyed = {**headers, "Idempotency-Key": "atomic-1"}
+    return f"/key-results/{key_result['id']}/check-ins", {**headers, "Idempotency-Key": key}
+
+
+def test_an_idempotency_key_is_completed_only_with_the_change_and_its_row(app, client, auth):
+    path, keyed = keyed_check_in(client, auth, "atomic-1")
     run_sql(app, REFUSE_AUDIT_ROWS)
     failed = client.post(path, headers=keyed, json={"delta": 1})
     refused_again = client.post(path, headers=keyed, json={"delta": 1})
@@ -177,11 +181,7 @@ def test_an_idempotency_key_is_completed_only_with_the_change_and_its_row(app, c
 
 
 def test_a_claim_the_failed_request_could_not_give_back_expires(app, client, auth):
-    _, _, headers = auth.user()
-    objective = create_objective(client, headers)
-    key_result = create_key_result(client, headers, objective["id"])
-    path = f"/key-results/{key_result['id']}/check-ins"
-    keyed = {**headers, "Idempotency-Key": "stuck-1"}
+    path, keyed = keyed_check_in(client, auth, "stuck-1")
     # Neither the audit row nor the release can be written: the claim stays in flight.
     run_sql(app, REFUSE_AUDIT_ROWS)
     run_sql(app, REFUSE_CLAIM_DELETES)
