@@ -7,7 +7,8 @@ once, so every worker and host sees it in flight. Its answer (status, body, ``Lo
 commits the change and its audit row; a 5xx answer, or any answer asking for a retry
 (``Retry-After``), releases the key instead, as does a change rolled back because its audit
 row could not be written (a concurrent change's deadlock, the database failing): the client
-may retry at once with the same key. A later request with the key gets the stored
+may retry at once with the same key. A request gives back only its own hold, and only
+while no answer is stored under it (``Claim``). A later request with the key gets the stored
 answer with ``Idempotent-Replayed: true`` and writes nothing; the same key with another
 method, path or body is 422, and the key of a request still running is 409 with
 ``Retry-After``. A claim left by a request that never finished (a killed worker) is taken
@@ -17,8 +18,9 @@ over after ``CLAIM_SECONDS``.
 import hashlib
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial, wraps
+from typing import NamedTuple
 
 from flask import current_app, request
 from flask_smorest import abort
@@ -92,8 +94,9 @@ def claim(scope, user_id, key):
         if not isinstance(claimed, int):
             return claimed
     db.session.commit()  # visible to every worker now: a second request sees it in flight
-    before_commit(partial(complete, claimed))
-    on_unrecorded(partial(release, claimed))
+    mine = Claim(claimed, values["locked_until"])
+    before_commit(partial(complete, mine))
+    on_unrecorded(partial(release, mine))
     return None
 
 
@@ -158,12 +161,36 @@ def request_fingerprint():
     return digest.hexdigest()
 
 
-def release(claimed_id):
-    """Give the key back: its request's change was not applied and may be retried at once."""
-    db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.id == claimed_id))
+class Claim(NamedTuple):
+    """A request's hold on a key: the row, and the end of the hold it wrote there."""
+
+    id: int
+    locked_until: datetime
+
+    def held(self):
+        """Return the clauses matching the row while this request's hold is on it.
+
+        A request outliving its hold may find the key taken over by another (the same row,
+        a later ``locked_until``), or its answer stored after all: it touches neither.
+        """
+        return (
+            IdempotencyKey.id == self.id,
+            IdempotencyKey.locked_until == self.locked_until,
+            IdempotencyKey.status.is_(None),
+        )
 
 
-def complete(claimed_id, response):
+def release(claimed):
+    """Give the key back: its request's change was not applied and may be retried at once.
+
+    Only while the request still holds it with no answer stored: should the commit have
+    gone through although the connection failed before saying so, the stored answer stays
+    and the retry replays it.
+    """
+    db.session.execute(delete(IdempotencyKey).where(*claimed.held()))
+
+
+def complete(claimed, response):
     """Store the answer under its key (a step of the unit of work); release it on a 5xx.
 
     An answer with ``Retry-After`` (a write rolled back for a concurrent one's sake, 409;
@@ -172,12 +199,12 @@ def complete(claimed_id, response):
     """
     retry = "Retry-After" in response.headers
     if response.status_code >= 500 or retry or response.is_streamed:
-        release(claimed_id)
+        release(claimed)
         return
     kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}
     db.session.execute(
         update(IdempotencyKey)
-        .where(IdempotencyKey.id == claimed_id)
+        .where(*claimed.held())
         .values(status=response.status_code, headers=kept, body=response.get_data())
         .execution_options(synchronize_session=False)
     )

@@ -78,6 +78,9 @@ def finish_request(response):
             db.session.rollback()
         for step in kept.get("audit_steps", ()):
             step(response)
+        # The view's pending ORM changes reach the database before the chain's head is
+        # locked, as everywhere: rows first, then the head, in every request.
+        db.session.flush()
         events = [event, *event.more] if success else [event]
         rows = [request_row(each, response.status_code) for each in events]
         for each, fields in zip(events, rows, strict=True):

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
+from okr_app.api.idempotency import Claim, release
 from okr_app.extensions import db
 from okr_app.models import AuditRow, CheckIn, IdempotencyKey, Objective, User
 from okr_app.models.types import utcnow
@@ -253,3 +254,28 @@ def test_a_check_in_replay_adds_no_check_in(app, client, auth):
         client.get(f"/key-results/{key_result['id']}", headers=headers).get_json()["current_value"]
         == 5
     )
+
+
+def test_a_late_release_keeps_a_stored_answer_and_a_hold_taken_over(app, client, auth):
+    """A request whose audit row failed gives its key back only while it still holds it."""
+    _, _, headers = auth.user()
+    assert client.post("/objectives", headers={**headers, **KEY}, json=OBJECTIVE).status_code == 201
+    with app.app_context():
+        record = db.session.scalar(select(IdempotencyKey))
+        first_hold = Claim(record.id, record.locked_until)
+        # Its answer is stored (a commit that went through unannounced): the key stays.
+        release(first_hold)
+        db.session.commit()
+        assert count(app, IdempotencyKey) == 1
+        # Taken over by another request, which holds it longer: the key stays too.
+        later = record.locked_until + timedelta(seconds=61)
+        db.session.execute(
+            update(IdempotencyKey).values(status=None, body=None, locked_until=later)
+        )
+        db.session.commit()
+        release(first_hold)
+        db.session.commit()
+        assert count(app, IdempotencyKey) == 1
+        release(Claim(record.id, later))
+        db.session.commit()
+    assert count(app, IdempotencyKey) == 0
