@@ -4,8 +4,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from okr_app.worker.queue import make_celery
-
 
 def init_app(app):
     """Register the ``worker`` command."""
@@ -31,6 +29,10 @@ def worker(concurrency, beat, loglevel):
 
     SIGTERM (or Ctrl-C) stops it gracefully: each attempt in flight is finished first.
     """
+    # Celery (with kombu, billiard, amqp) loads here, in the worker only: the web
+    # application's processes never use it (docs/PERFORMANCE.md).
+    from okr_app.worker.queue import make_celery
+
     celery = make_celery(current_app._get_current_object())
     threads = concurrency or current_app.config["OKR_WORKER_CONCURRENCY"]
     argv = [

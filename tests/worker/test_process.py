@@ -2,6 +2,7 @@
 
 import os
 import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -76,3 +77,20 @@ def test_the_worker_delivers_and_finishes_its_attempt_on_sigterm(tmp_path, recei
         assert statuses == ["succeeded"] * 3
         assert db.session.scalars(select(WorkerHeartbeat)).all()
         db.engine.dispose()
+
+
+def test_the_web_application_does_without_the_task_queue(tmp_path):
+    """Celery loads in ``flask worker`` only: a web process never uses it."""
+    loaded = (
+        "import sys; import wsgi; print(sorted({'celery', 'kombu', 'billiard'} & set(sys.modules)))"
+    )
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/web.db",
+        "SECRET_KEY": "web-test-secret-" + "x" * 40,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", loaded], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
