@@ -107,9 +107,9 @@ def on_unrecorded(step):
     """Run ``step()`` in a transaction of its own if the change is rolled back for its row.
 
     That is, when the request's audit row could not be written (a deadlock, the database
-    failing). For the undo of bookkeeping committed before the change, which its ``before_commit``
-    step would have settled. Should that transaction fail too, what the step undoes must
-    expire by itself.
+    failing). For the undo of bookkeeping committed before the change, which its
+    ``before_commit`` step would have settled. Should that transaction fail too, what the
+    step undoes must expire by itself.
     """
     g.setdefault("audit_undo_steps", []).append(step)
 

@@ -2,15 +2,9 @@
 
 import re
 
-import pytest
 import time_machine
 
 from tests.factories import check_in, create_key_result, create_objective
-
-# The clock is set a year on: the browser's session must outlive that.
-pytestmark = pytest.mark.settings(
-    OKR_ACCESS_TOKEN_SECONDS=3 * 365 * 86400, OKR_REFRESH_TOKEN_SECONDS=3 * 365 * 86400
-)
 
 
 def _figures(client):
