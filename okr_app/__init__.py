@@ -43,13 +43,6 @@ def register_extensions(app):
     extensions.db.init_app(app)
     with app.app_context():
         database.init_app(app, extensions.db.engine, extensions.db)
-    extensions.migrate.init_app(
-        app,
-        extensions.db,
-        directory=settings.MIGRATIONS_DIR,
-        render_as_batch=True,
-        compare_type=True,
-    )
     extensions.api.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin(app.config)]})
     extensions.jwt.init_app(app)
     ratelimit.init_app(app)
@@ -129,10 +122,12 @@ def register_commands(app):
     from okr_app.admin import commands as admin_commands
     from okr_app.audit import commands as audit_commands
     from okr_app.auth import commands as auth_commands
+    from okr_app.database import migrations
     from okr_app.demo import commands as demo_commands
     from okr_app.ops import commands as ops_commands
     from okr_app.worker import commands as worker_commands
 
+    migrations.init_app(app)
     auth_commands.init_app(app)
     audit_commands.init_app(app)
     admin_commands.init_app(app)

@@ -6,12 +6,6 @@ from datetime import timedelta
 
 from okr_app.database import engine
 
-#: Alembic's scripts. An installed wheel carries them inside the package, since a wheel only
-#: holds packages; a checkout keeps them in its top-level ``migrations/`` folder.
-MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "migrations")
-if not os.path.isdir(MIGRATIONS_DIR):
-    MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(MIGRATIONS_DIR)), "migrations")
-
 #: The placeholder shipped in ``instance/config.example.py``; never accepted.
 EXAMPLE_SECRET = "change-me-to-a-long-random-string"  # noqa: S105
 MIN_SECRET_LENGTH = 32

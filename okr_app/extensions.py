@@ -4,7 +4,6 @@ import flask_limiter
 from flask_jwt_extended import JWTManager
 from flask_limiter.constants import ConfigVars
 from flask_limiter.util import get_remote_address
-from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
@@ -20,7 +19,6 @@ NAMING_CONVENTION = {
 }
 
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
-migrate = Migrate()
 api = Api()
 jwt = JWTManager()
 

@@ -20,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from okr_app import create_app
+from okr_app.database import migrations
 from okr_app.extensions import db
 from tests.app_lifecycle import (
     built_app,
@@ -34,6 +35,13 @@ from tests.app_lifecycle import (
 
 # Test modules import BACKEND, POSTGRES_URL and make_config from here.
 from tests.backends import BACKEND, POSTGRES_URL, WORKER, make_config
+
+
+def migrating_app(database_url):
+    """Return a test app on ``database_url`` that Flask-Migrate's functions can migrate."""
+    app = create_app(make_config(database_url))
+    migrations.bind(app)
+    return app
 
 
 class WholeAnswerClient(FlaskClient):
@@ -72,7 +80,7 @@ def postgres_schema():
     name = make_url(POSTGRES_URL).database
     if WORKER:
         server_statement(f'CREATE DATABASE "{name}"')
-    app = create_app(make_config(POSTGRES_URL))
+    app = migrating_app(POSTGRES_URL)
     with app.app_context():
         upgrade()
         empty_tables()

@@ -1,6 +1,10 @@
 """The migrations build exactly the models' schema, and run down and up again cleanly."""
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -9,14 +13,16 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 
-from okr_app import create_app
 from okr_app.audit import verification
 from okr_app.audit.chain import HASHED_FIELDS, row_hash
 from okr_app.audit.checkpoints import write_checkpoint
+from okr_app.database.migrations import MIGRATIONS_DIR
 from okr_app.extensions import db
 from okr_app.models import LEGACY_CHAIN, AuditRow
-from tests.conftest import POSTGRES_URL, AuthActions, make_config
+from tests.conftest import POSTGRES_URL, AuthActions, migrating_app
 from tests.factories import create_key_result, create_objective, record_check_ins
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def schema_differences():
@@ -28,7 +34,7 @@ def schema_differences():
 
 def round_trip(database_url):
     """Upgrade, compare, downgrade to nothing, upgrade again, compare."""
-    app = create_app(make_config(database_url))
+    app = migrating_app(database_url)
     with app.app_context():
         upgrade()
         assert schema_differences() == []
@@ -53,7 +59,7 @@ def test_postgres_round_trip(scratch_postgres_url):
 
 def forecasts_survive_the_trend_sums_migration(database_url):
     """Build a history at the head, rebuild the sums with 0004 and compare the forecasts."""
-    app = create_app(make_config(database_url))
+    app = migrating_app(database_url)
     client = app.test_client()
     # The forecast's required rate counts from now: the two reads must see the same moment,
     # however long the migrations between them take.
@@ -89,7 +95,7 @@ def test_postgres_trend_sums_are_backfilled(scratch_postgres_url):
 
 
 def test_sqlite_ids_freed_before_the_upgrade_are_never_given_again(tmp_path):
-    app = create_app(make_config(f"sqlite:///{tmp_path}/reuse.sqlite3"))
+    app = migrating_app(f"sqlite:///{tmp_path}/reuse.sqlite3")
     client = app.test_client()
     with app.app_context():
         upgrade(revision="0008")
@@ -134,7 +140,7 @@ def test_sqlite_ids_freed_before_the_upgrade_are_never_given_again(tmp_path):
 
 def existing_key_results_get_their_kind(database_url):
     """Key results made before kinds existed become increase or decrease, as they read."""
-    app = create_app(make_config(database_url))
+    app = migrating_app(database_url)
     with app.app_context():
         upgrade(revision="0008")
         db.session.execute(
@@ -201,7 +207,7 @@ def write_old_chain(length):
 
 def old_chain_survives_the_chains_migration(database_url):
     """Old rows stay verifiable after 0011 and fold back into one chain on the way down."""
-    app = create_app(make_config(database_url))
+    app = migrating_app(database_url)
     client = app.test_client()
     with app.app_context():
         upgrade(revision="0008")
@@ -250,3 +256,29 @@ def test_sqlite_old_chain_survives(tmp_path):
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_postgres_old_chain_survives(scratch_postgres_url):
     old_chain_survives_the_chains_migration(scratch_postgres_url)
+
+
+def test_flask_db_migrates_from_the_command_line_and_a_web_process_never_loads_alembic(tmp_path):
+    """``flask --app wsgi db ...`` runs Flask-Migrate; the app served by gunicorn goes without.
+
+    Flask-Migrate brings Alembic and Mako (11 MB a process); they load when a ``db``
+    command runs, never when the app is only built, as gunicorn builds it in each worker.
+    """
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path}/cli.sqlite3",
+        "SECRET_KEY": "cli-test-secret-" + "x" * 40,
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+
+    def run(*arguments):
+        result = subprocess.run(arguments, env=env, cwd=ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip().splitlines()
+
+    run(*flask, "db", "--directory", str(MIGRATIONS_DIR), "upgrade")
+    assert run(*flask, "db", "current")[-1].endswith("(head)")
+    loaded = (
+        "import sys, wsgi; print(sorted({'alembic', 'flask_migrate', 'mako'} & set(sys.modules)))"
+    )
+    assert run(sys.executable, "-c", loaded)[-1] == "[]"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from okr_app.config import MIGRATIONS_DIR
+from okr_app.database.migrations import MIGRATIONS_DIR
 from tests.conftest import POSTGRES_URL
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,14 +34,14 @@ APP_SETTINGS = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
 SERVE = """
 import json, sys
 import okr_app
-from okr_app import config
+from okr_app.database import migrations
 
 client = okr_app.create_app().test_client()
 account = {"email": "wheel@example.com", "password": "a perfectly long passphrase"}
 common = {"email": "common@example.com", "password": "password1234"}
 answers = {
     "package": okr_app.__file__,
-    "migrations": config.MIGRATIONS_DIR,
+    "migrations": migrations.MIGRATIONS_DIR,
     "register": client.post("/auth/register", json=account).status_code,
     "common": client.post("/auth/register", json=common).get_json(),
     "health": client.get("/health").get_json(),

@@ -9,11 +9,10 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
-from okr_app import create_app
 from okr_app.audit import verification
 from okr_app.extensions import db
 from okr_app.models import AuditRow, CheckIn, KeyResult, Objective, User
-from tests.conftest import PASSWORD, POSTGRES_URL, bearer, make_config
+from tests.conftest import PASSWORD, POSTGRES_URL, bearer, migrating_app
 from tests.factories import create_key_result, create_objective
 
 
@@ -71,7 +70,7 @@ class Outage:
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
 def test_database_outage_answers_503_and_recovers_by_itself(scratch_postgres_url):
-    app = create_app(make_config(scratch_postgres_url))
+    app = migrating_app(scratch_postgres_url)
     with app.app_context():
         upgrade()
     client = app.test_client()
