@@ -2,14 +2,17 @@
 
 Memory grows with the number of chains (accounts), never with the number of rows: rows
 come through a server-side cursor in chain order, and of the checkpoints only the latest
-heads are kept. Checkpoints are read first, then the heads, then the rows: chains only
-grow, so what is read later is never shorter than what was read before, and appends
-made while it runs are never taken for cuts.
+heads are kept. Each head an earlier checkpoint recorded and a later one moved past is
+looked up in batches as the checkpoints stream by: the row at that position must still
+have the hash recorded, so a chain cut or rewritten and then grown again is found even
+after newer checkpoints took it as it now stands. Checkpoints are read first, then the
+heads, then the rows: chains only grow, so what is read later is never shorter than what
+was read before, and appends made while it runs are never taken for cuts.
 """
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 
 from okr_app.audit.chain import HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, row_hash
 from okr_app.audit.checkpoints import canonical_hash, checkpoint_hash
@@ -37,6 +40,7 @@ class _Chain:
     seq: int = 0
     hash: str = ""
     problem: str | None = None
+    problem_seq: int = 0
 
 
 def total_rows():
@@ -44,13 +48,15 @@ def total_rows():
     return db.session.scalar(select(func.count()).select_from(AuditRow))
 
 
-def verify(progress=None, batch_size=5000):
+def verify(progress=None, batch_size=5000, lookups=400):
     """Check every checkpoint, then every chain against them and its head; return a Report.
 
-    ``progress(n)`` is called with the rows checked since its previous call.
+    ``progress(n)`` is called with the rows checked since its previous call; ``lookups``
+    earlier checkpoints' heads are looked up at once (two parameters each: SQLite takes 999).
     """
     report = Report()
-    anchors, anchored_at = _verify_checkpoints(report)
+    earlier = _EarlierHeads(lookups)
+    anchors, anchored_at = _verify_checkpoints(report, earlier)
     heads = dict(db.session.execute(select(AuditChainHead.chain_key, AuditChainHead.seq)).all())
     columns = [getattr(AuditRow, name) for name in dict.fromkeys(ROW_COLUMNS)]
     rows = db.session.execute(
@@ -62,11 +68,12 @@ def verify(progress=None, batch_size=5000):
     for row in rows:
         if walk is None or row.chain_key != walk.key:
             if walk is not None:
-                _end_chain(walk, anchors, anchored_at, heads, report)
+                _end_chain(walk, anchors, anchored_at, heads, earlier, report)
             walk = _Chain(row.chain_key)
             seen.add(row.chain_key)
         if walk.problem is None:
             walk.problem = _row_problem(row, walk, anchors.get(str(row.chain_key)), anchored_at)
+            walk.problem_seq = row.seq
         walk.seq, walk.hash = row.seq, row.hash
         report.rows += 1
         pending += 1
@@ -74,7 +81,7 @@ def verify(progress=None, batch_size=5000):
             progress(pending)
             pending = 0
     if walk is not None:
-        _end_chain(walk, anchors, anchored_at, heads, report)
+        _end_chain(walk, anchors, anchored_at, heads, earlier, report)
     if progress and pending:
         progress(pending)
     for key in sorted(set(map(int, anchors)) - seen):
@@ -85,11 +92,69 @@ def verify(progress=None, batch_size=5000):
     for key in sorted(set(heads) - seen - set(map(int, anchors))):
         if heads[key] > 0:
             report.problems.append(f"chain {key}: missing, but its head is at seq {heads[key]}")
+    told = set(map(int, anchors)) | {key for key, seq in heads.items() if seq > 0}
+    for key in sorted(set(earlier.problems) - seen - told):
+        report.problems.append(earlier.problems[key][1])
     return report
 
 
-def _verify_checkpoints(report):
-    """Walk the checkpoints in order; return the latest one's heads and position."""
+class _EarlierHeads:
+    """Heads of earlier checkpoints, each checked against the row now at its position.
+
+    A checkpoint's head of a chain is kept until a later checkpoint moves past it, then
+    looked up with others in one statement per ``batch_size``; only the first problem of
+    each chain is kept, so memory grows with chains, never with rows or checkpoints.
+    """
+
+    def __init__(self, batch_size):
+        self.batch_size = batch_size
+        self.pending = []  # (chain, seq, hash recorded, checkpoint)
+        self.problems = {}
+
+    def add(self, key, head, checkpoint_seq):
+        """Check later that chain ``key`` still has ``head`` ([seq, hash]) at its seq."""
+        if key not in self.problems:
+            self.pending.append((key, head[0], head[1], checkpoint_seq))
+            if len(self.pending) >= self.batch_size:
+                self.check()
+
+    def check(self):
+        """Look the pending heads up; note the first problem of each chain."""
+        if not self.pending:
+            return
+        found = {
+            (key, seq): (row_id, row_hash)
+            for key, seq, row_id, row_hash in db.session.execute(
+                select(AuditRow.chain_key, AuditRow.seq, AuditRow.id, AuditRow.hash).where(
+                    tuple_(AuditRow.chain_key, AuditRow.seq).in_(
+                        sorted({(key, seq) for key, seq, _, _ in self.pending})
+                    )
+                )
+            )
+        }
+        for key, seq, recorded, checkpoint_seq in sorted(self.pending):
+            row = found.get((key, seq))
+            if key in self.problems or (row is not None and row[1] == recorded):
+                continue
+            if row is None:
+                problem = (
+                    f"chain {key}: seq {seq} is missing, but checkpoint {checkpoint_seq} "
+                    "covers it (rows were cut)"
+                )
+            else:
+                problem = (
+                    f"chain {key}: row id={row[0]} seq={seq}: differs from checkpoint "
+                    f"{checkpoint_seq} (the chain was rewritten)"
+                )
+            self.problems[key] = (seq, problem)
+        self.pending.clear()
+
+
+def _verify_checkpoints(report, earlier):
+    """Walk the checkpoints in order; return the latest one's heads and position.
+
+    The heads a checkpoint moves past go to ``earlier``, checked against the rows.
+    """
     expected_prev, previous_heads, latest = "", {}, 0
     statement = select(AuditCheckpoint).order_by(AuditCheckpoint.seq)
     streamed = statement.execution_options(stream_results=True, yield_per=100)
@@ -110,8 +175,12 @@ def _verify_checkpoints(report):
         if problem:
             report.problems.append(problem)
             break
+        for key, head in previous_heads.items():
+            if checkpoint.heads[key] != head:
+                earlier.add(int(key), head, latest)
         expected_prev, previous_heads, latest = checkpoint.hash, checkpoint.heads, checkpoint.seq
         db.session.expunge(checkpoint)
+    earlier.check()
     return previous_heads, latest
 
 
@@ -137,9 +206,12 @@ def _row_problem(row, walk, anchor, anchored_at):
     return None
 
 
-def _end_chain(walk, anchors, anchored_at, heads, report):
-    """Check where a chain ends against the latest checkpoint and its head; note problems."""
+def _end_chain(walk, anchors, anchored_at, heads, earlier, report):
+    """Check where a chain ends against the checkpoints and its head; note its first problem."""
     report.chains += 1
+    seq, problem = earlier.problems.get(walk.key, (None, None))
+    if problem and (walk.problem is None or seq < walk.problem_seq):
+        walk.problem = problem
     anchor = anchors.get(str(walk.key))
     if walk.problem is None and anchor is not None and walk.seq < anchor[0]:
         walk.problem = (
