@@ -178,6 +178,63 @@ def existing_key_results_get_their_kind(database_url):
         ]
 
 
+def existing_deliveries_get_their_user(database_url):
+    """Deliveries made before they named their user get their webhook's."""
+    app = migrating_app(database_url)
+    with app.app_context():
+        upgrade(revision="0014")
+        for email in ("first@example.com", "second@example.com"):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (email, password_hash, role, is_active, created_at, "
+                    "updated_at) VALUES (:email, 'x', 'user', true, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP)"
+                ),
+                {"email": email},
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO webhooks (user_id, url, events, active, secret, created_at, "
+                "updated_at, active_since) SELECT id, 'https://example.com/' || email, '[\"*\"]', "
+                "true, 's', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM users"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO outbox_events (event_id, user_id, type, data, created_at) "
+                "SELECT 'event-' || user_id, user_id, 'ping', '{}', CURRENT_TIMESTAMP FROM webhooks"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO webhook_deliveries (webhook_id, outbox_event_id, status, attempts, "
+                "created_at) SELECT webhooks.id, outbox_events.id, 'pending', 0, CURRENT_TIMESTAMP "
+                "FROM webhooks JOIN outbox_events ON outbox_events.user_id = webhooks.user_id"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(
+            text(
+                "SELECT webhook_deliveries.user_id, webhooks.user_id FROM webhook_deliveries "
+                "JOIN webhooks ON webhooks.id = webhook_deliveries.webhook_id"
+            )
+        ).all()
+        assert len(rows) == 2
+        assert all(delivery_user == webhook_user for delivery_user, webhook_user in rows)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_existing_deliveries_get_their_user(tmp_path):
+    existing_deliveries_get_their_user(f"sqlite:///{tmp_path}/deliveries.sqlite3")
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set")
+def test_postgres_existing_deliveries_get_their_user(scratch_postgres_url):
+    existing_deliveries_get_their_user(scratch_postgres_url)
+
+
 def write_old_chain(length):
     """Append ``length`` rows to the single chain of before 0011, hashed as then."""
     prev_hash = ""

@@ -1,8 +1,8 @@
 """Which user each table's rows belong to: the claim docs/SCALING.md builds on.
 
-Every table holding user data names its user in a column (``user_id`` as a rule), or
-reaches one through a declared parent, so that the schema could be distributed by user
-(Citus, co-located tables). The rest belongs to no user. tests/database/test_user_data.py
+Every table holding user data names its user in a column (``user_id`` as a rule), so
+that the schema could be distributed by user (Citus, co-located tables). The rest belongs
+to no user. tests/database/test_user_data.py
 keeps every table declared here and checks each request's statements against it.
 """
 
@@ -21,12 +21,11 @@ BY_USER = {
     "webhooks": "user_id",
     "outbox_events": "user_id",
     "share_links": "user_id",
+    "webhook_deliveries": "user_id",
     # The actor's chain; its rows outlive a deleted account, so no foreign key.
     "audit_log": "chain_key",
     "audit_chain_head": "chain_key",
 }
-#: Tables reaching their user through a parent -> (foreign key column, parent table).
-THROUGH_PARENT = {"webhook_deliveries": ("webhook_id", "webhooks")}
 #: Tables of no user: one row set for the whole service.
 SHARED = {
     "audit_checkpoint": "every chain's head at one moment",
@@ -36,3 +35,11 @@ SHARED = {
 NULLABLE_USER = {"idempotency_keys": "keys of requests made without a login (by address)"}
 #: Other columns a statement may narrow a table's rows by to one user's.
 ALSO_NARROWED_BY = {"audit_log": ("actor_id", "owner_id")}
+#: Unique columns a request finds its user by, from the credential it presents instead of
+#: a login: the e-mail at login, a personal token, a calendar feed's or share link's token.
+FOUND_BY_CREDENTIAL = {
+    "users": ("email",),
+    "personal_tokens": ("secret_hash",),
+    "calendar_feeds": ("token_hash",),
+    "share_links": ("token_hash",),
+}

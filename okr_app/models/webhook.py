@@ -105,6 +105,11 @@ class Delivery(db.Model):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     webhook_id: Mapped[int] = mapped_column(Integer, ForeignKey("webhooks.id", ondelete="CASCADE"))
+    #: The webhook's user, named here too: every user-data table carries its user
+    #: (``okr_app/models/distribution.py``).
+    user_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
     outbox_event_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("outbox_events.id", ondelete="CASCADE"), index=True
     )

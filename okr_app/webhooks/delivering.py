@@ -47,7 +47,12 @@ def fan_out(limit=FAN_OUT_BATCH):
         return 0
     webhooks = _webhooks_for(events)
     rows = [
-        {"webhook_id": webhook.id, "outbox_event_id": event.id, "next_attempt_at": now}
+        {
+            "webhook_id": webhook.id,
+            "user_id": webhook.user_id,
+            "outbox_event_id": event.id,
+            "next_attempt_at": now,
+        }
         for event in events
         for webhook in webhooks.get(event.user_id, ())
         if _addressed(webhook, event)
