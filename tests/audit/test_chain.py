@@ -12,7 +12,8 @@ from okr_app.extensions import db
 from okr_app.models import ANONYMOUS_CHAIN, AuditChainHead, AuditRow, OutboxEvent, User
 from okr_app.models.outbox import event_values
 from okr_app.models.types import utcnow
-from tests.conftest import bearer
+from tests.conftest import BACKEND, bearer
+from tests.locks import wait_for_a_lock_wait
 
 
 def verify(runner):
@@ -195,3 +196,39 @@ def test_a_row_of_another_table_is_written_once_with_a_chains_first_row(app, run
         assert [event.data for event in published] == [{"id": 1}, {"id": 2}]
         assert [row.seq for row in rows_of(app, user.id)] == [1, 2]
     assert verify(runner).exit_code == 0
+
+
+@pytest.mark.concurrent
+@pytest.mark.skipif(BACKEND != "postgresql", reason="SQLite writes one transaction at a time")
+def test_a_write_waits_for_its_own_chain_only(app, auth):
+    alice, _, alice_headers = auth.user("alice@example.com")
+    _, _, bob_headers = auth.user("bob@example.com")
+    answers = {}
+
+    def create(name, headers):
+        with app.test_client() as own:
+            body = {"title": f"By {name}", "period": "2026"}
+            answers[name] = own.post("/objectives", headers=headers, json=body)
+
+    with app.app_context():
+        other = db.engine.connect()
+        transaction = other.begin()
+        # An append to Alice's chain in progress: her head stays locked until it commits.
+        head = text("SELECT seq FROM audit_chain_head WHERE chain_key = :key FOR UPDATE")
+        other.execute(head, {"key": alice["id"]})
+        alices = threading.Thread(target=create, args=("alice", alice_headers))
+        bobs = threading.Thread(target=create, args=("bob", bob_headers))
+        try:
+            alices.start()
+            wait_for_a_lock_wait(app)  # Alice's write waits for her own chain...
+            bobs.start()
+            bobs.join(15)  # ... and Bob's, meanwhile, does not.
+            assert not bobs.is_alive(), "a write waited for another account's chain"
+            assert answers["bob"].status_code == 201
+            assert alices.is_alive()
+        finally:
+            transaction.rollback()
+            other.close()
+            alices.join(30)
+            bobs.join(30)
+    assert answers["alice"].status_code == 201
