@@ -75,11 +75,14 @@ class Stack:
             "OKR_WORKER_POLL_SECONDS": "0.25",
         }
         self.flask("db", "upgrade")
-        self.gunicorn = Gunicorn(self.directory, self.env, self.workers).start()
+        # Each host's connections name it (libpq's PGAPPNAME): pg_stat_activity tells them apart.
+        host_env = {**self.env, "PGAPPNAME": "okr-host-1"}
+        self.gunicorn = Gunicorn(self.directory, host_env, self.workers).start()
         self.hosts = [self.gunicorn]
         for number in range(2, host_count + 1):
             # Another app host: a gunicorn master of its own, with its workers and pools.
-            host = Gunicorn(self.directory, self.env, self.workers, name=f"gunicorn{number}")
+            host_env = {**self.env, "PGAPPNAME": f"okr-host-{number}"}
+            host = Gunicorn(self.directory, host_env, self.workers, name=f"gunicorn{number}")
             self.hosts.append(host.start())
         self.nginx = Nginx(self.directory, [host.port for host in self.hosts]).start()
         self.connection = psycopg2.connect(self.database_url)

@@ -24,6 +24,7 @@ from tests.e2e.stack import Stack, unique_email
 
 USERS = 20
 CHECK_INS_PER_USER = 8
+WORKERS = 2  # per host
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def hosts():
     require(missing())
     directory = Path(tempfile.mkdtemp(prefix="okr-e2e-hosts-"))
     directory.chmod(0o755)
-    deployed = Stack(directory, POSTGRES_URL, workers=2)
+    deployed = Stack(directory, POSTGRES_URL, workers=WORKERS)
     try:
         try:
             deployed.start(host_count=2)
@@ -141,6 +142,15 @@ def test_concurrent_writes_through_both_hosts_are_each_stored_once(hosts):
             if entry["method"] == "POST" and entry["path"].endswith("/check-ins")
         ]
         assert len(answered) >= USERS, "each host took its share of the burst"
+    # A sync worker serves one request at a time: its pool keeps one server connection.
+    connections = dict(
+        hosts.query(
+            "SELECT application_name, count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name LIKE 'okr-host-%%' "
+            "GROUP BY application_name"
+        )
+    )
+    assert connections == {"okr-host-1": WORKERS, "okr-host-2": WORKERS}
     verified = hosts.flask("audit", "verify")
     assert "Audit trail intact" in verified.stdout, verified.stderr
 
