@@ -123,8 +123,8 @@ class _EarlierHeads:
         if not self.pending:
             return
         found = {
-            (key, seq): (row_id, row_hash)
-            for key, seq, row_id, row_hash in db.session.execute(
+            (key, seq): (row_id, stored)
+            for key, seq, row_id, stored in db.session.execute(
                 select(AuditRow.chain_key, AuditRow.seq, AuditRow.id, AuditRow.hash).where(
                     tuple_(AuditRow.chain_key, AuditRow.seq).in_(
                         sorted({(key, seq) for key, seq, _, _ in self.pending})
