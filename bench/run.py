@@ -128,6 +128,8 @@ class Bench:
         token, key_result_id = _first_row(files["check_ins"])
         agrees = scenarios.floor_agrees(app, floor, token, int(key_result_id))
         results, floor_results = scenarios.reads(app, floor, files, self.load, options.rounds)
+        # What the servers share, metered beside their workers in the audited writes.
+        shared = {"postgres": lambda: cpu.named_pids("postgres"), "redis": lambda: [redis.pid]}
         light = scenarios.unloaded(app, files, self.load)
         half = scenarios.half_load(app, files, self.load, results, light)
         profile_text = None
@@ -142,17 +144,14 @@ class Bench:
                 files,
                 self.load,
                 options.rounds,
-                shared={
-                    "postgres": lambda: cpu.named_pids("postgres"),
-                    "redis": lambda: [redis.pid],
-                },
+                shared=shared,
             )
         )
         results.update(scenarios.writes(app, files, self.load, options.workers))
         rss = {"okr_app": app.peak_rss_mb(), "floor": floor.peak_rss_mb()}
         app.stop()
         floor.stop()
-        writes_by_workers = self._writes_by_workers(env, one, files)
+        writes_by_workers = self._writes_by_workers(env, one, files, shared)
         heavy = self._gunicorn("okr_app_heavy", "wsgi:app", env, many)
         heavy_files = client.prepare(heavy.url, heavy_users, self._folder("heavy"))
         heavy_light = scenarios.unloaded(heavy, heavy_files, self.load)
@@ -188,7 +187,7 @@ class Bench:
         self.servers.append(server)
         return server.start()
 
-    def _writes_by_workers(self, env, database, files):
+    def _writes_by_workers(self, env, database, files, shared):
         """Return audited writes per second with 1, the run's and twice the run's workers.
 
         Every audited write appends to its actor's own chain, and the load's rows go through
@@ -198,7 +197,9 @@ class Bench:
         connections per worker of the largest count, so that every worker of every server
         always has a request waiting, as in the other scenarios. Only the workers change
         between a server's figures; the floor's say what more workers cost on this machine
-        without okr_app.
+        without okr_app. Each figure carries the CPU its server's workers, ``shared``'s
+        processes and the machine used per request: what a check-in costs with that many
+        workers, whatever else the host is doing.
         """
         counts, connections = _writes_by_workers_plan(self.options.workers)
         targets = {"okr_app": "wsgi:app", "floor": "bench.floor_app:app"}
@@ -208,7 +209,9 @@ class Bench:
             for count in counts
         }
         load = Load(self.load.threads, connections, self.load.warmup, self.load.duration)
-        figures = scenarios.audited_writes_by_workers(servers, files, load, self.options.rounds)
+        figures = scenarios.audited_writes_by_workers(
+            servers, files, load, self.options.rounds, shared
+        )
         for server in servers.values():
             server.stop()
         return {

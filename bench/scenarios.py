@@ -100,23 +100,24 @@ def metered(server, files, load, shared=None):
     return {**figures, "cpu_us_per_request": meter.per_request(figures["requests"])}
 
 
-def audited_writes_by_workers(servers, files, load, rounds=3):
+def audited_writes_by_workers(servers, files, load, rounds=3, shared=None):
     """Run the audited check-ins on each server of ``servers`` (``{key: server}``) in turn.
 
     Every server gets the same load, ``rounds`` times, in alternating order, so that a
     slower stretch of a shared machine falls on each server alike. Return each key's
-    figures of its median round by throughput, with ``rps_rounds``: every round's, in order.
+    figures of its median round by throughput, with ``rps_rounds``: every round's, in order,
+    and ``cpu_us_per_request`` as ``metered`` measures it (``shared`` as there).
     """
     runs = {key: [] for key in servers}
     for index in range(rounds):
         order = list(servers) if index % 2 == 0 else list(servers)[::-1]
         for key in order:
-            runs[key].append(audited_writes(servers[key], files, load))
+            runs[key].append(metered(servers[key], files, load, shared))
     return {key: median_run(figures) for key, figures in runs.items()}
 
 
 #: What ``audited_writes_by_workers`` reports of each server's median round.
-BY_WORKERS_FIGURES = ("rps", "p50_ms", "p99_ms", "errors", "rps_rounds")
+BY_WORKERS_FIGURES = ("rps", "p50_ms", "p99_ms", "errors", "rps_rounds", "cpu_us_per_request")
 
 
 def beside_floor_by_workers(mine, theirs):

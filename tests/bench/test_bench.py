@@ -69,11 +69,27 @@ def test_table_has_a_row_per_scenario():
 
 
 def test_writes_by_workers_stand_beside_the_floors_with_as_many_workers(tmp_path):
-    mine = {"rps": 300.0, "p50_ms": 30.0, "p99_ms": 60.0, "errors": 0, "rps_rounds": [300.0]}
-    theirs = {**mine, "rps": 600.0, "p99_ms": 30.0, "errors": 1, "rps_rounds": [600.0]}
+    mine = {
+        "rps": 300.0,
+        "p50_ms": 30.0,
+        "p99_ms": 60.0,
+        "errors": 0,
+        "rps_rounds": [300.0],
+        "cpu_us_per_request": {"workers": 4000, "postgres": 1500, "machine": 6600},
+    }
+    theirs = {
+        **mine,
+        "rps": 600.0,
+        "p99_ms": 30.0,
+        "errors": 1,
+        "rps_rounds": [600.0],
+        "cpu_us_per_request": {"workers": 1500, "postgres": 1400, "machine": 3300},
+    }
     figures = scenarios.beside_floor_by_workers(mine, theirs)
     assert (figures["rps"], figures["ratio_to_floor"], figures["floor"]["rps"]) == (300, 0.5, 600)
     assert figures["floor"]["errors"] == 1
+    machine_cpu = figures["cpu_us_per_request"]["machine"], figures["floor"]["cpu_us_per_request"]
+    assert (machine_cpu[0], machine_cpu[1]["machine"]) == (6600, 3300)
     complete = {**complete_report(), "audited_writes_by_workers": {"10": figures}}
     lines = report.table(complete).splitlines()
     assert lines[-2].split() == ["writes", "10w", "300", "30", "-", "60", "0", "-", "0.5"]
