@@ -108,15 +108,17 @@ def time_in_band(points, inside, period_days, now_x):
 
 
 def band_share(days, span, *, clamp=clamp, ratio=ratio, choose=choose):
-    """Return 100 x days in band / measured span, 0 when the span is empty.
+    """Return 100 x days in band / measured span, 0 while the span is empty.
 
     Days in band short of the span by less than ``BAND_TOLERANCE_DAYS`` are the whole span:
-    in band all along is exactly 100.
+    in band all along is exactly 100. A span shorter than that (the first value was stated
+    moments ago) counts as empty: measured against it, a value out of band all along
+    would be in band all along.
     """
     share = clamp(100.0 * ratio(days, span), 0.0, 100.0)
     # Exactly 100, not a quotient: SQL may compute the span of a quotient in other types.
-    whole = choose(span > 0, 100.0, 0.0)
-    return choose(span - days < BAND_TOLERANCE_DAYS, whole, share)
+    settled = choose(span - days < BAND_TOLERANCE_DAYS, 100.0, share)
+    return choose(span < BAND_TOLERANCE_DAYS, 0.0, settled)
 
 
 def stay_progress(points, inside, period_days, now_x):

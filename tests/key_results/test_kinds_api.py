@@ -1,6 +1,6 @@
 """Every kind of key result over HTTP: progress, check-ins, a change of kind, list and read."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -113,6 +113,28 @@ def test_in_band_all_along_is_exactly_100_and_done(client, session):
     assert body["pace_status"] == "done"
     assert body["forecast"]["projected_progress"] == 100.0
     assert listed_key_result(session, key_result["id"]) == body
+
+
+def test_a_value_stated_moments_ago_is_not_in_band_all_along(client, session):
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    session.at(FEB_15)
+    out = create_key_result(
+        client, session.headers, objective["id"], kind="stay_below", threshold=10, current_value=50
+    )
+    inside = create_key_result(
+        client, session.headers, objective["id"], kind="stay_below", threshold=10, current_value=5
+    )
+    # Milliseconds later the measured span is far below the tolerance of out-of-band time.
+    session.at(FEB_15 + timedelta(milliseconds=5))
+    for key_result in (out, inside):
+        body = session.get(f"/key-results/{key_result['id']}")
+        assert body["progress"] == 0.0
+        assert listed_key_result(session, key_result["id"]) == body
+    assert assert_list_and_read_agree(session, objective["id"])["progress"] == 0.0
+    session.at(FEB_15 + timedelta(seconds=1))
+    assert session.get(f"/key-results/{out['id']}")["progress"] == 0.0
+    assert session.get(f"/key-results/{inside['id']}")["progress"] == 100.0
+    assert assert_list_and_read_agree(session, objective["id"])["progress"] == 50.0
 
 
 def test_stay_in_range_counts_its_bounds(client, session):

@@ -58,6 +58,11 @@ def test_an_empty_span_gives_0():
     assert stay_progress([], ABOVE_10, 90.0, 50.0) == 0.0
     assert stay_progress([(50.0, 12)], ABOVE_10, 90.0, 50.0) == 0.0
     assert stay_progress([(100.0, 12)], ABOVE_10, 90.0, 120.0) == 0.0
+    # A span shorter than the tolerance is empty too, whichever side the value is on.
+    moments_later = 50.0 + BAND_TOLERANCE_DAYS / 10
+    assert stay_progress([(50.0, 8)], ABOVE_10, 90.0, moments_later) == 0.0
+    assert stay_progress([(50.0, 12)], ABOVE_10, 90.0, moments_later) == 0.0
+    assert stay_progress_from_sums(0.0, 50.0, 50.0, False, 90.0, moments_later) == 0.0
 
 
 def test_in_band_all_along_is_exactly_100_despite_rounding():
@@ -175,7 +180,8 @@ def test_stay_below_is_stay_above_mirrored(points, threshold, days, now_x):
 def test_a_band_holding_every_value_gives_100_over_any_span(points, days, now_x):
     inside = partial(in_band, "stay_in_range", range_min=-100, range_max=100)
     _in_band, span = time_in_band(points, inside, days, now_x)
-    assert stay_progress(points, inside, days, now_x) == pytest.approx(100.0 if span > 0 else 0.0)
+    expected = 100.0 if span >= BAND_TOLERANCE_DAYS else 0.0
+    assert stay_progress(points, inside, days, now_x) == pytest.approx(expected)
 
 
 @given(values, values, values)
