@@ -14,6 +14,7 @@ from okr_app.calendar import feeds
 from okr_app.calendar.ical import feed
 from okr_app.calendar.queries import feed_contents
 from okr_app.extensions import limiter
+from okr_app.models import KeyResult
 from okr_app.models.types import utcnow
 
 blp = Blueprint(
@@ -84,9 +85,15 @@ def get_feed(token):
     if user_id is None:
         abort(404, message="No such calendar feed.")
     key_results, objectives = feed_contents(user_id)
-    base = request.host_url.rstrip("/")
-    body = feed(key_results, objectives, base, _host_name(), utcnow())
+    body = feed(key_results, objectives, _page_of, _host_name(), utcnow())
     return Response(body, content_type="text/calendar; charset=utf-8")
+
+
+def _page_of(row):
+    """Return the absolute URL of a key result's or an objective's page in the web interface."""
+    if isinstance(row, KeyResult):
+        return url_for("web.key_result", key_result_id=row.id, _external=True)
+    return url_for("web.objective", objective_id=row.id, _external=True)
 
 
 def _host_name():

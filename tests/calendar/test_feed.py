@@ -50,9 +50,13 @@ def test_the_feed_lists_due_check_ins_and_period_ends(client, auth):
     check_in = found[f"key-result-{key_result['id']}-check-in@localhost"]
     assert str(check_in["summary"]).startswith("Check in: Users, active; weekly")
     assert check_in.decoded("dtstart") == datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
-    assert str(check_in["url"]) == f"http://localhost/key-results/{key_result['id']}"
+    # Links open the web interface's pages: a calendar app's user has a browser, no token.
+    page = f"http://localhost/app/key-results/{key_result['id']}"
+    assert str(check_in["url"]) == page
+    assert str(check_in["description"]).endswith(page)
     period_end = found[f"objective-{objective['id']}-period-end@localhost"]
     assert period_end.decoded("dtstart") == date(2026, 3, 31)
+    assert str(period_end["url"]) == f"http://localhost/app/objectives/{objective['id']}"
     assert len(found) == 2  # the completed objective has no period end in the feed
 
 
