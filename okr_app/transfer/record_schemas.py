@@ -31,6 +31,7 @@ from okr_app.objectives.schemas import (
     period_field,
     roll_up_field,
 )
+from okr_app.okr.grades import grade
 from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
 from okr_app.okr.periods import bounds, outside_refusal
 from okr_app.transfer.check_in_times import CARRIED_AT, check_in_time
@@ -117,6 +118,24 @@ class KeyResultRecordSchema(Schema):
         if errors:
             raise ValidationError({name: [message] for name, message in errors.items()})
 
+    @validates_schema
+    def check_current_value(self, data, **kwargs):
+        """Refuse a current value other than the latest check-in's, as the API keeps it.
+
+        The latest by ``at``, the last of the document's order winning a tie (an export
+        lists them by ``at``, then as recorded). Without check-ins any value is taken.
+        """
+        check_ins = data.get("check_ins") or []
+        if not check_ins:
+            return
+        _, latest = max(enumerate(check_ins), key=lambda pair: (pair[1]["at"], pair[0]))
+        if data["current_value"] != latest["value"]:
+            raise ValidationError(
+                f"Must be {latest['value']:.15g}, the value of the latest check-in "
+                f"({latest['at'].isoformat()}).",
+                "current_value",
+            )
+
     @post_load
     def name_the_kind(self, data, **kwargs):
         """Give a key result exported before kinds existed its kind by start and target."""
@@ -171,6 +190,15 @@ class ClosingRecordSchema(Schema):
     closed_at = Timestamp(required=True, validate=not_in_future)
     reopened_at = Timestamp(allow_none=True, load_default=None, validate=not_in_future)
     key_results = fields.List(fields.Nested(FrozenKeyResultRecordSchema), load_default=list)
+
+    @validates_schema
+    def check_grade(self, data, **kwargs):
+        """Refuse a grade other than the one the final progress gives, as a closing sets it."""
+        expected = grade(data["final_progress"])
+        if data["grade"] != expected:
+            raise ValidationError(
+                f"Must be {expected:.15g}: round(final_progress / 100, 2), halves up.", "grade"
+            )
 
     @validates_schema
     def check_order(self, data, **kwargs):

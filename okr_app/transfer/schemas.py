@@ -93,7 +93,10 @@ class ExportDocumentSchema(Schema):
 
     @validates_schema
     def check_links(self, data, **kwargs):
-        """Refuse ids used twice, and a ``copied_from_id`` naming no other objective of it."""
+        """Refuse ids used twice, and a ``copied_from_id`` naming no other objective of it.
+
+        Nor may copies loop: a copy is made of an objective that was there before it.
+        """
         errors = {}
         objective_ids = set()
         key_result_ids = set()
@@ -117,10 +120,27 @@ class ExportDocumentSchema(Schema):
             elif copied_from is not None and copied_from == objective.get("id"):
                 message = ["An objective is not a copy of itself."]
                 errors.setdefault(index, {})["copied_from_id"] = message
+            elif copied_from is not None and copies_loop(data["objectives"], objective):
+                message = ["The copies form a cycle: each would be a copy of a later one."]
+                errors.setdefault(index, {})["copied_from_id"] = message
         for index, message in parent_errors(data["objectives"]).items():
             errors.setdefault(index, {})["parent_id"] = [message]
         if errors:
             raise ValidationError({"objectives": errors})
+
+
+def copies_loop(records, record):
+    """Tell whether following ``copied_from_id`` from ``record`` comes back to it."""
+    by_id = {item["id"]: item for item in records if "id" in item}
+    seen, current = set(), record
+    while current is not None and current["copied_from_id"] is not None:
+        if current["copied_from_id"] == record.get("id"):
+            return True
+        if current["copied_from_id"] in seen:
+            return False  # a loop further on, reported at its own records
+        seen.add(current["copied_from_id"])
+        current = by_id.get(current["copied_from_id"])
+    return False
 
 
 def parent_errors(records):

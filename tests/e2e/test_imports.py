@@ -22,7 +22,9 @@ def largest_document(records=RECORDS):
         for n in range(records - 2)
     ]
     key_result = {"title": "Imported", "metric": "n", "start_value": 0, "target_value": 10}
-    key_result |= {"current_value": 1, "weight": 1, "check_ins": check_ins}
+    latest = max(range(len(check_ins)), key=lambda n: (check_ins[n]["at"], n))
+    # The current value is the latest check-in's, as an import requires.
+    key_result |= {"current_value": latest, "weight": 1, "check_ins": check_ins}
     objective = {"title": "Imported", "period": "2026", "status": "active"}
     objective |= {"key_results": [key_result]}
     return {"version": 1, "objectives": [objective]}

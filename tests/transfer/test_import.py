@@ -253,3 +253,47 @@ def test_the_default_import_limit_is_10_mib(app):
 def test_import_needs_a_token(client, app):
     assert client.post("/import", json=document()).status_code == 401
     assert counts(app) == (0, 0, 0, 0)
+
+
+def test_a_current_value_or_a_grade_the_history_contradicts_is_refused(account, app):
+    # The API keeps a key result's value at its latest check-in's, and grades a closing by
+    # its final progress: a document saying otherwise would read back inconsistent.
+    history = [
+        {"at": "2026-01-20T00:00:00Z", "value": 6},
+        {"at": "2026-01-05T00:00:00Z", "value": 3},  # a late update of an earlier day
+        {"at": "2026-01-20T00:00:00Z", "value": 7},  # the same moment, recorded later: wins
+    ]
+    errors = refused(
+        account, app, document(objective(1, key_results=[key_result(1, check_ins=history)]))
+    )
+    assert errors == {
+        "objectives.0.key_results.0.current_value": [
+            "Must be 7, the value of the latest check-in (2026-01-20T00:00:00+00:00)."
+        ]
+    }
+    closing = {**CLOSING, "grade": 0.99, "key_results": []}
+    errors = refused(account, app, document(objective(1, status="completed", closings=[closing])))
+    assert errors == {
+        "objectives.0.closings.0.grade": ["Must be 0.4: round(final_progress / 100, 2), halves up."]
+    }
+    consistent = key_result(1, current_value=7, check_ins=history)
+    body = document(objective(1, key_results=[consistent]), objective(2, closings=[]))
+    assert account.client.post("/import", json=body, headers=account.headers).status_code == 201
+    key_results = account.send("GET", "/objectives")[-1]["key_results"]
+    assert [item["current_value"] for item in key_results] == [7]
+
+
+def test_copies_may_not_form_a_cycle(account, app):
+    records = [
+        objective(1, copied_from_id=3),
+        objective(2, copied_from_id=1),
+        objective(3, copied_from_id=2),
+    ]
+    errors = refused(account, app, document(*records))
+    message = ["The copies form a cycle: each would be a copy of a later one."]
+    assert errors == {f"objectives.{index}.copied_from_id": message for index in range(3)}
+    chain = [objective(1), objective(2, copied_from_id=1), objective(3, copied_from_id=2)]
+    assert (
+        account.client.post("/import", json=document(*chain), headers=account.headers).status_code
+        == 201
+    )

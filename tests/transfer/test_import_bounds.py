@@ -15,7 +15,9 @@ def check_ins(count):
 @pytest.mark.settings(OKR_IMPORT_MAX_RECORDS=10)
 def test_documents_over_the_record_limit_are_refused_before_anything(account, app):
     # 1 objective + 1 key result + 8 check-ins = 10 records: allowed.
-    body = document(objective(1, key_results=[key_result(2, check_ins=check_ins(8))]))
+    body = document(
+        objective(1, key_results=[key_result(2, check_ins=check_ins(8), current_value=7)])
+    )
     assert account.client.post("/import", json=body, headers=account.headers).status_code == 201
     body = document(objective(1, key_results=[key_result(2, check_ins=check_ins(9))]))
     response = account.client.post("/import", json=body, headers=account.headers)
