@@ -71,6 +71,12 @@ class SharedObjectiveSchema(Schema):
     status = fields.String(dump_only=True)
     progress = progress_field(dump_only=True)
     expected_progress = progress_field(
-        dump_only=True, metadata={"description": "The share of the period elapsed today."}
+        dump_only=True,
+        metadata={
+            "description": "The progress expected by today: each key result's by its kind "
+            "(the share of the period elapsed for increase and decrease, 100 for stay_* once "
+            "the period has started, 0 or 100 for a milestone by its due day), weighted; "
+            "the share of the period elapsed without key results. As the owner's pages show it."
+        },
     )
     key_results = fields.List(fields.Nested(SharedKeyResultSchema), dump_only=True)

@@ -292,3 +292,22 @@ def test_every_kind_of_key_result_is_shown_with_its_chart(client, auth):
         assert (item["start_value"], item["target_value"]) == (None, None)
     assert "stay at or above 10" in page.text and "milestone, not done yet" in page.text
     assert "from - to -" not in page.text
+
+
+def test_the_progress_expected_by_today_is_the_owners_by_kind(client, auth):
+    with time_machine.travel(datetime(2026, 2, 15, 12, tzinfo=UTC), tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, title="Kinds", period="2026-Q1")
+        create_key_result(client, headers, objective["id"], start_value=0, target_value=10)
+        create_key_result(
+            client, headers, objective["id"], kind="stay_above", threshold=10, current_value=12
+        )
+        link = client.post(f"/objectives/{objective['id']}/share", headers=headers, json={})
+        url = path_of(link.get_json()["url"])
+        shown = client.get(url, headers=JSON).get_json()["expected_progress"]
+        stats = client.get("/stats", headers=headers).get_json()
+        page = client.get(url).text
+    # 46 of Q1's 90 days elapsed for the increase, 100 for the stay_above: (51.11 + 100) / 2.
+    (pace,) = stats["pace"]
+    assert shown == pace["expected_progress"] == 75.56
+    assert "75.6 % expected by today" in page
