@@ -125,3 +125,16 @@ def test_the_expected_progress_follows_the_kinds(client, web):
         _path, page = _objective(client, web, kind="stay_above", threshold="1", current_value="0")
         assert "100 % expected by today" in page
         assert "100 % expected by today" in client.get("/app?period=2026-Q1").text
+
+
+def test_a_milestones_due_day_is_removed_by_emptying_it(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        path, _page = _objective(client, web, kind="milestone", due_on="2026-02-20")
+        page = client.get(path)
+        assert 'name="due_on" type="date" value="2026-02-20"' in page.text
+        form = {"etag": etag_of(page), "title": "Churn", "metric": "%", "weight": "1"}
+        response = web.post(
+            path + "/edit", {**form, "kind": "milestone", "due_on": ""}, form_page=path
+        )
+        assert response.status_code == 303, response.text
+        assert 'name="due_on" type="date" value=""' in client.get(path).text

@@ -99,8 +99,12 @@ def post_check_in(key_result_id):
 def edit_key_result(key_result_id):
     """Save the edited key result, unless it was changed meanwhile."""
     values = forms.posted(EDIT_FIELDS)
+    # A milestone's due day emptied is removed (its period's last day applies again).
     data, form = forms.load(
-        KeyResultPatchSchema(), forms.for_kind(values), kept=("title", "metric", "weight")
+        KeyResultPatchSchema(),
+        forms.for_kind(values),
+        empty_is_none=("due_on",),
+        kept=("title", "metric", "weight"),
     )
     if form is not None:
         return _key_result_page(key_result_id, 422, edit=form)
