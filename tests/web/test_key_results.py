@@ -43,7 +43,7 @@ def test_check_ins_move_the_value_the_bar_and_the_chart(client, web, app):
     assert 'class="line-forecast"' in html and "Forecast: " in html
     assert '<title id="chart-title-1">Signups: value over 2026-Q1</title>' in html
     assert "2 check-ins, the latest 40 on 2026-02-03 12:00 UTC" in html
-    assert "<td>Good week</td>" in html and "<td>0.7</td>" in html
+    assert '<td class="text">Good week</td>' in html and "<td>0.7</td>" in html
     assert actions(app)[-2:] == ["check_in.created", "check_in.created"]
 
 

@@ -15,6 +15,7 @@ from tests.conftest import PASSWORD
 from tests.web.browser.pages import check_page
 
 EMAIL = "ada@example.com"
+LONG_ADDRESS = "https://docs.example.com/guides/getting-started-with-the-newsletter-growth-plan"
 
 
 def _next_quarter(period):
@@ -51,13 +52,16 @@ def test_a_quarter_in_the_browser(context):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="New objective").click()
     page.get_by_label("Title").first.fill("Grow the newsletter")
     expect(page.get_by_label("Period")).to_have_value(period)
-    page.get_by_label("Description").fill("More readers who stay.")
+    # A line break and an address longer than a phone's width, as people write them.
+    page.get_by_label("Description").fill(f"More readers who stay.\nPlan: {LONG_ADDRESS}")
     _key_result(page, 1, "Subscribers", "people", "1000", "5000", "2")
     _key_result(page, 2, "Unsubscribe rate", "%", "3", "1", "1")
     check_page(page, "new objective")
     page.get_by_role("button", name="Create objective").click()
     expect(page.get_by_role("heading", name="Grow the newsletter", level=1)).to_be_visible()
-    check_page(page, "objective")
+    description = page.get_by_role("paragraph").filter(has_text="More readers who stay.")
+    assert description.inner_text() == f"More readers who stay.\nPlan: {LONG_ADDRESS}"
+    check_page(page, "objective")  # the address wraps at 320 px too
     objective_url = page.url
 
     page.get_by_role("link", name="Subscribers").click()
