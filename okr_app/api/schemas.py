@@ -136,7 +136,12 @@ class FiniteNumber(fields.Float):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("allow_nan", False)
-        kwargs.setdefault("validate", validate.Range(min=-self.LIMIT, max=self.LIMIT))
+        kwargs.setdefault(
+            "validate",
+            validate.Range(
+                min=-self.LIMIT, max=self.LIMIT, error="Must lie between -1e15 and 1e15."
+            ),
+        )
         super().__init__(**kwargs)
 
 

@@ -114,7 +114,10 @@ class PersonalTokenCreateSchema(Schema):
     scopes = fields.List(
         fields.String(validate=validate.OneOf(SCOPES)),
         required=True,
-        validate=[validate.Length(min=1, max=len(SCOPES)), distinct],
+        validate=[
+            validate.Length(min=1, max=len(SCOPES), error="Choose read, write or both."),
+            distinct,
+        ],
         metadata={
             "uniqueItems": True,
             "description": "`read` allows GET, `write` allows POST, PUT, PATCH and DELETE.",

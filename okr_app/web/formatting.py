@@ -13,6 +13,12 @@ def number(value):
     return f"{rounded:,.2f}".rstrip("0")
 
 
+def counted(count, singular, plural=None):
+    """Return "1 day", "3 days": ``count`` with the word in the number it takes."""
+    word = singular if count == 1 else plural or singular + "s"
+    return f"{count:,} {word}"
+
+
 def percent(value):
     """Return a percentage with at most one decimal: "40 %", "61.3 %"."""
     if value is None:

@@ -26,7 +26,12 @@ def events_field(**kwargs):
     """Return the subscribed events field."""
     choice = fields.String(validate=validate.OneOf((*EVENT_TYPES, ALL_EVENTS)))
     return fields.List(
-        choice, validate=validate.Length(min=1, max=len(EVENT_TYPES)), metadata=EVENTS, **kwargs
+        choice,
+        validate=validate.Length(
+            min=1, max=len(EVENT_TYPES), error="Choose one or more events, each once."
+        ),
+        metadata=EVENTS,
+        **kwargs,
     )
 
 

@@ -107,6 +107,12 @@ def test_bad_check_ins_are_422_and_change_nothing(client, key_result, body):
     assert client.get(f"/key-results/{item['id']}/check-ins", headers=headers).get_json() == []
 
 
+def test_a_value_too_large_says_the_bounds_as_people_write_them(client, key_result):
+    headers, item = key_result
+    response = check_in(client, headers, item["id"], value=-1e16)
+    assert response.get_json()["errors"]["json"] == {"value": ["Must lie between -1e15 and 1e15."]}
+
+
 def test_history_window_and_pagination(client, key_result):
     headers, item = key_result
     for value, day in ((1, "01"), (2, "02"), (3, "03"), (4, "04")):

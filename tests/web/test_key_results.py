@@ -102,7 +102,7 @@ def test_a_key_result_is_deleted_after_confirmation(client, web, app):
     path = _key_result(client, web)
     web.post(path + "/check-ins", {"value": "5"}, form_page=path)
     confirm = client.get(path + "/delete")
-    assert "Its 1 check-ins go with it." in confirm.text
+    assert "Its one check-in goes with it." in confirm.text
     deleted = web.post(path + "/delete", {"etag": etag_of(confirm)}, form_page=path)
     assert deleted.status_code == 303
     assert client.get(path).status_code == 404

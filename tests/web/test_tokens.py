@@ -78,7 +78,7 @@ def test_refused_tokens_show_the_api_message_next_to_the_field(client, web, app)
     web.user()
     before = actions(app)
     for fields, field, message in (
-        ({"scopes": []}, "token-scopes", "Length must be between 1 and 2."),
+        ({"scopes": []}, "token-scopes", "Choose read, write or both."),
         ({"scopes": ["admin"]}, "token-scopes", "Must be one of: read, write."),
         ({"name": " "}, "token-name", "Length must be between 1 and 100."),
         ({"expires_at": "2001-01-01T00:00"}, "token-expires-at", "Must lie in the future."),
