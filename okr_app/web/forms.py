@@ -15,7 +15,7 @@ from okr_app.extensions import db
 from okr_app.okr.kinds import FIELDS, KIND_FIELDS
 
 #: Fields every form carries that are not part of the body: the CSRF token, the row's tag.
-FORM_ONLY = frozenset({"csrf_token", "etag"})
+FORM_ONLY = frozenset({"csrf_token", "etag", "submission"})
 
 
 @dataclass

@@ -9,7 +9,7 @@ from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from okr_app.database import conflicts
 from okr_app.extensions import csrf, db
-from okr_app.web import formatting
+from okr_app.web import formatting, submissions
 from okr_app.web.charts import bars
 from okr_app.web.session import load_user
 
@@ -88,6 +88,7 @@ def page_of(endpoint, row_id):
 
 
 blp.add_app_template_global(page_of, "page_of")
+blp.add_app_template_global(submissions.new_submission, "new_submission")
 blp.add_app_template_global(bars.progress_bar, "progress_bar")
 blp.add_app_template_filter(formatting.number, "number")
 blp.add_app_template_filter(formatting.percent, "percent")

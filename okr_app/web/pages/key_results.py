@@ -14,6 +14,7 @@ from okr_app.web import forms, queries
 from okr_app.web.charts import key_result_chart
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
+from okr_app.web.submissions import once_per_submission
 
 EDIT_FIELDS = (
     "title",
@@ -78,6 +79,7 @@ def _text(value):
 @blp.route("/key-results/<int:key_result_id>/check-ins", methods=["POST"])
 @audited("check_in.created")
 @login_required
+@once_per_submission
 def post_check_in(key_result_id):
     """Record a value now, or at an earlier moment given in "At" (UTC)."""
     values = forms.milestone_check_in(forms.posted(CHECK_IN_FIELDS))

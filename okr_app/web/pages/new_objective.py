@@ -19,6 +19,7 @@ from okr_app.web.pages.objectives import KEY_RESULT_FIELDS, WHOLE_NUMBERS
 from okr_app.web.queries import parent_choices
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
+from okr_app.web.submissions import once_per_submission
 
 #: Key result rows on the new objective form.
 NEW_KEY_RESULTS = 3
@@ -41,6 +42,7 @@ def _new_page(form, rows, status=200):
 @blp.route("/new", methods=["POST"])
 @audited("objective.created")
 @login_required
+@once_per_submission
 def post_new_objective():
     """Create the objective and the key results filled in, in one transaction."""
     values = forms.posted()

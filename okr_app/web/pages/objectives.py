@@ -32,6 +32,7 @@ from okr_app.web.pages.dashboard import pace_figures
 from okr_app.web.queries import parent_choices
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
+from okr_app.web.submissions import once_per_submission
 
 #: The fields of a key result's form (the objective page's and the new objective form's rows).
 KEY_RESULT_FIELDS = (
@@ -184,6 +185,7 @@ def delete_objective(objective_id):
 @blp.route("/objectives/<int:objective_id>/copy", methods=["POST"])
 @audited("objective.copied")
 @login_required
+@once_per_submission
 def copy_objective(objective_id):
     """Copy the objective into another period, optionally starting from its final values."""
     values = forms.posted(("period", "carry_values"))
@@ -200,6 +202,7 @@ def copy_objective(objective_id):
 @blp.route("/objectives/<int:objective_id>/key-results", methods=["POST"])
 @audited("key_result.created")
 @login_required
+@once_per_submission
 def add_key_result(objective_id):
     """Add a key result to the objective."""
     values = forms.posted(KEY_RESULT_FIELDS)
