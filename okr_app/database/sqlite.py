@@ -34,7 +34,10 @@ def configure(engine):
 
 
 def configure_connection(dbapi_connection, _record):
-    """Use the write-ahead log, enforce foreign keys, let SQLAlchemy emit BEGIN, add a hash."""
+    """Use the write-ahead log, enforce foreign keys, let SQLAlchemy emit BEGIN, add functions.
+
+    ``sha256_hex`` for the audit chain, and a ``lower`` that folds every alphabet.
+    """
     dbapi_connection.isolation_level = None
     # Kept in the file once set; an in-memory database answers "memory" and stays so.
     try:
@@ -46,6 +49,16 @@ def configure_connection(dbapi_connection, _record):
     dbapi_connection.execute("PRAGMA synchronous=FULL")
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
     dbapi_connection.create_function("sha256_hex", 1, python_sha256_hex, deterministic=True)
+    # SQLite's own lower() folds only A to Z: "ÄBC" would not match "äbc" as on PostgreSQL.
+    # No index or constraint is built on lower(), so none holds values of the old one.
+    dbapi_connection.create_function("lower", 1, unicode_lower, deterministic=True)
+
+
+def unicode_lower(value):
+    """Return ``value`` in lower case as Python folds it, for any alphabet (NULL stays NULL)."""
+    if value is None or isinstance(value, bytes):
+        return value
+    return str(value).lower()
 
 
 def begin_transaction(connection):

@@ -55,6 +55,7 @@ def test_filters_by_period_status_and_title(client, auth):
     create_objective(client, headers, title="grow the team", period="2026-Q2")
     create_objective(client, headers, title="100% uptime", period="2026-Q2")
     create_objective(client, headers, title="1000 users", period="2026-Q2")
+    create_objective(client, headers, title="Ünïcödé ÄBC", period="2026-Q3")
 
     def listed(query):
         return titles(client.get(f"/objectives?{query}", headers=headers))
@@ -65,6 +66,9 @@ def test_filters_by_period_status_and_title(client, auth):
     assert listed("q=grow&period=2026-Q2") == ["grow the team"]
     assert listed("q=100%25") == ["100% uptime"]
     assert listed("q=_") == []
+    # Any alphabet's case, on SQLite as on PostgreSQL.
+    for query in ("äbc", "ÜNÏ", "ünïcödé äbc"):
+        assert listed(f"q={query}") == ["Ünïcödé ÄBC"], query
     assert listed("period=2026") == []
     for query in ("period=2026-Q5", "status=done", "q=" + "x" * 201):
         response = client.get(f"/objectives?{query}", headers=headers)
