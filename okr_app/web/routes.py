@@ -3,6 +3,8 @@
 The pages themselves are in ``okr_app.web.pages``, one module per part of the interface.
 """
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
@@ -126,8 +128,20 @@ def http_error(error):
         title=ERROR_TITLES.get(code, "Error"),
         message=message,
         retry_after=headers.get("Retry-After"),
+        login_url=url_for("web.login", next=_page_sent_from()) if code == 401 else None,
     )
     return page, code, headers
+
+
+def _page_sent_from():
+    """Return the path of the interface's page a form was sent from, else None.
+
+    After logging in again, the person lands back on the page of the form they sent.
+    """
+    sent_from = urlsplit(request.referrer or "")
+    if sent_from.netloc != request.host or not sent_from.path.startswith(blp.url_prefix + "/"):
+        return None
+    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
 
 
 @blp.errorhandler(Exception)

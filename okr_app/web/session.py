@@ -55,6 +55,13 @@ def clear_cookie(response):
     return response
 
 
+#: What a form posted after its session ended (logout, a password change elsewhere) shows.
+SESSION_ENDED = (
+    "Your session has ended (you logged out, or the password was changed), so this form "
+    "was not saved. Log in again and send it once more."
+)
+
+
 def login_required(view):
     """Send a visitor without a live session to the login page, and back afterwards.
 
@@ -66,7 +73,7 @@ def login_required(view):
     def wrapper(*args, **kwargs):
         if load_user() is None:
             if request.method != "GET":
-                abort(401)
+                abort(401, description=SESSION_ENDED)
             return redirect(url_for("web.login", next=request.full_path.rstrip("?")), 303)
         return view(*args, **kwargs)
 

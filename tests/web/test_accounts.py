@@ -1,6 +1,7 @@
 """Logging in, registering, logging out and changing the password through the interface."""
 
 import re
+from urllib.parse import quote
 
 import pytest
 import time_machine
@@ -150,3 +151,30 @@ def test_a_request_without_the_cookie_is_a_visitor_in_a_shared_app_context(app, 
         assert client.get("/app").status_code == 200
         client.delete_cookie("okr_session", path="/app")
         assert client.get("/app").status_code == 303
+
+
+def test_a_form_sent_after_the_session_ended_says_so_and_leads_back(client, web):
+    web.user()
+    objective_id = web.create_objective(
+        **{"key_results-0-title": "Readers", "key_results-0-metric": "n"}
+    )
+    page = client.get(f"/app/objectives/{objective_id}").text
+    path = re.search(r'href="(/app/key-results/\d+)"', page).group(1)
+    token = web.token(path)
+    # Logged out in another tab; this tab's form is sent afterwards.
+    assert client.post("/app/logout", data={"csrf_token": token}).status_code == 303
+    sent = client.post(
+        path + "/check-ins",
+        data={"csrf_token": token, "value": "4"},
+        headers={"Referer": f"http://localhost{path}"},
+    )
+    assert sent.status_code == 401
+    assert "Your session has ended" in sent.text and "was not saved" in sent.text
+    assert f'href="/app/login?next={quote(path)}"' in sent.text
+    # A page elsewhere is not where the login leads.
+    away = client.post(
+        path + "/check-ins",
+        data={"csrf_token": token, "value": "4"},
+        headers={"Referer": "https://elsewhere.example/app/settings"},
+    )
+    assert 'href="/app/login"' in away.text
