@@ -5,7 +5,16 @@ The pages themselves are in ``okr_app.web.pages``, one module per part of the in
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, g, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
@@ -102,7 +111,15 @@ blp.add_app_template_filter(formatting.goal, "goal")
 
 @blp.route("/<path:_anything>", methods=["GET", "POST"])
 def not_found(_anything):
-    """Answer an unknown path under ``/app`` with the interface's 404 page."""
+    """Answer an unknown path under ``/app`` with the interface's 404 page.
+
+    The address of a form (``.../edit``), where a refused form is shown, leads to the
+    form's page when opened again later (a bookmark, a reload after a restart).
+    """
+    if request.method == "GET":
+        page = _page_of_form(request.path)
+        if page is not None:
+            return redirect(request.script_root + page, 303)
     abort(404)
 
 
@@ -131,6 +148,25 @@ def http_error(error):
         login_url=url_for("web.login", next=_page_sent_from()) if code == 401 else None,
     )
     return page, code, headers
+
+
+def _page_of_form(path):
+    """Return the page a form posting to ``path`` is on, or None: its path less its last part.
+
+    A refused form is shown at the address it was posted to (``.../edit``); opened again
+    later, that address leads to its page instead of an error.
+    """
+    page = path.rstrip("/").rsplit("/", 1)[0]
+    routes = current_app.url_map.bind("")
+    try:
+        form = routes.match(path, method="POST")[0]
+        shown = routes.match(page, method="GET")[0]
+    except HTTPException:
+        return None
+    ours = (form, shown)
+    if all(name.startswith(blp.name + ".") and name != "web.not_found" for name in ours):
+        return page
+    return None
 
 
 def _page_sent_from():

@@ -178,3 +178,24 @@ def test_a_form_sent_after_the_session_ended_says_so_and_leads_back(client, web)
         headers={"Referer": "https://elsewhere.example/app/settings"},
     )
     assert 'href="/app/login"' in away.text
+
+
+def test_a_forms_address_opened_later_leads_to_its_page(client, web):
+    web.user()
+    objective_id = web.create_objective(
+        **{"key_results-0-title": "Readers", "key_results-0-metric": "n"}
+    )
+    page = client.get(f"/app/objectives/{objective_id}").text
+    key_result = re.search(r'href="(/app/key-results/\d+)"', page).group(1)
+    # Where a refused form is shown: opened again, the address leads to the form's page.
+    for address, form_page in (
+        (f"/app/objectives/{objective_id}/edit", f"/app/objectives/{objective_id}"),
+        (f"/app/objectives/{objective_id}/copy", f"/app/objectives/{objective_id}"),
+        (f"{key_result}/check-ins", key_result),
+        ("/app/settings/tokens", "/app/settings"),
+    ):
+        answer = client.get(address)
+        assert (answer.status_code, answer.headers.get("Location")) == (303, form_page), address
+    # Nothing else under a page is taken for a form's address.
+    for address in (f"/app/objectives/{objective_id}/nothing", "/app/nothing/edit"):
+        assert client.get(address).status_code == 404, address

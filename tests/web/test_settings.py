@@ -67,7 +67,7 @@ def test_an_import_while_others_run_is_refused_as_the_api_refuses_it(client, web
             assert limiter.storage.acquire_entry(key, 1, 60)  # what a running import holds
         refused = _import(web, exported)
         assert refused.status_code == status
-        assert '<p class="alert" role="alert">' + message in refused.text
+        assert '<p class="alert" role="alert" tabindex="-1" autofocus>' + message in refused.text
         assert refused.headers.get("Retry-After") == "5"
         with app.app_context():
             limiter.storage.clear(key)

@@ -38,6 +38,8 @@ def test_a_quarter_in_the_browser(context):
     page.get_by_label("Password").fill("short")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Must be at least 12 characters long.")).to_be_visible()
+    # A refused form's message takes the focus, so a form low on its page comes into view.
+    expect(page.locator("p.alert")).to_be_focused()
     check_page(page, "register with an error")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
@@ -165,10 +167,12 @@ def _edit_in_two_tabs(context, page, objective_url):
     edit.get_by_label("Title").fill("Grow the newsletter from tab one")
     edit.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("Saved.")
+    other.set_viewport_size({"width": 390, "height": 844})  # a phone: Edit is far down
     stale = other.get_by_role("region", name="Edit")
     stale.get_by_label("Title").fill("Grow the newsletter from tab two")
     stale.get_by_role("button", name="Save").click()
     expect(other.get_by_role("alert")).to_contain_text("changed elsewhere")
+    expect(other.get_by_role("alert")).to_be_in_viewport()  # the Edit form is low on the page
     expect(other.get_by_role("heading", level=1)).to_have_text("Grow the newsletter from tab one")
     expect(other.get_by_role("region", name="Edit").get_by_label("Title")).to_have_value(
         "Grow the newsletter from tab two"
