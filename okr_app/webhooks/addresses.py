@@ -50,6 +50,8 @@ def target(url, allow_http):
         raise UnsafeURL("Must not hold a user name or password.")
     if parts.fragment:
         raise UnsafeURL("Must not have a fragment.")
+    if port == 0:
+        raise UnsafeURL("Must not name port 0: nothing can be reached there.")
     return parts.scheme, parts.hostname, port or DEFAULT_PORTS[parts.scheme]
 
 

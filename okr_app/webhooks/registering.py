@@ -74,6 +74,9 @@ def change_webhook(webhook, values):
     changes = apply_changes(webhook, values)
     if "active" in changes:
         date_active_change(webhook)
+    if changes:
+        # Set here, not at the flush: the answer is written before the flush.
+        webhook.updated_at = utcnow()
     return changes
 
 

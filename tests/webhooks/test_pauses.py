@@ -22,6 +22,19 @@ def set_active(client, headers, webhook, active):
     assert response.status_code == 200
 
 
+def test_a_pause_and_a_resume_date_the_webhooks_change(client, auth, receiver):
+    with time_machine.travel(datetime(2026, 3, 1, 9, tzinfo=UTC), tick=False) as clock:
+        _, _, headers = auth.user()
+        webhook = register(client, headers, receiver, events=["objective.created"])
+        path = f"/webhooks/{webhook['id']}"
+        for active, minute in ((False, 5), (True, 10)):
+            clock.move_to(datetime(2026, 3, 1, 9, minute, tzinfo=UTC))
+            answer = client.patch(path, headers=headers, json={"active": active}).get_json()
+            shown = client.get(path, headers=headers).get_json()
+            moment = f"2026-03-01T09:{minute:02d}:00+00:00"
+            assert answer["updated_at"] == shown["updated_at"] == moment
+
+
 def test_a_webhook_hears_nothing_from_while_it_was_paused(app, client, auth, receiver):
     _, _, headers = auth.user()
     webhook = register(client, headers, receiver, events=["objective.created"])

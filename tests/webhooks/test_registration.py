@@ -71,6 +71,7 @@ def test_secrets_never_reach_the_audit_trail(app, client, auth, receiver):
         ("http://169.254.169.254/latest/meta-data", {}),  # link-local (cloud metadata)
         ("http://224.0.0.1/x", {}),  # multicast
         ("http://0.0.0.0:9/x", {}),
+        ("https://1.1.1.1:0/x", {"OKR_WEBHOOK_ALLOWED_NETWORKS": "1.1.1.1/32"}),  # port 0
         ("http://localhost:9/x", {"OKR_WEBHOOK_ALLOW_HTTP": False}),  # https only
         ("ftp://example.com/x", {}),
         ("https://user:pass@example.com/x", {}),
