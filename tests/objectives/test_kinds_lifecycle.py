@@ -128,6 +128,17 @@ def test_a_copy_keeps_the_kind_and_its_fields(client, session, every_kind, carry
         assert copies["stay_below"]["in_band"] is None
         assert copies["stay_below"]["progress"] == 0.0
         assert copies["milestone"]["done"] is False
+        # Its 0 is a placeholder: nothing to add a delta to until a value is stated.
+        session.at(datetime(2025, 4, 2, tzinfo=UTC))
+        path = f"/key-results/{copies['stay_in_range']['id']}/check-ins"
+        added = client.post(path, headers=session.headers, json={"delta": 3})
+        assert added.status_code == 422
+        assert added.get_json()["errors"]["json"] == {
+            "delta": ["This key result has no value yet to add to: send value."]
+        }
+        stated = client.post(path, headers=session.headers, json={"value": 1.5})
+        assert stated.status_code == 201
+        assert client.post(path, headers=session.headers, json={"delta": 0.25}).status_code == 201
 
 
 def test_a_new_period_moves_a_milestones_due_day_with_it(client, session):
