@@ -74,8 +74,12 @@ def replayable(view, scope_of):
     return wrapper
 
 
-def claim(scope, user_id, key):
-    """Take ``key`` for this request and return None, or return the answer it already has."""
+def claim(scope, user_id, key, *, keep_refusals=True):
+    """Take ``key`` for this request and return None, or return the answer it already has.
+
+    ``keep_refusals=False`` stores only answers under 400: a refused request changed
+    nothing, and its retry runs again (the web interface's forms, whose refusals are pages).
+    """
     now = utcnow()
     lifetime = timedelta(seconds=current_app.config["OKR_IDEMPOTENCY_KEY_SECONDS"])
     values = {
@@ -95,7 +99,7 @@ def claim(scope, user_id, key):
             return claimed
     db.session.commit()  # visible to every worker now: a second request sees it in flight
     mine = Claim(claimed, values["locked_until"])
-    before_commit(partial(complete, mine))
+    before_commit(partial(complete, mine, keep_refusals=keep_refusals))
     on_unrecorded(partial(release, mine))
     return None
 
@@ -190,7 +194,7 @@ def release(claimed):
     db.session.execute(delete(IdempotencyKey).where(*claimed.held()))
 
 
-def complete(claimed, response):
+def complete(claimed, response, *, keep_refusals=True):
     """Store the answer under its key (a step of the unit of work); release it on a 5xx.
 
     An answer with ``Retry-After`` (a write rolled back for a concurrent one's sake, 409;
@@ -198,7 +202,8 @@ def complete(claimed, response):
     the retry runs instead of replaying it.
     """
     retry = "Retry-After" in response.headers
-    if response.status_code >= 500 or retry or response.is_streamed:
+    refused = response.status_code >= 400 and not keep_refusals
+    if response.status_code >= 500 or retry or response.is_streamed or refused:
         release(claimed)
         return
     kept = {name: response.headers[name] for name in KEPT_HEADERS if name in response.headers}

@@ -5,9 +5,14 @@ a ``submission`` value drawn when the page was drawn. A post claims it, together
 form's content, as the API claims an ``Idempotency-Key`` (``okr_app.api.idempotency``):
 the first post runs, and its answer, a redirect to what it created, is stored with its
 change; a second post of the same form gets that redirect again and writes nothing. A
-browser shows the answer to the last click, so a second post that arrives while the
-first is still running waits for it (up to ``WAIT_SECONDS``). The same form sent again
-with other values (back, change, send) is another submission and runs.
+refused post (a page with the form's errors) changed nothing and is not kept: sent again,
+it runs again. A browser shows the answer to the last click, so a second post that
+arrives while the first is still running waits for it (up to ``WAIT_SECONDS``, holding its
+worker meanwhile). The same form sent again with other values (back, change, send) is
+another submission and runs.
+
+Never for a form whose answer shows a secret (a new token, a webhook's signing secret):
+the answer is stored.
 """
 
 import hashlib
@@ -16,7 +21,7 @@ import secrets
 import time
 from functools import wraps
 
-from flask import g, request
+from flask import abort, g, request
 from werkzeug.exceptions import HTTPException
 
 from okr_app.api import idempotency
@@ -26,7 +31,8 @@ FIELD = "submission"
 PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 #: How long a second post waits for the first to finish, and how often it looks.
 WAIT_SECONDS = 10
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.1
+STILL_RUNNING = "This form is still being saved. Reload the page in a moment to see it."
 
 
 def new_submission():
@@ -66,9 +72,11 @@ def _claim(scope, user_id, key):
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         try:
-            return idempotency.claim(scope, user_id, key)
+            return idempotency.claim(scope, user_id, key, keep_refusals=False)
         except HTTPException as error:
-            if error.code != 409 or time.monotonic() >= deadline:
+            if error.code != 409:
                 raise
             db.session.rollback()
+            if time.monotonic() >= deadline:
+                abort(409, description=STILL_RUNNING)
             time.sleep(POLL_SECONDS)

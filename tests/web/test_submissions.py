@@ -103,3 +103,27 @@ def test_a_second_post_waits_for_the_first_instead_of_failing(app, client, web):
     # It waited until the first gave its hold up (a killed worker's, here), then ran.
     assert second.status_code == 303, second.text
     assert count(app, Objective) == 2
+
+
+def test_a_refused_post_is_not_kept_and_runs_again(app, web):
+    web.user()
+    form = {"title": "Grow", "period": "2026-Q5", FIELD: DRAWN}
+    for _ in range(2):
+        refused = web.post("/app/new", form, form_page="/app/new")
+        assert refused.status_code == 422
+        assert "Idempotent-Replayed" not in refused.headers
+    # Nothing of a refusal is stored: not its page, nor a hold on the submission.
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(IdempotencyKey)) == 0
+    fixed = web.post("/app/new", {**form, "period": "2026-Q1"}, form_page="/app/new")
+    assert fixed.status_code == 303
+    assert count(app, Objective) == 1
+
+
+def test_submissions_belong_to_their_user(app, client, web):
+    form = {"title": "Grow", "period": "2026-Q1", FIELD: DRAWN}
+    for _ in range(2):
+        web.user()  # another account in the same browser
+        answer = web.post("/app/new", form, form_page="/app/new")
+        assert answer.status_code == 303 and "Idempotent-Replayed" not in answer.headers
+    assert count(app, Objective) == 2
