@@ -112,15 +112,16 @@ class ExportDocumentSchema(Schema):
                     repeated = {position: {"id": ["Another key result has this id."]}}
                     errors.setdefault(index, {}).setdefault("key_results", {}).update(repeated)
                 key_result_ids.add(key_result["id"])
+        looping = copy_cycles(data["objectives"])
         for index, objective in enumerate(data["objectives"]):
             copied_from = objective["copied_from_id"]
-            if copied_from not in (None, *objective_ids):
+            if copied_from is not None and copied_from not in objective_ids:
                 message = ["No objective of the document has this id."]
                 errors.setdefault(index, {})["copied_from_id"] = message
             elif copied_from is not None and copied_from == objective.get("id"):
                 message = ["An objective is not a copy of itself."]
                 errors.setdefault(index, {})["copied_from_id"] = message
-            elif copied_from is not None and copies_loop(data["objectives"], objective):
+            elif copied_from is not None and objective.get("id") in looping:
                 message = ["The copies form a cycle: each would be a copy of a later one."]
                 errors.setdefault(index, {})["copied_from_id"] = message
         for index, message in parent_errors(data["objectives"]).items():
@@ -129,18 +130,23 @@ class ExportDocumentSchema(Schema):
             raise ValidationError({"objectives": errors})
 
 
-def copies_loop(records, record):
-    """Tell whether following ``copied_from_id`` from ``record`` comes back to it."""
-    by_id = {item["id"]: item for item in records if "id" in item}
-    seen, current = set(), record
-    while current is not None and current["copied_from_id"] is not None:
-        if current["copied_from_id"] == record.get("id"):
-            return True
-        if current["copied_from_id"] in seen:
-            return False  # a loop further on, reported at its own records
-        seen.add(current["copied_from_id"])
-        current = by_id.get(current["copied_from_id"])
-    return False
+def copy_cycles(records):
+    """Return the ids of the records on a cycle of ``copied_from_id`` links, in one pass.
+
+    Each record names at most one original, so following the links from each record in
+    turn, and stopping at any record already visited, meets every cycle once.
+    """
+    original = {item["id"]: item["copied_from_id"] for item in records if "id" in item}
+    done, looping = set(), set()
+    for start in original:
+        path, current = {}, start
+        while current in original and current not in done and current not in path:
+            path[current] = len(path)
+            current = original[current]
+        if current in path:  # this walk closed a loop: the records from there on
+            looping.update(list(path)[path[current] :])
+        done.update(path)
+    return looping
 
 
 def parent_errors(records):
