@@ -116,7 +116,7 @@ def not_found(_anything):
     The address of a form (``.../edit``), where a refused form is shown, leads to the
     form's page when opened again later (a bookmark, a reload after a restart).
     """
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         page = _page_of_form(request.path)
         if page is not None:
             return redirect(request.script_root + page, 303)

@@ -194,8 +194,9 @@ def test_a_forms_address_opened_later_leads_to_its_page(client, web):
         (f"{key_result}/check-ins", key_result),
         ("/app/settings/tokens", "/app/settings"),
     ):
-        answer = client.get(address)
-        assert (answer.status_code, answer.headers.get("Location")) == (303, form_page), address
+        for method in (client.get, client.head):
+            answer = method(address)
+            assert (answer.status_code, answer.headers.get("Location")) == (303, form_page)
     # Nothing else under a page is taken for a form's address.
     for address in (f"/app/objectives/{objective_id}/nothing", "/app/nothing/edit"):
         assert client.get(address).status_code == 404, address
