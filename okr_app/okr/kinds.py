@@ -12,6 +12,7 @@ since the start of the objective's period (midnight UTC of its first day), so th
 runs from x = 0 to x = ``period_days`` (the end of its last day).
 """
 
+from okr_app.okr.pace import expected_progress
 from okr_app.okr.progress import clamp, key_result_progress
 
 INCREASE = "increase"
@@ -215,6 +216,15 @@ def weighted_expected_progress(items, time_share, on, end_date):
         total += weight
         weighted += weight * expected_kind_progress(kind, time_share, on, due_on, end_date)
     return weighted / total if total else time_share
+
+
+def expected_on(items, start, end, on):
+    """Return an objective's progress expected on day ``on`` (its period ``start``-``end``).
+
+    ``weighted_expected_progress`` of its (kind, due_on, weight) ``items``, with the share
+    of the period elapsed by then: what its owner's pages and its share link show.
+    """
+    return weighted_expected_progress(items, expected_progress(start, end, on), on, end)
 
 
 def definition_errors(kind, values, sent):

@@ -10,8 +10,7 @@ from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ShareLink
 from okr_app.models.types import utcnow
 from okr_app.objectives.queries import owned_objective
-from okr_app.okr.kinds import weighted_expected_progress
-from okr_app.okr.pace import expected_progress
+from okr_app.okr.kinds import expected_on
 
 #: Longer than any token this app hands out; anything longer is not looked up.
 MAX_TOKEN_LENGTH = 128
@@ -60,7 +59,12 @@ def shared_view(objective, now=None):
         "end_date": objective.end_date,
         "status": objective.status,
         "progress": objective.progress,
-        "expected_progress": _expected(objective, now.date()),
+        "expected_progress": expected_on(
+            ((item.kind, item.due_on, item.weight) for item in objective.key_results),
+            objective.start_date,
+            objective.end_date,
+            now.date(),
+        ),
         "key_results": [
             {
                 "title": item.title,
@@ -76,20 +80,6 @@ def shared_view(objective, now=None):
             for item in objective.key_results
         ],
     }
-
-
-def _expected(objective, today):
-    """Return the objective's progress expected by ``today``, as its owner's pages show it.
-
-    Each key result's by its kind (``okr.kinds.expected_kind_progress``), weighted; the
-    share of the period elapsed for an objective without key results.
-    """
-    return weighted_expected_progress(
-        ((item.kind, item.due_on, item.weight) for item in objective.key_results),
-        expected_progress(objective.start_date, objective.end_date, today),
-        today,
-        objective.end_date,
-    )
 
 
 def _point(check_in: CheckIn):

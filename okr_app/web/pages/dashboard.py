@@ -7,8 +7,8 @@ from marshmallow import ValidationError
 
 from okr_app.due.queries import due_key_results
 from okr_app.objectives.schemas import validate_period
-from okr_app.okr.kinds import weighted_expected_progress
-from okr_app.okr.pace import expected_progress, pace_status
+from okr_app.okr.kinds import expected_on
+from okr_app.okr.pace import pace_status
 from okr_app.okr.periods import quarter_of
 from okr_app.okr.streaks import streaks
 from okr_app.web import queries
@@ -75,11 +75,8 @@ def pace_figures(objective, today):
     expected progress is its key results' by kind, weighted, as there.
     """
     start, end = objective["start_date"], objective["end_date"]
-    expected = weighted_expected_progress(
-        (_kind_weight(item) for item in objective["key_results"]),
-        expected_progress(start, end, today),
-        today,
-        end,
+    expected = expected_on(
+        (_kind_weight(item) for item in objective["key_results"]), start, end, today
     )
     pace = None
     if objective["status"] == "active" and objective["closing"] is None:
