@@ -171,10 +171,10 @@ def record_stated_check_in(key_result, values, *, refresh=True, incremental=Fals
             "at",
             f"The objective's period starts on {starts.date().isoformat()}: no check-in before.",
         )
-    if "delta" in values and key_result.kind in STAYS and not key_result.trend_count:
-        # Its value is a placeholder (a copy's 0) until a first one is stated.
-        raise CheckInRefused("delta", "This key result has no value yet to add to: send value.")
     if "delta" in values:
+        if key_result.kind in STAYS and not key_result.trend_count:
+            # Its value is a placeholder (a copy's 0) until a first one is stated.
+            raise CheckInRefused("delta", "This key result has no value yet to add to: send value.")
         latest = key_result.last_check_in_at
         if latest is not None and at < latest:
             raise CheckInRefused(
