@@ -4,6 +4,7 @@ A form field carries the name of the API's body field, so a refused value gets t
 message the API would give, placed next to its input.
 """
 
+import json
 from dataclasses import dataclass, field
 
 from flask import request
@@ -14,21 +15,91 @@ from okr_app.api.schemas import FormValues
 from okr_app.extensions import db
 from okr_app.okr.kinds import FIELDS, KIND_FIELDS
 
-#: Fields every form carries that are not part of the body: the CSRF token, the row's tag.
-FORM_ONLY = frozenset({"csrf_token", "etag", "submission"})
+#: Fields every form carries that are not part of the body: the CSRF token, the row's tag
+#: and the values the form was drawn with, the submission's key.
+FORM_ONLY = frozenset({"csrf_token", "etag", "drawn", "submission"})
 
 
 @dataclass
 class Form:
-    """What a form page shows: the values typed, the errors by field and a message."""
+    """What a form page shows: the values typed, the errors by field and a message.
+
+    An edit form also carries the version it was drawn from: ``tag`` (its ETag) and
+    ``drawn`` (the values its fields showed then). Both are kept across a refusal, so that
+    a save after fixing a field is still checked against the version the user saw, and a
+    form refused with 412 (``stale``) is shown against the current version by ``rebased``.
+    """
 
     values: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     message: str | None = None
+    drawn: dict | None = None
+    tag: str | None = None
+    stale: bool = False
 
     def error(self, name):
         """Return the messages for field ``name`` joined, or an empty string."""
         return " ".join(_flat(self.errors.get(name) or []))
+
+    def rebased(self, current, labels, what):
+        """Return a stale edit form as shown beside ``current``, the stored version's values.
+
+        A field the user left as it was drawn shows its current value, so that saving again
+        keeps what was changed elsewhere; a field the user changed keeps the typed value,
+        with a note beside it when it was changed elsewhere too. The message names the
+        fields changed elsewhere; the form is then drawn from the current version. A form
+        that is not stale, or that carries no drawn values, is returned as it is.
+        """
+        if not self.stale or self.drawn is None:
+            return self
+        shown, errors, theirs, mine = {}, {}, [], []
+        for name, now in current.items():
+            before = self.drawn.get(name, now)
+            typed = self.values.get(name, before)
+            if not _same(before, now):
+                theirs.append(labels[name])
+            if _same(typed, before):
+                shown[name] = now
+                continue
+            shown[name] = typed
+            mine.append(labels[name])
+            if not _same(before, now) and not _same(typed, now):
+                elsewhere = f"changed elsewhere to “{now}”" if now.strip() else "emptied elsewhere"
+                errors[name] = [f"This was also {elsewhere}; saving again keeps yours."]
+        message = [
+            f"This {what} was changed elsewhere (in another tab or window) after you opened "
+            "this form, so nothing was saved."
+        ]
+        if theirs:
+            message.append(f"Changed there: {_listed(theirs)}; the form shows the new values.")
+        if mine:
+            message.append(f"Your changes ({_listed(mine)}) are kept: save again to apply them.")
+        return Form(shown, errors, " ".join(message), drawn=dict(current))
+
+
+def _same(one, other):
+    """Tell whether two values of a form field say the same (line breaks as browsers send)."""
+    return one.replace("\r\n", "\n").strip() == other.replace("\r\n", "\n").strip()
+
+
+def _listed(names):
+    """Return ``["A", "B", "C"]`` as ``"A, B and C"``."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _version():
+    """Return what the posted form says of the version it was drawn from, to keep on a refusal.
+
+    ``drawn`` is read only when it is a JSON object of strings; anything else counts as
+    absent, as on a form that carries none.
+    """
+    try:
+        drawn = json.loads(request.form.get("drawn") or "null")
+    except ValueError:
+        drawn = None
+    if not (isinstance(drawn, dict) and all(isinstance(v, str) for v in drawn.values())):
+        drawn = None
+    return {"drawn": drawn, "tag": request.form.get("etag") or None}
 
 
 def _flat(messages):
@@ -78,7 +149,7 @@ def check(schema, body, values):
         return schema.load(FormValues(body)), None
     except ValidationError as error:
         errors = error.messages if isinstance(error.messages, dict) else {}
-        return None, Form(values, errors, "Please correct the fields marked below.")
+        return None, Form(values, errors, "Please correct the fields marked below.", **_version())
 
 
 def integer(value):
@@ -105,11 +176,17 @@ def attempt(work, *args, **kwargs):
 
 
 def refused(error, values, stale=None):
-    """Return the ``Form`` showing an API refusal: its message (``stale`` for 412) and fields."""
+    """Return the ``Form`` showing an API refusal: its message (``stale`` for 412) and fields.
+
+    A form refused with 412 is ``stale``: drawn from a version since changed, it is shown
+    against the current one (``Form.rebased``) and carries that version's tag; any other
+    refusal keeps the version the form was drawn from.
+    """
     data = getattr(error, "data", None) or {}
     errors = (data.get("errors") or {}).get("json") or {}
-    message = stale if error.code == 412 and stale else data.get("message") or error.description
-    return Form(values, errors, message)
+    if error.code == 412 and stale:
+        return Form(values, errors, stale, drawn=_version()["drawn"], stale=True)
+    return Form(values, errors, data.get("message") or error.description, **_version())
 
 
 def tags():

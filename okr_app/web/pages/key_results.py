@@ -16,18 +16,20 @@ from okr_app.web.routes import blp
 from okr_app.web.session import login_required
 from okr_app.web.submissions import once_per_submission
 
-EDIT_FIELDS = (
-    "title",
-    "metric",
-    "kind",
-    "start_value",
-    "target_value",
-    "threshold",
-    "range_min",
-    "range_max",
-    "due_on",
-    "weight",
-)
+#: The edit form's fields and their labels (to name those changed elsewhere).
+EDIT_LABELS = {
+    "title": "Title",
+    "metric": "Metric",
+    "kind": "Kind",
+    "start_value": "Start value",
+    "target_value": "Target value",
+    "threshold": "Threshold",
+    "range_min": "Range from",
+    "range_max": "Range to",
+    "due_on": "Due on",
+    "weight": "Weight",
+}
+EDIT_FIELDS = tuple(EDIT_LABELS)
 #: What the edit form shows for each field: start and target only where the kind uses them.
 SHOWN_AS = {"start_value": "defined_start_value", "target_value": "defined_target_value"}
 CHECK_IN_FIELDS = ("value", "done", "confidence", "note", "at")
@@ -48,13 +50,9 @@ def key_result(key_result_id):
 def _key_result_page(key_result_id, status=200, **forms_shown):
     """Return the key result's page with ``forms_shown`` (check_in, edit)."""
     item, objective, check_ins = queries.key_result_with_history(g.web_user.id, key_result_id)
-    shown = {
-        "check_in": forms.Form(),
-        "edit": forms.Form(
-            {name: _text(getattr(item, SHOWN_AS.get(name, name))) for name in EDIT_FIELDS}
-        ),
-        **forms_shown,
-    }
+    stored = {name: _text(getattr(item, SHOWN_AS.get(name, name))) for name in EDIT_FIELDS}
+    shown = {"check_in": forms.Form(), "edit": forms.Form(stored), **forms_shown}
+    shown["edit"] = shown["edit"].rebased(stored, EDIT_LABELS, "key result")
     page = render_template(
         "key_result.html",
         key_result=item,

@@ -48,7 +48,15 @@ KEY_RESULT_FIELDS = (
     "current_value",
     "weight",
 )
-EDIT_FIELDS = ("title", "period", "description", "check_in_every_days", "parent_id")
+#: The edit form's fields and their labels (to name those changed elsewhere).
+EDIT_LABELS = {
+    "title": "Title",
+    "period": "Period",
+    "description": "Description",
+    "check_in_every_days": "Check in every (days)",
+    "parent_id": "Part of",
+}
+EDIT_FIELDS = tuple(EDIT_LABELS)
 #: The objective's fields chosen as whole numbers; empty on the edit form clears them.
 WHOLE_NUMBERS = ("check_in_every_days", "parent_id")
 STALE = (
@@ -67,21 +75,21 @@ def objective(objective_id):
 
 def _objective_page(objective, status=200, **forms_shown):
     """Return the objective's page with ``forms_shown`` (edit, close, copy, key_result)."""
+    stored = {
+        "title": objective.title,
+        "period": objective.period,
+        "description": objective.description or "",
+        "check_in_every_days": str(objective.check_in_every_days or ""),
+        "parent_id": str(objective.parent_id or ""),
+    }
     shown = {
-        "edit": forms.Form(
-            {
-                "title": objective.title,
-                "period": objective.period,
-                "description": objective.description or "",
-                "check_in_every_days": str(objective.check_in_every_days or ""),
-                "parent_id": str(objective.parent_id or ""),
-            }
-        ),
+        "edit": forms.Form(stored),
         "close": forms.Form({"outcome": "achieved"}),
         "copy": forms.Form({"period": _next_period(objective.period)}),
         "key_result": forms.Form({"start_value": "0", "target_value": "100", "weight": "1"}),
         **forms_shown,
     }
+    shown["edit"] = shown["edit"].rebased(stored, EDIT_LABELS, "objective")
     figures = {
         name: getattr(objective, name)
         for name in ("start_date", "end_date", "status", "closing", "progress", "key_results")

@@ -1,0 +1,138 @@
+"""Two tabs editing one objective or key result: nothing saved over the other's change.
+
+An edit form carries the version it was drawn from (its tag) and the values it showed
+(``drawn``). A save refused with 412 shows the current value of every field left as it was
+and keeps the fields typed, so that saving again applies both tabs' changes.
+"""
+
+import json
+import re
+
+from tests.web.conftest import TOKEN
+from tests.web.test_accounts import actions
+from tests.web.test_key_results import _key_result
+
+
+def _edit_form(page):
+    """Return the Edit form's hidden fields as a browser posts them, and its drawn values."""
+    html = page.get_data(as_text=True)
+    section = html[html.index('aria-labelledby="edit-heading"') :]
+    drawn = re.search(r"name=\"drawn\" value='([^']*)'", section).group(1)
+    hidden = {
+        "csrf_token": TOKEN.search(html).group(1),
+        "etag": re.search(r'name="etag" value="([^"]+)"', section).group(1),
+        "drawn": drawn,
+    }
+    return hidden, json.loads(drawn)
+
+
+def _objective(client, web):
+    """Create an objective with a description; return its page's path."""
+    web.user()
+    objective_id = web.create_objective(description="First words")
+    return f"/app/objectives/{objective_id}"
+
+
+def test_saving_again_keeps_the_other_tabs_change_to_another_field(client, web, app):
+    """Tab one changes the description, tab two the title: after the 412, both are kept."""
+    path = _objective(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    assert drawn == {
+        "title": "Grow the newsletter",
+        "period": "2026-Q1",
+        "description": "First words",
+        "check_in_every_days": "",
+        "parent_id": "",
+    }
+    one = client.post(path + "/edit", data={**hidden, **drawn, "description": "From tab one"})
+    assert one.status_code == 303
+    # The browser sends a textarea's line breaks as CRLF: the description still reads as
+    # left untouched by tab two.
+    two = {**drawn, "title": "From tab two", "description": "First words\r\n"}
+    refused = client.post(path + "/edit", data={**hidden, **two})
+    assert refused.status_code == 412
+    html = refused.text
+    assert (
+        "This objective was changed elsewhere (in another tab or window) after you opened this "
+        "form, so nothing was saved. Changed there: Description; the form shows the new values. "
+        "Your changes (Title) are kept: save again to apply them."
+    ) in html
+    assert 'value="From tab two"' in html and ">From tab one</textarea>" in html
+    assert 'aria-invalid="true"' not in html  # no field was changed on both sides
+    hidden, drawn = _edit_form(refused)
+    assert drawn["description"] == "From tab one" and drawn["title"] == "Grow the newsletter"
+    again = client.post(
+        path + "/edit", data={**hidden, **drawn, "title": "From tab two"}
+    )  # the fields as the refused page shows them
+    assert again.status_code == 303
+    page = client.get(path).text
+    assert "<h1>From tab two</h1>" in page and "From tab one" in page
+    assert actions(app)[-3:] == ["objective.updated"] * 3
+
+
+def test_a_field_changed_in_both_tabs_says_what_the_other_tab_saved(client, web):
+    """The typed title stays, with the other tab's title beside it; saving again keeps it."""
+    path = _objective(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    assert (
+        client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab one's"}).status_code
+        == 303
+    )
+    refused = client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab two's"})
+    assert refused.status_code == 412
+    assert (
+        'id="edit-title-error">This was also changed elsewhere to “Tab one&#39;s”; saving again '
+        "keeps yours.</p>"
+    ) in refused.text
+    assert 'value="Tab two&#39;s"' in refused.text
+    hidden, drawn = _edit_form(refused)
+    assert (
+        client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab two's"}).status_code
+        == 303
+    )
+    assert "<h1>Tab two&#39;s</h1>" in client.get(path).text
+
+
+def test_a_refused_field_keeps_the_version_the_form_was_drawn_from(client, web):
+    """A 422 page carries the tag it was posted with: a save after it is still checked."""
+    path = _objective(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    assert (
+        client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab one's"}).status_code
+        == 303
+    )
+    invalid = client.post(path + "/edit", data={**hidden, **drawn, "title": " "})
+    assert invalid.status_code == 422
+    kept, kept_drawn = _edit_form(invalid)
+    assert kept["etag"] == hidden["etag"] and kept_drawn == drawn
+    fixed = client.post(path + "/edit", data={**kept, **drawn, "period": "2026-Q2"})
+    assert fixed.status_code == 412  # not saved over tab one's title
+    assert "<h1>Tab one&#39;s</h1>" in fixed.text
+    assert "Changed there: Title" in fixed.text and "Your changes (Period) are kept" in fixed.text
+
+
+def test_a_key_result_edit_keeps_a_check_in_and_the_other_tabs_weight(client, web):
+    """A check-in moves the version too; tab one's weight and tab two's target both stay."""
+    path = _key_result(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    assert drawn["target_value"] == "100" and drawn["weight"] == "1"
+    assert web.post(path + "/check-ins", {"value": "20"}, form_page=path).status_code == 303
+    refused = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    assert refused.status_code == 412
+    assert "Changed there" not in refused.text  # a check-in changes none of the form's fields
+    assert "Your changes (Target value) are kept" in refused.text
+    assert client.post(path + "/edit", data={**hidden, **drawn, "weight": "3"}).status_code == 412
+    one, one_drawn = _edit_form(client.get(path))
+    assert client.post(path + "/edit", data={**one, **one_drawn, "weight": "3"}).status_code == 303
+    hidden, drawn = _edit_form(refused)
+    again = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    assert again.status_code == 412  # the weight changed since the refused page was drawn
+    assert "Changed there: Weight" in again.text and 'value="300"' in again.text
+    hidden, drawn = _edit_form(again)
+    assert drawn["weight"] == "3"
+    saved = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    assert saved.status_code == 303
+    html = client.get(path).text
+    assert (
+        "from 0 to 300" in html and 'id="edit-weight" name="weight" type="number" value="3"' in html
+    )
