@@ -149,6 +149,8 @@ def change_key_result(user_id, key_result, values):
             changes |= apply_changes(key_result, {"due_on": due_on})
     check_due_on(key_result)
     stated = stated_value(stated_values, key_result)
+    if stated is None and changes.get("kind", {}).get("new") == MILESTONE:
+        stated = _not_done_unless_checked(key_result, changes)
     if stated is not None and (
         key_result.last_check_in_at is None or stated != key_result.current_value
     ):
@@ -161,6 +163,22 @@ def change_key_result(user_id, key_result, values):
         db.session.flush()
         refresh_trends([key_result.id])
     return changes
+
+
+def _not_done_unless_checked(key_result, changes):
+    """Return the value to record for a key result just made a milestone, or None.
+
+    Its value from before the change says nothing about the milestone being done, but 1
+    would read as done: with check-ins, 0 is recorded (a check-in, dated now); without,
+    the placeholder (its start value) becomes a milestone's 0.
+    """
+    if key_result.current_value != DONE:
+        return None
+    if key_result.last_check_in_at is not None:
+        return NOT_DONE
+    changes["current_value"] = {"old": key_result.current_value, "new": NOT_DONE}
+    key_result.current_value = NOT_DONE
+    return None
 
 
 def move_versions_of(objective_id):

@@ -230,6 +230,38 @@ def test_a_key_result_made_a_milestone_is_done_only_once_a_check_in_says_so(clie
     assert_list_and_read_agree(session, objective["id"])
 
 
+@pytest.mark.parametrize(
+    ("fields", "history"),
+    [
+        ({"current_value": 1, "target_value": 10}, [1.0, 0.0]),  # checked in at 1
+        ({"start_value": 1, "target_value": 10}, []),  # never checked in: 1 is its start
+        ({"kind": "stay_above", "threshold": 0, "current_value": 1}, [1.0, 0.0]),
+    ],
+)
+def test_a_value_of_exactly_1_before_the_change_is_not_done(client, session, fields, history):
+    """1, a milestone's "done", reached as another kind is not done: the value becomes 0.
+
+    With check-ins the change records one of 0, audited with the change; without, the
+    placeholder becomes a milestone's 0.
+    """
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    key_result = create_key_result(client, session.headers, objective["id"], **fields)
+    assert key_result["current_value"] == 1.0
+    path = f"/key-results/{key_result['id']}"
+    response = client.patch(path, headers=session.headers, json={"kind": "milestone"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["done"], body["progress"], body["current_value"]) == (False, 0.0, 0.0)
+    assert assert_list_and_read_agree(session, objective["id"])["progress"] == 0.0
+    assert session.get("/stats")["key_results"]["completed"] == 0
+    recorded = session.get(path + "/check-ins")
+    assert [item["value"] for item in recorded] == history
+    details = session.get("/audit?action=key_result.updated")[0]["details"]
+    assert details["changes"]["current_value"] == {"old": 1.0, "new": 0.0}
+    assert check_in(client, session.headers, key_result["id"], done=True).status_code == 201
+    assert session.get(path)["done"] is True
+
+
 def test_the_objective_is_the_weighted_mean_whatever_the_kinds(client, session):
     objective = create_objective(client, session.headers, period="2025-Q1")
     create_key_result(client, session.headers, objective["id"], current_value=40)
