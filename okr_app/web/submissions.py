@@ -1,6 +1,7 @@
 """A form sent twice creates once: a double click or a resend gets the first one's answer.
 
-The forms that create something (a new objective, a key result, a check-in, a copy) carry
+The forms that create something (a new objective, a key result, a check-in, a copy, an
+import) carry
 a ``submission`` value drawn when the page was drawn. A post claims it, together with the
 form's content, as the API claims an ``Idempotency-Key`` (``okr_app.api.idempotency``):
 the first post runs, and its answer, a redirect to what it created, is stored with its
@@ -59,11 +60,20 @@ def once_per_submission(view):
 
 
 def _key(drawn):
-    """Return the key of this submission: the value drawn with the form and what it holds."""
+    """Return the key of this submission: the value drawn with the form and what it holds.
+
+    An uploaded file counts by its name and content (read, then rewound for the view).
+    """
     digest = hashlib.sha256()
     for name, value in sorted(request.form.items(multi=True)):
         if name not in ("csrf_token", FIELD):
             digest.update(f"{len(name)}:{name}{len(value)}:{value}".encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda pair: pair[0]):
+        content = upload.stream.read()
+        upload.stream.seek(0)
+        filename = upload.filename or ""
+        digest.update(f"{len(name)}:{name}{len(filename)}:{filename}{len(content)}:".encode())
+        digest.update(content)
     return f"{drawn}.{digest.hexdigest()}"
 
 

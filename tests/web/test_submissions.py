@@ -1,5 +1,6 @@
 """A form that creates something, sent twice, creates once; the second gets the first's answer."""
 
+import io
 import re
 from datetime import timedelta
 
@@ -33,14 +34,19 @@ def key_result_page(client, objective_id):
 def test_every_form_that_creates_draws_its_own_submission(client, web):
     web.user()
     objective_id = web.create_objective(**READERS)
-    pages = [f"/app/objectives/{objective_id}", "/app/new", key_result_page(client, objective_id)]
+    pages = [
+        f"/app/objectives/{objective_id}",
+        "/app/new",
+        key_result_page(client, objective_id),
+        "/app/settings",
+    ]
     drawn = [
         value
         for path in pages
         for value in re.findall(rf'name="{FIELD}" value="([^"]+)"', client.get(path).text)
     ]
-    # Copy and add a key result; the new objective; the check-in.
-    assert len(drawn) == 4 and len(set(drawn)) == 4
+    # Copy and add a key result; the new objective; the check-in; the import.
+    assert len(drawn) == 5 and len(set(drawn)) == 5
     assert all(PATTERN.fullmatch(value) for value in drawn)
 
 
@@ -127,3 +133,27 @@ def test_submissions_belong_to_their_user(app, client, web):
         answer = web.post("/app/new", form, form_page="/app/new")
         assert answer.status_code == 303 and "Idempotent-Replayed" not in answer.headers
     assert count(app, Objective) == 2
+
+
+def test_an_import_sent_twice_imports_once_and_another_file_runs(app, client, web):
+    web.user()
+    web.create_objective("Exported", **READERS)
+    document = client.get("/app/export?format=json").get_data()
+    web.user()
+
+    def send(content):
+        upload = {"document": (io.BytesIO(content), "okr.json", "application/json")}
+        return web.post(
+            "/app/import",
+            {**upload, FIELD: DRAWN},
+            form_page="/app/settings",
+            content_type="multipart/form-data",
+        )
+
+    first, second = send(document), send(document)
+    assert first.status_code == second.status_code == 303, first.text
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert count(app, Objective) == 2  # the exported one and its one import
+    # The same drawing of the form with another file is another submission.
+    assert send(document.replace(b"Exported", b"Exported too")).status_code == 303
+    assert count(app, Objective) == 3

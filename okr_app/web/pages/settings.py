@@ -29,6 +29,7 @@ from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema
 from okr_app.web import forms, queries
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required, set_cookie
+from okr_app.web.submissions import once_per_submission
 from okr_app.webhooks.queries import webhooks_of
 
 #: The sections of the settings page, in order: (anchor, heading, template).
@@ -116,6 +117,7 @@ def export():
 @blp.route("/import", methods=["POST"])
 @audited("data.imported")
 @login_required
+@once_per_submission
 def post_import():
     """Add the objectives of a JSON export file to the account; all or nothing.
 
