@@ -22,7 +22,7 @@ def init_app(app):
     """Trust ``OKR_TRUSTED_PROXIES`` hops and install the request hooks."""
     hops = app.config["OKR_TRUSTED_PROXIES"]
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=hops)
     request_started.connect(assign_request_id, app)
     app.before_request(require_json_body)
     app.before_request(refuse_unknown_query_parameters)

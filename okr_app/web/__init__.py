@@ -23,10 +23,16 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app, request):
         """Open the cookie's session under its path; elsewhere a new, empty one."""
-        path = self.get_cookie_path(app).rstrip("/")
+        path = app.config["SESSION_COOKIE_PATH"].rstrip("/")
         if request.path != path and not request.path.startswith(path + "/"):
             return self.session_class()
         return super().open_session(app, request)
+
+    def get_cookie_path(self, app):
+        """Return the cookie's path under the prefix the app is served at (``/okr/app``)."""
+        from flask import request
+
+        return (request.script_root if request else "") + app.config["SESSION_COOKIE_PATH"]
 
     def get_cookie_secure(self, app):
         """Mark the cookie Secure on https requests (after the trusted proxies)."""

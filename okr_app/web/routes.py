@@ -175,9 +175,11 @@ def _page_sent_from():
     After logging in again, the person lands back on the page of the form they sent.
     """
     sent_from = urlsplit(request.referrer or "")
-    if sent_from.netloc != request.host or not sent_from.path.startswith(blp.url_prefix + "/"):
+    pages = request.script_root + blp.url_prefix + "/"
+    if sent_from.netloc != request.host or not sent_from.path.startswith(pages):
         return None
-    return sent_from.path + (f"?{sent_from.query}" if sent_from.query else "")
+    path = sent_from.path[len(request.script_root) :]  # within the app, as ``next`` takes it
+    return path + (f"?{sent_from.query}" if sent_from.query else "")
 
 
 @blp.errorhandler(Exception)

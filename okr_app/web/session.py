@@ -14,6 +14,8 @@ from okr_app.auth import tokens
 
 COOKIE = "okr_session"
 SALT = "okr-web-session"
+#: The interface's paths, under the prefix the app is served at (``request.script_root``).
+INTERFACE = "/app"
 
 
 def _serializer():
@@ -41,7 +43,7 @@ def set_cookie(response, session):
         COOKIE,
         _serializer().dumps([session.id, session.user_id]),
         expires=session.expires_at,
-        path="/app",
+        path=request.script_root + INTERFACE,
         secure=request.is_secure,
         httponly=True,
         samesite="Lax",
@@ -51,7 +53,8 @@ def set_cookie(response, session):
 
 def clear_cookie(response):
     """Sign the browser out."""
-    response.delete_cookie(COOKIE, path="/app", secure=request.is_secure, httponly=True)
+    path = request.script_root + INTERFACE
+    response.delete_cookie(COOKIE, path=path, secure=request.is_secure, httponly=True)
     return response
 
 
@@ -81,7 +84,11 @@ def login_required(view):
 
 
 def safe_next(target):
-    """Return ``target`` when it is a path of the interface, else the dashboard's."""
-    if target and target.startswith("/app") and not target.startswith("//"):
-        return target
+    """Return where ``target``, a path of the interface, leads, else the dashboard's.
+
+    ``target`` is a path within the app (``/app/...``, as ``request.full_path`` gives it),
+    led to under the prefix the app is served at.
+    """
+    if target and (target == INTERFACE or target.startswith(INTERFACE + "/")):
+        return request.script_root + target
     return url_for("web.dashboard")

@@ -1,4 +1,4 @@
-"""The interface's import form on the deployed stack: nginx lets a whole export through.
+"""The interface behind nginx: a whole export through the import form, no forged prefix.
 
 nginx refuses bodies over 64 KiB except where an import is posted: ``/import`` and the
 interface's ``/app/import`` both take the app's 10 MiB.
@@ -85,3 +85,10 @@ def test_an_export_over_64_kib_imports_through_the_form(stack):
         email,
     )
     assert imported == [(3_000 - 2,)]
+
+
+def test_a_clients_prefix_header_does_not_reach_the_app(stack):
+    """nginx is the trusted hop and sends no X-Forwarded-Prefix: a client's is dropped."""
+    page = stack.client().get("/app/login", headers={"X-Forwarded-Prefix": "/elsewhere"})
+    assert page.status == 200
+    assert 'action="/app/login"' in page.body.decode()
