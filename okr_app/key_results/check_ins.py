@@ -66,9 +66,13 @@ def stated_at(key_result):
 
     Now, or the first moment of the objective's period while it has not started: no
     check-in lies before its period, and a value stated in advance is the one the period
-    starts with, as a value carried over into a later period is.
+    starts with, as a value carried over into a later period is. Never before the latest
+    check-in (one stated in advance, before the period moved earlier), so that the value
+    stated is the current one: the last recorded wins a tie.
     """
-    return max(utcnow(), period_start(key_result.objective))
+    latest = key_result.last_check_in_at
+    moment = max(utcnow(), period_start(key_result.objective))
+    return max(moment, latest) if latest is not None else moment
 
 
 def kind_refusal(kind, values):

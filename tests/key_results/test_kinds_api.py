@@ -262,6 +262,30 @@ def test_a_value_of_exactly_1_before_the_change_is_not_done(client, session, fie
     assert session.get(path)["done"] is True
 
 
+def test_a_value_stated_after_the_period_moved_earlier_is_the_current_one(client, session):
+    """A value stated in advance lies at the period's start; moved earlier, it is ahead of now.
+
+    A value stated afterwards (a change into a milestone's 0, or a current_value) is
+    recorded no earlier than it, so that it is the current value.
+    """
+    objective = create_objective(client, session.headers, period="2025-Q2")
+    fields = {"current_value": 1, "target_value": 10}
+    key_result = create_key_result(client, session.headers, objective["id"], **fields)
+    path = f"/key-results/{key_result['id']}"
+    moved = client.patch(
+        f"/objectives/{objective['id']}", headers=session.headers, json={"period": "2025-Q1"}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    body = client.patch(path, headers=session.headers, json={"kind": "milestone"}).get_json()
+    assert (body["done"], body["progress"], body["current_value"]) == (False, 0.0, 0.0)
+    details = session.get("/audit?action=key_result.updated")[0]["details"]
+    assert details["changes"]["current_value"] == {"old": 1.0, "new": 0.0}
+    stated = client.patch(path, headers=session.headers, json={"current_value": 1})
+    assert (stated.get_json()["done"], stated.get_json()["current_value"]) == (True, 1.0)
+    history = session.get(path + "/check-ins")
+    assert {item["at"] for item in history} == {"2025-04-01T00:00:00+00:00"}
+
+
 def test_the_objective_is_the_weighted_mean_whatever_the_kinds(client, session):
     objective = create_objective(client, session.headers, period="2025-Q1")
     create_key_result(client, session.headers, objective["id"], current_value=40)
