@@ -41,31 +41,32 @@ class Form:
         """Return the messages for field ``name`` joined, or an empty string."""
         return " ".join(_flat(self.errors.get(name) or []))
 
-    def rebased(self, current, labels, what):
+    def rebased(self, current, labels, what, together=()):
         """Return a stale edit form as shown beside ``current``, the stored version's values.
 
         A field the user left as it was drawn shows its current value, so that saving again
         keeps what was changed elsewhere; a field the user changed keeps the typed value,
-        with a note beside it when it was changed elsewhere too. The message names the
-        fields changed elsewhere; the form is then drawn from the current version. A form
-        that is not stale, or that carries no drawn values, is returned as it is.
+        with a note beside it when it was changed elsewhere too. The fields of a group of
+        ``together`` (a key result's kind and the fields that define it) are kept as typed
+        as a whole once the user changed any of them: a value typed for one kind is not
+        shown beside another kind chosen elsewhere. The message names the fields changed
+        elsewhere; the form is then drawn from the current version. A form that is not
+        stale, or whose drawn values are unknown, is returned as it is.
         """
         if not self.stale or self.drawn is None:
             return self
-        shown, errors, theirs, mine = {}, {}, [], []
+        before = {name: self.drawn.get(name, now) for name, now in current.items()}
+        typed = {name: self.values.get(name, before[name]) for name in current}
+        changed = {name for name in current if not _same(typed[name], before[name])}
+        kept = changed.union(*(group for group in together if changed.intersection(group)))
+        shown, errors = {}, {}
         for name, now in current.items():
-            before = self.drawn.get(name, now)
-            typed = self.values.get(name, before)
-            if not _same(before, now):
-                theirs.append(labels[name])
-            if _same(typed, before):
-                shown[name] = now
-                continue
-            shown[name] = typed
-            mine.append(labels[name])
-            if not _same(before, now) and not _same(typed, now):
-                elsewhere = f"changed elsewhere to “{now}”" if now.strip() else "emptied elsewhere"
-                errors[name] = [f"This was also {elsewhere}; saving again keeps yours."]
+            shown[name] = typed[name] if name in kept else now
+            if name in kept and not _same(before[name], now) and not _same(typed[name], now):
+                elsewhere = f"Changed elsewhere to “{now}”" if now.strip() else "Emptied elsewhere"
+                errors[name] = [f"{elsewhere}; saving again keeps the value shown here."]
+        theirs = [labels[name] for name in current if not _same(before[name], current[name])]
+        mine = [labels[name] for name in current if name in changed]
         message = [
             f"This {what} was changed elsewhere (in another tab or window) after you opened "
             "this form, so nothing was saved."
@@ -95,7 +96,7 @@ def _version():
     """
     try:
         drawn = json.loads(request.form.get("drawn") or "null")
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit
         drawn = None
     if not (isinstance(drawn, dict) and all(isinstance(v, str) for v in drawn.values())):
         drawn = None

@@ -81,8 +81,8 @@ def test_a_field_changed_in_both_tabs_says_what_the_other_tab_saved(client, web)
     refused = client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab two's"})
     assert refused.status_code == 412
     assert (
-        'id="edit-title-error">This was also changed elsewhere to “Tab one&#39;s”; saving again '
-        "keeps yours.</p>"
+        'id="edit-title-error">Changed elsewhere to “Tab one&#39;s”; saving again keeps the '
+        "value shown here.</p>"
     ) in refused.text
     assert 'value="Tab two&#39;s"' in refused.text
     hidden, drawn = _edit_form(refused)
@@ -136,3 +136,61 @@ def test_a_key_result_edit_keeps_a_check_in_and_the_other_tabs_weight(client, we
     assert (
         "from 0 to 300" in html and 'id="edit-weight" name="weight" type="number" value="3"' in html
     )
+
+
+def test_a_value_typed_for_one_kind_stays_with_it_when_another_kind_was_chosen_elsewhere(
+    client, web
+):
+    """Tab one makes the key result a milestone; tab two's target keeps its kind, said so."""
+    path = _key_result(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    made = client.post(path + "/edit", data={**hidden, **drawn, "kind": "milestone"})
+    assert made.status_code == 303
+    refused = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    assert refused.status_code == 412
+    assert (
+        'id="edit-kind-error">Changed elsewhere to “milestone”; saving again keeps the value '
+        "shown here.</p>"
+    ) in refused.text
+    assert '<option value="increase" selected>' in refused.text and 'value="300"' in refused.text
+    hidden, drawn = _edit_form(refused)
+    assert drawn["kind"] == "milestone"
+    again = {**hidden, **drawn, "kind": "increase", "start_value": "0", "target_value": "300"}
+    assert client.post(path + "/edit", data=again).status_code == 303
+    assert "from 0 to 300" in client.get(path).text
+
+
+def test_a_form_with_unknown_drawn_values_keeps_every_typed_field(client, web):
+    """Without drawn values (a page from before, a tampered post) a 412 undoes nothing."""
+    path = _objective(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    older = {"csrf_token": hidden["csrf_token"], "etag": hidden["etag"]}
+    invalid = client.post(
+        path + "/edit", data={**older, **drawn, "title": " ", "period": "2026-Q2"}
+    )
+    assert invalid.status_code == 422
+    kept, kept_drawn = _edit_form(invalid)
+    assert kept_drawn is None and kept["etag"] == hidden["etag"]
+    tab_one = {**hidden, **drawn, "description": "From tab one"}
+    assert client.post(path + "/edit", data=tab_one).status_code == 303
+    fixed = {**kept, **drawn, "title": "Fixed", "period": "2026-Q2"}
+    refused = client.post(path + "/edit", data=fixed)
+    assert refused.status_code == 412
+    assert 'value="2026-Q2"' in refused.text and 'value="Fixed"' in refused.text
+    assert "Changed there" not in refused.text  # nothing known to compare with
+
+
+def test_drawn_values_that_are_not_an_object_of_strings_count_as_unknown(client, web):
+    """Nested past Python's limit, a list, numbers: read as absent, never a 500."""
+    path = _objective(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    for tampered in ("[" * 5000, "[]", '{"title": 1}', "not json"):
+        answer = client.post(
+            path + "/edit", data={**hidden, **drawn, "title": " ", "drawn": tampered}
+        )
+        assert answer.status_code == 422, tampered
+        assert _edit_form(answer)[1] is None
+    new = client.post(
+        "/app/new", data={"csrf_token": hidden["csrf_token"], "title": "", "drawn": "[" * 5000}
+    )
+    assert new.status_code == 422

@@ -9,7 +9,7 @@ from okr_app.api.etags import etag
 from okr_app.key_results.check_ins import check_in
 from okr_app.key_results.editing import amend_key_result, remove_key_result, write_key_result
 from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
-from okr_app.okr.kinds import is_done
+from okr_app.okr.kinds import KIND_FIELDS, is_done
 from okr_app.web import forms, queries
 from okr_app.web.charts import key_result_chart
 from okr_app.web.routes import blp
@@ -30,6 +30,9 @@ EDIT_LABELS = {
     "weight": "Weight",
 }
 EDIT_FIELDS = tuple(EDIT_LABELS)
+#: The kind and the fields that define a key result of it: a value typed for one kind is
+#: kept with that kind when another was chosen elsewhere.
+DEFINITION = ("kind", *KIND_FIELDS)
 #: What the edit form shows for each field: start and target only where the kind uses them.
 SHOWN_AS = {"start_value": "defined_start_value", "target_value": "defined_target_value"}
 CHECK_IN_FIELDS = ("value", "done", "confidence", "note", "at")
@@ -51,8 +54,8 @@ def _key_result_page(key_result_id, status=200, **forms_shown):
     """Return the key result's page with ``forms_shown`` (check_in, edit)."""
     item, objective, check_ins = queries.key_result_with_history(g.web_user.id, key_result_id)
     stored = {name: _text(getattr(item, SHOWN_AS.get(name, name))) for name in EDIT_FIELDS}
-    shown = {"check_in": forms.Form(), "edit": forms.Form(stored), **forms_shown}
-    shown["edit"] = shown["edit"].rebased(stored, EDIT_LABELS, "key result")
+    shown = {"check_in": forms.Form(), "edit": forms.Form(stored, drawn=stored), **forms_shown}
+    shown["edit"] = shown["edit"].rebased(stored, EDIT_LABELS, "key result", (DEFINITION,))
     page = render_template(
         "key_result.html",
         key_result=item,

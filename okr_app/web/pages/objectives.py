@@ -83,7 +83,7 @@ def _objective_page(objective, status=200, **forms_shown):
         "parent_id": str(objective.parent_id or ""),
     }
     shown = {
-        "edit": forms.Form(stored),
+        "edit": forms.Form(stored, drawn=stored),
         "close": forms.Form({"outcome": "achieved"}),
         "copy": forms.Form({"period": _next_period(objective.period)}),
         "key_result": forms.Form({"start_value": "0", "target_value": "100", "weight": "1"}),
