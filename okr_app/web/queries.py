@@ -101,14 +101,18 @@ def key_result_choices(user_id):
     return [(row[0], f"{row[1]}: {row[2]}") for row in db.session.execute(statement)]
 
 
-def parent_choices(user_id, objective=None):
+def parent_choices(user_id, objective=None, shown=None):
     """Return a parent select's options: none first, then ``(id, "title (period)")``.
 
     Ids are text, as a form posts them. Offered: the user's objectives that are not
     archived, latest start first; for an existing ``objective``, only those whose period
     contains its own, never itself, and its present parent always (archived or not), so
-    that saving the form keeps the link. The rules a link must keep (containing period, no
-    cycle, depth) are checked when the form is saved.
+    that saving the form keeps the link. ``shown``, the parent the form shows (one typed
+    before a refusal), is always offered too: archived meanwhile, it is still the one
+    shown and sent; deleted meanwhile, it stays as "no longer there", so that saving is
+    refused beside the field instead of quietly making the objective top-level. The rules
+    a link must keep (containing period, no cycle, depth) are checked when the form is
+    saved.
     """
     offered = Objective.status != "archived"
     if objective is not None:
@@ -118,6 +122,10 @@ def parent_choices(user_id, objective=None):
         offered = (Objective.id != objective.id) & or_(
             Objective.id == objective.parent_id, offered & contains
         )
+    shown = shown or ""
+    wanted = int(shown) if shown.isdigit() and len(shown) < 10 else None
+    if wanted is not None:
+        offered = or_(Objective.id == wanted, offered)
     statement = (
         select(Objective.id, Objective.title, Objective.period)
         .where(Objective.user_id == user_id, offered)
@@ -126,4 +134,6 @@ def parent_choices(user_id, objective=None):
     choices = [
         (str(row.id), f"{row.title} ({row.period})") for row in db.session.execute(statement)
     ]
+    if shown and shown not in {value for value, _label in choices}:
+        choices.append((shown, "An objective no longer there"))
     return [("", "None: a top-level objective"), *choices]

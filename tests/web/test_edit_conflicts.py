@@ -8,6 +8,7 @@ and keeps the fields typed, so that saving again applies both tabs' changes.
 import json
 import re
 
+from tests.conftest import PASSWORD
 from tests.web.conftest import TOKEN
 from tests.web.test_accounts import actions
 from tests.web.test_key_results import _key_result
@@ -194,3 +195,38 @@ def test_drawn_values_that_are_not_an_object_of_strings_count_as_unknown(client,
         "/app/new", data={"csrf_token": hidden["csrf_token"], "title": "", "drawn": "[" * 5000}
     )
     assert new.status_code == 422
+
+
+def test_a_parent_shown_after_a_refusal_stays_offered_even_archived_or_deleted(client, web, app):
+    """The select keeps showing the parent typed, so saving never makes it top-level quietly."""
+    email = web.user()
+    parent_id = web.create_objective("Year", period="2026")
+    archived_id = web.create_objective("Old year", period="2026")
+    path = f"/app/objectives/{web.create_objective()}"
+    hidden, drawn = _edit_form(client.get(path))
+    assert f'<option value="{archived_id}">' in client.get(path).text
+    login = client.post("/auth/login", json={"email": email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {login.get_json()['access_token']}"}
+    archived = client.patch(
+        f"/objectives/{archived_id}", json={"status": "archived"}, headers=headers
+    )
+    assert archived.status_code == 200, archived.get_json()
+    assert client.delete(f"/objectives/{parent_id}", headers=headers).status_code == 204
+    for typed, label in (
+        (archived_id, "Old year (2026)"),
+        (parent_id, "An objective no longer there"),
+    ):
+        refused = client.post(
+            path + "/edit", data={**hidden, **drawn, "title": " ", "parent_id": str(typed)}
+        )
+        assert refused.status_code == 422
+        assert f'<option value="{typed}" selected>{label}</option>' in refused.text
+    new = web.post(
+        "/app/new",
+        {"title": "", "period": "2026-Q1", "parent_id": str(archived_id)},
+        form_page="/app/new",
+    )
+    assert f'<option value="{archived_id}" selected>Old year (2026)</option>' in new.text
+    gone = client.post(path + "/edit", data={**hidden, **drawn, "parent_id": str(parent_id)})
+    assert gone.status_code == 422  # refused beside the field, not saved as top-level
+    assert 'id="edit-parent-id-error"' in gone.text

@@ -35,7 +35,7 @@ def new_objective():
 
 def _new_page(form, rows, status=200):
     """Return the new objective form with ``rows`` of key results and the parents offered."""
-    parents = parent_choices(g.web_user.id)
+    parents = parent_choices(g.web_user.id, shown=form.values.get("parent_id"))
     return render_template("new.html", form=form, rows=rows, parents=parents), status
 
 

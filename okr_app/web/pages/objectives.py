@@ -101,7 +101,7 @@ def _objective_page(objective, status=200, **forms_shown):
         etag=etag(objective),
         grade_preview=grade(objective.progress),
         forms=shown,
-        parents=parent_choices(objective.user_id, objective),
+        parents=parent_choices(objective.user_id, objective, shown["edit"].values.get("parent_id")),
     )
     return page, status
 
