@@ -65,6 +65,13 @@ class Form:
             if name in kept and not _same(before[name], now) and not _same(typed[name], now):
                 elsewhere = f"Changed elsewhere to “{now}”" if now.strip() else "Emptied elsewhere"
                 errors[name] = [f"{elsewhere}; saving again keeps the value shown here."]
+        if all(_same(typed[name], now) for name, now in current.items()):
+            # A second click on Save, or the same change saved from another tab.
+            message = (
+                f"This {what} already holds every value of this form (saved by an earlier "
+                "click or from another tab), so there was nothing more to save."
+            )
+            return Form(shown, {}, message, drawn=dict(current))
         theirs = [labels[name] for name in current if not _same(before[name], current[name])]
         mine = [labels[name] for name in current if name in changed]
         message = [

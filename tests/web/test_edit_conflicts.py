@@ -230,3 +230,15 @@ def test_a_parent_shown_after_a_refusal_stays_offered_even_archived_or_deleted(c
     gone = client.post(path + "/edit", data={**hidden, **drawn, "parent_id": str(parent_id)})
     assert gone.status_code == 422  # refused beside the field, not saved as top-level
     assert 'id="edit-parent-id-error"' in gone.text
+
+
+def test_a_second_click_on_save_says_the_values_are_saved(client, web):
+    """The second post of the same edit finds its values stored: not "changed elsewhere"."""
+    path = _objective(client, web)
+    hidden, drawn = _edit_form(client.get(path))
+    form = {**hidden, **drawn, "title": "Clicked twice"}
+    assert client.post(path + "/edit", data=form).status_code == 303
+    second = client.post(path + "/edit", data=form)
+    assert second.status_code == 412
+    assert "already holds every value of this form" in second.text
+    assert "was changed elsewhere" not in second.text
