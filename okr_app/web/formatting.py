@@ -2,6 +2,17 @@
 
 from okr_app.okr.kinds import is_done
 
+#: The kind select's options: ``(value, label)``, the empty one first (new key results).
+KIND_CHOICES = (
+    ("", "Increase or decrease, from start and target"),
+    ("increase", "Increase: from start up to target"),
+    ("decrease", "Decrease: from start down to target"),
+    ("stay_above", "Stay above a threshold"),
+    ("stay_below", "Stay below a threshold"),
+    ("stay_in_range", "Stay in a range"),
+    ("milestone", "Milestone: done or not"),
+)
+
 
 def number(value):
     """Return a number as people write it: 1,234.5 and 12 (never 12.0), two decimals at most."""

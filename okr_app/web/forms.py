@@ -41,7 +41,7 @@ class Form:
         """Return the messages for field ``name`` joined, or an empty string."""
         return " ".join(_flat(self.errors.get(name) or []))
 
-    def rebased(self, current, labels, what, together=()):
+    def rebased(self, current, labels, what, together=(), shown_as=None):
         """Return a stale edit form as shown beside ``current``, the stored version's values.
 
         A field the user left as it was drawn shows its current value, so that saving again
@@ -50,8 +50,9 @@ class Form:
         ``together`` (a key result's kind and the fields that define it) are kept as typed
         as a whole once the user changed any of them: a value typed for one kind is not
         shown beside another kind chosen elsewhere. The message names the fields changed
-        elsewhere; the form is then drawn from the current version. A form that is not
-        stale, or whose drawn values are unknown, is returned as it is.
+        elsewhere; the form is then drawn from the current version. ``shown_as(name,
+        value)`` writes a value in a note as the field shows it (a select's label). A form
+        that is not stale, or whose drawn values are unknown, is returned as it is.
         """
         if not self.stale or self.drawn is None:
             return self
@@ -63,7 +64,10 @@ class Form:
         for name, now in current.items():
             shown[name] = typed[name] if name in kept else now
             if name in kept and not _same(before[name], now) and not _same(typed[name], now):
-                elsewhere = f"Changed elsewhere to “{now}”" if now.strip() else "Emptied elsewhere"
+                shown_now = shown_as(name, now) if shown_as else now
+                elsewhere = (
+                    f"Changed elsewhere to “{shown_now}”" if now.strip() else "Emptied elsewhere"
+                )
                 errors[name] = [f"{elsewhere}; saving again keeps the value shown here."]
         if all(_same(typed[name], now) for name, now in current.items()):
             # A second click on Save, or the same change saved from another tab.

@@ -101,6 +101,7 @@ def page_of(endpoint, row_id):
 blp.add_app_template_global(page_of, "page_of")
 blp.add_app_template_global(submissions.new_submission, "new_submission")
 blp.add_app_template_global(bars.progress_bar, "progress_bar")
+blp.add_app_template_global(formatting.KIND_CHOICES, "KIND_CHOICES")
 blp.add_app_template_filter(formatting.number, "number")
 blp.add_app_template_filter(formatting.percent, "percent")
 blp.add_app_template_filter(formatting.counted, "counted")

@@ -150,8 +150,8 @@ def test_a_value_typed_for_one_kind_stays_with_it_when_another_kind_was_chosen_e
     refused = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
     assert refused.status_code == 412
     assert (
-        'id="edit-kind-error">Changed elsewhere to “milestone”; saving again keeps the value '
-        "shown here.</p>"
+        'id="edit-kind-error">Changed elsewhere to “Milestone: done or not”; saving again '
+        "keeps the value shown here.</p>"
     ) in refused.text
     assert '<option value="increase" selected>' in refused.text and 'value="300"' in refused.text
     hidden, drawn = _edit_form(refused)
@@ -242,3 +242,17 @@ def test_a_second_click_on_save_says_the_values_are_saved(client, web):
     assert second.status_code == 412
     assert "already holds every value of this form" in second.text
     assert "was changed elsewhere" not in second.text
+
+
+def test_a_parent_changed_in_both_tabs_is_named_by_its_title(client, web):
+    """The note beside the parent says which objective the other tab chose, not its id."""
+    web.user()
+    year = web.create_objective("The year", period="2026")
+    half = web.create_objective("The half", period="2026-H1")
+    path = f"/app/objectives/{web.create_objective()}"
+    hidden, drawn = _edit_form(client.get(path))
+    one = client.post(path + "/edit", data={**hidden, **drawn, "parent_id": str(year)})
+    assert one.status_code == 303
+    two = client.post(path + "/edit", data={**hidden, **drawn, "parent_id": str(half)})
+    assert two.status_code == 412
+    assert "Changed elsewhere to “The year (2026)”" in two.text

@@ -12,6 +12,7 @@ from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
 from okr_app.okr.kinds import KIND_FIELDS, is_done
 from okr_app.web import forms, queries
 from okr_app.web.charts import key_result_chart
+from okr_app.web.formatting import KIND_CHOICES
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
 from okr_app.web.submissions import once_per_submission
@@ -33,6 +34,7 @@ EDIT_FIELDS = tuple(EDIT_LABELS)
 #: The kind and the fields that define a key result of it: a value typed for one kind is
 #: kept with that kind when another was chosen elsewhere.
 DEFINITION = ("kind", *KIND_FIELDS)
+KIND_LABELS = dict(KIND_CHOICES)
 #: What the edit form shows for each field: start and target only where the kind uses them.
 SHOWN_AS = {"start_value": "defined_start_value", "target_value": "defined_target_value"}
 CHECK_IN_FIELDS = ("value", "done", "confidence", "note", "at")
@@ -55,7 +57,9 @@ def _key_result_page(key_result_id, status=200, **forms_shown):
     item, objective, check_ins = queries.key_result_with_history(g.web_user.id, key_result_id)
     stored = {name: _text(getattr(item, SHOWN_AS.get(name, name))) for name in EDIT_FIELDS}
     shown = {"check_in": forms.Form(), "edit": forms.Form(stored, drawn=stored), **forms_shown}
-    shown["edit"] = shown["edit"].rebased(stored, EDIT_LABELS, "key result", (DEFINITION,))
+    shown["edit"] = shown["edit"].rebased(
+        stored, EDIT_LABELS, "key result", (DEFINITION,), _shown_as
+    )
     page = render_template(
         "key_result.html",
         key_result=item,
@@ -66,6 +70,11 @@ def _key_result_page(key_result_id, status=200, **forms_shown):
         forms=shown,
     )
     return page, status
+
+
+def _shown_as(name, value):
+    """Return a field's value as the edit form shows it: a kind by its label."""
+    return KIND_LABELS.get(value, value) if name == "kind" else value
 
 
 def _text(value):

@@ -6,13 +6,16 @@ meantime (in another tab) is refused with 412 and the typed values are kept on t
 """
 
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import flash, g, redirect, render_template, url_for
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
+from okr_app.extensions import db
 from okr_app.key_results.editing import create_key_result
 from okr_app.key_results.schemas import KeyResultWriteSchema
+from okr_app.models import Objective
 from okr_app.objectives import closing
 from okr_app.objectives.copying import copy_owned
 from okr_app.objectives.editing import (
@@ -89,7 +92,9 @@ def _objective_page(objective, status=200, **forms_shown):
         "key_result": forms.Form({"start_value": "0", "target_value": "100", "weight": "1"}),
         **forms_shown,
     }
-    shown["edit"] = shown["edit"].rebased(stored, EDIT_LABELS, "objective")
+    shown["edit"] = shown["edit"].rebased(
+        stored, EDIT_LABELS, "objective", shown_as=partial(_shown_as, objective.user_id)
+    )
     figures = {
         name: getattr(objective, name)
         for name in ("start_date", "end_date", "status", "closing", "progress", "key_results")
@@ -104,6 +109,14 @@ def _objective_page(objective, status=200, **forms_shown):
         parents=parent_choices(objective.user_id, objective, shown["edit"].values.get("parent_id")),
     )
     return page, status
+
+
+def _shown_as(user_id, name, value):
+    """Return a field's value as the edit form shows it: a parent by its title and period."""
+    if name != "parent_id" or not value.isdigit():
+        return value
+    parent = db.session.get(Objective, int(value))
+    return f"{parent.title} ({parent.period})" if parent and parent.user_id == user_id else value
 
 
 def _next_period(period):
