@@ -169,8 +169,8 @@ def _not_done_unless_checked(key_result, changes):
     """Return the value to record for a key result just made a milestone, or None.
 
     Its value from before the change says nothing about the milestone being done, but 1
-    would read as done: with check-ins, 0 is recorded (a check-in, dated now); without,
-    the placeholder (its start value) becomes a milestone's 0.
+    would read as done: with check-ins, 0 is recorded (a check-in, dated as a stated value
+    is: ``stated_at``); without, the placeholder (its start value) becomes a milestone's 0.
     """
     if key_result.current_value != DONE:
         return None

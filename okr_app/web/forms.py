@@ -58,6 +58,13 @@ class Form:
             return self
         before = {name: self.drawn.get(name, now) for name, now in current.items()}
         typed = {name: self.values.get(name, before[name]) for name in current}
+        if all(_same(typed[name], now) for name, now in current.items()):
+            # A second click on Save, or the same change saved from another tab.
+            message = (
+                f"This {what} already holds every value of this form (saved by an earlier "
+                "click or from another tab), so there was nothing more to save."
+            )
+            return Form(dict(current), {}, message, drawn=dict(current))
         changed = {name for name in current if not _same(typed[name], before[name])}
         kept = changed.union(*(group for group in together if changed.intersection(group)))
         shown, errors = {}, {}
@@ -69,13 +76,6 @@ class Form:
                     f"Changed elsewhere to “{shown_now}”" if now.strip() else "Emptied elsewhere"
                 )
                 errors[name] = [f"{elsewhere}; saving again keeps the value shown here."]
-        if all(_same(typed[name], now) for name, now in current.items()):
-            # A second click on Save, or the same change saved from another tab.
-            message = (
-                f"This {what} already holds every value of this form (saved by an earlier "
-                "click or from another tab), so there was nothing more to save."
-            )
-            return Form(shown, {}, message, drawn=dict(current))
         theirs = [labels[name] for name in current if not _same(before[name], current[name])]
         mine = [labels[name] for name in current if name in changed]
         message = [

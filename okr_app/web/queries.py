@@ -131,9 +131,21 @@ def parent_choices(user_id, objective=None, shown=None):
         .where(Objective.user_id == user_id, offered)
         .order_by(Objective.start_date.desc(), Objective.end_date.desc(), Objective.id)
     )
-    choices = [
-        (str(row.id), f"{row.title} ({row.period})") for row in db.session.execute(statement)
-    ]
+    choices = [(str(row.id), _titled(row)) for row in db.session.execute(statement)]
     if shown and shown not in {value for value, _label in choices}:
         choices.append((shown, "An objective no longer there"))
     return [("", "None: a top-level objective"), *choices]
+
+
+def parent_label(user_id, value):
+    """Return the parent ``value`` (an id as a form posts it) as its select shows it.
+
+    ``title (period)`` for one of the user's objectives; anything else as it is.
+    """
+    parent = db.session.get(Objective, int(value)) if value.isdigit() and len(value) < 10 else None
+    return _titled(parent) if parent is not None and parent.user_id == user_id else value
+
+
+def _titled(objective):
+    """Return an objective as a parent select names it: ``title (period)``."""
+    return f"{objective.title} ({objective.period})"

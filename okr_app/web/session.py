@@ -43,7 +43,7 @@ def set_cookie(response, session):
         COOKIE,
         _serializer().dumps([session.id, session.user_id]),
         expires=session.expires_at,
-        path=request.script_root + INTERFACE,
+        path=_cookie_path(),
         secure=request.is_secure,
         httponly=True,
         samesite="Lax",
@@ -53,9 +53,13 @@ def set_cookie(response, session):
 
 def clear_cookie(response):
     """Sign the browser out."""
-    path = request.script_root + INTERFACE
-    response.delete_cookie(COOKIE, path=path, secure=request.is_secure, httponly=True)
+    response.delete_cookie(COOKIE, path=_cookie_path(), secure=request.is_secure, httponly=True)
     return response
+
+
+def _cookie_path():
+    """Return the interface's path under the prefix the app is served at (``/okr/app``)."""
+    return request.script_root + INTERFACE
 
 
 #: What a form posted after its session ended (logout, a password change elsewhere) shows.

@@ -1,9 +1,9 @@
 """A form sent twice creates once: a double click or a resend gets the first one's answer.
 
 The forms that create something (a new objective, a key result, a check-in, a copy, an
-import) carry
-a ``submission`` value drawn when the page was drawn. A post claims it, together with the
-form's content, as the API claims an ``Idempotency-Key`` (``okr_app.api.idempotency``):
+import) carry a ``submission`` value drawn when the page was drawn. A post claims it,
+together with the form's content, as the API claims an ``Idempotency-Key``
+(``okr_app.api.idempotency``):
 the first post runs, and its answer, a redirect to what it created, is stored with its
 change; a second post of the same form gets that redirect again and writes nothing. A
 refused post (a page with the form's errors) changed nothing and is not kept: sent again,

@@ -27,6 +27,11 @@ def _edit_form(page):
     return hidden, json.loads(drawn)
 
 
+def _save(client, path, form):
+    """Post ``form`` to the Edit form of the page at ``path``; return the answer."""
+    return client.post(path + "/edit", data=form)
+
+
 def _objective(client, web):
     """Create an objective with a description; return its page's path."""
     web.user()
@@ -45,12 +50,12 @@ def test_saving_again_keeps_the_other_tabs_change_to_another_field(client, web, 
         "check_in_every_days": "",
         "parent_id": "",
     }
-    one = client.post(path + "/edit", data={**hidden, **drawn, "description": "From tab one"})
+    one = _save(client, path, {**hidden, **drawn, "description": "From tab one"})
     assert one.status_code == 303
     # The browser sends a textarea's line breaks as CRLF: the description still reads as
     # left untouched by tab two.
     two = {**drawn, "title": "From tab two", "description": "First words\r\n"}
-    refused = client.post(path + "/edit", data={**hidden, **two})
+    refused = _save(client, path, {**hidden, **two})
     assert refused.status_code == 412
     html = refused.text
     assert (
@@ -62,8 +67,8 @@ def test_saving_again_keeps_the_other_tabs_change_to_another_field(client, web, 
     assert 'aria-invalid="true"' not in html  # no field was changed on both sides
     hidden, drawn = _edit_form(refused)
     assert drawn["description"] == "From tab one" and drawn["title"] == "Grow the newsletter"
-    again = client.post(
-        path + "/edit", data={**hidden, **drawn, "title": "From tab two"}
+    again = _save(
+        client, path, {**hidden, **drawn, "title": "From tab two"}
     )  # the fields as the refused page shows them
     assert again.status_code == 303
     page = client.get(path).text
@@ -75,11 +80,8 @@ def test_a_field_changed_in_both_tabs_says_what_the_other_tab_saved(client, web)
     """The typed title stays, with the other tab's title beside it; saving again keeps it."""
     path = _objective(client, web)
     hidden, drawn = _edit_form(client.get(path))
-    assert (
-        client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab one's"}).status_code
-        == 303
-    )
-    refused = client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab two's"})
+    assert _save(client, path, {**hidden, **drawn, "title": "Tab one's"}).status_code == 303
+    refused = _save(client, path, {**hidden, **drawn, "title": "Tab two's"})
     assert refused.status_code == 412
     assert (
         'id="edit-title-error">Changed elsewhere to “Tab one&#39;s”; saving again keeps the '
@@ -87,10 +89,7 @@ def test_a_field_changed_in_both_tabs_says_what_the_other_tab_saved(client, web)
     ) in refused.text
     assert 'value="Tab two&#39;s"' in refused.text
     hidden, drawn = _edit_form(refused)
-    assert (
-        client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab two's"}).status_code
-        == 303
-    )
+    assert _save(client, path, {**hidden, **drawn, "title": "Tab two's"}).status_code == 303
     assert "<h1>Tab two&#39;s</h1>" in client.get(path).text
 
 
@@ -98,15 +97,12 @@ def test_a_refused_field_keeps_the_version_the_form_was_drawn_from(client, web):
     """A 422 page carries the tag it was posted with: a save after it is still checked."""
     path = _objective(client, web)
     hidden, drawn = _edit_form(client.get(path))
-    assert (
-        client.post(path + "/edit", data={**hidden, **drawn, "title": "Tab one's"}).status_code
-        == 303
-    )
-    invalid = client.post(path + "/edit", data={**hidden, **drawn, "title": " "})
+    assert _save(client, path, {**hidden, **drawn, "title": "Tab one's"}).status_code == 303
+    invalid = _save(client, path, {**hidden, **drawn, "title": " "})
     assert invalid.status_code == 422
     kept, kept_drawn = _edit_form(invalid)
     assert kept["etag"] == hidden["etag"] and kept_drawn == drawn
-    fixed = client.post(path + "/edit", data={**kept, **drawn, "period": "2026-Q2"})
+    fixed = _save(client, path, {**kept, **drawn, "period": "2026-Q2"})
     assert fixed.status_code == 412  # not saved over tab one's title
     assert "<h1>Tab one&#39;s</h1>" in fixed.text
     assert "Changed there: Title" in fixed.text and "Your changes (Period) are kept" in fixed.text
@@ -118,20 +114,20 @@ def test_a_key_result_edit_keeps_a_check_in_and_the_other_tabs_weight(client, we
     hidden, drawn = _edit_form(client.get(path))
     assert drawn["target_value"] == "100" and drawn["weight"] == "1"
     assert web.post(path + "/check-ins", {"value": "20"}, form_page=path).status_code == 303
-    refused = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    refused = _save(client, path, {**hidden, **drawn, "target_value": "300"})
     assert refused.status_code == 412
     assert "Changed there" not in refused.text  # a check-in changes none of the form's fields
     assert "Your changes (Target value) are kept" in refused.text
-    assert client.post(path + "/edit", data={**hidden, **drawn, "weight": "3"}).status_code == 412
+    assert _save(client, path, {**hidden, **drawn, "weight": "3"}).status_code == 412
     one, one_drawn = _edit_form(client.get(path))
-    assert client.post(path + "/edit", data={**one, **one_drawn, "weight": "3"}).status_code == 303
+    assert _save(client, path, {**one, **one_drawn, "weight": "3"}).status_code == 303
     hidden, drawn = _edit_form(refused)
-    again = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    again = _save(client, path, {**hidden, **drawn, "target_value": "300"})
     assert again.status_code == 412  # the weight changed since the refused page was drawn
     assert "Changed there: Weight" in again.text and 'value="300"' in again.text
     hidden, drawn = _edit_form(again)
     assert drawn["weight"] == "3"
-    saved = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    saved = _save(client, path, {**hidden, **drawn, "target_value": "300"})
     assert saved.status_code == 303
     html = client.get(path).text
     assert (
@@ -145,9 +141,9 @@ def test_a_value_typed_for_one_kind_stays_with_it_when_another_kind_was_chosen_e
     """Tab one makes the key result a milestone; tab two's target keeps its kind, said so."""
     path = _key_result(client, web)
     hidden, drawn = _edit_form(client.get(path))
-    made = client.post(path + "/edit", data={**hidden, **drawn, "kind": "milestone"})
+    made = _save(client, path, {**hidden, **drawn, "kind": "milestone"})
     assert made.status_code == 303
-    refused = client.post(path + "/edit", data={**hidden, **drawn, "target_value": "300"})
+    refused = _save(client, path, {**hidden, **drawn, "target_value": "300"})
     assert refused.status_code == 412
     assert (
         'id="edit-kind-error">Changed elsewhere to “Milestone: done or not”; saving again '
@@ -157,7 +153,7 @@ def test_a_value_typed_for_one_kind_stays_with_it_when_another_kind_was_chosen_e
     hidden, drawn = _edit_form(refused)
     assert drawn["kind"] == "milestone"
     again = {**hidden, **drawn, "kind": "increase", "start_value": "0", "target_value": "300"}
-    assert client.post(path + "/edit", data=again).status_code == 303
+    assert _save(client, path, again).status_code == 303
     assert "from 0 to 300" in client.get(path).text
 
 
@@ -166,16 +162,14 @@ def test_a_form_with_unknown_drawn_values_keeps_every_typed_field(client, web):
     path = _objective(client, web)
     hidden, drawn = _edit_form(client.get(path))
     older = {"csrf_token": hidden["csrf_token"], "etag": hidden["etag"]}
-    invalid = client.post(
-        path + "/edit", data={**older, **drawn, "title": " ", "period": "2026-Q2"}
-    )
+    invalid = _save(client, path, {**older, **drawn, "title": " ", "period": "2026-Q2"})
     assert invalid.status_code == 422
     kept, kept_drawn = _edit_form(invalid)
     assert kept_drawn is None and kept["etag"] == hidden["etag"]
     tab_one = {**hidden, **drawn, "description": "From tab one"}
-    assert client.post(path + "/edit", data=tab_one).status_code == 303
+    assert _save(client, path, tab_one).status_code == 303
     fixed = {**kept, **drawn, "title": "Fixed", "period": "2026-Q2"}
-    refused = client.post(path + "/edit", data=fixed)
+    refused = _save(client, path, fixed)
     assert refused.status_code == 412
     assert 'value="2026-Q2"' in refused.text and 'value="Fixed"' in refused.text
     assert "Changed there" not in refused.text  # nothing known to compare with
@@ -186,9 +180,7 @@ def test_drawn_values_that_are_not_an_object_of_strings_count_as_unknown(client,
     path = _objective(client, web)
     hidden, drawn = _edit_form(client.get(path))
     for tampered in ("[" * 5000, "[]", '{"title": 1}', "not json"):
-        answer = client.post(
-            path + "/edit", data={**hidden, **drawn, "title": " ", "drawn": tampered}
-        )
+        answer = _save(client, path, {**hidden, **drawn, "title": " ", "drawn": tampered})
         assert answer.status_code == 422, tampered
         assert _edit_form(answer)[1] is None
     new = client.post(
@@ -216,9 +208,7 @@ def test_a_parent_shown_after_a_refusal_stays_offered_even_archived_or_deleted(c
         (archived_id, "Old year (2026)"),
         (parent_id, "An objective no longer there"),
     ):
-        refused = client.post(
-            path + "/edit", data={**hidden, **drawn, "title": " ", "parent_id": str(typed)}
-        )
+        refused = _save(client, path, {**hidden, **drawn, "title": " ", "parent_id": str(typed)})
         assert refused.status_code == 422
         assert f'<option value="{typed}" selected>{label}</option>' in refused.text
     new = web.post(
@@ -227,7 +217,7 @@ def test_a_parent_shown_after_a_refusal_stays_offered_even_archived_or_deleted(c
         form_page="/app/new",
     )
     assert f'<option value="{archived_id}" selected>Old year (2026)</option>' in new.text
-    gone = client.post(path + "/edit", data={**hidden, **drawn, "parent_id": str(parent_id)})
+    gone = _save(client, path, {**hidden, **drawn, "parent_id": str(parent_id)})
     assert gone.status_code == 422  # refused beside the field, not saved as top-level
     assert 'id="edit-parent-id-error"' in gone.text
 
@@ -237,8 +227,8 @@ def test_a_second_click_on_save_says_the_values_are_saved(client, web):
     path = _objective(client, web)
     hidden, drawn = _edit_form(client.get(path))
     form = {**hidden, **drawn, "title": "Clicked twice"}
-    assert client.post(path + "/edit", data=form).status_code == 303
-    second = client.post(path + "/edit", data=form)
+    assert _save(client, path, form).status_code == 303
+    second = _save(client, path, form)
     assert second.status_code == 412
     assert "already holds every value of this form" in second.text
     assert "was changed elsewhere" not in second.text
@@ -251,8 +241,8 @@ def test_a_parent_changed_in_both_tabs_is_named_by_its_title(client, web):
     half = web.create_objective("The half", period="2026-H1")
     path = f"/app/objectives/{web.create_objective()}"
     hidden, drawn = _edit_form(client.get(path))
-    one = client.post(path + "/edit", data={**hidden, **drawn, "parent_id": str(year)})
+    one = _save(client, path, {**hidden, **drawn, "parent_id": str(year)})
     assert one.status_code == 303
-    two = client.post(path + "/edit", data={**hidden, **drawn, "parent_id": str(half)})
+    two = _save(client, path, {**hidden, **drawn, "parent_id": str(half)})
     assert two.status_code == 412
     assert "Changed elsewhere to “The year (2026)”" in two.text

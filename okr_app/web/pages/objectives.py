@@ -12,10 +12,8 @@ from flask import flash, g, redirect, render_template, url_for
 
 from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
-from okr_app.extensions import db
 from okr_app.key_results.editing import create_key_result
 from okr_app.key_results.schemas import KeyResultWriteSchema
-from okr_app.models import Objective
 from okr_app.objectives import closing
 from okr_app.objectives.copying import copy_owned
 from okr_app.objectives.editing import (
@@ -32,7 +30,7 @@ from okr_app.objectives.schemas import (
 from okr_app.okr.grades import grade
 from okr_app.web import forms
 from okr_app.web.pages.dashboard import pace_figures
-from okr_app.web.queries import parent_choices
+from okr_app.web.queries import parent_choices, parent_label
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
 from okr_app.web.submissions import once_per_submission
@@ -113,10 +111,7 @@ def _objective_page(objective, status=200, **forms_shown):
 
 def _shown_as(user_id, name, value):
     """Return a field's value as the edit form shows it: a parent by its title and period."""
-    if name != "parent_id" or not value.isdigit():
-        return value
-    parent = db.session.get(Objective, int(value))
-    return f"{parent.title} ({parent.period})" if parent and parent.user_id == user_id else value
+    return parent_label(user_id, value) if name == "parent_id" else value
 
 
 def _next_period(period):
