@@ -1,17 +1,13 @@
 """Fixtures of the browser tests: the app on a real loopback server, and Debian's Chromium.
 
-The server is the app under werkzeug in a thread, on a fresh SQLite file. Chromium comes
-from Debian's packages (``apt-get install chromium``), launched by its path: Playwright
-never downloads a browser here. Without Chromium or Playwright the tests are skipped,
-unless ``BROWSER_REQUIRED=1`` (set by .ci/run), where that is a failure. They run once per
-CI run, in its SQLite pass: with ``TEST_DATABASE_URL`` set they are skipped, since their
-server does not use the test database anyway. Screenshots of
-every page at phone and desktop widths go to ``SCREENSHOT_DIR`` (default
-``artifacts/screenshots``, kept out of git).
+The server is the app under werkzeug in a thread, on a fresh SQLite file; the browser is
+Debian's Chromium (``tests/web/browser/chromium.py``). They run once per CI run, in its
+SQLite pass: with ``TEST_DATABASE_URL`` set they are skipped, since their server does not
+use the test database anyway. Screenshots of every page at phone and desktop widths go to
+``SCREENSHOT_DIR`` (default ``artifacts/screenshots``, kept out of git).
 """
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -21,30 +17,11 @@ from werkzeug.serving import make_server
 from okr_app import create_app
 from okr_app.extensions import db, limiter
 from tests.conftest import POSTGRES_URL, make_config
+from tests.web.browser import chromium
 from tests.webhooks.conftest import LOOPBACK
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROOT = Path(__file__).resolve().parents[3]
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
-
-
-def _missing():
-    """Return what the browser tests need and this machine lacks, or None."""
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "the playwright package"
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        return f"Chromium at {CHROMIUM} (apt-get install chromium)"
-    return None
 
 
 @pytest.fixture(scope="package")
@@ -52,11 +29,7 @@ def served_app(tmp_path_factory):
     """Return the app the browser tests' server serves, on a fresh SQLite file."""
     if POSTGRES_URL:
         pytest.skip("the browser tests run in the SQLite pass")
-    lacking = _missing()
-    if lacking:
-        if os.environ.get("BROWSER_REQUIRED") == "1":
-            pytest.fail(f"browser tests need {lacking}")
-        pytest.skip(f"browser tests need {lacking}")
+    chromium.require()
     database = tmp_path_factory.mktemp("browser") / "okr.sqlite3"
     limiter._headers_enabled = None
     # Every request comes from 127.0.0.1: the per-address API budget is not under test here.
@@ -85,12 +58,8 @@ def server(served_app):
 @pytest.fixture(scope="package")
 def browser(server):
     """Launch Debian's Chromium once for the browser tests."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium.launched() as launched:
+        yield launched
 
 
 @pytest.fixture
