@@ -34,6 +34,29 @@ def test_an_export_over_64_kib_imports_through_the_form(stack):
     assert imported == [(3_000 - 2,)]
 
 
+def test_an_import_over_10_mib_is_shown_beside_the_form(stack):
+    """nginx refuses it unread and shows the import form with the reason; nothing imported."""
+    email = unique_email("web-import-large")
+    assert register(stack.client(), email).status == 201
+    browser = FormClient(stack.nginx.port)
+    status, _headers, _text = browser.post_form(
+        "/app/login", "/app/login", {"email": email, "password": PASSWORD}
+    )
+    assert status == 303
+    document = b"{}" + b" " * 10 * 1024 * 1024  # one byte over with the form around it
+    status, headers, text = browser.post_form(
+        "/app/import", "/app/settings", {}, {"document": ("okr.json", document)}
+    )
+    assert (status, headers["Content-Type"]) == (413, "text/html; charset=utf-8")
+    assert (
+        '<p class="error" id="document-error">The file is larger than 10 MiB, the most an '
+        "import takes. Nothing was imported.</p>"
+    ) in text
+    assert 'action="/app/import"' in text  # the form, to choose another file
+    served = [entry for entry in stack.access_log() if entry["path"] == "/app/import"]
+    assert served[-1]["method"] == "GET", "nginx refused the body before gunicorn read it"
+
+
 def test_a_clients_prefix_header_does_not_reach_the_app(stack):
     """nginx is the trusted hop and sends no X-Forwarded-Prefix: a client's is dropped."""
     page = stack.client().get("/app/login", headers={"X-Forwarded-Prefix": "/elsewhere"})

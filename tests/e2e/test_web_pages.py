@@ -1,17 +1,21 @@
-"""The web interface behind nginx: its own security headers, its style sheet, its forms.
+"""The web interface behind nginx: its own security headers, its style sheet, its errors.
 
 nginx adds the API's security headers to every answer that has none of its own; the
 interface's pages and assets carry theirs (a policy that lets the page load its style
 sheet, a referrer policy that sends a form's page along with it), and nginx adds no second
-one that would contradict them.
+one that would contradict them. nginx's own errors under ``/app`` are pages, not JSON.
 """
+
+import re
 
 import pytest
 
+from bench.servers import Nginx, free_port
 from okr_app.web.routes import SECURITY_HEADERS
 from tests.e2e.api import key_result_owner, register
-from tests.e2e.client import FormClient
+from tests.e2e.client import Client, FormClient
 from tests.e2e.stack import PASSWORD, unique_email
+from tests.transfer.test_import_limit import NGINX
 from tests.web.browser import chromium
 
 pytestmark = pytest.mark.e2e
@@ -75,3 +79,30 @@ def test_a_browser_gets_the_styled_interface_and_sends_the_page_with_a_form(stac
         page.wait_for_url(f"{base}/app")
         assert posted.value.all_headers().get("referer") == f"{base}/app/login"
         assert not [text for text in refused if "Content Security Policy" in text], refused
+
+
+def test_nginxs_own_errors_under_app_are_pages_and_the_apis_stay_json(stack, tmp_path):
+    """A form over 64 KiB (413), and the app down (502): a page with the reason."""
+    status, headers, text = FormClient(stack.nginx.port).request(
+        "POST", "/app/login", b"email=" + b"x" * 70_000, "application/x-www-form-urlencoded"
+    )
+    assert (status, headers["Content-Type"]) == (413, "text/html; charset=utf-8")
+    assert "<h1>Too large</h1><p>The form sent more than 64 KiB" in text
+    tmp_path.chmod(0o755)  # nginx's workers reach their temporary files under it
+    down = Nginx(tmp_path, free_port()).start()  # nothing listens on its upstream's port
+    try:
+        for path in ("/app", "/app/login", "/app/import"):
+            status, headers, text = FormClient(down.port).request("GET", path)
+            assert (status, headers["Content-Type"]) == (502, "text/html; charset=utf-8")
+            assert "<h1>Temporarily unavailable</h1>" in text, path
+        api = Client(down.port).get("/health")
+        assert (api.status, api.json()["code"]) == (502, 502)
+    finally:
+        down.stop()
+    # A gateway timeout (30 s) is answered by the interface's page alike.
+    config = re.sub(r"#.*", "", NGINX.read_text())
+    for location in (r"= /app/import", r"~ \^/app\(/\|\$\)"):
+        block = re.search(rf"location {location} \{{(.*?)\}}", config, re.S).group(1)
+        assert "error_page 502 @interface_bad_gateway;" in block
+        assert "error_page 504 @interface_gateway_timeout;" in block
+    assert "<h1>Temporarily unavailable</h1><p>The application took too long" in config

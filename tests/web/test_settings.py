@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 
+import pytest
 from sqlalchemy import select, text
 
 from okr_app.extensions import db, limiter
@@ -75,6 +76,34 @@ def test_an_import_while_others_run_is_refused_as_the_api_refuses_it(client, web
     for _ in range(2):  # each gives its claims back when done
         assert _import(web, exported).status_code == 303
     assert client.get("/app?period=2026-Q1").text.count(">Exported</a>") == 3
+
+
+@pytest.mark.settings(OKR_IMPORT_MAX_BYTES=200 * 1024)
+def test_a_file_over_the_import_limit_is_refused_beside_the_field(client, web, app):
+    """413 with the settings page and the reason beside the file input; nothing imported.
+
+    The same page answers ``GET /app/import?refused=too-large``, where nginx sends a file
+    too large for it; the bare address leads to the import section.
+    """
+    web.user()
+    web.create_objective("Exported")
+    exported = client.get("/app/export?format=json").get_data()
+    document = exported + b" " * 200 * 1024  # a valid export, padded past the limit
+    message = (
+        "The file is larger than 204,800 bytes, the most an import takes. Nothing was imported."
+    )
+    for refused in (_import(web, document), client.get("/app/import?refused=too-large")):
+        assert refused.status_code == 413
+        assert f'<p class="error" id="document-error">{message}</p>' in refused.text
+        assert 'id="document" name="document" type="file" value="" required' in refused.text
+    assert client.get("/app?period=2026-Q1").text.count(">Exported</a>") == 1
+    assert _import(web, exported + b" " * 100 * 1024).status_code == 303  # under the limit
+    assert client.get("/app?period=2026-Q1").text.count(">Exported</a>") == 2
+    section = client.get("/app/import")
+    assert (section.status_code, section.headers["Location"]) == (303, "/app/settings#import")
+    with app.app_context():
+        app.config["OKR_IMPORT_MAX_BYTES"] = 3 * 2**20
+    assert "larger than 3 MiB, the most" in client.get("/app/import?refused=too-large").text
 
 
 def _import(web, document):

@@ -8,6 +8,7 @@ have their own modules (``tokens``, ``webhooks``, ``calendar_feed``) and answer 
 import json
 
 from flask import (
+    current_app,
     flash,
     g,
     redirect,
@@ -16,6 +17,7 @@ from flask import (
     url_for,
 )
 from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from okr_app.api.auditing import attach, audited
 from okr_app.auth import login as login_rules
@@ -27,8 +29,8 @@ from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema
 from okr_app.web import forms, queries
-from okr_app.web.routes import blp
-from okr_app.web.session import login_required, set_cookie
+from okr_app.web.routes import blp, http_error
+from okr_app.web.session import load_user, login_required, set_cookie
 from okr_app.web.submissions import once_per_submission
 from okr_app.webhooks.queries import webhooks_of
 
@@ -133,6 +135,35 @@ def post_import():
         return _import_upload()
     finally:
         release_claims(held)
+
+
+@blp.route("/import", methods=["GET"])
+@login_required
+def import_section():
+    """Lead to the import section; with ``?refused=too-large``, show why a file was refused.
+
+    nginx refuses an import larger than it takes before the app reads it, and sends the
+    browser here to show the form with the reason beside the file (deploy/nginx.conf).
+    """
+    if request.args.get("refused") == "too-large":
+        return import_too_large()
+    return redirect(url_for("web.settings", _anchor="import"), 303)
+
+
+@blp.errorhandler(RequestEntityTooLarge)
+def body_too_large(error):
+    """Show an import file over the limit beside the form; any other body, the error page."""
+    if request.endpoint == "web.post_import" and load_user() is not None:
+        return import_too_large()
+    return http_error(error)
+
+
+def import_too_large():
+    """Return the settings page refusing an import file over ``OKR_IMPORT_MAX_BYTES`` (413)."""
+    limit = current_app.config["OKR_IMPORT_MAX_BYTES"]
+    size = f"{limit // 2**20} MiB" if limit % 2**20 == 0 else f"{limit:,} bytes"
+    message = f"The file is larger than {size}, the most an import takes. Nothing was imported."
+    return settings_page(413, **{"import": forms.Form({}, {"document": [message]}, message)})
 
 
 def _import_upload():
