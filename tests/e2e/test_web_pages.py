@@ -16,7 +16,7 @@ from tests.e2e.api import key_result_owner, register
 from tests.e2e.client import Client, FormClient
 from tests.e2e.stack import PASSWORD, unique_email
 from tests.transfer.test_import_limit import NGINX
-from tests.web.browser import chromium
+from tests.web.browser import chromium, test_journey
 
 pytestmark = pytest.mark.e2e
 
@@ -79,6 +79,19 @@ def test_a_browser_gets_the_styled_interface_and_sends_the_page_with_a_form(stac
         page.wait_for_url(f"{base}/app")
         assert posted.value.all_headers().get("referer") == f"{base}/app/login"
         assert not [text for text in refused if "Content Security Policy" in text], refused
+
+
+def test_a_quarter_in_the_browser_behind_nginx(stack):
+    """The browser tests' whole journey, every page checked, through nginx to gunicorn."""
+    chromium.require()
+    with chromium.launched() as browser:
+        base = f"http://127.0.0.1:{stack.nginx.port}"
+        context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(15_000)
+        try:
+            test_journey.test_a_quarter_in_the_browser(context)
+        finally:
+            context.close()
 
 
 def test_nginxs_own_errors_under_app_are_pages_and_the_apis_stay_json(stack, tmp_path):
