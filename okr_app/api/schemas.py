@@ -122,8 +122,28 @@ def unstorable(value):
     return next((problem for problem in map(unstorable, values) if problem), None)
 
 
+#: What ``str.strip`` removes, as a JSON Schema (ECMA-262) character class holds it.
+WHITESPACE = (
+    "\\t\\n\\u000b\\f\\r\\u001c-\\u001f \\u0085\\u00a0\\u1680\\u2000-\\u200a"
+    "\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+#: The ``pattern`` of a string that must hold something besides whitespace, and no NUL
+#: (which every string refuses, ``okr_app.api.spec.NO_NUL``).
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{WHITESPACE}][^\\u0000]*$"
+
+
 class Trimmed(fields.String):
-    """A string with surrounding whitespace removed before validation."""
+    """A string with surrounding whitespace removed before validation.
+
+    One that must not be empty is documented with ``NOT_BLANK``: whitespace alone, which
+    trims to nothing, is refused like an empty string.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        lengths = [rule for rule in self.validators if isinstance(rule, validate.Length)]
+        if any(rule.min for rule in lengths):
+            self.metadata.setdefault("pattern", NOT_BLANK)
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()

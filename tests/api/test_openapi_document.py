@@ -77,7 +77,12 @@ def test_constraints_json_schema_can_state_are_stated(app, document):
     assert schemas["KeyResultWrite"]["not"] == {"required": ["current_value", "progress"]}
     exactly_one = schemas["CheckInWrite"]["not"]["anyOf"]
     assert {"required": ["value", "progress"]} in exactly_one
-    assert schemas["ObjectiveWrite"]["properties"]["title"]["pattern"] == "^[^\\u0000]*$"
+    # A title holds something besides whitespace (it is trimmed) and no NUL.
+    title = re.compile(schemas["ObjectiveWrite"]["properties"]["title"]["pattern"])
+    for text, valid in (("Grow", True), (" a ", True), ("\x1c \u3000", False), ("a\x00", False)):
+        assert bool(title.search(text)) is valid
+        assert (bool(text.strip()) and "\x00" not in text) or not valid
+    assert schemas["ObjectiveWrite"]["properties"]["description"]["pattern"] == "^[^\\u0000]*$"
 
 
 @pytest.mark.settings(OKR_PASSWORD_MIN_LENGTH=20)
