@@ -11,6 +11,7 @@ from flask import request
 from flask_smorest import abort
 from sqlalchemy import update
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import ETags
 from werkzeug.http import quote_etag
 
 from okr_app.extensions import db
@@ -19,7 +20,10 @@ IF_MATCH_PARAMETER = {
     "name": "If-Match",
     "in": "header",
     "required": False,
-    "description": "The ETag of the version this change is based on (optional).",
+    "description": (
+        "The ETag of the version this change is based on (optional); marked weak "
+        '(`W/"..."`, as a compressing proxy marks it) it names the same version.'
+    ),
     "schema": {"type": "string"},
 }
 ETAG_HEADER = {
@@ -51,9 +55,12 @@ def check_if_match(row, tags=None):
     """Answer 412 when ``tags`` (default: the request's ``If-Match``) hold none of ``row``'s.
 
     A web form sends the tag it was drawn from as ``tags``; no tags at all means no condition.
+    A tag marked weak (``W/"..."``) matches too: a tag names the row's version, whatever
+    the encoding of the answer that carried it, and nginx marks it weak when it compresses
+    that answer (deploy/nginx.conf), so a client that accepts gzip only ever sees weak ones.
     """
-    tags = request.if_match if tags is None else tags
-    if tags and etag(row) not in tags:
+    tags = request.if_match if tags is None else ETags(tags)
+    if tags and not tags.contains_weak(etag(row)):
         abort(412, message="The row has changed since you read it. Read it again and retry.")
 
 

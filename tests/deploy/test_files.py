@@ -163,7 +163,7 @@ def test_nginx_matches_the_apps_limits_and_trust(nginx):
     size = re.search(r"client_max_body_size (\d+)k;", nginx)
     assert int(size.group(1)) * 1024 == DEFAULTS["OKR_MAX_BODY_BYTES"]
     assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in nginx
-    assert "proxy_set_header X-Forwarded-Proto $scheme;" in nginx
+    assert "proxy_set_header X-Forwarded-Proto $okr_forwarded_proto;" in nginx
     assert "proxy_set_header X-Request-ID $okr_request_id;" in nginx
     assert re.search(r"gzip_types[^;]*application/json", nginx)
     for header in ("X-Content-Type-Options", "X-Frame-Options", "Content-Security-Policy"):
@@ -174,7 +174,7 @@ def test_nginx_matches_the_apps_limits_and_trust(nginx):
 
 
 def test_nginx_keeps_metrics_to_internal_networks(nginx):
-    block = re.search(r"location = /metrics \{(.*?)\}", nginx, re.S).group(1)
+    block = re.search(r"location /metrics \{(.*?)\}", nginx, re.S).group(1)
     rules = re.findall(r"(allow|deny) ([^;]+);", block)
     assert rules[-1] == ("deny", "all")
     for _rule, network in rules[:-1]:
@@ -228,6 +228,11 @@ def test_compose_runs_the_worker_beside_the_api_on_the_same_settings(compose):
     assert worker["healthcheck"] == {"disable": True}  # the image's check asks gunicorn
     grace = int(worker["stop_grace_period"].rstrip("s"))
     assert grace > DEFAULTS["OKR_WEBHOOK_TIMEOUT_SECONDS"]
+
+
+def test_compose_lets_gunicorn_finish_its_requests_before_a_kill(compose):
+    grace = int(compose["services"]["api"]["stop_grace_period"].rstrip("s"))
+    assert grace > runpy.run_path(str(DEPLOY / "gunicorn.conf.py"))["graceful_timeout"]
 
 
 def test_systemd_worker_unit_runs_flask_worker_and_stops_gracefully():
