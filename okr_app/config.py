@@ -93,7 +93,7 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {},
     # Flask's signed session cookie carries only the web interface's CSRF token.
     "SESSION_COOKIE_NAME": "okr_form",
-    "SESSION_COOKIE_PATH": "/app",
+    "SESSION_COOKIE_PATH": "/app",  # the interface's paths (okr_app.web.session.INTERFACE)
     "SESSION_COOKIE_SAMESITE": "Lax",
     # Flask-WTF: the web interface checks the token itself (the API never), valid as long
     # as the browser keeps the cookie, so a page left open for hours still saves.

@@ -22,12 +22,12 @@ from okr_app.database import conflicts
 from okr_app.extensions import csrf, db
 from okr_app.web import formatting, submissions
 from okr_app.web.charts import bars
-from okr_app.web.session import load_user
+from okr_app.web.session import INTERFACE, load_user
 
 blp = Blueprint(
     "web",
     __name__,
-    url_prefix="/app",
+    url_prefix=INTERFACE,
     template_folder="templates",
     static_folder="static",
     static_url_path="/static",

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from okr_app.web.routes import blp
+from okr_app.web.session import INTERFACE
 from tests.conftest import PASSWORD, WholeAnswerClient
 from tests.web.conftest import TOKEN, WebActions
 
@@ -114,3 +116,7 @@ def test_a_trusted_proxys_prefix_is_the_apps(app):
 def test_an_untrusted_prefix_header_is_ignored(app):
     page = app.test_client().get("/app/login", headers={"X-Forwarded-Prefix": PREFIX})
     assert 'action="/app/login"' in page.text
+
+
+def test_the_interfaces_path_is_one_for_its_pages_and_both_cookies(app):
+    assert blp.url_prefix == app.config["SESSION_COOKIE_PATH"] == INTERFACE == "/app"
