@@ -69,15 +69,13 @@ def fan_out(limit=FAN_OUT_BATCH):
 
 
 def _webhooks_for(events):
-    """Return ``{user_id: [webhook, ...]}``: the events' users' active webhooks, and those pinged.
+    """Return ``{user_id: [webhook, ...]}``: every webhook of the events' users.
 
-    A ping (``POST /webhooks/{id}/test``) goes to its webhook even while it is paused.
+    Paused ones included: an event from before the pause is theirs, and its delivery waits,
+    pending, until they are resumed (``claim``); a ping goes to its webhook even while paused.
     """
     user_ids = {event.user_id for event in events}
-    pinged = {event.webhook_id for event in events if event.webhook_id is not None}
-    statement = select(Webhook).where(
-        Webhook.user_id.in_(user_ids), or_(Webhook.active.is_(True), Webhook.id.in_(pinged))
-    )
+    statement = select(Webhook).where(Webhook.user_id.in_(user_ids))
     found = {}
     for webhook in db.session.scalars(statement):
         found.setdefault(webhook.user_id, []).append(webhook)
@@ -88,11 +86,11 @@ def _addressed(webhook, event):
     """Tell whether ``event`` goes to ``webhook``: its own ping, or a subscribed type.
 
     A webhook hears only what happened while it was registered and not paused, even when
-    the worker fans out an older event later.
+    the worker fans out an older event later, or while it is paused.
     """
     if event.webhook_id is not None:
         return event.webhook_id == webhook.id
-    if not webhook.active or not webhook.was_active_at(event.created_at):
+    if not webhook.was_active_at(event.created_at):
         return False
     return event.type != "ping" and webhook.wants(event.type)
 

@@ -3,16 +3,19 @@
 Signed as Standard Webhooks says (``webhook-id``, ``webhook-timestamp`` and
 ``webhook-signature: v1,<base64 HMAC-SHA256 of id.timestamp.body>``) by the
 ``standardwebhooks`` package. Redirects are not followed; at most 64 KiB of the answer is
-read; the whole attempt has ``OKR_WEBHOOK_TIMEOUT_SECONDS``.
+read; the whole attempt has ``OKR_WEBHOOK_TIMEOUT_SECONDS``, however slowly a receiver
+answers: at the deadline the connection is cut.
 """
 
+import contextlib
 import http.client
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import orjson
 from standardwebhooks.webhooks import Webhook as Signer
@@ -21,6 +24,10 @@ from okr_app.webhooks.addresses import UnsafeURL, address_allowed, allowed_netwo
 
 MAX_ANSWER_BYTES = 64 * 1024
 USER_AGENT = "okr-tracker-webhooks/1"
+TIMED_OUT = "The receiver did not answer in time."
+#: What a request line keeps of a URL's path and query as written; the rest (non-ASCII
+#: text, spaces) is sent percent-encoded as UTF-8.
+URL_SAFE = "/%:@!$&'()*+,;=-._~?"
 
 
 @dataclass
@@ -71,18 +78,21 @@ def post(url, body, headers, config):
             return Outcome(response.status, None)
         finally:
             connection.close()
+            if connection.watchdog is not None:
+                connection.watchdog.cancel()
     except UnsafeURL as error:
         return Outcome(None, str(error))
-    except TimeoutError:
-        return Outcome(None, "The receiver did not answer in time.")
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        # A cut at the deadline surfaces as whatever the read in progress makes of it.
+        if isinstance(error, TimeoutError) or time.monotonic() >= deadline:
+            return Outcome(None, TIMED_OUT)
         return Outcome(None, f"{error.__class__.__name__}: {error}"[:500])
 
 
 def _path(url):
-    """Return the path and query of ``url`` as sent in the request line."""
+    """Return the path and query of ``url`` as sent in the request line, ASCII only."""
     parts = urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), URL_SAFE)
 
 
 def _read_some(connection, response, deadline):
@@ -106,10 +116,12 @@ class _Connection(http.client.HTTPConnection):
     def __init__(self, host, port, addresses, networks, deadline):
         super().__init__(host, port, timeout=max(deadline - time.monotonic(), 0.001))
         self.addresses, self.networks, self.deadline = addresses, networks, deadline
+        self.watchdog = None
 
     def connect(self):
         """Connect to a checked address and make sure it is the one connected to."""
         self.sock = _open(self.addresses, self.port, self.networks, self.deadline)
+        self.watchdog = _cut_at(self.sock, self.deadline)
 
 
 class _TLSConnection(http.client.HTTPSConnection):
@@ -121,11 +133,32 @@ class _TLSConnection(http.client.HTTPSConnection):
             host, port, timeout=max(deadline - time.monotonic(), 0.001), context=context
         )
         self.addresses, self.networks, self.deadline = addresses, networks, deadline
+        self.watchdog = None
 
     def connect(self):
         """Connect to a checked address, then speak TLS with the URL's host name."""
         sock = _open(self.addresses, self.port, self.networks, self.deadline)
+        self.watchdog = _cut_at(sock, self.deadline)  # the handshake included
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+
+
+def _cut_at(sock, deadline):
+    """Shut ``sock`` down at ``deadline``; return the timer, to cancel once done.
+
+    A socket timeout bounds each read alone: a receiver sending a byte now and then would
+    hold the attempt (and the worker's thread) far past its time, while its lease ran out
+    and another thread sent the delivery again.
+    """
+    timer = threading.Timer(max(deadline - time.monotonic(), 0), _shut, (sock,))
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _shut(sock):
+    """End both directions of ``sock``: a read in progress returns at once."""
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _connection(scheme, host, port, addresses, networks, deadline):
@@ -143,8 +176,10 @@ def _open(addresses, port, networks, deadline):
             raise TimeoutError
         try:
             sock = socket.create_connection((address, port), timeout=left)
-        except ConnectionRefusedError as refused:  # another address may answer
-            error = refused
+        except TimeoutError:
+            raise
+        except OSError as failed:  # refused, unreachable: another address may answer
+            error = failed
             continue
         return _checked(sock, networks)
     raise error or TimeoutError

@@ -22,6 +22,7 @@ class Received:
     body: bytes
     verified: bool
     payload: dict | None
+    path: str = "/"
 
 
 class Receiver:
@@ -31,6 +32,8 @@ class Receiver:
         self.secrets = []
         self.received = []
         self.delay = 0.0  # seconds before answering
+        self.drip = 0.0  # seconds between the bytes of the answer, when not 0
+        self.cut_off = threading.Event()  # set when the sender hung up mid-answer
         self.arrived = threading.Event()
         self.statuses = []
         self.lock = threading.Lock()
@@ -86,12 +89,12 @@ class Receiver:
                 continue
         return None
 
-    def _respond(self, headers, body):
+    def _respond(self, headers, body, path):
         """Verify and record one request; return the status to answer."""
         payload = self._verify(headers, body)
         verified = payload is not None
         with self.lock:
-            self.received.append(Received(headers, body, verified, payload))
+            self.received.append(Received(headers, body, verified, payload, path))
             return self.statuses.pop(0) if self.statuses else 200
 
     def _handler(self):
@@ -102,13 +105,29 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 receiver.arrived.set()
                 time.sleep(receiver.delay)
-                status = receiver._respond(dict(self.headers.items()), body)
+                status = receiver._respond(dict(self.headers.items()), body, self.path)
                 answer = json.dumps({"status": status}).encode()
+                if receiver.drip:
+                    self._drip(status, answer)
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
+
+            def _drip(self, status, answer):
+                """Send the answer a byte at a time, ``receiver.drip`` seconds apart."""
+                head = (
+                    f"HTTP/1.1 {status} OK\r\nX-Padding: {'p' * 100}\r\n"
+                    f"Content-Length: {len(answer)}\r\n\r\n"
+                )
+                try:
+                    for byte in head.encode() + answer:
+                        self.wfile.write(bytes([byte]))
+                        time.sleep(receiver.drip)
+                except OSError:
+                    receiver.cut_off.set()
 
             def log_message(self, *args):
                 pass

@@ -68,6 +68,24 @@ def test_over_several_pauses_the_time_between_them_counts_as_paused_while_events
     assert titles_received(receiver) == ["A", "E", "G", "I"]
 
 
+def test_an_event_from_before_a_pause_fanned_out_during_it_goes_out_after_the_resume(
+    app, client, auth, receiver
+):
+    """The worker was away when the webhook was paused: the event is still owed."""
+    _, _, headers = auth.user()
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    create_objective(client, headers, title="Before the pause")
+    set_active(client, headers, webhook, False)
+    create_objective(client, headers, title="While paused")
+    run_worker(app)  # fans both out while paused: one owed, held; one not for it
+    assert receiver.received == []
+    [held] = deliveries(client, headers, webhook)
+    assert (held["status"], held["attempts"]) == ("pending", 0)
+    set_active(client, headers, webhook, True)
+    run_worker(app)
+    assert titles_received(receiver) == ["Before the pause"]
+
+
 def test_a_delivery_owed_when_paused_goes_out_after_the_resume(app, client, auth, receiver):
     """A retry falling due while paused waits, pending, and counts no attempt."""
     _, _, headers = auth.user()
