@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from okr_app.extensions import db
-from okr_app.models import CalendarFeed
+from okr_app.models import CalendarFeed, User
 
 
 def token_hash(token):
@@ -33,8 +33,15 @@ def revoke_feed(user_id):
 
 
 def feed_owner(token):
-    """Return the id of the user whose feed ``token`` opens, or None."""
+    """Return the id of the user whose feed ``token`` opens, or None.
+
+    A deactivated account's feed opens nothing until the account is reactivated.
+    """
     if not token or len(token) > 128:
         return None
-    statement = select(CalendarFeed.user_id).where(CalendarFeed.token_hash == token_hash(token))
+    statement = (
+        select(CalendarFeed.user_id)
+        .join(User, User.id == CalendarFeed.user_id)
+        .where(CalendarFeed.token_hash == token_hash(token), User.is_active.is_(True))
+    )
     return db.session.scalar(statement)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 
 from okr_app.extensions import db
 from okr_app.key_results.schemas import KeyResultSchema
-from okr_app.models import KeyResult, KeyResultReminder, Objective
+from okr_app.models import KeyResult, KeyResultReminder, Objective, User
 from okr_app.models.outbox import publish
 from okr_app.models.types import utcnow
 from okr_app.okr.cadence import turned_off_track
@@ -38,14 +38,19 @@ def scan_reminders(batch=BATCH):
 
 
 def _current_key_results(after, batch):
-    """Return the next batch of key results (by id) of active objectives in their period."""
+    """Return the next batch of key results (by id) of active objectives in their period.
+
+    A deactivated account's are left out: nothing is published for it until reactivated.
+    """
     today = utcnow().date()
     statement = (
         select(KeyResult)
         .join(KeyResult.objective)
+        .join(User, User.id == Objective.user_id)
         .options(contains_eager(KeyResult.objective))
         .where(
             KeyResult.id > after,
+            User.is_active.is_(True),
             Objective.status == "active",
             Objective.start_date <= today,
             Objective.end_date >= today,
