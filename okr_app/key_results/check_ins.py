@@ -17,7 +17,7 @@ from okr_app.models import CheckIn, KeyResult
 from okr_app.models.types import utcnow
 from okr_app.okr.kinds import DONE, MILESTONE, NOT_DONE, STAYS
 from okr_app.okr.periods import first_moment
-from okr_app.okr.progress import value_for_progress
+from okr_app.okr.progress import decimal_sum, value_for_progress
 
 
 class CheckInRefused(Exception):
@@ -52,7 +52,7 @@ def check_in_value(key_result, values):
     if "value" in values:
         return values["value"]
     if "delta" in values:
-        return key_result.current_value + values["delta"]
+        return decimal_sum(key_result.current_value, values["delta"])
     return value_for_progress(key_result.start_value, key_result.target_value, values["progress"])
 
 

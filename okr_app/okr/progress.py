@@ -5,6 +5,8 @@ the same function on column expressions, passing a SQL ``clamp`` (see
 ``okr_app.database.expressions``); a test holds the two equal on the same data.
 """
 
+from decimal import Decimal
+
 
 def clamp(value, low, high):
     """Return ``value`` limited to the range from ``low`` to ``high``."""
@@ -21,8 +23,22 @@ def key_result_progress(start, target, current, *, clamp=clamp):
 
 
 def value_for_progress(start, target, progress):
-    """Return start + progress / 100 * (target - start), the value a progress stands for."""
-    return start + progress / 100.0 * (target - start)
+    """Return start + progress / 100 * (target - start), the value a progress stands for.
+
+    Computed on the numbers as written (``decimal_sum``): 50 % from 0.1 to 0.7 is 0.4.
+    """
+    start, target, progress = (Decimal(repr(number)) for number in (start, target, progress))
+    return float(start + progress / 100 * (target - start))
+
+
+def decimal_sum(value, delta):
+    """Return ``value + delta`` on the numbers as written, not on their binary fractions.
+
+    Ten deltas of 0.1 from 0 reach 1.0, as the person sending them counts, where floating
+    point arrives at 0.9999999999999999: short of a target of 1 and of "done", and a band's
+    bound of 0.3 reached from 0.1 by 0.2 would lie outside it (0.30000000000000004).
+    """
+    return float(Decimal(repr(value)) + Decimal(repr(delta)))
 
 
 #: A weighted mean this close to 100 is 100: every key result at 100 must read as done.

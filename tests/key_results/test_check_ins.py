@@ -150,6 +150,23 @@ def test_a_delta_adds_to_the_current_value(client, key_result):
     assert current(client, headers, item["id"])[0] == 30
 
 
+def test_deltas_add_as_the_numbers_are_written(client, auth):
+    """Ten deltas of 0.1 reach a target of 1: done, counted complete, in every figure."""
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    item = create_key_result(client, headers, objective["id"], start_value=0, target_value=1)
+    for _ in range(10):
+        answer = check_in(client, headers, item["id"], delta=0.1)
+    assert answer.get_json()["value"] == 1
+    body = client.get(f"/key-results/{item['id']}", headers=headers).get_json()
+    assert (body["current_value"], body["progress"], body["pace_status"]) == (1, 100, "done")
+    stats = client.get("/stats", headers=headers).get_json()
+    assert stats["key_results"]["completed"] == 1
+    # A progress stands for the value it names: 50 % from 0.1 to 0.7 is 0.4.
+    other = create_key_result(client, headers, objective["id"], start_value=0.1, target_value=0.7)
+    assert check_in(client, headers, other["id"], progress=50).get_json()["value"] == 0.4
+
+
 def test_exactly_one_of_value_progress_and_delta(client, key_result):
     headers, item = key_result
     bodies = [
