@@ -169,6 +169,7 @@ def zip_chunks(user_id, moment):
     The sink cannot seek, so zipfile writes each file's sizes after its data (a data
     descriptor) instead of going back to its header: nothing is held but the current piece.
     """
+    queries.one_snapshot()
     sink = ZipSink()
     with zipfile.ZipFile(sink, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         for entity in COLUMNS:

@@ -43,6 +43,7 @@ class CheckInsByKeyResult:
 
 def document_parts(user_id, exported_at):
     """Yield the export document as small strings, in the order of ``queries.check_ins``."""
+    queries.one_snapshot()
     key_results = _grouped(queries.key_results(user_id))
     closings = _grouped(queries.closings(user_id))
     existing_ids = {row.id for group in key_results.values() for row in group}

@@ -1,17 +1,40 @@
 """The rows of an export, oldest first: one query per entity, check-ins streamed.
 
+All of them read from one snapshot (``one_snapshot``), so the document agrees with itself
+while the account changes.
+
 Objectives, key results and closings are read whole; check-ins, the one collection that
 grows without bound, come through a server-side cursor (PostgreSQL) ``BATCH`` rows at a
 time, so an export never holds them all in memory.
 """
 
-from sqlalchemy import case, select
+from sqlalchemy import Connection, case, select
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.okr.kinds import DIRECTIONAL
 
 BATCH = 1000
+
+
+def one_snapshot():
+    """Begin the export's reads on one snapshot of the database.
+
+    PostgreSQL's default isolation gives each statement its own snapshot: a check-in
+    committed between the key results' statement and the check-ins' made a document whose
+    value disagreed with its latest check-in (which the import refuses), and a key result
+    created meanwhile made the check-ins of the ones after it go missing. The request's
+    transaction so far (its authentication) ends here, and the export's reads share one
+    repeatable-read transaction. SQLite reads a transaction from one snapshot anyway, and a
+    session joined to a transaction begun outside it (bound to a connection) keeps that one.
+    """
+    bind = db.session.get_bind()
+    if bind.dialect.name != "postgresql" or isinstance(bind, Connection):
+        return
+    db.session.commit()
+    db.session.connection(
+        execution_options={"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    )
 
 
 def objectives(user_id):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import has_app_context, has_request_context
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select, update
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult
@@ -107,3 +107,51 @@ def test_an_answer_read_by_the_test_client_leaves_no_context_behind(account, key
     assert has_request_context()  # the streamed answer holds them until it is read
     response.close()
     assert not has_app_context() and not has_request_context()
+
+
+@pytest.mark.concurrent  # another connection commits in the middle of the export
+def test_an_export_reads_one_snapshot_while_the_account_changes(app, account, key_result):
+    """A check-in committed between the export's statements is in none of them.
+
+    Each statement seeing its own snapshot (PostgreSQL's default) gave the key result its
+    value from before and its check-ins from after: a document the import refuses.
+    """
+    path = f"/key-results/{key_result['id']}/check-ins"
+    account.send("POST", path, {"value": 5, "at": "2025-06-01T00:00:00Z"}, 201)
+    with app.app_context():
+        engine = db.engine
+    written = []
+
+    def write_meanwhile(_connection, _cursor, statement, _parameters, _context, _many):
+        if "FROM check_ins" in statement and "ORDER BY" in statement and not written:
+            written.append(True)
+            with engine.begin() as other:  # another client's check-in, committed now
+                owner = other.execute(
+                    select(KeyResult.user_id).where(KeyResult.id == key_result["id"])
+                ).scalar()
+                at = datetime(2025, 7, 1, tzinfo=UTC)
+                other.execute(
+                    insert(CheckIn).values(
+                        key_result_id=key_result["id"], user_id=owner, at=at, value=9.0
+                    )
+                )
+                other.execute(
+                    update(KeyResult)
+                    .where(KeyResult.id == key_result["id"])
+                    .values(current_value=9.0)
+                )
+
+    event.listen(engine, "before_cursor_execute", write_meanwhile)
+    try:
+        exported = account.export()
+    finally:
+        event.remove(engine, "before_cursor_execute", write_meanwhile)
+    assert written and exported.status_code == 200
+    document = json.loads(exported.data)
+    (item,) = document["objectives"][0]["key_results"]
+    assert [row["value"] for row in item["check_ins"]] == [5.0]
+    assert item["current_value"] == 5.0
+    account.send("POST", "/import", document, 201)
+    assert (
+        json.loads(account.export().data)["objectives"][0]["key_results"][0]["current_value"] == 9
+    )
