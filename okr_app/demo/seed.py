@@ -174,7 +174,8 @@ def _check_ins(rng, key_result, start, end, today, days, pace):
             value = key_result["start_value"] + share * (
                 key_result["target_value"] - key_result["start_value"]
             )
-            at = datetime.combine(day, time(hour=rng.randint(7, 21)), tzinfo=UTC)
+            # Today's come no later than now: a check-in is never ahead of the clock.
+            at = min(datetime.combine(day, time(hour=rng.randint(7, 21)), tzinfo=UTC), utcnow())
             rows.append(
                 {
                     "at": at,

@@ -1,7 +1,8 @@
 """flask seed-demo."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
+import time_machine
 from sqlalchemy import func, select
 
 from okr_app.demo import seed
@@ -87,3 +88,19 @@ def test_rerun_replaces_the_demo_data(app, runner):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 1
         assert db.session.scalar(select(func.count()).select_from(Objective)) == 2
+
+
+def test_seeded_early_in_the_day_no_check_in_is_ahead_and_the_export_imports(app, client):
+    """Today's check-ins fall between 07:00 and 21:00 UTC, but never after now."""
+    with time_machine.travel(datetime(2026, 11, 20, 6, 30, tzinfo=UTC), tick=False):
+        with app.app_context():
+            seed.seed(users=1, objectives=10, days=30)
+            db.session.commit()
+            latest = db.session.scalar(select(func.max(CheckIn.at)))
+        assert latest <= datetime(2026, 11, 20, 6, 30, tzinfo=UTC)
+        login = client.post(
+            "/auth/login", json={"email": "demo1@demo.example.com", "password": seed.DEMO_PASSWORD}
+        )
+        headers = bearer(login.get_json()["access_token"])
+        exported = client.get("/export", headers=headers).get_json()
+        assert client.post("/import", headers=headers, json=exported).status_code == 201
