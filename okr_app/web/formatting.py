@@ -1,5 +1,7 @@
 """How the pages write numbers, percentages and moments."""
 
+import math
+
 from okr_app.okr.kinds import is_done
 
 #: The kind select's options: ``(value, label)``, the empty one first (new key results).
@@ -14,14 +16,26 @@ KIND_CHOICES = (
 )
 
 
+#: Decimals a number below 1 may take to show its first two significant digits.
+MOST_DECIMALS = 12
+
+
 def number(value):
-    """Return a number as people write it: 1,234.5 and 12 (never 12.0), two decimals at most."""
+    """Return a number as people write it: 1,234.5 and 12 (never 12.0), two decimals at most.
+
+    Below 1, as many as its first two significant digits take: a threshold of 0.005 reads
+    0.005, never 0.01, and a value of 0.004 never reads 0.
+    """
     if value is None:
         return "-"
-    rounded = round(float(value), 2)
+    value = float(value)
+    decimals = 2
+    if value and abs(value) < 1:
+        decimals = min(max(2, 1 - math.floor(math.log10(abs(value)))), MOST_DECIMALS)
+    rounded = round(value, decimals)
     if rounded.is_integer():
         return f"{int(rounded):,}"
-    return f"{rounded:,.2f}".rstrip("0")
+    return f"{rounded:,.{decimals}f}".rstrip("0")
 
 
 def counted(count, singular, plural=None):
@@ -31,10 +45,15 @@ def counted(count, singular, plural=None):
 
 
 def percent(value):
-    """Return a percentage with at most one decimal: "40 %", "61.3 %"."""
+    """Return a percentage with at most one decimal: "40 %", "61.3 %".
+
+    Short of 100, never "100 %": 99.96 reads "99.9 %", as it is not done.
+    """
     if value is None:
         return "-"
     rounded = round(float(value), 1)
+    if rounded == 100 and value < 100:
+        rounded = 99.9
     return f"{int(rounded) if rounded.is_integer() else rounded} %"
 
 

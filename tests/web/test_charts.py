@@ -72,5 +72,15 @@ def test_numbers_are_written_as_people_write_them():
     assert formatting.number(0.126) == "0.13"
     assert formatting.number(1.5) == "1.5"
     assert formatting.number(None) == "-"
+    # Below 1, two significant digits: never 0 for a value that is not, nor 0.01 for 0.005.
+    assert [formatting.number(value) for value in (0.004, 0.005, -0.0123, 0.5, 1e-15)] == [
+        "0.004",
+        "0.005",
+        "-0.012",
+        "0.5",
+        "0",
+    ]
+    assert (formatting.percent(99.96), formatting.percent(99.94)) == ("99.9 %", "99.9 %")
+    assert formatting.percent(100.0) == "100 %"
     assert formatting.percent(40.0) == "40 %"
     assert formatting.percent(60.8696) == "60.9 %"
