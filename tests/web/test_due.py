@@ -67,9 +67,13 @@ def test_the_objective_page_shows_the_cadence_and_the_due_key_results(client, we
         objective_id = _objective(web, "Weekly", "Weekly signups", "7")
         page = client.get(f"/app/objectives/{objective_id}").text
         assert "Check in every 7 days" in page and "due 2026-01-12 10:00 UTC" in page
+        assert '<span class="badge pace-stale">' not in page
         clock.move_to("2026-01-16 10:00:00Z")
         page = client.get(f"/app/objectives/{objective_id}").text
         assert '<span class="badge due-stale">Stale</span>' in page
+        # The objective's pace is stale too, whatever its progress, as GET /stats says.
+        assert '<span class="badge pace-stale">Stale</span>' in page
+        assert '<span class="badge pace-stale">Stale</span>' in client.get("/app").text
 
 
 def test_the_cadence_field_applies_the_api_rules_next_to_the_field(client, web, app):

@@ -7,6 +7,7 @@ from marshmallow import ValidationError
 
 from okr_app.due.queries import due_key_results
 from okr_app.objectives.schemas import validate_period
+from okr_app.okr.cadence import STALE
 from okr_app.okr.kinds import expected_on
 from okr_app.okr.pace import pace_status
 from okr_app.okr.periods import quarter_of
@@ -21,6 +22,7 @@ PACE_LABELS = {
     "ahead": "Ahead",
     "on_track": "On track",
     "at_risk": "At risk",
+    STALE: "Stale",
 }
 
 
@@ -71,8 +73,9 @@ def _with_pace(objective, today):
 def pace_figures(objective, today):
     """Return ``expected_progress``, ``pace`` and ``pace_label`` of an objective (row or model).
 
-    Only an active objective that is not closed has a pace, as in ``GET /stats``; the
-    expected progress is its key results' by kind, weighted, as there.
+    Only an active objective that is not closed has a pace, as in ``GET /stats``: ``stale``
+    while a key result is, else by its progress against the expected; the expected progress
+    is its key results' by kind, weighted, as there.
     """
     start, end = objective["start_date"], objective["end_date"]
     expected = expected_on(
@@ -80,8 +83,16 @@ def pace_figures(objective, today):
     )
     pace = None
     if objective["status"] == "active" and objective["closing"] is None:
-        pace = pace_status(objective["progress"], objective["progress"] - expected)
+        if any(_stale(item) for item in objective["key_results"]):
+            pace = STALE
+        else:
+            pace = pace_status(objective["progress"], objective["progress"] - expected)
     return {"expected_progress": expected, "pace": pace, "pace_label": PACE_LABELS.get(pace)}
+
+
+def _stale(item):
+    """Tell whether a key result (a model or a listed dictionary) is stale."""
+    return item["stale"] if isinstance(item, dict) else item.stale
 
 
 def _kind_weight(item):
