@@ -33,18 +33,28 @@ class AuditEvent:
     keep_changes: bool = False
     #: The rows of further resources a successful request acted on, under the same action.
     more: list = field(default_factory=list)
+    #: False where whoever sent the request is not who acts: a login or a registration.
+    caller_acts: bool = True
 
 
-def audited(action):
-    """Declare the action a view's requests are recorded under, whatever their outcome."""
+def audited(action, *, caller_acts=True):
+    """Declare the action a view's requests are recorded under, whatever their outcome.
+
+    The row's actor is the one the view attaches, else the caller the request authenticated.
+    A login or a registration is the act of the account it names (attached on success),
+    never of a token or cookie sent along (``caller_acts=False``): a failed login is
+    nobody's, so a signed-in caller cannot read off the trail whether an e-mail has an
+    account.
+    """
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            g.audit_event = AuditEvent(action)
+            g.audit_event = AuditEvent(action, caller_acts=caller_acts)
             return view(*args, **kwargs)
 
         wrapper.audit_action = action
+        wrapper.audit_caller_acts = caller_acts
         return wrapper
 
     return decorator
@@ -123,12 +133,20 @@ def request_event():
     """Return the request's ``AuditEvent``: its view's, else one under the declared action."""
     audit = g.get("audit_event")
     if audit is None:
-        audit = AuditEvent(declared_action() or f"request.{request.method.lower()}")
+        handler = _routed_view()
+        audit = AuditEvent(
+            getattr(handler, "audit_action", None) or f"request.{request.method.lower()}",
+            caller_acts=getattr(handler, "audit_caller_acts", True),
+        )
     return audit
 
 
 def declared_action():
     """Return the action declared with ``audited`` by the view the request was routed to."""
+    return getattr(_routed_view(), "audit_action", None)
+
+
+def _routed_view():
+    """Return the view function (or method) the request was routed to, or None."""
     view = current_app.view_functions.get(request.endpoint)
-    handler = getattr(getattr(view, "view_class", None), request.method.lower(), view)
-    return getattr(handler, "audit_action", None)
+    return getattr(getattr(view, "view_class", None), request.method.lower(), view)

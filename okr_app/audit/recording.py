@@ -12,7 +12,7 @@ def request_row(event, status_code):
     """Return the column values of the row of this request, from its ``AuditEvent``."""
     # The request and its globals, each looked up once (``docs/PERFORMANCE.md``).
     current, kept = request._get_current_object(), g._get_current_object()
-    actor_id = event.actor_id or kept.get("okr_user_id")
+    actor_id = event.actor_id or (kept.get("okr_user_id") if event.caller_acts else None)
     return {
         "at": utcnow(),
         "actor_id": actor_id,

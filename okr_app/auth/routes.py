@@ -35,7 +35,7 @@ NO_STORE_HEADER = {
 
 
 @blp.route("/register", methods=["POST"])
-@audited("auth.register")
+@audited("auth.register", caller_acts=False)
 @blp.replayable_by_address
 @blp.arguments(RegisterSchema)
 @blp.response(201, UserSchema)
@@ -46,7 +46,7 @@ def register(data):
 
 
 @blp.route("/login", methods=["POST"])
-@audited("auth.login")
+@audited("auth.login", caller_acts=False)
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
 @blp.alt_response(401, response=ERROR)

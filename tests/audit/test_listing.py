@@ -31,6 +31,29 @@ def test_users_see_only_their_own_rows(client, auth):
     assert bob["id"] != alice["id"]
 
 
+def test_a_login_sent_with_a_token_is_not_its_senders_act(client, auth):
+    """Failed logins carrying the sender's own token stay nobody's rows (the web: test_accounts).
+
+    Otherwise the sender read them in GET /audit, and with them whether an e-mail has an
+    account (and its id).
+    """
+    auth.user("victim@example.com")
+    mallory, _, headers = auth.user("mallory@example.com")
+    wrong = "not the right password"
+    for email in ("victim@example.com", "nobody@example.com"):
+        body = {"email": email, "password": wrong}
+        assert client.post("/auth/login", headers=headers, json=body).status_code == 401
+    rows = client.get("/audit?page_size=100", headers=headers).get_json()
+    assert [row["action"] for row in rows if row["action"].startswith("auth.login.failed")] == []
+    assert all(row["owner_id"] == mallory["id"] for row in rows)
+    registered = client.post(
+        "/auth/register", headers=headers, json={"email": "new@example.com", "password": wrong}
+    )
+    assert registered.status_code == 201
+    rows = client.get("/audit?page_size=100", headers=headers).get_json()
+    assert all(row["owner_id"] == mallory["id"] for row in rows)
+
+
 def test_rows_are_newest_first_with_every_field(client, auth):
     _, _, headers = auth.user()
     rows = client.get("/audit", headers=headers).get_json()

@@ -63,6 +63,18 @@ def test_login_failure_is_uniform_and_the_lockout_shows_the_time_left(client, we
     assert actions(app)[-2:] == ["auth.lockout.started", "auth.login.locked"]
 
 
+def test_a_login_form_sent_with_a_signed_in_cookie_is_not_its_senders_act(client, web, app):
+    """A failed login posted by a signed-in browser is nobody's row, not the cookie's owner's."""
+    victim = web.register()
+    web.user()  # signed in: the cookie goes with the next form
+    body = {"email": victim, "password": "not the right passphrase"}
+    assert web.post("/app/login", body, form_page="/app/settings").status_code == 401
+    with app.app_context():
+        row = db.session.scalars(select(AuditRow).order_by(AuditRow.id.desc())).first()
+        owner = db.session.scalar(select(User.id).where(User.email == victim))
+    assert (row.action, row.actor_id, row.owner_id) == ("auth.login.failed", None, owner)
+
+
 def test_the_lock_ends_after_five_minutes(client, web):
     """After the lock the right password works again."""
     email = web.register()
