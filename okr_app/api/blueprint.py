@@ -238,7 +238,15 @@ def operation_id(function_name):
 
 
 def _user_scope():
-    """Return the idempotency scope of the authenticated caller: their account."""
+    """Return the idempotency scope of the authenticated caller: their account.
+
+    A personal access token restricted to some key results has keys of its own: a replay
+    answers before the view checks the body's key results, so under the account's keys it
+    would hand the token what another token or session of the account did elsewhere.
+    """
+    token = g.get("okr_personal_token")
+    if token is not None and token.key_result_ids is not None:
+        return f"user:{g.okr_user_id}:token:{token.id}", g.okr_user_id
     return f"user:{g.okr_user_id}", g.okr_user_id
 
 

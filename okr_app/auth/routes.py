@@ -83,10 +83,14 @@ def refresh_tokens():
 
 @blp.route("/logout", methods=["POST"])
 @audited("auth.logout")
-@blp.login_required(personal_tokens=False)
+@blp.login_required(personal_tokens=False, replayable=False)
 @blp.response(204)
 def logout():
-    """End the current session: its access and refresh tokens stop working."""
+    """End the current session: its access and refresh tokens stop working.
+
+    Never answered from an earlier request's ``Idempotency-Key``: the key of another
+    session's logout must not leave this one open.
+    """
     login_rules.log_out(g.okr_session.id)
 
 

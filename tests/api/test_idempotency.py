@@ -109,6 +109,38 @@ def test_keys_belong_to_their_user(app, client, auth):
     assert count(app, Objective) == 2
 
 
+def test_a_token_restricted_to_key_results_replays_only_its_own_answers(app, client, auth):
+    """Another token's answer under the same key stays out of reach: the view refuses."""
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    mine, other = (create_key_result(client, headers, objective["id"]) for _ in range(2))
+    restricted = bearer(create_token(client, headers, key_result_ids=[mine["id"]])["token"])
+    elsewhere = {"check_ins": [{"key_result_id": other["id"], "value": 7, "note": "private"}]}
+    assert client.post("/check-ins", headers={**headers, **KEY}, json=elsewhere).status_code == 201
+    refused = client.post("/check-ins", headers={**restricted, **KEY}, json=elsewhere)
+    assert refused.status_code == 403
+    assert "private" not in refused.get_data(as_text=True)
+    # Its own keys replay as anyone's do.
+    own = {"check_ins": [{"key_result_id": mine["id"], "value": 3}]}
+    token_key = {**restricted, "Idempotency-Key": "nightly"}
+    first = client.post("/check-ins", headers=token_key, json=own)
+    again = client.post("/check-ins", headers=token_key, json=own)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert count(app, CheckIn) == 2
+
+
+def test_a_logout_is_never_answered_from_another_sessions_key(client, auth):
+    """Each session's logout ends that session, whatever key it carries."""
+    profile, _, first = auth.user()
+    second = bearer(auth.login(profile["email"]).get_json()["access_token"])
+    for headers in (first, second):
+        answer = client.post("/auth/logout", headers={**headers, **KEY})
+        assert answer.status_code == 204
+        assert "Idempotent-Replayed" not in answer.headers
+        assert client.get("/auth/me", headers=headers).status_code == 401
+
+
 def test_registration_keys_belong_to_the_client_address(app, client):
     body = {"email": "ada@example.com", "password": PASSWORD}
     here, there = {"REMOTE_ADDR": "10.0.0.1"}, {"REMOTE_ADDR": "10.0.0.2"}
