@@ -36,7 +36,7 @@ IDEMPOTENCY_KEY_PARAMETER = {
 }
 NOT_REPLAYED = (
     f"`{HEADER}` is accepted but never replays this answer: it holds credentials, which "
-    "are not kept."
+    "are not kept, or it ends the session that sends it (logout)."
 )
 BY_ADDRESS = f"Without a login, an `{HEADER}` belongs to the client address."
 

@@ -77,9 +77,9 @@ def post(url, body, headers, config):
             _read_some(connection, response, deadline)
             return Outcome(response.status, None)
         finally:
-            connection.close()
             if connection.watchdog is not None:
                 connection.watchdog.cancel()
+            connection.close()
     except UnsafeURL as error:
         return Outcome(None, str(error))
     except (OSError, http.client.HTTPException, ValueError) as error:
@@ -136,10 +136,17 @@ class _TLSConnection(http.client.HTTPSConnection):
         self.watchdog = None
 
     def connect(self):
-        """Connect to a checked address, then speak TLS with the URL's host name."""
+        """Connect to a checked address, then speak TLS with the URL's host name.
+
+        The deadline's cut is set on the TLS socket (wrapping detaches the plain one),
+        before the handshake, which it bounds too.
+        """
         sock = _open(self.addresses, self.port, self.networks, self.deadline)
-        self.watchdog = _cut_at(sock, self.deadline)  # the handshake included
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = self._context.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.watchdog = _cut_at(self.sock, self.deadline)
+        self.sock.do_handshake()
 
 
 def _cut_at(sock, deadline):
@@ -156,9 +163,12 @@ def _cut_at(sock, deadline):
 
 
 def _shut(sock):
-    """End both directions of ``sock``: a read in progress returns at once."""
+    """End both directions of ``sock``'s TCP connection: a read in progress returns at once.
+
+    On a TLS socket too, without touching its TLS state from this thread.
+    """
     with contextlib.suppress(OSError):  # closed already
-        sock.shutdown(socket.SHUT_RDWR)
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 def _connection(scheme, host, port, addresses, networks, deadline):

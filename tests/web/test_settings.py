@@ -104,6 +104,11 @@ def test_a_file_over_the_import_limit_is_refused_beside_the_field(client, web, a
     with app.app_context():
         app.config["OKR_IMPORT_MAX_BYTES"] = 3 * 2**20
     assert "larger than 3 MiB, the most" in client.get("/app/import?refused=too-large").text
+    # A session ended meanwhile: the error page (a browser follows no redirect from a 413).
+    client.delete_cookie("okr_session", path="/app")
+    ended = client.get("/app/import?refused=too-large")
+    assert (ended.status_code, ended.mimetype) == (413, "text/html")
+    assert "<h1>Too large</h1>" in ended.text
 
 
 def _import(web, document):

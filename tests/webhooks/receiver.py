@@ -5,6 +5,7 @@ records what it got, and answers the statuses it is told to (200 once the list r
 """
 
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ class Received:
 class Receiver:
     """An HTTP server on 127.0.0.1 verifying Standard Webhooks signatures with its secrets."""
 
-    def __init__(self, host="127.0.0.1"):
+    def __init__(self, host="127.0.0.1", tls=None):
+        """``tls``: ``(certificate file, key file)`` to answer over HTTPS."""
         self.secrets = []
         self.received = []
         self.delay = 0.0  # seconds before answering
@@ -38,6 +40,12 @@ class Receiver:
         self.statuses = []
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, 0), self._handler())
+        self.scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -47,7 +55,7 @@ class Receiver:
 
     def url(self, host="localhost", path="/hooks"):
         """Return the URL of the receiver through ``host`` (a name resolving to loopback)."""
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def start(self):
         """Start serving in a thread."""

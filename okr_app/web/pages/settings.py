@@ -138,15 +138,24 @@ def post_import():
 
 
 @blp.route("/import", methods=["GET"])
-@login_required
 def import_section():
     """Lead to the import section; with ``?refused=too-large``, show why a file was refused.
 
     nginx refuses an import larger than it takes before the app reads it, and sends the
-    browser here to show the form with the reason beside the file (deploy/nginx.conf).
+    browser here to show the form with the reason beside the file (deploy/nginx.conf). A
+    visitor whose session ended meanwhile gets the error page: nginx keeps the status 413,
+    with which a browser would not follow a redirect to the login page.
     """
     if request.args.get("refused") == "too-large":
+        if load_user() is None:
+            return http_error(RequestEntityTooLarge())
         return import_too_large()
+    return _import_anchor()
+
+
+@login_required
+def _import_anchor():
+    """Lead to the settings' import section."""
     return redirect(url_for("web.settings", _anchor="import"), 303)
 
 
