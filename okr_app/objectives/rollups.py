@@ -25,11 +25,13 @@ def children_of(connection, ids):
     return found
 
 
-def rolled_up(connection, objectives):
+def rolled_up(connection, objectives, inside=None):
     """Return ``{id: progress}`` of those of ``objectives`` that roll up.
 
     Each of ``objectives`` is a dict with ``id``, ``roll_up``, ``start_date`` and
     ``end_date``; a key result's progress is read by its kind, as the models read it.
+    ``inside``, a set, gets the id of every objective whose progress one of these counts
+    (its children, and theirs through every child that rolls up in turn).
     """
     parents = [item for item in objectives if item["roll_up"]]
     if not parents:
@@ -66,6 +68,8 @@ def rolled_up(connection, objectives):
 
     def progress_as_child(objective_id, depth):
         """Return a child's progress in its parent's roll-up: frozen at its closing if closed."""
+        if inside is not None:
+            inside.add(objective_id)
         frozen = nodes[objective_id]["final_progress"]
         return progress_of(objective_id, depth) if frozen is None else frozen
 

@@ -24,27 +24,30 @@ def statistics(user_id, filters, on):
     covered = queries.objective_filter(user_id, filters)
     rows = queries.objective_rows(covered, on)
     rolling = [row._asdict() for row in rows if row.roll_up]
+    inside = set()
     return summarise(
         rows,
         queries.check_in_days(covered),
         queries.latest_confidence_average(covered),
         on,
-        rolled_up(db.session.connection(), rolling),
+        rolled_up(db.session.connection(), rolling, inside),
+        inside,
     )
 
 
-def summarise(rows, days, confidence, on, rolled=None):
+def summarise(rows, days, confidence, on, rolled=None, inside=None):
     """Return the /stats body from the three aggregates, as of the end of day ``on``.
 
     ``rows`` are ``objective_rows``' rows (any rows with those attributes), ``days`` maps a
     day to its check-ins and ``confidence`` is the mean latest confidence, or None.
-    ``rolled`` maps the objectives that roll up to their progress, children included.
+    ``rolled`` maps the objectives that roll up to their progress, children included, and
+    ``inside`` holds the objectives counted in those (by default, their direct children).
     """
     objectives = [_objective(row, rolled or {}) for row in rows]
     pace = [_pace(objective, on) for objective in objectives if _is_paced(objective)]
     return {
         "on": on,
-        "objectives": _objective_totals(objectives, pace),
+        "objectives": _objective_totals(objectives, pace, inside),
         "key_results": _key_result_totals(rows),
         "periods": _periods(objectives),
         "pace": pace,
@@ -113,12 +116,17 @@ def _pace(objective, on):
     }
 
 
-def _objective_totals(objectives, pace):
-    """Count objectives by status and progress, and those at risk."""
+def _objective_totals(objectives, pace, inside=None):
+    """Count objectives by status and progress, and those at risk.
+
+    Each objective counts once: by itself, or inside a covered objective's roll-up (which
+    reaches through a parent left out, an archived one, that rolls up in turn).
+    """
     by_status = Counter(objective["status"] for objective in objectives)
     rolling = {objective["id"] for objective in objectives if objective["roll_up"]}
-    # Each objective once: by itself, or inside a covered parent's roll-up.
-    once = [objective for objective in objectives if objective["parent_id"] not in rolling]
+    if inside is None:
+        inside = {item["id"] for item in objectives if item["parent_id"] in rolling}
+    once = [objective for objective in objectives if objective["id"] not in inside]
     return {
         "total": len(objectives),
         "by_status": {status: by_status.get(status, 0) for status in STATUSES},

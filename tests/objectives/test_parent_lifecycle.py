@@ -197,3 +197,22 @@ def test_stats_count_top_level_objectives_and_roll_ups_once(client, auth):
     # counted again: Q2 does not roll up, so April counts on its own.
     assert totals["counted_once"] == 3
     assert totals["counted_once_average_progress"] == round((50 + 10 + 0) / 3, 2)
+
+
+def test_stats_count_an_objective_once_through_a_parent_left_out(client, auth):
+    """Year > archived Q4 > November, each rolling up: November counts inside Year only."""
+    _, _, headers = auth.user()
+    year = create_objective(client, headers, title="Year", period="2026", roll_up=True)
+    quarter = create_objective(
+        client, headers, title="Q4", period="2026-Q4", parent_id=year["id"], roll_up=True
+    )
+    month = create_objective(
+        client, headers, title="Nov", period="2026-11", parent_id=quarter["id"]
+    )
+    key_result(client, headers, month["id"], 80)
+    path = f"/objectives/{quarter['id']}"
+    assert client.patch(path, headers=headers, json={"status": "archived"}).status_code == 200
+    totals = client.get("/stats", headers=headers).get_json()["objectives"]
+    assert totals["total"] == 2  # Year and November; the archived quarter is left out
+    assert totals["counted_once"] == 1
+    assert totals["counted_once_average_progress"] == 80.0  # Year's, November inside it
