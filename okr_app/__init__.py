@@ -37,7 +37,7 @@ def register_extensions(app):
     from okr_app import database, models  # noqa: F401  (models: the tables)
     from okr_app.api import json, ratelimit
     from okr_app.api.spec import ContractPlugin
-    from okr_app.auth import personal_tokens, tokens
+    from okr_app.auth import lockout, personal_tokens, tokens
 
     app.json = json.JSONProvider(app)
     extensions.db.init_app(app)
@@ -46,6 +46,7 @@ def register_extensions(app):
     extensions.api.init_app(app, spec_kwargs={"extra_plugins": [ContractPlugin(app.config)]})
     extensions.jwt.init_app(app)
     ratelimit.init_app(app)
+    lockout.check_settings(app.config)
     extensions.limiter.init_app(app)
     tokens.init_app(app)
     personal_tokens.init_app(app)

@@ -20,6 +20,17 @@ from okr_app.extensions import limiter
 __all__ = ["StorageUnavailable", "record_failure", "record_success", "reserve_attempt"]
 
 
+def check_settings(config):
+    """Stop the app at start when ``OKR_LOGIN_IP_LIMIT`` is not a limit, not at every login."""
+    text = config["OKR_LOGIN_IP_LIMIT"]
+    try:
+        parse(text)
+    except ValueError as error:
+        raise RuntimeError(
+            f"OKR_LOGIN_IP_LIMIT: {text!r} is not a rate limit such as '30 per 3 minutes'"
+        ) from error
+
+
 @dataclass
 class Refusal:
     """Why an attempt is refused before any password check, and for how long."""

@@ -50,6 +50,9 @@ def backup(path, force):
         raise click.ClickException("PATH is the live database itself; choose another file.")
     if os.path.exists(path) and not force:
         raise click.ClickException(f"{path} exists; pass --force to replace it.")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise click.ClickException(f"There is no folder {folder} to write the backup in.")
     pages = copy_database(source, path)
     click.echo(f"Backed up {source} to {path} ({pages} pages, integrity ok).")
 

@@ -200,6 +200,10 @@ def test_a_setting_that_is_no_limit_stops_the_app_at_once(tmp_path):
     config = make_config(f"sqlite:///{tmp_path}/bad.sqlite3", OKR_API_RATE_LIMIT="plenty")
     with pytest.raises(RuntimeError, match="OKR_API_RATE_LIMIT: 'plenty'"):
         create_app(config)
+    # The per-address login throttle, read at every login, is checked at start too.
+    config = make_config(f"sqlite:///{tmp_path}/bad.sqlite3", OKR_LOGIN_IP_LIMIT="bogus")
+    with pytest.raises(RuntimeError, match="OKR_LOGIN_IP_LIMIT: 'bogus'"):
+        create_app(config)
 
 
 @pytest.mark.parametrize(

@@ -57,6 +57,14 @@ def test_backup_refuses_to_overwrite_the_live_database(tmp_path):
     assert "live database" in result.output
 
 
+def test_backup_into_a_folder_that_is_not_there_says_so(tmp_path):
+    app = sqlite_app(tmp_path)
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "nowhere" / "x.db")])
+    assert result.exit_code == 1
+    assert f"There is no folder {tmp_path / 'nowhere'} to write the backup in." in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_backup_on_postgres_points_to_pg_dump(tmp_path):
     app = create_app(make_config("postgresql://nobody@127.0.0.1:1/none"))
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "x")])
