@@ -12,17 +12,23 @@ from tests.e2e.stack import PASSWORD, unique_email
 from tests.e2e.test_imports import largest_document
 
 
-def test_an_export_over_64_kib_imports_through_the_form(stack):
-    email = unique_email("web-import")
+def signed_in(stack, label):
+    """Register an account through the API, log in through nginx; return it and the browser."""
+    email = unique_email(label)
     assert register(stack.client(), email).status == 201
     browser = FormClient(stack.nginx.port)
     status, headers, _text = browser.post_form(
         "/app/login", "/app/login", {"email": email, "password": PASSWORD}
     )
     assert (status, headers["Location"]) == (303, "/app")
+    return email, browser
+
+
+def test_an_export_over_64_kib_imports_through_the_form(stack):
+    email, browser = signed_in(stack, "web-import")
     document = json.dumps(largest_document(3_000)).encode()
     assert len(document) > 64 * 1024
-    status, headers, text = browser.post_form(
+    status, _headers, text = browser.post_form(
         "/app/import", "/app/settings", {}, {"document": ("okr.json", document)}
     )
     assert status == 303, text[:500]
@@ -36,13 +42,7 @@ def test_an_export_over_64_kib_imports_through_the_form(stack):
 
 def test_an_import_over_10_mib_is_shown_beside_the_form(stack):
     """nginx refuses it unread and shows the import form with the reason; nothing imported."""
-    email = unique_email("web-import-large")
-    assert register(stack.client(), email).status == 201
-    browser = FormClient(stack.nginx.port)
-    status, _headers, _text = browser.post_form(
-        "/app/login", "/app/login", {"email": email, "password": PASSWORD}
-    )
-    assert status == 303
+    _email, browser = signed_in(stack, "web-import-large")
     document = b"{}" + b" " * 10 * 1024 * 1024  # one byte over with the form around it
     status, headers, text = browser.post_form(
         "/app/import", "/app/settings", {}, {"document": ("okr.json", document)}
