@@ -121,7 +121,20 @@ def load_environment(config, environ=os.environ):
         if name in CONVENTIONAL_NAMES:
             config[name] = raw or None
         elif name.startswith("OKR_"):
-            config[name] = parse_value(raw, DEFAULTS.get(name))
+            try:
+                config[name] = parse_value(raw, DEFAULTS.get(name))
+            except ValueError:  # json.JSONDecodeError is one too
+                raise RuntimeError(
+                    f"{name}={raw!r} is not {describe(DEFAULTS.get(name))}, "
+                    f"like its default {DEFAULTS.get(name)!r}."
+                ) from None
+
+
+def describe(default):
+    """Name the kind of value a setting of this default takes, for an error message."""
+    if isinstance(default, int):
+        return "a whole number"
+    return "a number" if isinstance(default, float) else "JSON"
 
 
 def parse_value(raw, default):
@@ -130,6 +143,8 @@ def parse_value(raw, default):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     if isinstance(default, int):
         return int(raw)
+    if isinstance(default, float):
+        return float(raw)
     if isinstance(default, str) or default is None:
         return raw
     return json.loads(raw)

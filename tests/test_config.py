@@ -1,5 +1,7 @@
 """Settings: defaults, instance/config.py, environment, and the secret check."""
 
+import re
+
 import pytest
 
 from okr_app import config, create_app
@@ -58,3 +60,23 @@ def test_limiter_storage_defaults_to_memory(monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     app = create_app({"TESTING": True, "DATABASE_URL": "sqlite://"})
     assert app.config["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "kind"),
+    [
+        ("OKR_LOCKOUT_SECONDS", "5m", "a whole number"),
+        ("OKR_REDIS_TIMEOUT_SECONDS", "[1]", "a number"),
+        ("OKR_REDIS_TIMEOUT_SECONDS", "fast", "a number"),
+    ],
+)
+def test_a_setting_that_is_not_its_kind_of_value_is_named(monkeypatch, name, raw, kind):
+    monkeypatch.setenv(name, raw)
+    expected = re.escape(f"{name}='{raw}' is not {kind}, like its default")
+    with pytest.raises(RuntimeError, match=f"^{expected}"):
+        create_app({"TESTING": True})
+
+
+def test_a_number_setting_takes_decimals(monkeypatch):
+    monkeypatch.setenv("OKR_REDIS_TIMEOUT_SECONDS", "0.25")
+    assert create_app({"TESTING": True}).config["OKR_REDIS_TIMEOUT_SECONDS"] == 0.25
