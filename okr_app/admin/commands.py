@@ -11,7 +11,7 @@ from okr_app.audit.recording import record_command
 from okr_app.auth import passwords
 from okr_app.auth.emails import normalize_email
 from okr_app.extensions import db
-from okr_app.models import User
+from okr_app.models import EMAIL_MAX_LENGTH, User
 
 users_cli = AppGroup("users", help="Accounts.")
 
@@ -27,6 +27,8 @@ def init_app(app):
 def create_admin(email, password_stdin):
     """Create an admin account, or promote an existing account to admin."""
     email = normalize_email(email)
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise click.ClickException(f"An e-mail address has at most {EMAIL_MAX_LENGTH} characters.")
     try:
         validate.Email()(email)
     except ValidationError as error:

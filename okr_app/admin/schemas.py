@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 
 from okr_app.api.schemas import Schema
 from okr_app.auth.schemas import UserSchema
-from okr_app.models import ROLES
+from okr_app.models import EMAIL_MAX_LENGTH, ROLES
 
 
 class AdminUserSchema(UserSchema):
@@ -18,7 +18,7 @@ class UserQuerySchema(Schema):
     """Filters of the user listing."""
 
     q = fields.String(
-        validate=validate.Length(min=1, max=254),
+        validate=validate.Length(min=1, max=EMAIL_MAX_LENGTH),
         metadata={
             "description": "Part of the e-mail address, case-insensitive, taken literally "
             "(`%` and `_` match only themselves)."

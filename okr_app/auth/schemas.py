@@ -8,7 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from okr_app.api.schemas import Schema, Timestamp, Trimmed, id_field
 from okr_app.auth.emails import normalize_email
 from okr_app.auth.passwords import policy_errors
-from okr_app.models import SCOPES
+from okr_app.models import EMAIL_MAX_LENGTH, SCOPES
 from okr_app.models.types import utcnow
 
 
@@ -32,7 +32,7 @@ NEW_PASSWORD = {
 class RegisterSchema(Schema):
     """A new account."""
 
-    email = EmailField(required=True, validate=validate.Length(max=254))
+    email = EmailField(required=True, validate=validate.Length(max=EMAIL_MAX_LENGTH))
     password = fields.String(required=True, load_only=True, metadata=NEW_PASSWORD)
     display_name = Trimmed(validate=validate.Length(max=100), allow_none=True)
 

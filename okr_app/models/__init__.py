@@ -17,7 +17,7 @@ from okr_app.models.outbox import OutboxEvent
 from okr_app.models.personal_token import SCOPES, PersonalToken
 from okr_app.models.reminder import KeyResultReminder
 from okr_app.models.share_link import ShareLink
-from okr_app.models.user import ROLES, User
+from okr_app.models.user import EMAIL_MAX_LENGTH, ROLES, User
 from okr_app.models.webhook import ALL_EVENTS, DELIVERY_STATUSES, EVENT_TYPES, Delivery, Webhook
 from okr_app.models.worker import WorkerHeartbeat
 
@@ -25,6 +25,7 @@ __all__ = [
     "ALL_EVENTS",
     "ANONYMOUS_CHAIN",
     "DELIVERY_STATUSES",
+    "EMAIL_MAX_LENGTH",
     "EVENT_TYPES",
     "LEGACY_CHAIN",
     "OUTCOME_STATUSES",

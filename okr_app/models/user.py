@@ -9,6 +9,8 @@ from okr_app.extensions import db
 from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 
 ROLES = ("user", "admin")
+#: The longest e-mail address there can be (RFC 5321's path, less its angle brackets).
+EMAIL_MAX_LENGTH = 254
 
 
 class User(db.Model):
@@ -21,7 +23,7 @@ class User(db.Model):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(100))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="user")

@@ -55,3 +55,13 @@ def test_refuses_a_bad_email(runner):
 def test_registration_never_makes_an_admin(auth):
     assert auth.register("x@example.com", role="admin").status_code == 422
     assert auth.register("x@example.com").get_json()["role"] == "user"
+
+
+def test_refuses_an_address_longer_than_an_account_can_have(app, runner):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example"
+    assert len(email) == 255
+    result = invoke(runner, email, "--password-stdin", stdin=PASSWORD + "\n")
+    assert result.exit_code == 1
+    assert "An e-mail address has at most 254 characters." in result.output
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == email)) is None
