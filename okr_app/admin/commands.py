@@ -10,6 +10,7 @@ from sqlalchemy import select
 from okr_app.audit.recording import record_command
 from okr_app.auth import passwords
 from okr_app.auth.emails import normalize_email
+from okr_app.database.migrations import schema_required
 from okr_app.extensions import db
 from okr_app.models import EMAIL_MAX_LENGTH, User
 
@@ -24,6 +25,7 @@ def init_app(app):
 @users_cli.command("create-admin")
 @click.argument("email")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@schema_required
 def create_admin(email, password_stdin):
     """Create an admin account, or promote an existing account to admin."""
     email = normalize_email(email)

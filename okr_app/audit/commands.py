@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from okr_app.audit import verification
 from okr_app.audit.checkpoints import write_checkpoint
+from okr_app.database.migrations import schema_required
 from okr_app.extensions import db
 
 audit_cli = AppGroup("audit", help="The audit trail.")
@@ -18,6 +19,7 @@ def init_app(app):
 
 
 @audit_cli.command("verify")
+@schema_required
 def verify():
     """Check every chain and checkpoint; exit 1 naming the first bad row of each broken chain.
 
@@ -42,6 +44,7 @@ def verify():
 
 
 @audit_cli.command("checkpoint")
+@schema_required
 def checkpoint():
     """Append a checkpoint holding every chain's head, chained to the previous checkpoint."""
     written = write_checkpoint()

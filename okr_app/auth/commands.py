@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from okr_app.auth import tokens
+from okr_app.database.migrations import schema_required
 from okr_app.extensions import db
 
 auth_cli = AppGroup("auth", help="Sessions and tokens.")
@@ -15,6 +16,7 @@ def init_app(app):
 
 
 @auth_cli.command("purge-sessions")
+@schema_required
 def purge_sessions():
     """Delete sessions whose refresh lifetime is over."""
     count = tokens.purge_expired()

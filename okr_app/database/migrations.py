@@ -7,10 +7,12 @@ Flask-Migrate's functions directly (``flask_migrate.upgrade()`` in the tests) ca
 ``bind`` first.
 """
 
+import functools
 import os
 
 import click
 from flask.cli import ScriptInfo
+from sqlalchemy import inspect, text
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 #: Alembic's scripts. An installed wheel carries them inside the package, since a wheel only
@@ -35,6 +37,53 @@ def bind(app):
 
         Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     return commands
+
+
+UPGRADE = "run `flask --app wsgi db upgrade` first"
+
+
+def schema_required(command):
+    """Make ``command`` stop with a message, not a traceback, on a database not migrated."""
+
+    @functools.wraps(command)
+    def checked(*args, **kwargs):
+        problem = schema_problem()
+        if problem:
+            raise click.ClickException(problem)
+        return command(*args, **kwargs)
+
+    return checked
+
+
+def schema_problem():
+    """Say why the database is behind the schema this code needs, or return None.
+
+    A database built by the migrations must be at their latest revision (or one they do
+    not know, a newer release's); one built without them (``db.create_all()``) must hold
+    every table.
+    """
+    from okr_app.extensions import db
+
+    tables = set(inspect(db.engine).get_table_names())
+    if "alembic_version" not in tables:
+        missing = sorted(set(db.metadata.tables) - tables)
+        if missing:
+            return f"The database has no table {missing[0]} (it is not migrated): {UPGRADE}."
+        return None
+    current = set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
+    db.session.rollback()  # a long-running command (the worker) must not sit in a transaction
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory(MIGRATIONS_DIR)
+    latest = set(scripts.get_heads())
+    known = {revision.revision for revision in scripts.walk_revisions()}
+    # A revision it does not know is a newer release's: its web workers run there too.
+    if current == latest or current - known:
+        return None
+    return (
+        f"The database is at migration {', '.join(sorted(current)) or 'none'}, this version "
+        f"of okr-tracker needs {', '.join(sorted(latest))}: {UPGRADE}."
+    )
 
 
 class MigrationCommands(click.Group):

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from okr_app.audit.recording import record_command
+from okr_app.database.migrations import schema_required
 from okr_app.demo import seed
 from okr_app.extensions import db
 
@@ -20,6 +21,7 @@ def init_app(app):
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3660))
 @click.option("--seed", "seed_value", default=2026, show_default=True, type=int)
 @click.option("--force", is_flag=True, help="Run even though real accounts exist.")
+@schema_required
 def seed_demo(users, objectives, days, seed_value, force):
     """Fill the database with deterministic demo users and their OKRs (replacing old demo data)."""
     real = seed.real_users()

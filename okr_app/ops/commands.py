@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from okr_app.api import idempotency
 from okr_app.auth import tokens
+from okr_app.database.migrations import schema_required
 from okr_app.extensions import db
 
 PG_DUMP_HINT = (
@@ -26,6 +27,7 @@ def init_app(app):
 
 @click.command("purge")
 @with_appcontext
+@schema_required
 def purge():
     """Delete idempotency keys and login sessions whose time is over; run it daily."""
     keys = idempotency.purge_expired()

@@ -4,6 +4,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from okr_app.database.migrations import schema_required
+
 
 def init_app(app):
     """Register the ``worker`` command."""
@@ -24,6 +26,7 @@ def init_app(app):
 )
 @click.option("--loglevel", default="INFO", show_default=True)
 @with_appcontext
+@schema_required
 def worker(concurrency, beat, loglevel):
     """Deliver webhooks and run the reminder scans and housekeeping until stopped.
 
