@@ -8,18 +8,31 @@ have the hash recorded, so a chain cut or rewritten and then grown again is foun
 after newer checkpoints took it as it now stands. Checkpoints are read first, then the
 heads, then the rows: chains only grow, so what is read later is never shorter than what
 was read before, and appends made while it runs are never taken for cuts.
+
+A broken checkpoint is named and passed over: the next sound one anchors the chains from
+there on, so a cut it covers is still found. A value that its column cannot hold (SQLite
+keeps any text) is named as its row's problem (``okr_app/audit/stored.py``).
 """
 
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, tuple_
 
+from okr_app.audit import stored
 from okr_app.audit.chain import HASHED_FIELDS, OPTIONAL_HASHED_FIELDS, row_hash
 from okr_app.audit.checkpoints import canonical_hash, checkpoint_hash
 from okr_app.extensions import db
 from okr_app.models import AuditChainHead, AuditCheckpoint, AuditRow
 
 ROW_COLUMNS = ("id", "chain_key", "hash", *HASHED_FIELDS, *OPTIONAL_HASHED_FIELDS)
+#: The stored values that the walk parses itself, each by its reader.
+ROW_READERS = {"seq": stored.whole_number, "at": stored.timestamp, "details": stored.json_value}
+CHECKPOINT_COLUMNS = ("id", "seq", "at", "chains", "heads", "heads_hash", "prev_hash", "hash")
+CHECKPOINT_READERS = {
+    "seq": stored.whole_number,
+    "at": stored.timestamp,
+    "heads": stored.chain_heads,
+}
 
 
 @dataclass
@@ -43,6 +56,12 @@ class _Chain:
     problem_seq: int = 0
 
 
+def _columns(model, names, readers):
+    """Return ``model``'s columns of these names, those in ``readers`` read as stored."""
+    columns = [getattr(model, name) for name in names]
+    return [stored.as_stored(column) if column.key in readers else column for column in columns]
+
+
 def total_rows():
     """Return how many rows the trail holds (for a progress bar)."""
     return db.session.scalar(select(func.count()).select_from(AuditRow))
@@ -58,7 +77,7 @@ def verify(progress=None, batch_size=5000, lookups=400):
     earlier = _EarlierHeads(lookups)
     anchors, anchored_at = _verify_checkpoints(report, earlier)
     heads = dict(db.session.execute(select(AuditChainHead.chain_key, AuditChainHead.seq)).all())
-    columns = [getattr(AuditRow, name) for name in dict.fromkeys(ROW_COLUMNS)]
+    columns = _columns(AuditRow, dict.fromkeys(ROW_COLUMNS), ROW_READERS)
     rows = db.session.execute(
         select(*columns)
         .order_by(AuditRow.chain_key, AuditRow.seq)
@@ -71,10 +90,13 @@ def verify(progress=None, batch_size=5000, lookups=400):
                 _end_chain(walk, anchors, anchored_at, heads, earlier, report)
             walk = _Chain(row.chain_key)
             seen.add(row.chain_key)
+        fields, unreadable = stored.read(row, ROW_READERS)
+        seq = walk.seq + 1 if unreadable == "seq" else fields["seq"]
         if walk.problem is None:
-            walk.problem = _row_problem(row, walk, anchors.get(str(row.chain_key)), anchored_at)
-            walk.problem_seq = row.seq
-        walk.seq, walk.hash = row.seq, row.hash
+            anchor = anchors.get(str(row.chain_key))
+            walk.problem = _row_problem(fields, unreadable, walk, anchor, anchored_at)
+            walk.problem_seq = seq
+        walk.seq, walk.hash = seq, row.hash
         report.rows += 1
         pending += 1
         if progress and pending == batch_size:
@@ -151,57 +173,73 @@ class _EarlierHeads:
 
 
 def _verify_checkpoints(report, earlier):
-    """Walk the checkpoints in order; return the latest one's heads and position.
+    """Walk the checkpoints in order; return the latest sound one's heads and position.
 
-    The heads a checkpoint moves past go to ``earlier``, checked against the rows.
+    A checkpoint whose place in their chain is wrong is named, then taken if sound in
+    itself; one unsound in itself (unreadable, or its content not matching its hashes) is
+    named and passed over. The heads a checkpoint moves past go to ``earlier``.
     """
-    expected_prev, previous_heads, latest = "", {}, 0
-    statement = select(AuditCheckpoint).order_by(AuditCheckpoint.seq)
-    streamed = statement.execution_options(stream_results=True, yield_per=100)
-    for checkpoint in db.session.scalars(streamed):
+    expected_prev, latest, heads, anchored_at = "", 0, {}, 0
+    columns = _columns(AuditCheckpoint, CHECKPOINT_COLUMNS, CHECKPOINT_READERS)
+    statement = select(*columns).order_by(AuditCheckpoint.seq)
+    for row in db.session.execute(statement.execution_options(stream_results=True, yield_per=100)):
         report.checkpoints += 1
-        where = f"checkpoint id={checkpoint.id} seq={checkpoint.seq}"
-        problem = None
-        if checkpoint.seq != latest + 1:
-            problem = f"{where}: expected seq {latest + 1} (a checkpoint was deleted)"
-        elif checkpoint.prev_hash != expected_prev:
-            problem = f"{where}: previous hash differs (a checkpoint before it was altered)"
-        elif canonical_hash(checkpoint.heads) != checkpoint.heads_hash:
-            problem = f"{where}: heads do not match their hash (altered)"
-        elif checkpoint_hash(vars(checkpoint)) != checkpoint.hash:
-            problem = f"{where}: content does not match its hash (altered)"
-        else:
-            problem = _regression(where, previous_heads, checkpoint.heads)
+        checkpoint, unreadable = stored.read(row, CHECKPOINT_READERS)
+        seq = latest + 1 if unreadable == "seq" else checkpoint["seq"]
+        where = f"checkpoint id={row.id} seq={row.seq}"
+        if seq != latest + 1:
+            report.problems.append(f"{where}: expected seq {latest + 1} (a checkpoint was deleted)")
+        elif row.prev_hash != expected_prev:
+            report.problems.append(
+                f"{where}: previous hash differs (a checkpoint before it was altered)"
+            )
+        expected_prev, latest = row.hash, seq
+        problem = _checkpoint_problem(checkpoint, unreadable)
         if problem:
-            report.problems.append(problem)
-            break
-        for key, head in previous_heads.items():
-            if checkpoint.heads[key] != head:
-                earlier.add(int(key), head, latest)
-        expected_prev, previous_heads, latest = checkpoint.hash, checkpoint.heads, checkpoint.seq
-        db.session.expunge(checkpoint)
+            report.problems.append(f"{where}: {problem}")
+            continue
+        regression = _regression(heads, checkpoint["heads"])
+        if regression:  # the chain's rows before it are looked up below: it is named too
+            report.problems.append(f"{where}: {regression}")
+        for key, head in heads.items():
+            if checkpoint["heads"].get(key) != head:
+                earlier.add(int(key), head, anchored_at)
+        heads, anchored_at = checkpoint["heads"], seq
     earlier.check()
-    return previous_heads, latest
+    return heads, anchored_at
 
 
-def _regression(where, before, after):
-    """Name a chain that a checkpoint shows shorter than the one before it, or None."""
-    for key, (seq, _) in before.items():
-        if key not in after or after[key][0] < seq:
-            return f"{where}: chain {key} went back from seq {seq} (rows were cut)"
+def _checkpoint_problem(checkpoint, unreadable):
+    """Say what makes a checkpoint unsound in itself, or return None."""
+    if unreadable:
+        return f"{unreadable} cannot be read (altered)"
+    if canonical_hash(checkpoint["heads"]) != checkpoint["heads_hash"]:
+        return "heads do not match their hash (altered)"
+    if checkpoint_hash(checkpoint) != checkpoint["hash"]:
+        return "content does not match its hash (altered)"
     return None
 
 
-def _row_problem(row, walk, anchor, anchored_at):
-    """Describe what is wrong with ``row`` at this point of its chain, or return None."""
-    where = f"chain {row.chain_key}: row id={row.id} seq={row.seq}"
-    if row.seq != walk.seq + 1:
+def _regression(before, after):
+    """Name a chain that a checkpoint shows shorter than the one before it, or None."""
+    for key, (seq, _) in before.items():
+        if key not in after or after[key][0] < seq:
+            return f"chain {key} went back from seq {seq} (rows were cut)"
+    return None
+
+
+def _row_problem(row, unreadable, walk, anchor, anchored_at):
+    """Describe what is wrong with a row (its fields) at this point of its chain, or None."""
+    where = f"chain {row['chain_key']}: row id={row['id']} seq={row['seq']}"
+    if unreadable:
+        return f"{where}: {unreadable} cannot be read (altered)"
+    if row["seq"] != walk.seq + 1:
         return f"{where}: expected seq {walk.seq + 1} (a row was deleted or inserted)"
-    if row.prev_hash != walk.hash:
+    if row["prev_hash"] != walk.hash:
         return f"{where}: previous hash differs (a row before it was altered or inserted)"
-    if row_hash(row._asdict()) != row.hash:
+    if row_hash(row) != row["hash"]:
         return f"{where}: content does not match its hash (altered)"
-    if anchor is not None and anchor[0] == row.seq and anchor[1] != row.hash:
+    if anchor is not None and anchor[0] == row["seq"] and anchor[1] != row["hash"]:
         return f"{where}: differs from checkpoint {anchored_at} (the chain was rewritten)"
     return None
 
