@@ -15,8 +15,10 @@ from okr_app.api.ratelimit import StorageUnavailable
 from okr_app.auth import lockout, passwords, personal_tokens, tokens
 from okr_app.auth.emails import normalize_email
 from okr_app.auth.metrics import LOCKOUTS, LOGIN_FAILURES
+from okr_app.calendar import feeds
 from okr_app.extensions import db
 from okr_app.models import User
+from okr_app.sharing import links
 
 DUPLICATE = "An account with this e-mail already exists."
 
@@ -105,10 +107,12 @@ def check_password(identifier, password, action, wrong=WRONG_LOGIN):
 
 
 def change_password(user, current_password, new_password):
-    """Set a new password after checking the current one; end every session of the account.
+    """Set a new password after checking the current one; revoke every credential but the new one.
 
-    Returns the new session and its tokens. 403 when the current password is wrong, 422
-    naming ``new_password`` when the policy refuses it; the lockout answers as for a login.
+    Every session, personal access token, share link and the calendar feed end: whoever
+    held the account before, or held one of its secrets, holds nothing now. Returns the new
+    session and its tokens. 403 when the current password is wrong, 422 naming
+    ``new_password`` when the policy refuses it; the lockout answers as for a login.
     """
     check_password(user.email, current_password, "auth.password_change", WRONG_CURRENT_PASSWORD)
     errors = passwords.policy_errors(new_password, user.email)
@@ -118,13 +122,14 @@ def change_password(user, current_password, new_password):
         )
     user.password_hash = passwords.hash_password(new_password)
     tokens.revoke_all_sessions(user.id, "password-change")
-    revoked = personal_tokens.revoke_all_tokens(user.id)
+    revoked = {
+        "personal_access_revoked": personal_tokens.revoke_all_tokens(user.id),
+        "share_links_revoked": links.revoke_all_links(user.id),
+        "calendar_feed_revoked": feeds.revoke_feed(user.id),
+    }
     session, pair = tokens.start_session(user)
     attach(
-        event="auth.password_changed",
-        resource_type="user",
-        resource_id=user.id,
-        details={"personal_access_revoked": revoked},
+        event="auth.password_changed", resource_type="user", resource_id=user.id, details=revoked
     )
     return session, pair
 

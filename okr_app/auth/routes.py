@@ -105,8 +105,9 @@ def logout():
 def change_password(data):
     """Set a new password, end every session of the account and return a fresh pair.
 
-    Every personal access token of the account is deleted at the same moment, as app
-    passwords are: scripts need new tokens. A wrong `current_password` is 403 (the token
+    Every personal access token, share link and the calendar feed of the account are
+    deleted at the same moment, as app passwords are: scripts need new tokens, calendars a
+    new feed URL. Webhooks stay. A wrong `current_password` is 403 (the token
     is fine: the password is not), counted by the lockout as a failed login.
     """
     _session, pair = login_rules.change_password(

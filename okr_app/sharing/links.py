@@ -26,6 +26,12 @@ def create_link(user_id, objective_id, expires_at=None):
     return link, token
 
 
+def revoke_all_links(user_id):
+    """Delete every share link of the user (password change); return how many."""
+    statement = delete(ShareLink).where(ShareLink.user_id == user_id)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
 def revoke_link(user_id, objective_id, share_id):
     """Delete the share link ``share_id`` of the user's objective; tell whether there was one."""
     if not (0 < objective_id <= MAX_ID and 0 < share_id <= MAX_ID):

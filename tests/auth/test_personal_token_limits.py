@@ -6,7 +6,7 @@ from okr_app.extensions import db
 from okr_app.models import PersonalToken
 from tests.admin.conftest import make_admin
 from tests.conftest import PASSWORD, bearer
-from tests.factories import create_token
+from tests.factories import create_objective, create_token
 
 NEW_PASSWORD = "another long passphrase"
 
@@ -25,7 +25,39 @@ def test_a_password_change_revokes_every_token_in_the_same_request(client, auth)
     fresh = bearer(changed.get_json()["access_token"])
     assert client.get("/auth/tokens", headers=fresh).get_json() == []
     row = client.get("/audit?action=auth.password_changed", headers=fresh).get_json()[0]
-    assert row["details"] == {"personal_access_revoked": 2}
+    assert row["details"] == {
+        "personal_access_revoked": 2,
+        "share_links_revoked": 0,
+        "calendar_feed_revoked": False,
+    }
+
+
+def test_a_password_change_revokes_the_calendar_feed_and_every_share_link(client, auth):
+    _, _, headers = auth.user()
+    other_user = auth.user("other@example.com")[2]
+    urls = [client.post("/calendar/feed", headers=headers).get_json()["url"]]
+    others = [client.post("/calendar/feed", headers=other_user).get_json()["url"]]
+    for owner, kept in ((headers, urls), (headers, urls), (other_user, others)):
+        objective = create_objective(client, owner)
+        link = client.post(f"/objectives/{objective['id']}/share", headers=owner, json={})
+        kept.append(link.get_json()["url"])
+    changed = client.post(
+        "/auth/change-password",
+        headers=headers,
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+    )
+    assert changed.status_code == 200
+    for url in urls:
+        assert client.get(url.removeprefix("http://localhost")).status_code == 404
+    for url in others:  # another account's stay
+        assert client.get(url.removeprefix("http://localhost")).status_code == 200
+    fresh = bearer(changed.get_json()["access_token"])
+    row = client.get("/audit?action=auth.password_changed", headers=fresh).get_json()[0]
+    assert row["details"] == {
+        "personal_access_revoked": 0,
+        "share_links_revoked": 2,
+        "calendar_feed_revoked": True,
+    }
 
 
 def test_an_admin_deactivation_revokes_every_token(app, client, auth):

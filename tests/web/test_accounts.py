@@ -104,6 +104,7 @@ def test_a_password_change_ends_every_other_session_and_token(client, web, auth,
     old_cookie = client.get_cookie("okr_session", path="/app").value
     token = auth.login(email).get_json()["access_token"]
     assert client.get("/objectives", headers=bearer(token)).status_code == 200
+    feed = client.post("/calendar/feed", headers=bearer(token)).get_json()["url"]
     wrong = web.post(
         "/app/settings/password",
         {"current_password": "not the right one!", "new_password": "another long passphrase"},
@@ -124,8 +125,10 @@ def test_a_password_change_ends_every_other_session_and_token(client, web, auth,
         form_page="/app/settings",
     )
     assert changed.status_code == 303
-    assert client.get("/app/settings").status_code == 200
+    settings = client.get("/app/settings").get_data(as_text=True)
+    assert "every API token, share link and the calendar feed revoked." in settings
     assert client.get("/objectives", headers=bearer(token)).status_code == 401
+    assert client.get(feed.removeprefix("http://localhost")).status_code == 404
     other = app.test_client()
     other.set_cookie("okr_session", old_cookie, path="/app")
     assert other.get("/app").status_code == 303

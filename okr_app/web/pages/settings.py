@@ -86,7 +86,7 @@ def settings_page(status=200, shown_once=None, **forms_shown):
 @audited("auth.password_change")
 @login_required
 def change_password():
-    """Change the password: every other session and token of the account ends at once."""
+    """Change the password: every other session, token, share link and feed ends at once."""
     values = forms.posted(("current_password", "new_password"))
     data, form = forms.load(ChangePasswordSchema(), values)
     status = 422
@@ -101,7 +101,10 @@ def change_password():
     if form is not None:
         return settings_page(status, password=form)
     session, _pair = result
-    flash("Your password is changed. Every other session has been logged out.")
+    flash(
+        "Your password is changed. Every other session has been logged out, and every API "
+        "token, share link and the calendar feed revoked."
+    )
     return set_cookie(redirect(url_for("web.settings"), 303), session)
 
 
