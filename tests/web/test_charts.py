@@ -1,11 +1,13 @@
 """The charts' geometry: scales, ticks, the calendar's shading and layout, number formats."""
 
 import re
+import threading
 from datetime import date, timedelta
 
 from okr_app.web import formatting
 from okr_app.web.charts import calendar
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
+from tests.factories import create_key_result, create_objective
 
 
 def test_a_scale_maps_the_domain_onto_the_range_either_way():
@@ -84,3 +86,33 @@ def test_numbers_are_written_as_people_write_them():
     assert formatting.percent(100.0) == "100 %"
     assert formatting.percent(40.0) == "40 %"
     assert formatting.percent(60.8696) == "60.9 %"
+
+
+def within(seconds, function, *args):
+    """Return ``function(*args)``, failing the test if it takes longer than ``seconds``."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(function(*args)), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"{function.__name__} still runs after {seconds} s"
+    return result[0]
+
+
+def test_ticks_end_where_the_step_is_below_the_floats_spacing():
+    """Around 5e14 floats lie 0.0625 apart: a tick step of 0.01 must not stand still."""
+    ticks = within(5, nice_ticks, *padded([5e14, 5e14 + 0.0625]))
+    assert 1 <= len(ticks) <= 6
+    assert ticks == sorted(set(ticks))
+    assert all(5e14 - 1 <= tick <= 5e14 + 1 for tick in ticks)
+
+
+def test_a_chart_of_huge_values_a_hair_apart_is_drawn(client, auth):
+    """The key result's page and its share link answer: a chart never spins."""
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    create_key_result(
+        client, headers, objective["id"], start_value=5e14, target_value=500000000000000.0625
+    )
+    link = client.post(f"/objectives/{objective['id']}/share", headers=headers, json={})
+    path = link.get_json()["url"].removeprefix("http://localhost")
+    assert within(20, client.get, path).status_code == 200

@@ -24,13 +24,12 @@ def nice_ticks(low, high, count=5):
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
-    first = math.ceil(low / step) * step
-    ticks = []
-    value = first
-    while value <= high + step * 1e-9:
-        ticks.append(round(value, 10))
-        value += step
-    return ticks
+    first = math.ceil(low / step)
+    last = min(math.floor(high / step + 1e-9), first + count + 1)
+    # Each tick from its index: adding the step up would stand still where it is below the
+    # floats' spacing at that size (a spread of 0.06 around 5e14).
+    ticks = [round(index * step, 10) for index in range(first, last + 1)]
+    return sorted(set(ticks)) or [low]
 
 
 def padded(values, share=0.08):
