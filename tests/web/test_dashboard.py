@@ -1,6 +1,7 @@
-"""The dashboard's figures: its calendar's year of check-ins and the streaks drawn from it."""
+"""The dashboard's figures: its calendar's year of check-ins, and the streaks of all of them."""
 
 import re
+from datetime import date, timedelta
 
 import time_machine
 
@@ -15,7 +16,8 @@ def _figures(client):
 
 def test_the_calendar_counts_the_check_ins_of_its_year_from_its_first_day(client, auth, web):
     # On Wednesday 4 March 2026 the calendar starts on Monday 3 March 2025 (52 whole weeks
-    # and this one): a check-in a second before that day is not in it, nor in a streak.
+    # and this one): a check-in a second before that day is not in it, but in the streaks,
+    # which count the whole history as GET /stats does.
     with time_machine.travel("2026-03-04 09:00:00Z", tick=False):
         profile, _tokens, headers = auth.user()
         earlier = create_objective(client, headers, period="2025-Q1")
@@ -30,4 +32,30 @@ def test_the_calendar_counts_the_check_ins_of_its_year_from_its_first_day(client
             assert check_in(client, headers, key_result["id"], value=1, at=at).status_code == 201
         assert web.login(profile["email"]).status_code == 303
         figures = " ".join(_figures(client).split())
-    assert figures == "2 check-ins on 2 days. Current streak: 1 day; longest: 1 day."
+    assert figures == "2 check-ins on 2 days. Current streak: 1 day; longest: 2 days."
+
+
+def test_the_streaks_are_those_of_the_api_over_more_than_the_calendars_year(client, auth, web):
+    with time_machine.travel("2026-06-30 12:00:00Z", tick=False):
+        profile, _tokens, headers = auth.user()
+        key_results = [
+            create_key_result(client, headers, create_objective(client, headers, period=year)["id"])
+            for year in ("2025", "2026")
+        ]
+        days = [date(2025, 1, 1) + timedelta(days=index) for index in range(546)]
+        items = [
+            {
+                "key_result_id": key_results[day.year - 2025]["id"],
+                "value": 1,
+                "at": f"{day.isoformat()}T10:00:00Z",
+            }
+            for day in days
+        ]
+        for start in range(0, len(items), 500):
+            batch = {"check_ins": items[start : start + 500]}
+            assert client.post("/check-ins", headers=headers, json=batch).status_code == 201
+        stats = client.get("/stats", headers=headers).get_json()
+        assert web.login(profile["email"]).status_code == 303
+        figures = " ".join(_figures(client).split())
+    assert (stats["check_ins"]["current_streak_days"], days[-1]) == (546, date(2026, 6, 30))
+    assert figures.endswith("Current streak: 546 days; longest: 546 days.")
