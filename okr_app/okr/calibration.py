@@ -66,7 +66,7 @@ def reading(mean_confidence, achieved_share):
     difference = mean_confidence - achieved_share
     figures = f"mean confidence {mean_confidence:.2f}, achieved share {achieved_share:.2f}"
     # Unrounded: 0.054 is not within 0.05. The slack only absorbs floating-point error, as in
-    # 0.55 - 0.5 = 0.05000000000000004, since both means have four decimals.
+    # 0.55 - 0.5 = 0.05000000000000004.
     if abs(difference) <= CALIBRATED_WITHIN + FLOAT_SLACK:
         return f"You are well calibrated ({figures})."
     if difference > 0:
@@ -93,13 +93,14 @@ def calibration(pairs):
             "message": f"Only {count} closed key result{'s' if count != 1 else ''} with a "
             f"stated confidence: calibration needs at least {MINIMUM_CLOSINGS}.",
         }
-    mean_confidence = _mean(confidence for confidence, _ in pairs)
-    achieved_share = _mean(outcome for _, outcome in pairs)
+    # The reading compares the means before they are rounded to four decimals for the answer.
+    mean_confidence = sum(confidence for confidence, _ in pairs) / count
+    achieved_share = sum(outcome for _, outcome in pairs) / count
     return {
         "count": count,
         "brier_score": round(brier_score(pairs), DECIMALS),
-        "mean_confidence": mean_confidence,
-        "achieved_share": achieved_share,
+        "mean_confidence": round(mean_confidence, DECIMALS),
+        "achieved_share": round(achieved_share, DECIMALS),
         "bins": reliability(pairs),
         "reading": reading(mean_confidence, achieved_share),
         "message": None,

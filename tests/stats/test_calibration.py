@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from okr_app.okr.calibration import achieved, bin_index, brier_score, reading
+from okr_app.okr.calibration import achieved, bin_index, brier_score, calibration, reading
 from tests.factories import check_in, create_key_result, create_objective
 
 #: (first confidence, last confidence, final progress) of five closed key results.
@@ -167,3 +167,10 @@ def test_the_rules_by_hand():
     assert reading(0.454, 0.4).startswith("You are overconfident by 0.05")
     assert reading(0.3459, 0.4).startswith("You are underconfident by 0.05")
     assert reading(0.4, 0.75).startswith("You are underconfident by 0.35")
+
+
+def test_the_reading_compares_the_means_before_they_are_rounded():
+    pairs = [(0.45004, outcome) for outcome in (True, True, False, False, False)]
+    figures = calibration(pairs)
+    assert (figures["mean_confidence"], figures["achieved_share"]) == (0.45, 0.4)
+    assert figures["reading"].startswith("You are overconfident by 0.05")  # a gap of 0.05004
