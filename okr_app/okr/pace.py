@@ -9,6 +9,8 @@ or slower than the average, and the API reports each under its own name.
 import math
 from datetime import date
 
+from okr_app.okr.rounding import rounded
+
 ON_TRACK_MARGIN = 10.0
 #: A completion further ahead than this is no date anyone plans by: it is reported as none.
 COMPLETION_HORIZON_DAYS = 36525  # 100 years
@@ -30,10 +32,12 @@ def expected_progress(start, end, on):
 def pace_status(progress, delta):
     """Return ``done`` (progress 100), ``ahead`` (delta > 0), ``on_track`` or ``at_risk``.
 
-    ``on_track`` means 0 >= delta >= -10; ``at_risk`` means delta < -10.
+    ``on_track`` means 0 >= delta >= -10; ``at_risk`` means delta < -10. The delta is taken
+    as the answers show it, rounded to 2 decimals: 0.001 ahead reads 0.0 and is on track.
     """
     if progress >= 100.0:
         return "done"
+    delta = rounded(delta)
     if delta > 0:
         return "ahead"
     if delta >= -ON_TRACK_MARGIN:

@@ -39,9 +39,10 @@ def get_stats(filters):
     if none). Pace is measured at the end of `on` (default today, UTC) for active
     objectives, never closed ones: `expected_progress` is the share of the period elapsed,
     `status` is `done` (progress 100), `ahead` (delta > 0), `on_track` (0 >= delta >= -10)
-    or `at_risk` (delta < -10), and `completion_date` (formerly `forecast_date`) is the day
-    100 % is reached at the average rate since the period start (null before the period
-    starts, with no progress, or when done). It is not the least-squares `forecast` of the
+    or `at_risk` (delta < -10), the delta taken as shown (2 decimals), and
+    `completion_date` (formerly `forecast_date`) is the day 100 % is reached at the average
+    rate since the period start (null before the period starts, with no progress, or when
+    done). It is not the least-squares `forecast` of the
     key results, which `GET /objectives` sums up as `projected_progress` at the period end:
     the two differ when recent check-ins move faster or slower than the average.
     Check-in streaks count consecutive UTC days with a check-in; the current streak ends on

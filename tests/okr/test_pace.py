@@ -46,6 +46,11 @@ def test_expected_progress_in_a_leap_february():
         (40.0, -10.0, "on_track"),
         (40.0, -10.01, "at_risk"),
         (0.0, -100.0, "at_risk"),
+        # As the answers show the delta, rounded to 2 decimals:
+        (50.001, 0.001, "on_track"),
+        (40.0, 0.005, "ahead"),
+        (39.999, -10.001, "on_track"),
+        (39.994, -10.006, "at_risk"),
     ],
 )
 def test_pace_status_boundaries(progress, delta, status):

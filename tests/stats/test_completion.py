@@ -52,3 +52,14 @@ def test_every_key_result_at_100_is_done_whatever_the_weights(frozen, build):
     listed = build.client.get("/objectives", headers=build.headers).get_json()
     one = build.client.get(f"/objectives/{objective}", headers=build.headers).get_json()
     assert [item["progress"] for item in listed] == [one["progress"]] == [100.0]
+
+
+def test_the_status_follows_the_delta_as_shown(frozen, build):
+    # On 15 November 2025, half of 2025-Q4 has passed.
+    ahead_by_a_hair = build.key_result(build.objective("2025-Q4", "Hair"), target=100_000)
+    build.check_in(ahead_by_a_hair, 50_001, "2025-11-14T09:00:00Z")  # 50.001 %
+    behind_by_ten = build.key_result(build.objective("2025-Q4", "Ten"), target=100_000)
+    build.check_in(behind_by_ten, 39_999, "2025-11-14T09:00:00Z")  # 39.999 %
+    shown = {entry["title"]: entry for entry in stats(build)["pace"]}
+    assert (shown["Hair"]["delta"], shown["Hair"]["status"]) == (0.0, "on_track")
+    assert (shown["Ten"]["delta"], shown["Ten"]["status"]) == (-10.0, "on_track")
