@@ -167,7 +167,7 @@ def check(schema, body, values):
 def integer(value):
     """Return ``value`` as an int when it is written as one (``" 7 "``), else unchanged."""
     text = value.strip()
-    if text.lstrip("-").isdigit() and len(text) < 20:
+    if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and len(text) < 20:
         return int(text)
     return value
 

@@ -123,7 +123,7 @@ def parent_choices(user_id, objective=None, shown=None):
             Objective.id == objective.parent_id, offered & contains
         )
     shown = shown or ""
-    wanted = int(shown) if shown.isdigit() and len(shown) < 10 else None
+    wanted = int(shown) if _an_id(shown) else None
     if wanted is not None:
         offered = or_(Objective.id == wanted, offered)
     statement = (
@@ -142,8 +142,13 @@ def parent_label(user_id, value):
 
     ``title (period)`` for one of the user's objectives; anything else as it is.
     """
-    parent = db.session.get(Objective, int(value)) if value.isdigit() and len(value) < 10 else None
+    parent = db.session.get(Objective, int(value)) if _an_id(value) else None
     return _titled(parent) if parent is not None and parent.user_id == user_id else value
+
+
+def _an_id(text):
+    """Tell whether ``text`` is written as an id: ASCII digits ("²" is a digit to Python)."""
+    return text.isascii() and text.isdigit() and len(text) < 10
 
 
 def _titled(objective):

@@ -6,6 +6,7 @@ change, deactivation and expiry end a browser's session as they end a token's.
 """
 
 from functools import wraps
+from urllib.parse import quote
 
 from flask import abort, current_app, g, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -94,5 +95,7 @@ def safe_next(target):
     led to under the prefix the app is served at.
     """
     if target and (target == INTERFACE or target.startswith(INTERFACE + "/")):
+        # Never a control character: a newline cannot go into the Location header.
+        target = quote(target, safe="/?&=%:@!$'()*+,;~-._")
         return request.script_root + target
     return url_for("web.dashboard")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.factories import create_objective
 from tests.web.conftest import TOKEN
 from tests.webhooks.conftest import LOOPBACK
@@ -187,3 +188,39 @@ def test_a_secret_shown_once_is_never_cached_nor_kept(client, web):
         assert "Copy it now:" in shown.text
         assert secret.group(1) not in client.get("/app/settings").text
         assert secret.group(1) not in (shown.headers.get("Set-Cookie") or "")
+
+
+@pytest.mark.parametrize("digit", ["²", "①"])
+def test_a_digit_that_is_not_ascii_is_refused_beside_its_field(client, web, digit):
+    """Python calls "²" a digit, int() does not take it: the form says so, never a 500."""
+    web.user()
+    for field in ("check_in_every_days", "parent_id"):
+        sent = web.post(
+            "/app/new",
+            {"title": "T", "period": "2026-Q1", field: digit},
+            form_page="/app/new",
+        )
+        assert sent.status_code == 422, field
+        assert f'id="{field}-error">Not a valid integer.' in sent.get_data(as_text=True)
+    sent = web.post(
+        "/app/settings/tokens",
+        {"name": "n", "scopes": "read", "key_result_ids": digit},
+        form_page="/app/settings",
+    )
+    assert sent.status_code == 422
+
+
+@pytest.mark.parametrize("target", ["/app/\nx", "/app/\r\nSet-Cookie: a=b", "/app/ü"])
+def test_a_next_page_with_a_control_character_leads_on_safely(client, web, target):
+    """A newline cannot go into a Location header: it is percent-encoded, never a 500."""
+    email = web.register()
+    sent = web.post(
+        "/app/login", {"email": email, "password": PASSWORD, "next": target}, form_page="/app/login"
+    )
+    assert sent.status_code == 303
+    assert sent.headers["Location"].startswith("/app/")
+    assert "\n" not in sent.headers["Location"]
+    assert not any(cookie.startswith("a=") for cookie in sent.headers.getlist("Set-Cookie"))
+    again = client.get("/app/login", query_string={"next": target})
+    assert again.status_code == 303
+    assert again.headers["Location"].startswith("/app/")
