@@ -219,6 +219,12 @@ def for_kind(values, prefix=""):
     return {name: value for name, value in values.items() if name not in dropped}
 
 
+def always_set(values):
+    """Return the defining fields the chosen kind always holds (all but a milestone's day)."""
+    kind = (values.get("kind") or "").strip()
+    return tuple(name for name in FIELDS.get(kind, ()) if name != "due_on")
+
+
 def milestone_check_in(values):
     """Add ``done`` from a milestone's checkbox: checked is true, unchecked false."""
     if request.form.get("milestone"):

@@ -138,3 +138,20 @@ def test_a_milestones_due_day_is_removed_by_emptying_it(client, web):
         )
         assert response.status_code == 303, response.text
         assert 'name="due_on" type="date" value=""' in client.get(path).text
+
+
+def test_clearing_a_value_that_defines_the_kind_is_refused_beside_it(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        path, _page = _objective(client, web, target_value="100", current_value="40")
+        form = {"etag": etag_of(client.get(path)), "title": "Churn", "metric": "%", "weight": "1"}
+        for kind, field, kept in (
+            ("increase", "target_value", {"start_value": "0"}),
+            ("stay_above", "threshold", {}),
+            ("stay_in_range", "range_max", {"range_min": "30"}),
+        ):
+            sent = {**form, **kept, "kind": kind, field: ""}
+            refused = web.post(path + "/edit", sent, form_page=path)
+            assert refused.status_code == 422, (kind, refused.status_code)
+            assert '-error">Not a valid number.</p>' in refused.text, field
+        assert "Saved." not in client.get(path).text
+        assert "<strong>40</strong> %" in client.get(path).text

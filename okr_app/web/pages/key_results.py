@@ -116,7 +116,7 @@ def edit_key_result(key_result_id):
         KeyResultPatchSchema(),
         forms.for_kind(values),
         empty_is_none=("due_on",),
-        kept=("title", "metric", "weight"),
+        kept=("title", "metric", "weight", *forms.always_set(values)),
     )
     if form is not None:
         return _key_result_page(key_result_id, 422, edit=form)
