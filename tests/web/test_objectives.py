@@ -251,3 +251,26 @@ def test_a_refused_copy_keeps_the_final_values_box_as_posted(client, web):
         refused = web.post(path + "/copy", {"period": "2026-Q9", **posted}, form_page=path)
         assert refused.status_code == 422
         assert ("checked" in box.search(refused.text).group(0)) is ticked
+
+
+def test_a_refused_close_keeps_the_version_it_was_drawn_from(client, web):
+    """Sent back for a field's error, the close form still stands for the version first seen."""
+    web.user()
+    objective_id = web.create_objective(**KEY_RESULTS)
+    path = f"/app/objectives/{objective_id}"
+    seen = re.search(r'name="etag" value="([^"]+)"', close_form(client.get(path).text)).group(1)
+    edited = {"etag": seen, "title": "Renamed elsewhere", "period": "2026-Q1"}
+    assert web.post(path + "/edit", edited, form_page=path).status_code == 303
+    too_long = {"etag": seen, "outcome": "missed", "retrospective": "x" * 2_001}
+    refused = web.post(path + "/close", too_long, form_page=path)
+    assert refused.status_code == 422
+    kept = re.search(r'name="etag" value="([^"]+)"', close_form(refused.text)).group(1)
+    assert kept == seen
+    stale = web.post(path + "/close", {"etag": kept, "outcome": "missed"}, form_page=path)
+    assert stale.status_code == 412
+    assert "Closed: missed" not in client.get(path).text
+
+
+def close_form(html):
+    """Return the close form of an objective page."""
+    return re.search(r'<form[^>]*action="[^"]*/close".*?</form>', html, re.S).group(0)
