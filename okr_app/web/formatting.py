@@ -1,6 +1,7 @@
 """How the pages write numbers, percentages and moments."""
 
 import math
+from decimal import Decimal
 
 from okr_app.okr.kinds import is_done
 
@@ -18,6 +19,10 @@ KIND_CHOICES = (
 
 #: Decimals a number below 1 may take to show its first two significant digits.
 MOST_DECIMALS = 12
+#: The significant digits a float holds exactly: more would show its binary noise.
+FLOAT_DIGITS = 15
+#: Below this, a stored value is written in scientific notation rather than as 0.000...
+SMALLEST_FIXED = 1e-6
 
 
 def number(value):
@@ -36,6 +41,21 @@ def number(value):
     if rounded.is_integer():
         return f"{int(rounded):,}"
     return f"{rounded:,.{decimals}f}".rstrip("0")
+
+
+def exact(value):
+    """Return a value a person stated (a target, a check-in) with all its digits: 1,234.5.
+
+    ``number`` rounds what is computed; a stated 99.999 must never read 100, nor 0.000001 0.
+    """
+    if value is None:
+        return "-"
+    value = float(value)
+    if value == 0:
+        return "0"
+    if abs(value) < SMALLEST_FIXED:
+        return repr(value)
+    return f"{Decimal(f'{value:.{FLOAT_DIGITS}g}'):,f}"
 
 
 def counted(count, singular, plural=None):
@@ -72,13 +92,13 @@ def goal(item):
     read = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
     kind = read("kind")
     if kind == "stay_above":
-        return f"stay at or above {number(read('threshold'))}"
+        return f"stay at or above {exact(read('threshold'))}"
     if kind == "stay_below":
-        return f"stay at or below {number(read('threshold'))}"
+        return f"stay at or below {exact(read('threshold'))}"
     if kind == "stay_in_range":
-        return f"stay from {number(read('range_min'))} to {number(read('range_max'))}"
+        return f"stay from {exact(read('range_min'))} to {exact(read('range_max'))}"
     if kind == "milestone":
         due = read("due_on")
         state = "done" if is_done(read("current_value")) else "not done yet"
         return f"milestone, {state}" + (f", due {due}" if due else "")
-    return f"from {number(read('start_value'))} to {number(read('target_value'))}"
+    return f"from {exact(read('start_value'))} to {exact(read('target_value'))}"

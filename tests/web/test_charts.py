@@ -83,6 +83,20 @@ def test_numbers_are_written_as_people_write_them():
         "0",
     ]
     assert (formatting.percent(99.96), formatting.percent(99.94)) == ("99.9 %", "99.9 %")
+    # A stated value keeps every digit it was given, without the float's noise.
+    assert [formatting.exact(value) for value in (99.999, 2600.0, 0.1 + 0.2, -1234.5, 0)] == [
+        "99.999",
+        "2,600",
+        "0.3",
+        "-1,234.5",
+        "0",
+    ]
+    assert [formatting.exact(value) for value in (0.000001, 1e-7, 1e15, None)] == [
+        "0.000001",
+        "1e-07",
+        "1,000,000,000,000,000",
+        "-",
+    ]
     assert formatting.percent(100.0) == "100 %"
     assert formatting.percent(40.0) == "40 %"
     assert formatting.percent(60.8696) == "60.9 %"

@@ -155,3 +155,13 @@ def test_clearing_a_value_that_defines_the_kind_is_refused_beside_it(client, web
             assert '-error">Not a valid number.</p>' in refused.text, field
         assert "Saved." not in client.get(path).text
         assert "<strong>40</strong> %" in client.get(path).text
+
+
+def test_stated_values_are_shown_with_all_their_digits(client, web):
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        path, page = _objective(
+            client, web, kind="stay_above", threshold="99.999", current_value="99.998"
+        )
+        assert "stay at or above 99.999" in page
+        html = client.get(path).text
+    assert "<strong>99.998</strong> %: stay at or above 99.999 (out of band)" in html
