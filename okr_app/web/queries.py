@@ -20,10 +20,14 @@ from okr_app.stats import queries as stats_queries
 PAGE_SIZE = 100
 
 
-def period_objectives(user_id, period):
-    """Return the user's objectives of ``period``, newest first, with their key results."""
-    page = SimpleNamespace(page=1, page_size=PAGE_SIZE, item_count=0)
-    return objectives_page(user_id, {"period": period}, page)
+def period_objectives(user_id, period, page=1):
+    """Return a page of the user's objectives of ``period``, newest first, and their count.
+
+    Each objective comes with its key results; ``PAGE_SIZE`` objectives make a page.
+    """
+    pagination = SimpleNamespace(page=page, page_size=PAGE_SIZE, item_count=0)
+    objectives = objectives_page(user_id, {"period": period}, pagination)
+    return objectives, pagination.item_count
 
 
 def user_periods(user_id):

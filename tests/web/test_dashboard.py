@@ -59,3 +59,24 @@ def test_the_streaks_are_those_of_the_api_over_more_than_the_calendars_year(clie
         figures = " ".join(_figures(client).split())
     assert (stats["check_ins"]["current_streak_days"], days[-1]) == (546, date(2026, 6, 30))
     assert figures.endswith("Current streak: 546 days; longest: 546 days.")
+
+
+def test_a_period_with_more_objectives_than_a_page_is_paged(client, auth, web):
+    profile, _tokens, headers = auth.user()
+    for index in range(101):
+        create_objective(client, headers, period="2026-Q1", title=f"Objective {index:03}")
+    assert web.login(profile["email"]).status_code == 303
+    first = client.get("/app?period=2026-Q1").get_data(as_text=True)
+    assert "Objectives 1 to 100 of 101, page 1 of 2." in first
+    assert "Objective 100" in first and "Objective 000" not in first
+    assert 'href="/app?period=2026-Q1&amp;page=2" rel="next">Next page</a>' in first
+    second = client.get("/app?period=2026-Q1&page=2").get_data(as_text=True)
+    assert "Objectives 101 to 101 of 101, page 2 of 2." in second
+    assert "Objective 000" in second and "Objective 100" not in second
+    assert 'rel="prev">Previous page</a>' in second and "Next page" not in second
+    for beyond in ("3", "99999"):
+        page = client.get(f"/app?period=2026-Q1&page={beyond}").get_data(as_text=True)
+        assert "page 2 of 2." in page
+    for wrong in ("0", "-1", "x", "²"):
+        page = client.get(f"/app?period=2026-Q1&page={wrong}").get_data(as_text=True)
+        assert "page 1 of 2." in page

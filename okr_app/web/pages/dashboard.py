@@ -39,7 +39,12 @@ def dashboard():
         validate_period(period)
     except ValidationError as refusal:
         error, period = " ".join(refusal.messages), current
-    objectives = [_with_pace(item, today) for item in queries.period_objectives(user.id, period)]
+    page = _page_number(request.args.get("page"))
+    listed, count = queries.period_objectives(user.id, period, page)
+    if not listed and count:  # past the last page (objectives deleted since): show the last
+        page = -(-count // queries.PAGE_SIZE)
+        listed, count = queries.period_objectives(user.id, period, page)
+    objectives = [_with_pace(item, today) for item in listed]
     periods = queries.user_periods(user.id)
     if current not in periods:
         periods.insert(0, current)
@@ -56,6 +61,10 @@ def dashboard():
         period_error=error,
         due=due_key_results(user.id),
         objectives=objectives,
+        page=page,
+        pages=-(-count // queries.PAGE_SIZE),
+        first_shown=(page - 1) * queries.PAGE_SIZE + 1,
+        objective_count=count,
         calendar=calendar.draw(days, first_day, today),
         check_in_total=sum(days.values()),
         check_in_days=len(days),
@@ -64,6 +73,13 @@ def dashboard():
         today=today,
     )
     return page, 422 if error else 200
+
+
+def _page_number(text):
+    """Return the page asked for: a whole number from 1, else the first (a link's own)."""
+    if text and text.isascii() and text.isdigit() and len(text) < 7 and int(text) > 0:
+        return int(text)
+    return 1
 
 
 def _with_pace(objective, today):
