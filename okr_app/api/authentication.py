@@ -7,8 +7,9 @@ read once per request (``login_token_claims``). A personal access token starts w
 checks it. Either way the view reads ``current_user``. What a personal token may do is
 decided here alone, from what each operation declares through ``Blueprint.login_required``
 (an ``AccessPolicy``): the scope its method needs (``read`` for GET, ``write`` for POST,
-PUT, PATCH and DELETE), whether tokens are accepted at all, and which view argument names
-the key result that a token restricted to some key results must hold. A token never
+PUT, PATCH and DELETE, and ``read`` as well for a write that opens a way to read), whether
+tokens are accepted at all, and which view argument names the key result that a token
+restricted to some key results must hold. A token never
 carries its owner's admin powers (``caller_is_admin``).
 """
 
@@ -44,12 +45,17 @@ class AccessPolicy:
     #: The view argument naming the one key result a restricted token must hold; None
     #: refuses restricted tokens, ``IN_BODY`` leaves the check to the view.
     key_result_arg: str | None = None
+    #: A write that opens a way to read the account (a feed, a share link, a webhook): a
+    #: token needs ``read`` too, or a write-only token could read through what it made.
+    opens_reads: bool = False
 
-    def scope(self, method):
-        """Return the scope a personal token needs for ``method``, or None if refused."""
+    def scopes(self, method):
+        """Return the scopes a personal token needs for ``method``, or None if refused."""
         if not self.personal_tokens:
             return None
-        return "read" if method in READ_METHODS else "write"
+        if method in READ_METHODS:
+            return ("read",)
+        return ("read", "write") if self.opens_reads else ("write",)
 
 
 def init_app(app):
@@ -186,11 +192,12 @@ def _act_as(token, user):
 
 def _authorize(token, policy):
     """Refuse with 403 what ``policy`` does not allow ``token``."""
-    scope = policy.scope(request.method)
-    if scope is None:
+    scopes = policy.scopes(request.method)
+    if scopes is None:
         abort(403, message="Personal access tokens cannot be used here; log in instead.")
-    if not token.allows(scope):
-        abort(403, message=f"This token lacks the {scope} scope.")
+    for scope in scopes:
+        if not token.allows(scope):
+            abort(403, message=f"This token lacks the {scope} scope.")
     if token.key_result_ids is None or policy.key_result_arg == IN_BODY:
         return
     key_result_id = (request.view_args or {}).get(policy.key_result_arg)

@@ -119,6 +119,7 @@ class Blueprint(flask_smorest.Blueprint):
         personal_tokens=True,
         key_result_arg=None,
         replayable=True,
+        opens_reads=False,
     ):
         """Require a valid token; declare what personal access tokens may do here.
 
@@ -128,9 +129,10 @@ class Blueprint(flask_smorest.Blueprint):
         ``authentication.IN_BODY`` when the view checks its body); without it, restricted
         tokens are refused. A write with ``Idempotency-Key`` runs once per key of the
         caller, unless ``replayable=False`` (answers holding credentials are never kept).
+        ``opens_reads``: the write makes a way to read the account, so a token needs ``read``.
         The answers, schemes and scopes are documented per operation.
         """
-        policy = AccessPolicy(refresh, personal_tokens, key_result_arg)
+        policy = AccessPolicy(refresh, personal_tokens, key_result_arg, opens_reads)
 
         def decorator(function):
             if replayable:

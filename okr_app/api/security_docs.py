@@ -78,13 +78,13 @@ def add_header_parameters(operation, doc, **_options):
 
 def _token_note(doc, manual, policy, method):
     """Set the operation's security and scopes; return the sentence saying them."""
-    scope = policy.scope(method)
-    if scope is None:
+    scopes = policy.scopes(method)
+    if scopes is None:
         manual["security"] = BEARER
         _add_responses(doc, 403)
         return "Personal access tokens are refused here (403): log in."
     manual["security"] = [*BEARER, {"personalToken": []}]
-    manual["x-token-scopes"] = [scope]
+    manual["x-token-scopes"] = list(scopes)
     _add_responses(doc, 403)
     if policy.key_result_arg is None:
         restriction = "a token restricted to key results is refused (403)"
@@ -92,7 +92,11 @@ def _token_note(doc, manual, policy, method):
         restriction = "a token restricted to key results may name those alone (else 403)"
     else:
         restriction = "a token restricted to key results may use those alone (else 403)"
-    return f"Personal access tokens need the `{scope}` scope; {restriction}."
+    if len(scopes) > 1:
+        needed = "the `read` and `write` scopes (this write opens a way to read the account)"
+    else:
+        needed = f"the `{scopes[0]}` scope"
+    return f"Personal access tokens need {needed}; {restriction}."
 
 
 def _add_responses(doc, *codes):

@@ -39,7 +39,7 @@ class FeedSchema(Schema):
 
 @blp.route("/feed", methods=["POST"])
 @audited("calendar.feed_created")
-@blp.login_required(replayable=False)
+@blp.login_required(replayable=False, opens_reads=True)
 @blp.response(201, FeedSchema)
 def create_feed():
     """Create the caller's calendar feed URL, revoking any earlier one; shown this once."""

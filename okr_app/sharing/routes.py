@@ -22,7 +22,7 @@ blp = Blueprint(
 
 @blp.route("/<int:objective_id>/share", methods=["POST"])
 @audited("share_link.created")
-@blp.login_required(replayable=False)
+@blp.login_required(replayable=False, opens_reads=True)
 @blp.arguments(ShareWriteSchema)
 @blp.response(201, ShareLinkSchema)
 @blp.alt_response(404, response=ERROR)

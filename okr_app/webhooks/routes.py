@@ -38,7 +38,7 @@ def list_webhooks():
 
 @blp.route("", methods=["POST"])
 @audited("webhook.created")
-@blp.login_required(replayable=False)
+@blp.login_required(replayable=False, opens_reads=True)
 @blp.arguments(WebhookCreateSchema)
 @blp.response(201, WebhookCreatedSchema, headers=NEW)
 @blp.alt_response(409, response=ERROR)
@@ -70,7 +70,7 @@ def get_webhook(webhook_id):
 
 @blp.route("/<int:webhook_id>", methods=["PATCH"])
 @audited("webhook.updated")
-@blp.login_required
+@blp.login_required(opens_reads=True)
 @blp.arguments(WebhookPatchSchema)
 @blp.response(200, WebhookSchema)
 @blp.alt_response(404, response=ERROR)

@@ -16,6 +16,14 @@ KEY_RESULT_OPERATIONS = {
     ("post", "/check-ins"),
 }
 
+#: The writes that open a way to read the account: a token needs ``read`` for them too.
+OPENS_READS = {
+    ("post", "/calendar/feed"),
+    ("post", "/objectives/{objective_id}/share"),
+    ("post", "/webhooks"),
+    ("patch", "/webhooks/{webhook_id}"),
+}
+
 
 @pytest.fixture
 def world(app, client, auth):
@@ -74,8 +82,10 @@ def test_every_operation_declares_its_scope_and_writes_take_a_key(client):
     for method, template, operation in operations:
         schemes = {name for requirement in operation["security"] for name in requirement}
         if "personalToken" in schemes:
-            expected = "write" if method in WRITES else "read"
-            assert operation["x-token-scopes"] == [expected], (method, template)
+            expected = ["write"] if method in WRITES else ["read"]
+            if (method, template) in OPENS_READS:
+                expected = ["read", "write"]
+            assert operation["x-token-scopes"] == expected, (method, template)
             assert "403" in operation["responses"]
         else:
             assert "refused" in operation["description"], (method, template)
@@ -105,6 +115,14 @@ def test_a_write_only_token_may_not_read(client, world):
         assert response.status_code == 403, (method, template)
     path = f"/key-results/{world['key_result_id']}/check-ins"
     assert client.post(path, headers=token, json={"delta": 1}).get_json()["value"] == 6
+    # Nor make a way to read: a feed, a share link, a webhook.
+    for method, template in OPENS_READS:
+        body = {"url": "http://127.0.0.1:9/other", "events": ["*"]} if "webhook" in template else {}
+        response = client.open(filled(template, world), method=method, headers=token, json=body)
+        assert response.status_code == 403, (method, template)
+        assert response.get_json()["message"] == "This token lacks the read scope."
+    both = bearer(create_token(client, world["headers"], scopes=["read", "write"])["token"])
+    assert client.post("/calendar/feed", headers=both).status_code == 201
 
 
 def test_a_restricted_token_is_refused_outside_its_key_results(client, world):
