@@ -36,12 +36,16 @@ def published_row(event, response, owner_id):
 def _data(event, response):
     """Return the resource an event carries: as the API answered it, or its id.
 
-    A batch of check-ins answers all of them at once: each event carries its own.
+    A batch of check-ins answers all of them at once: each event carries its own, with its
+    key result as the batch left it (as a single check-in's carries its key result).
     """
     if response.status_code == 204 or not response.is_json:
         return {"id": int(event.resource_id)}
     body = response.get_json()
-    for item in body.get("check_ins", []) if isinstance(body, dict) else []:
+    if not (isinstance(body, dict) and "check_ins" in body):
+        return body
+    key_results = {item.get("id"): item for item in body.get("key_results", [])}
+    for item in body["check_ins"]:
         if str(item.get("id")) == event.resource_id:
-            return item
+            return {**item, "key_result": key_results.get(item.get("key_result_id"))}
     return body

@@ -8,7 +8,7 @@ from okr_app.api.authentication import IN_BODY, require_key_results
 from okr_app.api.blueprint import ERROR, Blueprint
 from okr_app.api.etags import flush_versioned
 from okr_app.check_ins.schemas import CheckInBatchResultSchema, CheckInBatchSchema
-from okr_app.key_results.check_ins import BatchRefused, check_in_details, record_batch
+from okr_app.key_results.check_ins import BatchRefused, record_batch
 
 blp = Blueprint(
     "check-ins",
@@ -39,7 +39,7 @@ def post_check_ins(body):
     items = body["check_ins"]
     require_key_results({item["key_result_id"] for item in items})
     try:
-        check_ins, key_results = record_batch(current_user.id, items)
+        check_ins, key_results, details = record_batch(current_user.id, items)
     except BatchRefused as refusal:
         abort(
             422,
@@ -47,7 +47,6 @@ def post_check_ins(body):
             errors={"json": {"check_ins": refusal.errors}},
         )
     flush_versioned()
-    for check_in, item in zip(check_ins, items, strict=True):
-        details = check_in_details(check_in, item)
-        attach(resource_type="check_in", resource_id=check_in.id, details=details, add=True)
+    for check_in, stated in zip(check_ins, details, strict=True):
+        attach(resource_type="check_in", resource_id=check_in.id, details=stated, add=True)
     return {"check_ins": check_ins, "key_results": key_results}

@@ -176,7 +176,7 @@ def record_stated_check_in(key_result, values, *, refresh=True, incremental=Fals
             f"The objective's period starts on {starts.date().isoformat()}: no check-in before.",
         )
     if "delta" in values:
-        if key_result.kind in STAYS and not key_result.trend_count:
+        if key_result.kind in STAYS and key_result.last_check_in_at is None:
             # Its value is a placeholder (a copy's 0) until a first one is stated.
             raise CheckInRefused("delta", "This key result has no value yet to add to: send value.")
         latest = key_result.last_check_in_at
@@ -200,11 +200,12 @@ def record_stated_check_in(key_result, values, *, refresh=True, incremental=Fals
 
 
 def record_batch(user_id, items):
-    """Record every check-in of ``items`` or none; return them and their key results.
+    """Record every check-in of ``items`` or none; return them, their key results and details.
 
     The key results are locked in id order (so batches never deadlock) and the items are
-    recorded in the order given, each against the key result as the earlier ones left it.
-    Raises ``BatchRefused`` naming each refused item's index and field.
+    recorded in the order given, each against the key result as the earlier ones left it;
+    each one's audit details say where it left its key result. Raises ``BatchRefused``
+    naming each refused item's index and field.
     """
     key_results = locked_key_results(user_id, {item["key_result_id"] for item in items})
     errors = {
@@ -214,18 +215,19 @@ def record_batch(user_id, items):
     }
     if errors:
         raise BatchRefused(errors)
-    check_ins = []
+    check_ins, details = [], []
     for index, item in enumerate(items):
         try:
             key_result = key_results[item["key_result_id"]]
             check_ins.append(record_stated_check_in(key_result, item, refresh=False))
+            details.append(check_in_details(check_ins[-1], item))
         except CheckInRefused as refusal:
             errors[index] = {refusal.field: [refusal.message]}
     if errors:
         raise BatchRefused(errors)
     refresh_trends(sorted(key_results))
     touched = dict.fromkeys(item["key_result_id"] for item in items)
-    return check_ins, [key_results[key_result_id] for key_result_id in touched]
+    return check_ins, [key_results[key_result_id] for key_result_id in touched], details
 
 
 def locked_key_results(user_id, key_result_ids):

@@ -184,3 +184,36 @@ def test_a_late_check_in_moves_the_version_whichever_route(client, auth):
         response = check_in(client, headers, key_result["id"], value=20, at="2026-02-01T00:00Z")
         assert response.status_code == 201
         assert client.get(path, headers=headers).headers["ETag"] != after.headers["ETag"]
+
+
+def test_a_delta_adds_to_a_value_stated_earlier_in_the_batch_of_a_stay_kind(client, auth):
+    """A stay key result without a value yet takes a delta once an earlier item stated one."""
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers)
+    create_key_result(
+        client, headers, objective["id"], kind="stay_above", threshold=10, current_value=12
+    )
+    copy = client.post(
+        f"/objectives/{objective['id']}/copy", headers=headers, json={"period": objective["period"]}
+    )
+    (stay,) = copy.get_json()["key_results"]  # without a value: its 0 is a placeholder
+    assert stay["in_band"] is None
+    alone = [{"key_result_id": stay["id"], "delta": 1}]
+    refused = client.post("/check-ins", headers=headers, json={"check_ins": alone})
+    assert refused.status_code == 422
+    items = [{"key_result_id": stay["id"], "value": 5}, {"key_result_id": stay["id"], "delta": 1}]
+    response = client.post("/check-ins", headers=headers, json={"check_ins": items})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["key_results"][0]["current_value"] == 6
+
+
+def test_each_audit_row_says_where_its_own_check_in_left_the_key_result(app, client, owner):
+    headers, first, _ = owner
+    items = [{"key_result_id": first["id"], "value": 2}, {"key_result_id": first["id"], "value": 7}]
+    created = client.post("/check-ins", headers=headers, json={"check_ins": items}).get_json()
+    with app.app_context():
+        rows = db.session.scalars(
+            select(AuditRow).where(AuditRow.action == "check_in.created").order_by(AuditRow.id)
+        ).all()
+    assert [row.resource_id for row in rows] == [str(item["id"]) for item in created["check_ins"]]
+    assert [row.details["current_value"] for row in rows] == [2, 7]

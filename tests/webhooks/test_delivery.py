@@ -181,3 +181,19 @@ def test_the_payload_timestamp_always_has_microseconds(app, client, auth, receiv
         run_worker(app)
     [got] = receiver.verified()
     assert got.payload["timestamp"] == "2026-01-05T10:00:00.000000Z"
+
+
+def test_each_check_in_of_a_batch_reaches_the_receiver_with_its_key_result(
+    app, client, auth, receiver
+):
+    _, _, headers = auth.user()
+    register(client, headers, receiver, events=["check_in.created"])
+    objective = create_objective(client, headers)
+    key_result = create_key_result(client, headers, objective["id"])
+    items = [{"key_result_id": key_result["id"], "value": value} for value in (3, 4)]
+    answer = client.post("/check-ins", headers=headers, json={"check_ins": items})
+    assert answer.status_code == 201
+    assert run_worker(app) == 2
+    body = answer.get_json()
+    got = sorted((each.payload["data"] for each in receiver.verified()), key=lambda d: d["id"])
+    assert got == [{**item, "key_result": body["key_results"][0]} for item in body["check_ins"]]
