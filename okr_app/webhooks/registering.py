@@ -9,16 +9,19 @@ import secrets
 
 from flask import current_app
 from flask_smorest import abort
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select, update
 
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
-from okr_app.models import ALL_EVENTS, OutboxEvent, Webhook
+from okr_app.models import ALL_EVENTS, Delivery, OutboxEvent, Webhook
 from okr_app.models.outbox import publish
 from okr_app.models.types import utcnow
 from okr_app.webhooks.addresses import UnsafeURL, check_url
 
 SECRET_PREFIX = "whsec_"  # noqa: S105  (the format's prefix, not a secret)
+
+#: Why a delivery cannot be retried while a worker attempts it.
+IN_FLIGHT = "An attempt of this delivery is under way: retry it once that attempt has ended."
 
 
 def new_secret():
@@ -120,11 +123,24 @@ def send_ping(webhook):
 
 
 def retry_delivery(delivery):
-    """Make one more attempt of a delivery, now, whatever its status."""
-    delivery.status = "pending"
-    delivery.next_attempt_at = utcnow()
-    delivery.claimed_until = None
-    delivery.claim_token = None
+    """Make one more attempt of a delivery, now, whatever its status; 409 while one runs.
+
+    An attempt under way holds its claim until its outcome is recorded: released here, the
+    delivery would go out twice at once and the first outcome be lost. One conditional
+    UPDATE, so a worker claiming it at the same moment either holds it first or finds it
+    released.
+    """
+    now = utcnow()
+    released = or_(Delivery.claimed_until.is_(None), Delivery.claimed_until < now)
+    retried = db.session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery.id, released)
+        .values(status="pending", next_attempt_at=now, claimed_until=None, claim_token=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not retried:
+        abort(409, message=IN_FLIGHT)
+    db.session.refresh(delivery)
 
 
 def webhook_description(webhook):

@@ -143,8 +143,13 @@ def list_deliveries(webhook_id, pagination_parameters):
 @blp.login_required
 @blp.response(202, DeliverySchema)
 @blp.alt_response(404, response=ERROR)
+@blp.alt_response(409, response=ERROR)
 def retry_delivery(webhook_id, delivery_id):
-    """Attempt a delivery once more, now, with the same webhook-id; whatever its status."""
+    """Attempt a delivery once more, now, with the same webhook-id; whatever its status.
+
+    409 while a worker attempts it: it holds the delivery until that attempt's outcome is
+    recorded (at most `OKR_WEBHOOK_TIMEOUT_SECONDS` and a margin).
+    """
     webhook = queries.owned_webhook(current_user.id, webhook_id)
     delivery = queries.owned_delivery(webhook.id, delivery_id)
     registering.retry_delivery(delivery)

@@ -6,7 +6,10 @@ import pytest
 import time_machine
 from standardwebhooks.webhooks import Webhook as Verifier
 
+from okr_app.webhooks import delivering
+from tests.conftest import bearer
 from tests.factories import check_in, create_key_result, create_objective
+from tests.web.conftest import web  # noqa: F401  (the interface's form poster)
 from tests.webhooks.conftest import LOOPBACK, deliveries, register, run_worker
 
 pytestmark = pytest.mark.settings(**LOOPBACK)
@@ -197,3 +200,30 @@ def test_each_check_in_of_a_batch_reaches_the_receiver_with_its_key_result(
     body = answer.get_json()
     got = sorted((each.payload["data"] for each in receiver.verified()), key=lambda d: d["id"])
     assert got == [{**item, "key_result": body["key_results"][0]} for item in body["check_ins"]]
+
+
+def test_a_retry_waits_for_the_attempt_under_way(app, client, web, auth, receiver):  # noqa: F811
+    """While a worker holds a delivery, a retry is 409: it would go out twice at once."""
+    email = web.user()
+    headers = bearer(auth.login(email).get_json()["access_token"])
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        create_objective(client, headers)
+        with app.app_context():
+            delivering.fan_out()
+            delivery_id, token = delivering.claim()
+        path = f"/webhooks/{webhook['id']}/deliveries/{delivery_id}/retry"
+        refused = client.post(path, headers=headers)
+        assert refused.status_code == 409
+        assert "under way" in refused.get_json()["message"]
+        page = f"/app/settings/webhooks/{webhook['id']}/deliveries/{delivery_id}/retry"
+        shown = web.post(page, form_page="/app/settings")
+        assert shown.status_code == 409 and "under way" in shown.get_data(as_text=True)
+        with app.app_context():
+            assert delivering.attempt(delivery_id, token).status_code == 200  # recorded
+        assert client.post(path, headers=headers).status_code == 202
+        assert run_worker(app) == 1
+    sent = [item.headers["webhook-id"] for item in receiver.verified()]
+    assert len(sent) == 2 and len(set(sent)) == 1  # one attempt after the other
+    [delivery] = deliveries(client, headers, webhook)
+    assert (delivery["status"], delivery["attempts"]) == ("succeeded", 2)

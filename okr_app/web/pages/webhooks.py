@@ -107,7 +107,10 @@ def retry_delivery(webhook_id, delivery_id):
     """Attempt a delivery once more, now, with the same webhook-id."""
     webhook = queries.owned_webhook(g.web_user.id, webhook_id)
     delivery = queries.owned_delivery(webhook.id, delivery_id)
-    registering.retry_delivery(delivery)
+    _, error = forms.attempt(registering.retry_delivery, delivery)
+    if error:
+        flash(registering.IN_FLIGHT)
+        return settings_page(error.code)
     attach(resource_type="webhook_delivery", resource_id=delivery.id)
     flash(f"The {delivery.type} delivery will be attempted again now.")
     return _back()
