@@ -120,7 +120,11 @@ def amended_definition(key_result, values):
         abort(
             422, message=message, errors={"json": {name: [text] for name, text in errors.items()}}
         )
-    return {**values, **stored_definition(kind, merged)}
+    definition = stored_definition(kind, merged)
+    if "due_on" not in values and definition.get("due_on") == key_result.due_on:
+        # Not sent: a move to another objective takes the day along (change_key_result).
+        definition.pop("due_on", None)
+    return {**values, **definition}
 
 
 def change_key_result(user_id, key_result, values):

@@ -54,3 +54,16 @@ def test_a_move_takes_a_milestone_due_day_along(app, client, owner):
             select(AuditRow).where(AuditRow.action == "key_result.updated").order_by(AuditRow.id)
         ).first()
     assert row.details["changes"]["due_on"] == {"old": "2026-02-01", "new": "2026-05-02"}
+
+
+def test_a_move_sent_with_the_kind_takes_the_due_day_along_too(client, owner):
+    """Naming the milestone's kind (a client sending what it shows) is no due day sent."""
+    headers, objective = owner
+    later = create_objective(client, headers, period="2026-Q2")
+    milestone = create_key_result(
+        client, headers, objective["id"], kind="milestone", due_on="2026-02-01"
+    )
+    body = {"objective_id": later["id"], "kind": "milestone"}
+    moved = client.patch(f"/key-results/{milestone['id']}", headers=headers, json=body)
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["due_on"] == "2026-05-02"
