@@ -15,22 +15,23 @@ from okr_app.okr.rollup import months_between, period_contains, period_months, s
 def carried_values(objective):
     """Return ``{key_result_id: value}``: the value frozen at closing, else the current one.
 
-    A key result added after the objective was closed has no frozen value and carries its
-    current value. A stay_* key result without a value (no check-in yet, or none at the
-    closing) carries None: its stored value is a placeholder, not one to record.
+    A key result added after the objective was closed, or whose kind changed since (a value
+    frozen for one kind says nothing in another: an increase's 1 is no milestone done),
+    carries its current value. A stay_* key result without a value (no check-in yet, or
+    none at the closing) carries None: its stored value is a placeholder, not one to record.
     """
     frozen = {}
     if objective.closing is not None:
-        frozen = {
-            item["id"]: value_to_carry(item.get("kind"), item["final_value"], item.get("in_band"))
-            for item in objective.closing.key_results
-        }
-    return {
-        item.id: frozen[item.id]
-        if item.id in frozen
-        else value_to_carry(item.kind, item.current_value, item.in_band)
-        for item in objective.key_results
-    }
+        frozen = {item["id"]: item for item in objective.closing.key_results}
+    carried = {}
+    for key_result in objective.key_results:
+        item = frozen.get(key_result.id)
+        if item is not None and item.get("kind", key_result.kind) == key_result.kind:
+            value = value_to_carry(item.get("kind"), item["final_value"], item.get("in_band"))
+        else:
+            value = value_to_carry(key_result.kind, key_result.current_value, key_result.in_band)
+        carried[key_result.id] = value
+    return carried
 
 
 def value_to_carry(kind, value, in_band):

@@ -170,3 +170,26 @@ def test_a_new_key_result_never_takes_the_id_of_a_frozen_one(owner, original):
     assert late["id"] > churn["id"]
     body = copy(owner, original["id"], "?carry_values=true", period="2026-Q2").get_json()
     assert [item["current_value"] for item in body["key_results"]] == [30.0, 4.0]
+
+
+def test_a_key_result_whose_kind_changed_since_the_closing_carries_its_current_value(owner):
+    """A value frozen for one kind says nothing in another: an increase's 1 is no milestone done."""
+    objective = owner.objective(title="Launch", period="2026-Q1")
+    became_milestone = owner.key_result(objective["id"], title="Ship", target_value=10)
+    owner.check_in(became_milestone["id"], value=1, at="2026-02-01T00:00:00Z")
+    became_stay = owner.key_result(objective["id"], title="Errors", target_value=10)  # no value
+    path = f"/objectives/{objective['id']}"
+    assert owner.post(f"{path}/close", {"outcome": "missed"}).status_code == 200
+    for key_result, change in (
+        (became_milestone, {"kind": "milestone"}),
+        (became_stay, {"kind": "stay_below", "threshold": 3}),
+    ):
+        changed = owner.client.patch(
+            f"/key-results/{key_result['id']}", headers=owner.headers, json=change
+        )
+        assert changed.status_code == 200, changed.get_json()
+    body = copy(owner, objective["id"], "?carry_values=true", period="2026-Q2").get_json()
+    milestone, stay = body["key_results"]
+    assert (milestone["kind"], milestone["done"], milestone["progress"]) == ("milestone", False, 0)
+    assert (stay["kind"], stay["in_band"]) == ("stay_below", None)
+    assert history(owner, stay["id"]) == []
