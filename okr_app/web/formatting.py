@@ -4,6 +4,7 @@ import math
 from decimal import Decimal
 
 from okr_app.okr.kinds import is_done
+from okr_app.okr.rounding import rounded as halves_up
 
 #: The kind select's options: ``(value, label)``, the empty one first (new key results).
 KIND_CHOICES = (
@@ -65,13 +66,13 @@ def counted(count, singular, plural=None):
 
 
 def percent(value):
-    """Return a percentage with at most one decimal: "40 %", "61.3 %".
+    """Return a percentage with at most one decimal: "40 %", "61.3 %", halves up as the API.
 
     Short of 100, never "100 %": 99.96 reads "99.9 %", as it is not done.
     """
     if value is None:
         return "-"
-    rounded = round(float(value), 1)
+    rounded = halves_up(float(value), 1)
     if rounded == 100 and value < 100:
         rounded = 99.9
     return f"{int(rounded) if rounded.is_integer() else rounded} %"

@@ -100,6 +100,8 @@ def test_numbers_are_written_as_people_write_them():
     assert formatting.percent(100.0) == "100 %"
     assert formatting.percent(40.0) == "40 %"
     assert formatting.percent(60.8696) == "60.9 %"
+    # Halves up, as the API rounds: 12.25 is no 12.2 on one side and 12.25 on the other.
+    assert (formatting.percent(12.25), formatting.percent(0.05)) == ("12.3 %", "0.1 %")
 
 
 def within(seconds, function, *args):
