@@ -18,24 +18,19 @@ LEFT_OUT = ("cancelled",)
 
 def calibration_report(user_id, since=None, until=None):
     """Return both calibrations of the user's closings in force between ``since`` and ``until``."""
-    closings = _closings(user_id, since, until)
-    last, outcomes = [], {}
-    for closing in closings:
+    last, closed = [], []
+    for closing in _closings(user_id, since, until):
         for item in closing.key_results:
             outcome = achieved(item["progress"])
             if item["confidence"] is not None:
                 last.append((item["confidence"], outcome))
             if item["id"] is not None:
-                outcomes[item["id"]] = (outcome, closing.start_date, closing.closed_at)
-    first = [
-        (confidence, outcomes[key_result_id][0])
-        for key_result_id, confidence in _first_confidences(outcomes).items()
-    ]
+                closed.append((item["id"], outcome, closing.start_date, closing.closed_at))
     return {
         "since": since,
         "until": until,
         "at_close": calibration(last),
-        "at_first_check_in": calibration(first),
+        "at_first_check_in": calibration(_first_confidences(closed)),
     }
 
 
@@ -58,22 +53,32 @@ def _closings(user_id, since, until):
     return db.session.execute(statement).all()
 
 
-def _first_confidences(outcomes):
-    """Return ``{key_result_id: confidence}``: the first stated in the period, before the close.
+def _first_confidences(closed):
+    """Return ``(confidence, outcome)`` of each closed key result that stated a confidence.
 
-    ``outcomes`` maps each key result id to ``(outcome, period start, closed at)``.
+    ``closed`` holds ``(key_result_id, outcome, period start, closed at)`` per key result of
+    each closing: one moved on and closed again with another objective counts once per
+    closing, as it does at the close. Its confidence is the first stated in that period,
+    before that close.
     """
-    if not outcomes:
-        return {}
+    if not closed:
+        return []
     statement = (
         select(CheckIn.key_result_id, CheckIn.confidence, CheckIn.at)
-        .where(CheckIn.key_result_id.in_(list(outcomes)), CheckIn.confidence.is_not(None))
+        .where(
+            CheckIn.key_result_id.in_(sorted({item[0] for item in closed})),
+            CheckIn.confidence.is_not(None),
+        )
         .order_by(CheckIn.key_result_id, CheckIn.at, CheckIn.id)
     )
-    found = {}
+    stated = {}
     for key_result_id, confidence, at in db.session.execute(statement):
-        _, start_date, closed_at = outcomes[key_result_id]
+        stated.setdefault(key_result_id, []).append((at, confidence))
+    pairs = []
+    for key_result_id, outcome, start_date, closed_at in closed:
         period_start = first_moment(start_date)
-        if key_result_id not in found and period_start <= at <= closed_at:
-            found[key_result_id] = confidence
-    return found
+        for at, confidence in stated.get(key_result_id, ()):
+            if period_start <= at <= closed_at:
+                pairs.append((confidence, outcome))
+                break
+    return pairs

@@ -174,3 +174,21 @@ def test_the_reading_compares_the_means_before_they_are_rounded():
     figures = calibration(pairs)
     assert (figures["mean_confidence"], figures["achieved_share"]) == (0.45, 0.4)
     assert figures["reading"].startswith("You are overconfident by 0.05")  # a gap of 0.05004
+
+
+def test_a_key_result_closed_with_two_objectives_counts_in_both_sets_alike(client, auth):
+    """Moved on after one closing and closed again with another: one pair per closing."""
+    _, _, headers = auth.user()
+    first = create_objective(client, headers, title="First")
+    second = create_objective(client, headers, title="Second")
+    key_result = create_key_result(client, headers, first["id"])
+    assert check_in(client, headers, key_result["id"], value=50, confidence=0.7).status_code == 201
+    close = {"outcome": "missed"}
+    for method, path, body in (
+        ("POST", f"/objectives/{first['id']}/close", close),
+        ("PATCH", f"/key-results/{key_result['id']}", {"objective_id": second["id"]}),
+        ("POST", f"/objectives/{second['id']}/close", close),
+    ):
+        assert client.open(path, method=method, headers=headers, json=body).status_code == 200
+    report = client.get("/stats/calibration", headers=headers).get_json()
+    assert report["at_close"]["count"] == report["at_first_check_in"]["count"] == 2
