@@ -6,6 +6,7 @@ more than PostgreSQL takes to run them. They run on the session's connection (it
 transaction), so their rows skip the ORM's result processing: they load no model.
 """
 
+from datetime import UTC, datetime, time
 from functools import cache
 
 from flask import current_app
@@ -241,22 +242,29 @@ def _objective_rows(dialect, filters):
     )
 
 
-def check_in_days(covered):
-    """Return ``{day: count}`` of check-ins per UTC day, over the whole history (one query)."""
-    statement = _check_in_days(db.engine.dialect.name, covered.filters)
-    rows = db.session.connection().execute(statement, covered.parameters)
+def check_in_days(covered, since=None):
+    """Return ``{day: count}`` of check-ins per UTC day, from the day ``since`` if given.
+
+    One query; with ``since`` it reads the check-ins from that day on only, through the
+    ``(user_id, at)`` index (the dashboard's calendar: its year, whatever the history).
+    """
+    statement = _check_in_days(db.engine.dialect.name, covered.filters, since is not None)
+    parameters = covered.parameters
+    if since is not None:
+        parameters = {**parameters, "since": datetime.combine(since, time(), UTC)}
+    rows = db.session.connection().execute(statement, parameters)
     return {as_date(value): count for value, count in rows}
 
 
 @cache
-def _check_in_days(dialect, filters):
+def _check_in_days(dialect, filters, bounded=False):
     """Return the statement of ``check_in_days`` for the dialect named.
 
     The user's check-ins are read by their owner and kept by their key result, looked up
     once rather than joined to each check-in: without filters, where every objective but
     the archived ones counts, those not among the archived objectives' key results (a
     third less time on PostgreSQL than the two joins); with filters, those among the
-    covered objectives' key results.
+    covered objectives' key results. ``bounded``: from the moment ``since`` on.
     """
     day = utc_day(CheckIn.at, dialect)
     key_results = select(KeyResult.id).join(Objective, Objective.id == KeyResult.objective_id)
@@ -270,6 +278,8 @@ def _check_in_days(dialect, filters):
     statement = select(day.label("day"), func.count().label("count")).where(
         CheckIn.user_id == bindparam("user_id"), kept
     )
+    if bounded:
+        statement = statement.where(CheckIn.at >= bindparam("since", type_=CheckIn.at.type))
     return statement.group_by(day)
 
 

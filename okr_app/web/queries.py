@@ -41,9 +41,9 @@ def user_periods(user_id):
     return list(db.session.connection().execute(statement).scalars())
 
 
-def check_in_days(user_id):
-    """Return ``{day: check-ins}`` over every objective not archived, as ``GET /stats`` counts."""
-    return stats_queries.check_in_days(stats_queries.objective_filter(user_id, {}))
+def check_in_days(user_id, first_day):
+    """Return ``{day: check-ins}`` from ``first_day`` on, over every objective not archived."""
+    return stats_queries.check_in_days(stats_queries.objective_filter(user_id, {}), first_day)
 
 
 def key_result_with_history(user_id, key_result_id):

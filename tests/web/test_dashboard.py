@@ -1,4 +1,4 @@
-"""The dashboard's figures: its calendar's year of check-ins, and the streaks of all of them."""
+"""The dashboard's figures: its calendar's year of check-ins and the streaks within it."""
 
 import re
 from datetime import date, timedelta
@@ -16,8 +16,7 @@ def _figures(client):
 
 def test_the_calendar_counts_the_check_ins_of_its_year_from_its_first_day(client, auth, web):
     # On Wednesday 4 March 2026 the calendar starts on Monday 3 March 2025 (52 whole weeks
-    # and this one): a check-in a second before that day is not in it, but in the streaks,
-    # which count the whole history as GET /stats does.
+    # and this one): a check-in a second before that day is not in it, nor in a streak.
     with time_machine.travel("2026-03-04 09:00:00Z", tick=False):
         profile, _tokens, headers = auth.user()
         earlier = create_objective(client, headers, period="2025-Q1")
@@ -32,10 +31,13 @@ def test_the_calendar_counts_the_check_ins_of_its_year_from_its_first_day(client
             assert check_in(client, headers, key_result["id"], value=1, at=at).status_code == 201
         assert web.login(profile["email"]).status_code == 303
         figures = " ".join(_figures(client).split())
-    assert figures == "2 check-ins on 2 days. Current streak: 1 day; longest: 2 days."
+    assert figures == (
+        "2 check-ins on 2 days. Streaks within this year: current 1 day, longest 1 day."
+    )
 
 
-def test_the_streaks_are_those_of_the_api_over_more_than_the_calendars_year(client, auth, web):
+def test_the_streaks_shown_are_said_to_be_those_within_the_calendars_year(client, auth, web):
+    """The page reads the calendar's year alone (fast whatever the history); /stats all of it."""
     with time_machine.travel("2026-06-30 12:00:00Z", tick=False):
         profile, _tokens, headers = auth.user()
         key_results = [
@@ -58,7 +60,8 @@ def test_the_streaks_are_those_of_the_api_over_more_than_the_calendars_year(clie
         assert web.login(profile["email"]).status_code == 303
         figures = " ".join(_figures(client).split())
     assert (stats["check_ins"]["current_streak_days"], days[-1]) == (546, date(2026, 6, 30))
-    assert figures.endswith("Current streak: 546 days; longest: 546 days.")
+    # The calendar starts on Monday 30 June 2025: 366 days to Tuesday 30 June 2026.
+    assert figures.endswith("Streaks within this year: current 366 days, longest 366 days.")
 
 
 def test_a_period_with_more_objectives_than_a_page_is_paged(client, auth, web):

@@ -51,9 +51,8 @@ def dashboard():
     if period not in periods:
         periods.insert(0, period)
     first_day = queries.last_year(today)
-    history = queries.check_in_days(user.id)
-    current_streak, longest_streak = streaks(history, today)  # over all of it, as /stats
-    days = {day: count for day, count in history.items() if day >= first_day}
+    days = queries.check_in_days(user.id, first_day)
+    current_streak, longest_streak = streaks(days, today)
     page = render_template(
         "dashboard.html",
         period=period,
