@@ -1,6 +1,7 @@
 """Settings: built-in defaults, then ``instance/config.py``, then the environment."""
 
 import json
+import math
 import os
 from datetime import timedelta
 
@@ -102,6 +103,9 @@ DEFAULTS = {
     "JSON_SORT_KEYS": False,
 }
 
+#: What a true/false setting takes from the environment, in any case.
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off", "")
 #: Environment names that are not prefixed with ``OKR_``.
 CONVENTIONAL_NAMES = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
 
@@ -132,6 +136,8 @@ def load_environment(config, environ=os.environ):
 
 def describe(default):
     """Name the kind of value a setting of this default takes, for an error message."""
+    if isinstance(default, bool):
+        return "true or false"
     if isinstance(default, int):
         return "a whole number"
     return "a number" if isinstance(default, float) else "JSON"
@@ -140,11 +146,17 @@ def describe(default):
 def parse_value(raw, default):
     """Convert an environment string to the type of the setting's default."""
     if isinstance(default, bool):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
+        word = raw.strip().lower()
+        if word not in TRUE_WORDS + FALSE_WORDS:
+            raise ValueError(raw)
+        return word in TRUE_WORDS
     if isinstance(default, int):
         return int(raw)
     if isinstance(default, float):
-        return float(raw)
+        number = float(raw)
+        if not math.isfinite(number):
+            raise ValueError(raw)
+        return number
     if isinstance(default, str) or default is None:
         return raw
     return json.loads(raw)

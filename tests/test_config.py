@@ -68,6 +68,9 @@ def test_limiter_storage_defaults_to_memory(monkeypatch):
         ("OKR_LOCKOUT_SECONDS", "5m", "a whole number"),
         ("OKR_REDIS_TIMEOUT_SECONDS", "[1]", "a number"),
         ("OKR_REDIS_TIMEOUT_SECONDS", "fast", "a number"),
+        ("OKR_REDIS_TIMEOUT_SECONDS", "nan", "a number"),
+        ("OKR_REDIS_TIMEOUT_SECONDS", "inf", "a number"),
+        ("OKR_RATE_LIMIT_HEADERS", "ture", "true or false"),
     ],
 )
 def test_a_setting_that_is_not_its_kind_of_value_is_named(monkeypatch, name, raw, kind):
@@ -80,3 +83,9 @@ def test_a_setting_that_is_not_its_kind_of_value_is_named(monkeypatch, name, raw
 def test_a_number_setting_takes_decimals(monkeypatch):
     monkeypatch.setenv("OKR_REDIS_TIMEOUT_SECONDS", "0.25")
     assert create_app({"TESTING": True}).config["OKR_REDIS_TIMEOUT_SECONDS"] == 0.25
+
+
+@pytest.mark.parametrize(("raw", "value"), [("yes", True), ("On", True), ("0", False), ("", False)])
+def test_a_true_or_false_setting_takes_the_usual_words(monkeypatch, raw, value):
+    monkeypatch.setenv("OKR_RATE_LIMIT_HEADERS", raw)
+    assert create_app({"TESTING": True}).config["OKR_RATE_LIMIT_HEADERS"] is value

@@ -63,6 +63,6 @@ def read(row, readers):
     for name, reader in readers.items():
         try:
             fields[name] = reader(fields[name])
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):  # a date beyond year 1 to 9999 in UTC
             return fields, name
     return fields, None

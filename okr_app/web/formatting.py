@@ -24,6 +24,8 @@ MOST_DECIMALS = 12
 FLOAT_DIGITS = 15
 #: Below this, a stored value is written in scientific notation rather than as 0.000...
 SMALLEST_FIXED = 1e-6
+#: From here up, 15 significant digits leave a stated value's decimals out: all are shown.
+NO_ROOM_FOR_DECIMALS = 1e13
 
 
 def number(value):
@@ -56,7 +58,10 @@ def exact(value):
         return "0"
     if abs(value) < SMALLEST_FIXED:
         return repr(value)
-    return f"{Decimal(f'{value:.{FLOAT_DIGITS}g}'):,f}"
+    text = f"{value:.{FLOAT_DIGITS}g}"
+    if float(text) != value and abs(value) >= NO_ROOM_FOR_DECIMALS:
+        text = repr(value)  # its 16th and 17th digits are its own decimals, not noise
+    return f"{Decimal(text):,f}"
 
 
 def counted(count, singular, plural=None):

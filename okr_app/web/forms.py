@@ -5,6 +5,7 @@ message the API would give, placed next to its input.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from flask import request
@@ -15,6 +16,8 @@ from okr_app.api.schemas import FormValues
 from okr_app.extensions import db
 from okr_app.okr.kinds import FIELDS, KIND_FIELDS
 
+#: A whole number as a form may send one: ASCII digits ("²" is a digit to Python), one sign.
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
 #: Fields every form carries that are not part of the body: the CSRF token, the row's tag
 #: and the values the form was drawn with, the submission's key.
 FORM_ONLY = frozenset({"csrf_token", "etag", "drawn", "submission"})
@@ -167,7 +170,7 @@ def check(schema, body, values):
 def integer(value):
     """Return ``value`` as an int when it is written as one (``" 7 "``), else unchanged."""
     text = value.strip()
-    if text.lstrip("-").isascii() and text.lstrip("-").isdigit() and len(text) < 20:
+    if WHOLE_NUMBER.fullmatch(text):
         return int(text)
     return value
 

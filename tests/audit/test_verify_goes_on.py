@@ -79,7 +79,13 @@ def test_a_checkpoint_showing_a_chain_shorter_is_named_and_so_is_the_chain(
 
 @only_sqlite
 @pytest.mark.parametrize(
-    ("column", "value"), [("details", "{not json"), ("at", "yesterday"), ("seq", "first")]
+    ("column", "value"),
+    [
+        ("details", "{not json"),
+        ("at", "yesterday"),
+        ("at", "0001-01-01T00:00:00+01:00"),  # before year 1 in UTC
+        ("seq", "first"),
+    ],
 )
 def test_a_row_value_its_column_cannot_hold_is_named_and_the_walk_goes_on(
     app, runner, trail, column, value
@@ -100,7 +106,13 @@ def test_a_row_value_its_column_cannot_hold_is_named_and_the_walk_goes_on(
 @only_sqlite
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("heads", "[1, 2]"), ("heads", '{"1": "x"}'), ("at", "soon"), ("seq", "second")],
+    [
+        ("heads", "[1, 2]"),
+        ("heads", '{"1": "x"}'),
+        ("at", "soon"),
+        ("at", "9999-12-31T23:00:00-02:00"),  # after year 9999 in UTC
+        ("seq", "second"),
+    ],
 )
 def test_a_checkpoint_value_its_column_cannot_hold_is_named_and_passed_over(
     app, auth, runner, trail, column, value

@@ -97,6 +97,11 @@ def test_numbers_are_written_as_people_write_them():
         "1,000,000,000,000,000",
         "-",
     ]
+    # Near the API's limit of 1e15, the decimals past the 15th digit are the value's own.
+    assert [formatting.exact(value) for value in (100000000000000.5, 123456789012345.67)] == [
+        "100,000,000,000,000.5",
+        "123,456,789,012,345.67",
+    ]
     assert formatting.percent(100.0) == "100 %"
     assert formatting.percent(40.0) == "40 %"
     assert formatting.percent(60.8696) == "60.9 %"

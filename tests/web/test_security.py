@@ -190,7 +190,7 @@ def test_a_secret_shown_once_is_never_cached_nor_kept(client, web):
         assert secret.group(1) not in (shown.headers.get("Set-Cookie") or "")
 
 
-@pytest.mark.parametrize("digit", ["²", "①"])
+@pytest.mark.parametrize("digit", ["²", "①", "--5"])
 def test_a_digit_that_is_not_ascii_is_refused_beside_its_field(client, web, digit):
     """Python calls "²" a digit, int() does not take it: the form says so, never a 500."""
     web.user()
