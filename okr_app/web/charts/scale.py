@@ -25,7 +25,7 @@ def nice_ticks(low, high, count=5):
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
     first = math.ceil(low / step)
-    last = min(math.floor(high / step + 1e-9), first + count + 1)
+    last = min(math.floor(high / step + 1e-9), first + count)
     # Each tick from its index: adding the step up would stand still where it is below the
     # floats' spacing at that size (a spread of 0.06 around 5e14).
     ticks = [round(index * step, 10) for index in range(first, last + 1)]
