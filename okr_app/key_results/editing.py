@@ -6,6 +6,7 @@ from okr_app.api.etags import move_versions, write_versioned
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
 from okr_app.key_results.check_ins import record_check_in, stated_at
+from okr_app.key_results.planned import move_planned_check_ins
 from okr_app.key_results.queries import owned_key_result
 from okr_app.key_results.schemas import CheckInSchema, KeyResultSchema
 from okr_app.key_results.trends import refresh_trends
@@ -147,8 +148,10 @@ def change_key_result(user_id, key_result, values):
         # The objective loaded with the key result is the old one until it is read again.
         db.session.flush()
         db.session.expire(key_result, ["objective"])
+        new = key_result.objective
+        move_planned_check_ins([key_result.id], old_start, new.start_date)
+        db.session.expire(key_result, ["current_value", "last_check_in_at"])
         if "due_on" not in values:
-            new = key_result.objective
             due_on = moved_day(key_result.due_on, old_start, new.start_date, new.end_date)
             changes |= apply_changes(key_result, {"due_on": due_on})
     check_due_on(key_result)

@@ -6,6 +6,7 @@ from okr_app.api.etags import flush_versioned, write_versioned
 from okr_app.audit.changes import apply_changes
 from okr_app.extensions import db
 from okr_app.key_results.editing import key_result_snapshot, move_versions_of
+from okr_app.key_results.planned import move_planned_check_ins
 from okr_app.key_results.trends import lock_key_results_of, refresh_trends
 from okr_app.models import Objective
 from okr_app.models.types import MAX_ID
@@ -51,7 +52,8 @@ def change_objective(objective, values):
     """Apply ``values`` to the objective; return the changed fields with old and new values.
 
     A new period start moves every check-in's x, so the key results' trend sums follow, and
-    a new start or end the days in band a stay_* key result counts (up to the end). A
+    a new start or end the days in band a stay_* key result counts (up to the end); values
+    planned for a start still ahead move with it (``move_planned_check_ins``). A
     new period moves each milestone's ``due_on`` with it, as copying does: as far into the
     new period as it was into the old one, at most to its last day. A change of a field
     the key results show moves their versions too, a move or a new title the versions of
@@ -73,8 +75,10 @@ def change_objective(objective, values):
     # below update their key results and parents.
     flush_versioned()
     if period_changed:
+        key_result_ids = lock_key_results_of(objective.id)
+        move_planned_check_ins(key_result_ids, start_date, objective.start_date)
         # The trend sums count from the start, a stay_* kind's days in band up to the end.
-        refresh_trends(lock_key_results_of(objective.id))
+        refresh_trends(key_result_ids)
     if changes.keys() & SHOWN_BY_KEY_RESULTS:
         move_versions_of(objective.id)
     if "parent_id" in changes:

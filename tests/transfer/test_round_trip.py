@@ -114,9 +114,9 @@ def test_a_planned_value_survives_a_change_of_its_period(account, client, auth):
     objective, _ = planned(account, "2026-Q3")
     account.send("PATCH", f"/objectives/{objective['id']}", {"period": "2026-Q2"})
     first, second = reimported(account, client, auth)
-    # Still dated at the start of 2026-Q3, where it was planned: in the future.
+    # Moved with the period's start to that of 2026-Q2, still in the future.
     check_in = first["objectives"][0]["key_results"][0]["check_ins"][0]
-    assert check_in["at"] == "2026-07-01T00:00:00+00:00"
+    assert check_in["at"] == "2026-04-01T00:00:00+00:00"
     assert same_content(second) == same_content(first)
 
 
@@ -126,5 +126,5 @@ def test_a_planned_value_survives_a_move_to_another_objective(account, client, a
     account.send("PATCH", f"/key-results/{key_result['id']}", {"objective_id": now["id"]})
     first, second = reimported(account, client, auth)
     check_in = first["objectives"][0]["key_results"][0]["check_ins"][0]
-    assert check_in["at"] == "2026-07-01T00:00:00+00:00"
+    assert check_in["at"] == "2026-01-01T00:00:00+00:00"  # the start of its new period
     assert same_content(second) == same_content(first)
