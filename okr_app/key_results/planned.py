@@ -7,7 +7,7 @@ not yet true. While that moment lies ahead, the values planned for it follow a n
 stays ahead of its period, and no trend or time in band counts days that have not come.
 """
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult
@@ -16,33 +16,50 @@ from okr_app.okr.periods import first_moment
 
 
 def move_planned_check_ins(key_result_ids, old_start, new_start):
-    """Date the check-ins planned for ``old_start`` at ``new_start``'s first moment instead.
+    """Date the check-ins planned for ``old_start`` as a value stated now for ``new_start``.
 
-    Only while the old first moment lies ahead. The key results' current values are read
-    again from their histories (the latest check-in by ``at``, the last recorded on a tie);
-    the caller holds their locks and refreshes their trends afterwards.
+    Only while the old first moment lies ahead. They go where ``check_ins.stated_at`` puts a
+    value stated now: at the new first moment, or now once that has passed, and never
+    before a key result's other check-ins, so that they stay its current value. The key
+    results' current values and latest moments are read again from their histories; the
+    caller holds their locks and refreshes their trends afterwards.
     """
     planned = first_moment(old_start)
-    if not key_result_ids or old_start == new_start or planned <= utcnow():
+    now = utcnow()
+    if not key_result_ids or old_start == new_start or planned <= now:
         return
-    moved = db.session.execute(
-        update(CheckIn)
-        .where(CheckIn.key_result_id.in_(key_result_ids), CheckIn.at == planned)
-        .values(at=first_moment(new_start))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not moved:
-        return
-    latest = (
-        select(CheckIn.value)
-        .where(CheckIn.key_result_id == KeyResult.id)
-        .order_by(CheckIn.at.desc(), CheckIn.id.desc())
-        .limit(1)
-        .scalar_subquery()
+    earliest = max(first_moment(new_start), now)
+    others = dict(
+        db.session.execute(
+            select(CheckIn.key_result_id, func.max(CheckIn.at))
+            .where(CheckIn.key_result_id.in_(key_result_ids), CheckIn.at != planned)
+            .group_by(CheckIn.key_result_id)
+        ).all()
     )
+    moved = 0
+    for key_result_id in key_result_ids:
+        latest_other = others.get(key_result_id)
+        at = earliest if latest_other is None else max(earliest, latest_other)
+        moved += db.session.execute(
+            update(CheckIn)
+            .where(CheckIn.key_result_id == key_result_id, CheckIn.at == planned)
+            .values(at=at)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    if moved:
+        _read_latest_again(key_result_ids)
+
+
+def _read_latest_again(key_result_ids):
+    """Set each key result's current value and latest moment from its check-ins."""
+    history = select(CheckIn).where(CheckIn.key_result_id == KeyResult.id)
+    latest = history.order_by(CheckIn.at.desc(), CheckIn.id.desc()).limit(1)
     db.session.execute(
         update(KeyResult)
         .where(KeyResult.id.in_(key_result_ids), KeyResult.last_check_in_at.is_not(None))
-        .values(current_value=latest)
+        .values(
+            current_value=latest.with_only_columns(CheckIn.value).scalar_subquery(),
+            last_check_in_at=latest.with_only_columns(CheckIn.at).scalar_subquery(),
+        )
         .execution_options(synchronize_session=False)
     )

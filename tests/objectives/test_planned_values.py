@@ -61,3 +61,53 @@ def test_a_value_of_a_start_that_has_passed_stays_where_it_is(client, session):
     moved = client.patch(path, headers=session.headers, json={"period": "2025-Q2"})
     assert moved.status_code == 200
     assert history(client, session, key_result["id"]) == [("2025-01-01T00:00", 30)]
+
+
+def test_moved_into_a_period_under_way_a_planned_value_is_dated_now(client, session):
+    """Not at a start that has passed: the value was not true then (a stay counts its days)."""
+    session.at(datetime(2025, 2, 15, tzinfo=UTC))
+    objective = create_objective(client, session.headers, period="2025-Q2")
+    stay = create_key_result(
+        client, session.headers, objective["id"], kind="stay_above", threshold=10, current_value=12
+    )
+    path = f"/objectives/{objective['id']}"
+    assert (
+        client.patch(path, headers=session.headers, json={"period": "2025-Q1"}).status_code == 200
+    )
+    assert history(client, session, stay["id"]) == [("2025-02-15T00:00", 12)]
+
+
+def test_a_planned_value_moved_back_stays_after_the_check_ins_before_it(client, session):
+    """Moved earlier than a check-in recorded meanwhile, it would no longer be the current one."""
+    session.at(datetime(2025, 2, 1, tzinfo=UTC))
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    key_result = create_key_result(client, session.headers, objective["id"], current_value=1)
+    check_in(client, session.headers, key_result["id"], value=5, at="2025-01-15T00:00Z")
+    path = f"/objectives/{objective['id']}"
+    kr_path = f"/key-results/{key_result['id']}"
+    assert (
+        client.patch(path, headers=session.headers, json={"period": "2025-Q2"}).status_code == 200
+    )
+    stated = client.patch(kr_path, headers=session.headers, json={"current_value": 30})
+    assert stated.status_code == 200
+    assert history(client, session, key_result["id"])[-1] == ("2025-04-01T00:00", 30)
+    assert (
+        client.patch(path, headers=session.headers, json={"period": "2025-Q1"}).status_code == 200
+    )
+    assert history(client, session, key_result["id"])[-1] == ("2025-02-01T00:00", 30)
+    assert client.get(kr_path, headers=session.headers).get_json()["current_value"] == 30
+
+
+def test_a_value_stated_with_a_move_is_dated_in_the_new_period(client, session):
+    """The move and the value in one PATCH: the value lies at the new start, after the moved."""
+    planned = create_objective(client, session.headers, period="2025-Q3")
+    sooner = create_objective(client, session.headers, period="2025-Q2")
+    key_result = create_key_result(client, session.headers, planned["id"], current_value=30)
+    body = {"objective_id": sooner["id"], "current_value": 40}
+    moved = client.patch(f"/key-results/{key_result['id']}", headers=session.headers, json=body)
+    assert moved.status_code == 200, moved.get_json()
+    assert history(client, session, key_result["id"]) == [
+        ("2025-04-01T00:00", 30),
+        ("2025-04-01T00:00", 40),
+    ]
+    assert moved.get_json()["current_value"] == 40

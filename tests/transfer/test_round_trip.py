@@ -126,5 +126,5 @@ def test_a_planned_value_survives_a_move_to_another_objective(account, client, a
     account.send("PATCH", f"/key-results/{key_result['id']}", {"objective_id": now["id"]})
     first, second = reimported(account, client, auth)
     check_in = first["objectives"][0]["key_results"][0]["check_ins"][0]
-    assert check_in["at"] == "2026-01-01T00:00:00+00:00"  # the start of its new period
+    assert check_in["at"] == "2026-03-15T12:00:00+00:00"  # now: its new period has begun
     assert same_content(second) == same_content(first)
