@@ -20,12 +20,10 @@ KIND_CHOICES = (
 
 #: Decimals a number below 1 may take to show its first two significant digits.
 MOST_DECIMALS = 12
-#: The significant digits a float holds exactly: more would show its binary noise.
-FLOAT_DIGITS = 15
 #: Below this, a stored value is written in scientific notation rather than as 0.000...
 SMALLEST_FIXED = 1e-6
-#: From here up, 15 significant digits leave a stated value's decimals out: all are shown.
-NO_ROOM_FOR_DECIMALS = 1e13
+#: From here (past what the API takes), in scientific notation rather than 1,000,...
+LARGEST_FIXED = 1e16
 
 
 def number(value):
@@ -56,12 +54,13 @@ def exact(value):
     value = float(value)
     if value == 0:
         return "0"
-    if abs(value) < SMALLEST_FIXED:
+    if not SMALLEST_FIXED <= abs(value) < LARGEST_FIXED:
         return repr(value)
-    text = f"{value:.{FLOAT_DIGITS}g}"
-    if float(text) != value and abs(value) >= NO_ROOM_FOR_DECIMALS:
-        text = repr(value)  # its 16th and 17th digits are its own decimals, not noise
-    return f"{Decimal(text):,f}"
+    # The shortest text that reads back as the value: what was typed. Stated values carry
+    # no float noise (deltas and progress are worked out in decimal), so none is shown.
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{Decimal(repr(value)):,f}"
 
 
 def counted(count, singular, plural=None):

