@@ -54,8 +54,8 @@ def shared_view(objective, now=None):
     """Return what a link shows of ``objective``: nothing of its owner, notes or other data.
 
     Title, period and its dates, status, progress, the progress expected by today, and per
-    key result its title, metric, values, progress, pace and the values of its check-ins
-    (moment and value only).
+    key result its title, metric, kind and the fields defining its goal, its value (in band,
+    done), progress, pace and the values of its check-ins (moment and value only).
     """
     now = now or datetime.now(UTC)
     return {
@@ -78,7 +78,13 @@ def shared_view(objective, now=None):
                 "kind": item.kind,
                 "start_value": item.defined_start_value,
                 "target_value": item.defined_target_value,
+                "threshold": item.threshold,
+                "range_min": item.range_min,
+                "range_max": item.range_max,
+                "due_on": item.due_on,
                 "current_value": item.current_value,
+                "in_band": item.in_band,
+                "done": item.done,
                 "progress": item.progress,
                 "pace_status": item.pace_status,
                 "check_ins": [_point(check_in) for check_in in item.check_ins],

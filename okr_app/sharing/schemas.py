@@ -55,7 +55,23 @@ class SharedKeyResultSchema(Schema):
     kind = fields.String(dump_only=True)
     start_value = fields.Float(dump_only=True, allow_none=True)
     target_value = fields.Float(dump_only=True, allow_none=True)
+    threshold = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_above, stay_below."}
+    )
+    range_min = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_in_range."}
+    )
+    range_max = fields.Float(
+        dump_only=True, allow_none=True, metadata={"description": "stay_in_range."}
+    )
+    due_on = fields.Date(dump_only=True, allow_none=True, metadata={"description": "milestone."})
     current_value = fields.Float(dump_only=True, allow_none=True)
+    in_band = fields.Boolean(
+        dump_only=True, allow_none=True, metadata={"description": "stay_*: in band now."}
+    )
+    done = fields.Boolean(
+        dump_only=True, allow_none=True, metadata={"description": "milestone: done."}
+    )
     progress = progress_field(dump_only=True)
     pace_status = fields.String(dump_only=True, metadata={"enum": PACE_STATUSES})
     check_ins = fields.List(fields.Nested(SharedPointSchema), dump_only=True)

@@ -39,6 +39,14 @@ def test_every_kind_of_key_result_is_shown_with_its_chart(client, auth):
     for shown, item in zip(body["key_results"], own["key_results"], strict=True):
         assert (shown["start_value"], shown["target_value"]) == (None, None)
         assert (item["start_value"], item["target_value"]) == (None, None)
+    # The goal by kind, as the owner's answer states it.
+    goal = ("threshold", "range_min", "range_max", "due_on", "in_band", "done")
+    for shown, item in zip(body["key_results"], own["key_results"], strict=True):
+        assert {name: shown[name] for name in goal} == {name: item[name] for name in goal}
+    assert (body["key_results"][0]["threshold"], body["key_results"][1]["due_on"]) == (
+        10,
+        "2026-02-01",
+    )
     assert "stay at or above 10" in page.text and "milestone, not done yet" in page.text
     assert "from - to -" not in page.text
 
