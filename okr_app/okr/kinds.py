@@ -265,6 +265,9 @@ def definition_errors(kind, values, sent):
         if missing:
             return {name: f"Required for kind {kind}." for name in missing}
         if values["range_min"] > values["range_max"]:
+            # Name the end the request moved, as for start and target.
+            if "range_min" in sent and "range_max" not in sent:
+                return {"range_min": "Must not be above range_max."}
             return {"range_max": "Must not be below range_min."}
     return {}
 

@@ -106,3 +106,16 @@ def test_the_openapi_document_describes_each_kind(client):
     assert "stay_in_range" in write["range_min"]["description"]
     assert schemas["KeyResult"]["properties"]["in_band"]["description"]
     assert "done" in schemas["CheckInWrite"]["properties"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"range_min": 60}, "range_min"), ({"range_max": 10}, "range_max")],
+)
+def test_a_band_turned_inside_out_names_the_end_that_was_sent(client, session, change, field):
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    band = {"kind": "stay_in_range", "range_min": 20, "range_max": 50, "current_value": 30}
+    key_result = create_key_result(client, session.headers, objective["id"], **band)
+    refused = client.patch(f"/key-results/{key_result['id']}", headers=session.headers, json=change)
+    assert refused.status_code == 422
+    assert list(refused.get_json()["errors"]["json"]) == [field]
