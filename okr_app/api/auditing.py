@@ -141,11 +141,6 @@ def request_event():
     return audit
 
 
-def declared_action():
-    """Return the action declared with ``audited`` by the view the request was routed to."""
-    return getattr(_routed_view(), "audit_action", None)
-
-
 def _routed_view():
     """Return the view function (or method) the request was routed to, or None."""
     view = current_app.view_functions.get(request.endpoint)
