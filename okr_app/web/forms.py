@@ -175,6 +175,17 @@ def integer(value):
     return value
 
 
+def natural_number(text, most_digits):
+    """Return ``text`` as a whole number from 0 when written in ASCII digits, else None.
+
+    At most ``most_digits`` of them; Python's ``isdigit`` alone takes "²", which ``int``
+    does not.
+    """
+    if text and len(text) <= most_digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 def attempt(work, *args, **kwargs):
     """Run ``work``; return ``(result, None)``, or ``(None, error)`` when it was refused.
 

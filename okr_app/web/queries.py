@@ -15,9 +15,12 @@ from okr_app.models import AuthSession, CalendarFeed, Delivery, KeyResult, Objec
 from okr_app.models.types import utcnow
 from okr_app.objectives.listing import objectives_page
 from okr_app.stats import queries as stats_queries
+from okr_app.web.forms import natural_number
 
 #: The most objectives a period's page shows (the API's largest page).
 PAGE_SIZE = 100
+#: The most digits of an id a form sends that is looked up (below ``MAX_ID``).
+ID_DIGITS = 9
 
 
 def period_objectives(user_id, period, page=1):
@@ -28,6 +31,11 @@ def period_objectives(user_id, period, page=1):
     pagination = SimpleNamespace(page=page, page_size=PAGE_SIZE, item_count=0)
     objectives = objectives_page(user_id, {"period": period}, pagination)
     return objectives, pagination.item_count
+
+
+def page_count(count):
+    """Return how many pages ``count`` objectives fill."""
+    return -(-count // PAGE_SIZE)
 
 
 def user_periods(user_id):
@@ -127,7 +135,7 @@ def parent_choices(user_id, objective=None, shown=None):
             Objective.id == objective.parent_id, offered & contains
         )
     shown = shown or ""
-    wanted = int(shown) if _an_id(shown) else None
+    wanted = natural_number(shown, ID_DIGITS)
     if wanted is not None:
         offered = or_(Objective.id == wanted, offered)
     statement = (
@@ -146,13 +154,9 @@ def parent_label(user_id, value):
 
     ``title (period)`` for one of the user's objectives; anything else as it is.
     """
-    parent = db.session.get(Objective, int(value)) if _an_id(value) else None
+    wanted = natural_number(value, ID_DIGITS)
+    parent = db.session.get(Objective, wanted) if wanted is not None else None
     return _titled(parent) if parent is not None and parent.user_id == user_id else value
-
-
-def _an_id(text):
-    """Tell whether ``text`` is written as an id: ASCII digits ("²" is a digit to Python)."""
-    return text.isascii() and text.isdigit() and len(text) < 10
 
 
 def _titled(objective):

@@ -12,7 +12,7 @@ from okr_app.okr.kinds import expected_on
 from okr_app.okr.pace import pace_status
 from okr_app.okr.periods import quarter_of
 from okr_app.okr.streaks import streaks
-from okr_app.web import queries
+from okr_app.web import forms, queries
 from okr_app.web.charts import calendar
 from okr_app.web.routes import blp
 from okr_app.web.session import login_required
@@ -42,7 +42,7 @@ def dashboard():
     page = _page_number(request.args.get("page"))
     listed, count = queries.period_objectives(user.id, period, page)
     if not listed and count:  # past the last page (objectives deleted since): show the last
-        page = -(-count // queries.PAGE_SIZE)
+        page = queries.page_count(count)
         listed, count = queries.period_objectives(user.id, period, page)
     objectives = [_with_pace(item, today) for item in listed]
     periods = queries.user_periods(user.id)
@@ -61,7 +61,7 @@ def dashboard():
         due=due_key_results(user.id),
         objectives=objectives,
         page=page,
-        pages=-(-count // queries.PAGE_SIZE),
+        pages=queries.page_count(count),
         first_shown=(page - 1) * queries.PAGE_SIZE + 1,
         objective_count=count,
         calendar=calendar.draw(days, first_day, today),
@@ -76,9 +76,7 @@ def dashboard():
 
 def _page_number(text):
     """Return the page asked for: a whole number from 1, else the first (a link's own)."""
-    if text and text.isascii() and text.isdigit() and len(text) < 7 and int(text) > 0:
-        return int(text)
-    return 1
+    return forms.natural_number(text, 6) or 1
 
 
 def _with_pace(objective, today):
