@@ -149,8 +149,8 @@ def change_key_result(user_id, key_result, values):
         db.session.flush()
         db.session.expire(key_result, ["objective"])
         new = key_result.objective
-        move_planned_check_ins([key_result.id], old_start, new.start_date)
-        db.session.expire(key_result, ["current_value", "last_check_in_at"])
+        if move_planned_check_ins([key_result.id], old_start, new.start_date):
+            db.session.expire(key_result, ["current_value", "last_check_in_at"])
         if "due_on" not in values:
             due_on = moved_day(key_result.due_on, old_start, new.start_date, new.end_date)
             changes |= apply_changes(key_result, {"due_on": due_on})

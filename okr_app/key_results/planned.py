@@ -22,12 +22,12 @@ def move_planned_check_ins(key_result_ids, old_start, new_start):
     value stated now: at the new first moment, or now once that has passed, and never
     before a key result's other check-ins, so that they stay its current value. The key
     results' current values and latest moments are read again from their histories; the
-    caller holds their locks and refreshes their trends afterwards.
+    caller holds their locks and refreshes their trends afterwards. Return how many moved.
     """
     planned = first_moment(old_start)
     now = utcnow()
     if not key_result_ids or old_start == new_start or planned <= now:
-        return
+        return 0
     earliest = max(first_moment(new_start), now)
     others = dict(
         db.session.execute(
@@ -48,6 +48,7 @@ def move_planned_check_ins(key_result_ids, old_start, new_start):
         ).rowcount
     if moved:
         _read_latest_again(key_result_ids)
+    return moved
 
 
 def _read_latest_again(key_result_ids):
