@@ -27,7 +27,7 @@ def value_for_progress(start, target, progress):
 
     Computed on the numbers as written (``decimal_sum``): 50 % from 0.1 to 0.7 is 0.4.
     """
-    start, target, progress = (Decimal(repr(number)) for number in (start, target, progress))
+    start, target, progress = map(_as_written, (start, target, progress))
     return float(start + progress / 100 * (target - start))
 
 
@@ -38,7 +38,12 @@ def decimal_sum(value, delta):
     point arrives at 0.9999999999999999: short of a target of 1 and of "done", and a band's
     bound of 0.3 reached from 0.1 by 0.2 would lie outside it (0.30000000000000004).
     """
-    return float(Decimal(repr(value)) + Decimal(repr(delta)))
+    return float(_as_written(value) + _as_written(delta))
+
+
+def _as_written(number):
+    """Return ``number`` as the decimal its shortest text writes (0.1, not its binary value)."""
+    return Decimal(repr(number))
 
 
 #: A weighted mean this close to 100 is 100: every key result at 100 must read as done.
