@@ -12,25 +12,14 @@ from functools import cache
 from flask import current_app
 from sqlalchemy import and_, bindparam, case, func, select
 
-from okr_app.database.expressions import (
-    as_date,
-    epoch_seconds,
-    sql_choose,
-    utc_day,
-)
+from okr_app.database.expressions import as_date, epoch_seconds, sql_choose, utc_day
 from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
 from okr_app.objectives.selection import clauses, select_by
 from okr_app.okr.cadence import SECONDS_PER_DAY, due_seconds
-from okr_app.okr.kinds import (
-    KINDS,
-)
-from okr_app.stats.kind_sql import (
-    expected_weight_sql,
-    key_result_progress_sql,
-    kind_counts_sql,
-)
+from okr_app.okr.kinds import KINDS
+from okr_app.stats.kind_sql import expected_weight_sql, key_result_progress_sql, kind_counts_sql
 
 #: The filters of the statistics; without ``status`` they cover every objective not archived.
 FILTERS = ("period", "on", "status")
