@@ -11,21 +11,28 @@ from tests.factories import create_objective, create_token
 NEW_PASSWORD = "another long passphrase"
 
 
+def change_password(client, headers):
+    """Change the password of ``headers``' account; return the new session's headers."""
+    body = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    changed = client.post("/auth/change-password", headers=headers, json=body)
+    assert changed.status_code == 200
+    return bearer(changed.get_json()["access_token"])
+
+
+def revoked(client, headers):
+    """Return what the account's latest password change revoked: its audit row's details."""
+    rows = client.get("/audit?action=auth.password_changed", headers=headers).get_json()
+    return rows[0]["details"]
+
+
 def test_a_password_change_revokes_every_token_in_the_same_request(client, auth):
     _, _, headers = auth.user()
     tokens = [create_token(client, headers, name=name)["token"] for name in ("a", "b")]
-    changed = client.post(
-        "/auth/change-password",
-        headers=headers,
-        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-    )
-    assert changed.status_code == 200
+    fresh = change_password(client, headers)
     for token in tokens:
         assert client.get("/auth/me", headers=bearer(token)).status_code == 401
-    fresh = bearer(changed.get_json()["access_token"])
     assert client.get("/auth/tokens", headers=fresh).get_json() == []
-    row = client.get("/audit?action=auth.password_changed", headers=fresh).get_json()[0]
-    assert row["details"] == {
+    assert revoked(client, fresh) == {
         "personal_access_revoked": 2,
         "share_links_revoked": 0,
         "calendar_feed_revoked": False,
@@ -41,19 +48,12 @@ def test_a_password_change_revokes_the_calendar_feed_and_every_share_link(client
         objective = create_objective(client, owner)
         link = client.post(f"/objectives/{objective['id']}/share", headers=owner, json={})
         kept.append(link.get_json()["url"])
-    changed = client.post(
-        "/auth/change-password",
-        headers=headers,
-        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
-    )
-    assert changed.status_code == 200
+    fresh = change_password(client, headers)
     for url in urls:
         assert client.get(url.removeprefix("http://localhost")).status_code == 404
     for url in others:  # another account's stay
         assert client.get(url.removeprefix("http://localhost")).status_code == 200
-    fresh = bearer(changed.get_json()["access_token"])
-    row = client.get("/audit?action=auth.password_changed", headers=fresh).get_json()[0]
-    assert row["details"] == {
+    assert revoked(client, fresh) == {
         "personal_access_revoked": 0,
         "share_links_revoked": 2,
         "calendar_feed_revoked": True,
