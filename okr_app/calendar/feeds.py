@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import delete, select
 
 from okr_app.extensions import db
-from okr_app.models import CalendarFeed, User
+from okr_app.models import CalendarFeed, of_active_owner
 
 
 def token_hash(token):
@@ -39,9 +39,5 @@ def feed_owner(token):
     """
     if not token or len(token) > 128:
         return None
-    statement = (
-        select(CalendarFeed.user_id)
-        .join(User, User.id == CalendarFeed.user_id)
-        .where(CalendarFeed.token_hash == token_hash(token), User.is_active.is_(True))
-    )
-    return db.session.scalar(statement)
+    statement = select(CalendarFeed.user_id).where(CalendarFeed.token_hash == token_hash(token))
+    return db.session.scalar(of_active_owner(statement, CalendarFeed.user_id))

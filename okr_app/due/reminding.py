@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 
 from okr_app.extensions import db
 from okr_app.key_results.schemas import KeyResultSchema
-from okr_app.models import KeyResult, KeyResultReminder, Objective, User
+from okr_app.models import KeyResult, KeyResultReminder, Objective, of_active_owner
 from okr_app.models.outbox import publish
 from okr_app.models.types import utcnow
 from okr_app.okr.cadence import turned_off_track
@@ -44,13 +44,10 @@ def _current_key_results(after, batch):
     """
     today = utcnow().date()
     statement = (
-        select(KeyResult)
-        .join(KeyResult.objective)
-        .join(User, User.id == Objective.user_id)
+        of_active_owner(select(KeyResult).join(KeyResult.objective), Objective.user_id)
         .options(contains_eager(KeyResult.objective))
         .where(
             KeyResult.id > after,
-            User.is_active.is_(True),
             Objective.status == "active",
             Objective.start_date <= today,
             Objective.end_date >= today,

@@ -17,7 +17,7 @@ from okr_app.models.outbox import OutboxEvent
 from okr_app.models.personal_token import SCOPES, PersonalToken
 from okr_app.models.reminder import KeyResultReminder
 from okr_app.models.share_link import ShareLink
-from okr_app.models.user import EMAIL_MAX_LENGTH, ROLES, User
+from okr_app.models.user import EMAIL_MAX_LENGTH, ROLES, User, of_active_owner
 from okr_app.models.webhook import ALL_EVENTS, DELIVERY_STATUSES, EVENT_TYPES, Delivery, Webhook
 from okr_app.models.worker import WorkerHeartbeat
 
@@ -51,4 +51,5 @@ __all__ = [
     "Webhook",
     "WorkerHeartbeat",
     "hold_owned_objective",
+    "of_active_owner",
 ]

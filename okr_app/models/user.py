@@ -38,3 +38,12 @@ class User(db.Model):
 
     def __repr__(self):
         return f"<User {self.id}>"
+
+
+def of_active_owner(statement, user_id):
+    """Narrow ``statement`` to rows whose owner (the ``user_id`` column) is active.
+
+    What a deactivated account made (a feed, a share link, its reminders) rests until the
+    account is reactivated: the queries serving it without a login ask for this.
+    """
+    return statement.join(User, User.id == user_id).where(User.is_active.is_(True))

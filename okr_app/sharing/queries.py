@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from okr_app.calendar.feeds import token_hash
 from okr_app.extensions import db
-from okr_app.models import CheckIn, KeyResult, Objective, ShareLink, User
+from okr_app.models import CheckIn, KeyResult, Objective, ShareLink, of_active_owner
 from okr_app.models.types import utcnow
 from okr_app.objectives.queries import owned_objective
 from okr_app.okr.kinds import expected_on
@@ -38,16 +38,14 @@ def shared_objective(token):
     statement = (
         select(Objective)
         .join(ShareLink, ShareLink.objective_id == Objective.id)
-        .join(User, User.id == Objective.user_id)
         .where(
             ShareLink.token_hash == token_hash(token),
             ShareLink.user_id == Objective.user_id,
-            User.is_active.is_(True),
             or_(ShareLink.expires_at.is_(None), ShareLink.expires_at > utcnow()),
         )
         .options(selectinload(Objective.key_results).selectinload(KeyResult.check_ins))
     )
-    return db.session.scalar(statement)
+    return db.session.scalar(of_active_owner(statement, Objective.user_id))
 
 
 def shared_view(objective, now=None):
