@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import client, cpu, profile, queries, report, scenarios
+from bench import client, cpu, profile, queries, report, scenarios, workers
 from bench.database import Database
 from bench.loadgen import Load
 from bench.servers import ROOT, Gunicorn, RedisServer
@@ -151,7 +151,14 @@ class Bench:
         rss = {"okr_app": app.peak_rss_mb(), "floor": floor.peak_rss_mb()}
         app.stop()
         floor.stop()
-        writes_by_workers = self._writes_by_workers(env, one, files, shared)
+        writes_by_workers = workers.measure(
+            lambda name, target, count: self._gunicorn(name, target, env, one, count),
+            self.load,
+            files,
+            options.rounds,
+            shared,
+            options.workers,
+        )
         heavy = self._gunicorn("okr_app_heavy", "wsgi:app", env, many)
         heavy_files = client.prepare(heavy.url, heavy_users, self._folder("heavy"))
         heavy_light = scenarios.unloaded(heavy, heavy_files, self.load)
@@ -186,40 +193,6 @@ class Bench:
         """Start ``server`` and remember to stop it."""
         self.servers.append(server)
         return server.start()
-
-    def _writes_by_workers(self, env, database, files, shared):
-        """Return audited writes per second with 1, the run's and twice the run's workers.
-
-        Every audited write appends to its actor's own chain, and the load's rows go through
-        the demo users in turn, so concurrent writes are mostly of different users. okr_app
-        and the floor run with each worker count, all six servers side by side (each idle
-        while another is measured), and take the same load in turn, ``--rounds`` times: two
-        connections per worker of the largest count, so that every worker of every server
-        always has a request waiting, as in the other scenarios. Only the workers change
-        between a server's figures; the floor's say what more workers cost on this machine
-        without okr_app. Each figure carries the CPU its server's workers, ``shared``'s
-        processes and the machine used per request: what a check-in costs with that many
-        workers, whatever else the host is doing.
-        """
-        counts, connections = _writes_by_workers_plan(self.options.workers)
-        targets = {"okr_app": "wsgi:app", "floor": "bench.floor_app:app"}
-        servers = {
-            (name, count): self._gunicorn(f"{name}_{count}w", target, env, database, count)
-            for name, target in targets.items()
-            for count in counts
-        }
-        load = Load(self.load.threads, connections, self.load.warmup, self.load.duration)
-        figures = scenarios.audited_writes_by_workers(
-            servers, files, load, self.options.rounds, shared
-        )
-        for server in servers.values():
-            server.stop()
-        return {
-            str(count): scenarios.beside_floor_by_workers(
-                figures[("okr_app", count)], figures[("floor", count)]
-            )
-            for count in counts
-        }
 
     def _gunicorn(self, name, target, env, database, workers=None):
         """Start gunicorn for ``target`` on ``database`` with the deployed settings."""
@@ -266,7 +239,7 @@ class Bench:
                 "threads": options.wrk_threads,
                 "connections": options.connections,
                 "login_connections": options.workers,
-                "writes_by_workers_connections": _writes_by_workers_plan(options.workers)[1],
+                "writes_by_workers_connections": workers.plan(options.workers)[1],
             },
             "duration_seconds": options.duration,
             "read_rounds": options.rounds,
@@ -279,16 +252,6 @@ class Bench:
             "redis": "a private redis-server (limiter storage and lockout, as deployed)",
             "queries_per_request": queries.__doc__.split("\n\n")[1].replace("\n", " "),
         }
-
-
-def _writes_by_workers_plan(workers):
-    """Return the worker counts of the writes by workers, and their connections.
-
-    The counts are 1, ``workers`` and twice that; the connections two per worker of the
-    largest count, so that every worker of every server always has a request waiting.
-    """
-    counts = sorted({1, workers, 2 * workers})
-    return counts, 2 * max(counts)
 
 
 def _app_settings(env, database):
