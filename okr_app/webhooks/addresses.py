@@ -2,7 +2,8 @@
 
 A URL must be ``https`` (or ``http`` with ``OKR_WEBHOOK_ALLOW_HTTP``) and every address its
 host resolves to must be public: no loopback, private, link-local, multicast, reserved or
-unspecified address, unless it lies in ``OKR_WEBHOOK_ALLOWED_NETWORKS``. Registration checks
+unspecified address (nor an IPv6 address wrapping one), unless it lies in
+``OKR_WEBHOOK_ALLOWED_NETWORKS``. Registration checks
 the name as it resolves then; each delivery resolves it again, checks, and connects to the
 address it checked (never resolving a second time), so a name rebound to an internal
 address since (DNS rebinding) is refused.
@@ -57,10 +58,14 @@ def target(url, allow_http):
 
 def address_allowed(address, networks):
     """Tell whether a delivery may connect to ``address`` (a string) given the allow-list."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    if any(ip in network for network in networks):
+    written = ipaddress.ip_address(address.split("%", 1)[0])
+    ip = written
+    if isinstance(written, ipaddress.IPv6Address):
+        # An IPv4 address carried in an IPv6 one (::ffff:a.b.c.d, or 6to4's 2002:ab:cd::,
+        # which reaches a.b.c.d where 6to4 is routed) is judged as itself: Python before
+        # 3.11.10 calls every 6to4 address global, 2002:7f00:1:: (127.0.0.1) included.
+        ip = written.ipv4_mapped or written.sixtofour or written
+    if any(ip in network or written in network for network in networks):
         return True
     forbidden = (
         ip.is_loopback
