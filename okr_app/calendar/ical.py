@@ -13,6 +13,8 @@ from datetime import timedelta
 
 from icalendar import Calendar, Event
 
+from okr_app.okr.wording import percent, standing
+
 PRODID = "-//okr-tracker//calendar feed//EN"
 CHECK_IN_LENGTH = timedelta(minutes=30)
 
@@ -44,8 +46,8 @@ def _check_in_event(key_result, link, host, now):
     event.add("summary", f"Check in: {key_result.title}")
     event.add(
         "description",
-        f"{key_result.objective.title}: {key_result.title} stands at "
-        f"{key_result.current_value:g} {key_result.metric} ({key_result.progress:.0f} %). {link}",
+        f"{key_result.objective.title}: {key_result.title}, {standing(key_result)} "
+        f"({percent(key_result.progress)}). {link}",
     )
     event.add("url", link)
     return event

@@ -18,6 +18,7 @@ from okr_app.okr.kinds import (
 )
 from okr_app.okr.pace import expected_progress
 from okr_app.okr.periods import first_moment
+from okr_app.okr.wording import exact
 
 SECONDS_PER_DAY = 86400.0
 NO_MILESTONE_FORECAST = "A milestone is done or not: it has no forecast."
@@ -108,7 +109,7 @@ def reading_forecast(key_result, start_date, end_date, now):
     projected = _stay_progress(key_result, start_date, end_date, period_days(start_date, end_date))
     where = "in band" if inside else "out of band"
     reason = (
-        f"Projected to the period end if the current value {key_result.current_value:g} "
+        f"Projected to the period end if the current value {exact(key_result.current_value)} "
         f"({where}) holds until then."
     )
     forecast = {

@@ -20,6 +20,7 @@ from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from okr_app.database import conflicts
 from okr_app.extensions import csrf, db
+from okr_app.okr import wording
 from okr_app.web import formatting, submissions
 from okr_app.web.charts import bars
 from okr_app.web.session import INTERFACE, load_user
@@ -102,13 +103,14 @@ blp.add_app_template_global(page_of, "page_of")
 blp.add_app_template_global(submissions.new_submission, "new_submission")
 blp.add_app_template_global(bars.progress_bar, "progress_bar")
 blp.add_app_template_global(formatting.KIND_CHOICES, "KIND_CHOICES")
-blp.add_app_template_filter(formatting.number, "number")
-blp.add_app_template_filter(formatting.exact, "exact")
-blp.add_app_template_filter(formatting.percent, "percent")
+blp.add_app_template_filter(wording.number, "number")
+blp.add_app_template_filter(wording.exact, "exact")
+blp.add_app_template_filter(wording.percent, "percent")
 blp.add_app_template_filter(formatting.counted, "counted")
 blp.add_app_template_filter(formatting.moment, "moment")
 blp.add_app_template_filter(formatting.moment_input, "moment_input")
-blp.add_app_template_filter(formatting.goal, "goal")
+blp.add_app_template_filter(wording.goal, "goal")
+blp.add_app_template_filter(wording.standing, "standing")
 
 
 @blp.route("/<path:_anything>", methods=["GET", "POST"])

@@ -13,10 +13,10 @@ from markupsafe import escape
 from okr_app.api.errors import error_body, handle_http_exception
 from okr_app.calendar.feeds import token_hash
 from okr_app.extensions import limiter
+from okr_app.okr.wording import percent
 from okr_app.sharing.queries import shared_objective, shared_view
 from okr_app.sharing.schemas import SharedObjectiveSchema
 from okr_app.web.charts import key_result_chart
-from okr_app.web.formatting import percent
 from okr_app.web.routes import CONTENT_SECURITY_POLICY
 
 blp = Blueprint("shared", __name__, url_prefix="/s")

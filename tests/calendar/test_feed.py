@@ -134,3 +134,31 @@ def test_the_feeds_headers_tell_its_own_limit(client, auth):
     assert refused.status_code == 429
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize(
+    ("fields", "standing"),
+    [
+        # Short of done, never 100 %; a stated value with all its digits, as the pages.
+        (
+            {"metric": "users", "start_value": 0, "target_value": 1e7, "current_value": 9999600},
+            "9,999,600 users: from 0 to 10,000,000 (99.9 %)",
+        ),
+        # Halves up, as the API rounds: 62.5 is no 62.
+        (
+            {"metric": "users", "start_value": 0, "target_value": 8, "current_value": 5},
+            "5 users: from 0 to 8 (62.5 %)",
+        ),
+        ({"kind": "milestone", "metric": "people"}, "milestone, not done yet (0 %)"),
+    ],
+)
+def test_a_check_in_event_says_where_the_key_result_stands(client, auth, fields, standing):
+    with time_machine.travel(NOW, tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, title="Grow", check_in_every_days=7)
+        key_result = create_key_result(client, headers, objective["id"], title="Reach", **fields)
+        url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+        found = events(fetch(client, url).get_data())
+    description = str(found[f"key-result-{key_result['id']}-check-in@localhost"]["description"])
+    page = f"http://localhost/app/key-results/{key_result['id']}"
+    assert description == f"Grow: Reach, {standing}. {page}"

@@ -67,6 +67,22 @@ def test_the_issue_example_is_66_67(client, session):
     assert single["progress"] == pytest.approx(66.67, abs=0.01)
 
 
+def test_a_stay_forecast_reason_states_the_value_with_all_its_digits(client, session):
+    objective = create_objective(client, session.headers, period="2025-Q1")
+    key_result = create_key_result(
+        client,
+        session.headers,
+        objective["id"],
+        kind="stay_above",
+        threshold=1e6,
+        current_value=1312345.678,
+    )
+    body = session.get(f"/key-results/{key_result['id']}")
+    assert body["forecast_reason"] == (
+        "Projected to the period end if the current value 1,312,345.678 (in band) holds until then."
+    )
+
+
 def test_a_late_check_in_changes_the_band_history(client, session):
     _objective, key_result = issue_example(session, client)
     response = check_in(client, session.headers, key_result["id"], value=15, at="2025-02-15T00:00Z")

@@ -4,7 +4,6 @@ import re
 import threading
 from datetime import date, timedelta
 
-from okr_app.web import formatting
 from okr_app.web.charts import calendar
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 from tests.factories import create_key_result, create_objective
@@ -66,47 +65,6 @@ def test_a_calendar_starting_midweek_puts_each_day_in_its_weekday_row():
     assert places == [(0, 3), (0, 4), (0, 5), (0, 6), (1, 0)]
     assert drawn["width"] == calendar.LEFT + 2 * step
     assert "<title>2026-01-08: 1 check-in</title>" in drawn["markup"]
-
-
-def test_numbers_are_written_as_people_write_them():
-    """Thousands separated, no trailing zeros, percentages with one decimal."""
-    assert formatting.number(2600.0) == "2,600"
-    assert formatting.number(0.126) == "0.13"
-    assert formatting.number(1.5) == "1.5"
-    assert formatting.number(None) == "-"
-    # Below 1, two significant digits: never 0 for a value that is not, nor 0.01 for 0.005.
-    assert [formatting.number(value) for value in (0.004, 0.005, -0.0123, 0.5, 1e-15)] == [
-        "0.004",
-        "0.005",
-        "-0.012",
-        "0.5",
-        "0",
-    ]
-    assert (formatting.percent(99.96), formatting.percent(99.94)) == ("99.9 %", "99.9 %")
-    # A stated value keeps every digit it was given.
-    assert [formatting.exact(value) for value in (99.999, 2600.0, 0.3, -1234.5, 0)] == [
-        "99.999",
-        "2,600",
-        "0.3",
-        "-1,234.5",
-        "0",
-    ]
-    assert [formatting.exact(value) for value in (0.000001, 1e-7, 1e15, None)] == [
-        "0.000001",
-        "1e-07",
-        "1,000,000,000,000,000",
-        "-",
-    ]
-    # Near the API's limit of 1e15 too, and just short of a round number.
-    assert [
-        formatting.exact(value)
-        for value in (100000000000000.5, 123456789012345.67, 999999999999.9999)
-    ] == ["100,000,000,000,000.5", "123,456,789,012,345.67", "999,999,999,999.9999"]
-    assert formatting.percent(100.0) == "100 %"
-    assert formatting.percent(40.0) == "40 %"
-    assert formatting.percent(60.8696) == "60.9 %"
-    # Halves up, as the API rounds: 12.25 is no 12.2 on one side and 12.25 on the other.
-    assert (formatting.percent(12.25), formatting.percent(0.05)) == ("12.3 %", "0.1 %")
 
 
 def within(seconds, function, *args):

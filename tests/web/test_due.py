@@ -146,3 +146,22 @@ def test_the_history_shows_where_each_check_in_came_from(client, web, auth):
     history = client.get(path.group(1)).text.split("<h2>History</h2>", 1)[1]
     assert '<th scope="col">Source</th>' in history
     assert "<td>home-assistant</td>" in history
+
+
+def test_a_due_milestone_reads_as_done_or_not(client, web):
+    """The panel says where each key result stands by its kind, never "0 things"."""
+    with time_machine.travel("2026-01-05 10:00:00Z", tick=False) as clock:
+        web.user()
+        web.create_objective(
+            "Launch",
+            check_in_every_days="2",
+            **{
+                "key_results-0-title": "Ship it",
+                "key_results-0-metric": "things",
+                "key_results-0-kind": "milestone",
+            },
+        )
+        clock.move_to("2026-01-07 10:30:00Z")
+        panel = _due_panel(client)
+    assert ">Ship it</a>" in panel
+    assert "milestone, not done yet (0 %)" in panel and "0 things" not in panel

@@ -37,7 +37,7 @@ def test_check_ins_move_the_value_the_bar_and_the_chart(client, web, app):
         )
         assert response.status_code == 303
         html = client.get(path).text
-    assert "<strong>40</strong> people: from 0 to 100" in html and "40 % done" in html
+    assert "40 people: from 0 to 100" in html and "40 % done" in html
     assert 'width="40.00"' in html  # the bar
     assert html.count('class="point"') == 2 and 'class="line-values"' in html
     assert 'class="line-forecast"' in html and "Forecast: " in html
@@ -54,7 +54,7 @@ def test_a_late_check_in_joins_the_history_without_changing_the_value(client, we
     late = web.post(path + "/check-ins", {"value": "10", "at": "2026-01-15T09:30"}, form_page=path)
     assert late.status_code == 303
     html = client.get(path).text
-    assert "<strong>30</strong> people" in html
+    assert "30 people: from 0 to 100" in html
     assert "<td>2026-01-15 09:30 UTC</td><td>10</td>" in html
 
 
@@ -119,3 +119,13 @@ def test_a_stale_delete_of_a_key_result_is_refused_on_its_page(client, web, app)
     assert "changed elsewhere" in refused.text
     assert client.get(path).status_code == 200
     assert "key_result.deleted" not in actions(app)[:-1]
+
+
+def test_a_check_in_is_confirmed_with_all_its_digits(client, web):
+    """1312345.678 is confirmed as stated, never as 1.31235e+06."""
+    path = _key_result(client, web, target="2000000")
+    response = web.post(path + "/check-ins", {"value": "1312345.678"}, form_page=path)
+    assert response.status_code == 303
+    html = client.get(path).text
+    assert "Checked in 1,312,345.678." in html
+    assert "1,312,345.678 people: from 0 to 2,000,000" in html

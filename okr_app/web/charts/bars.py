@@ -5,7 +5,7 @@ Each bar has its figures as its accessible name; the page states them in text as
 
 from markupsafe import Markup, escape
 
-from okr_app.web.formatting import percent
+from okr_app.okr.wording import percent
 
 
 def progress_bar(progress, expected=None, label="Progress"):

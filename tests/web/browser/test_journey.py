@@ -75,7 +75,7 @@ def test_a_quarter_in_the_browser(context):
     check_in.get_by_label("Value", exact=True).fill("2600")
     check_in.get_by_label("Confidence").fill("0.6")
     check_in.get_by_role("button", name="Check in").click()
-    expect(page.get_by_role("status")).to_contain_text("Checked in 2600")
+    expect(page.get_by_role("status")).to_contain_text("Checked in 2,600.")
     expect(page.get_by_role("img", name=re.compile(r"^Subscribers: 40 % done"))).to_be_visible()
     expect(chart.locator("circle")).to_have_count(1)
     expect(chart.locator("path")).to_have_count(1)

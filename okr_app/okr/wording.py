@@ -1,0 +1,100 @@
+"""How numbers, percentages and goals read for people: on pages, in the calendar feed.
+
+Computed figures are rounded for reading (``number``, ``percent``); a value a person stated
+(a target, a check-in) keeps every digit it was given (``exact``).
+"""
+
+import math
+from decimal import Decimal
+
+from okr_app.okr.kinds import MILESTONE, STAYS, is_done
+from okr_app.okr.rounding import rounded as halves_up
+
+#: Decimals a number below 1 may take to show its first two significant digits.
+MOST_DECIMALS = 12
+#: Below this, a stored value is written in scientific notation rather than as 0.000...
+SMALLEST_FIXED = 1e-6
+#: From here (past what the API takes), in scientific notation rather than 1,000,...
+LARGEST_FIXED = 1e16
+
+
+def number(value):
+    """Return a number as people write it: 1,234.5 and 12 (never 12.0), two decimals at most.
+
+    Below 1, as many as its first two significant digits take: a threshold of 0.005 reads
+    0.005, never 0.01, and a value of 0.004 never reads 0.
+    """
+    if value is None:
+        return "-"
+    value = float(value)
+    decimals = 2
+    if value and abs(value) < 1:
+        decimals = min(max(2, 1 - math.floor(math.log10(abs(value)))), MOST_DECIMALS)
+    rounded = round(value, decimals)
+    if rounded.is_integer():
+        return f"{int(rounded):,}"
+    return f"{rounded:,.{decimals}f}".rstrip("0")
+
+
+def exact(value):
+    """Return a value a person stated (a target, a check-in) with all its digits: 1,234.5.
+
+    ``number`` rounds what is computed; a stated 99.999 must never read 100, nor 0.000001 0.
+    """
+    if value is None:
+        return "-"
+    value = float(value)
+    if value == 0:
+        return "0"
+    if not SMALLEST_FIXED <= abs(value) < LARGEST_FIXED:
+        return repr(value)
+    # The shortest text that reads back as the value: what was typed. Stated values carry
+    # no float noise (deltas and progress are worked out in decimal), so none is shown.
+    if value.is_integer():
+        return f"{int(value):,}"
+    return f"{Decimal(repr(value)):,f}"
+
+
+def percent(value):
+    """Return a percentage with at most one decimal: "40 %", "61.3 %", halves up as the API.
+
+    Short of 100, never "100 %": 99.96 reads "99.9 %", as it is not done.
+    """
+    if value is None:
+        return "-"
+    rounded = halves_up(float(value), 1)
+    if rounded == 100 and value < 100:
+        rounded = 99.9
+    return f"{int(rounded) if rounded.is_integer() else rounded} %"
+
+
+def goal(item):
+    """Return a key result's goal in words by its kind, e.g. "from 0 to 100"."""
+    read = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
+    kind = read("kind")
+    if kind == "stay_above":
+        return f"stay at or above {exact(read('threshold'))}"
+    if kind == "stay_below":
+        return f"stay at or below {exact(read('threshold'))}"
+    if kind == "stay_in_range":
+        return f"stay from {exact(read('range_min'))} to {exact(read('range_max'))}"
+    if kind == "milestone":
+        due = read("due_on")
+        state = "done" if is_done(read("current_value")) else "not done yet"
+        return f"milestone, {state}" + (f", due {due}" if due else "")
+    return f"from {exact(read('start_value'))} to {exact(read('target_value'))}"
+
+
+def standing(item):
+    """Return where a key result stands in words: "12 people: from 0 to 100".
+
+    A milestone reads as its goal ("milestone, done"), a ``stay_*`` key result with no
+    value yet as "no value yet: stay at or above 5" (its 0 is a placeholder).
+    """
+    read = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
+    kind = read("kind")
+    if kind == MILESTONE:
+        return goal(item)
+    if kind in STAYS and read("in_band") is None:
+        return f"no value yet: {goal(item)}"
+    return f"{exact(read('current_value'))} {read('metric')}: {goal(item)}"
