@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from okr_app.models.types import MAX_ID
-from okr_app.okr.rounding import rounded
+from okr_app.okr.rounding import rounded, rounded_progress
 
 
 class Schema(ma.Schema):
@@ -247,8 +247,16 @@ def id_field(**kwargs):
 class Rounded(fields.Float):
     """A number the API computes: answered rounded to 2 decimals, halves up; read as sent."""
 
+    rounding = staticmethod(rounded)
+
     def _serialize(self, value, attr, obj, **kwargs):
-        return super()._serialize(rounded(value), attr, obj, **kwargs)
+        return super()._serialize(self.rounding(value), attr, obj, **kwargs)
+
+
+class RoundedProgress(Rounded):
+    """A progress percentage: answered rounded as ``Rounded``, never 100 short of 100."""
+
+    rounding = staticmethod(rounded_progress)
 
 
 PROGRESS_RANGE = validate.Range(min=0, max=100)
@@ -256,7 +264,7 @@ PROGRESS_RANGE = validate.Range(min=0, max=100)
 
 def progress_field(**kwargs):
     """Return a progress percentage field, 0 to 100, answered rounded to 2 decimals."""
-    return Rounded(allow_nan=False, validate=PROGRESS_RANGE, **kwargs)
+    return RoundedProgress(allow_nan=False, validate=PROGRESS_RANGE, **kwargs)
 
 
 def exactly_one_of(*names):

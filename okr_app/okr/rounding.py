@@ -16,3 +16,15 @@ def rounded(number, places=PLACES):
         return None
     scale = 10**places
     return math.floor(round(number * scale, 6) + 0.5) / scale
+
+
+def rounded_progress(progress):
+    """Return a progress percentage rounded as ``rounded``, never 100 short of 100.
+
+    99.996 % is not done: it reads 99.99, so that ``progress == 100`` means done in every
+    answer, as the pace's ``done`` does.
+    """
+    shown = rounded(progress)
+    if shown is not None and shown >= 100 > progress:
+        return 100 - 10**-PLACES
+    return shown

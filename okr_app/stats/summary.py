@@ -11,7 +11,7 @@ from okr_app.okr.grades import average_grade
 from okr_app.okr.kinds import KINDS, objective_expected_progress
 from okr_app.okr.pace import completion_date, expected_progress, pace_status
 from okr_app.okr.progress import weighted_mean
-from okr_app.okr.rounding import rounded
+from okr_app.okr.rounding import rounded, rounded_progress
 from okr_app.okr.streaks import streaks
 from okr_app.stats import queries
 
@@ -107,7 +107,7 @@ def _pace(objective, on):
         "objective_id": objective["id"],
         "title": objective["title"],
         "period": objective["period"],
-        "progress": rounded(progress),
+        "progress": rounded_progress(progress),
         "expected_progress": rounded(expected),
         "delta": rounded(delta),
         "status": STALE if objective["stale"] else pace_status(progress, delta),
@@ -155,7 +155,7 @@ def _key_result_totals(rows):
     progress = sum(row.progress or 0.0 for row in rows)
     return {
         "total": total,
-        "average_progress": rounded(progress / total) if total else 0.0,
+        "average_progress": rounded_progress(progress / total) if total else 0.0,
         "completed": sum(row.completed or 0 for row in rows),
         "not_started": sum(row.not_started or 0 for row in rows),
         "overdue": sum(row.overdue or 0 for row in rows),
@@ -209,6 +209,6 @@ def _count_since(days, on, window):
 
 
 def _mean(values):
-    """Return the mean rounded to two decimals, 0 for no values."""
+    """Return the mean progress rounded to two decimals (never 100 short of it), 0 for none."""
     values = list(values)
-    return rounded(sum(values) / len(values)) if values else 0.0
+    return rounded_progress(sum(values) / len(values)) if values else 0.0

@@ -63,3 +63,22 @@ def test_the_status_follows_the_delta_as_shown(frozen, build):
     shown = {entry["title"]: entry for entry in stats(build)["pace"]}
     assert (shown["Hair"]["delta"], shown["Hair"]["status"]) == (0.0, "on_track")
     assert (shown["Ten"]["delta"], shown["Ten"]["status"]) == (-10.0, "on_track")
+
+
+def test_progress_short_of_100_never_reads_100(frozen, build):
+    """99.9999 % is not done: every answer says 99.99 and the pace says ahead, not done."""
+    objective = build.objective("2025-Q4", "Almost")
+    key_result = build.key_result(objective, target=100_000)
+    build.check_in(key_result, 99_999.9, "2025-11-14T09:00:00Z")
+    read = build.client.get(f"/key-results/{key_result}", headers=build.headers).get_json()
+    assert (read["progress"], read["pace_status"]) == (99.99, "ahead")
+    listed = build.client.get(f"/objectives/{objective}", headers=build.headers).get_json()
+    assert listed["progress"] == 99.99
+    body = stats(build)
+    [pace] = body["pace"]
+    assert (pace["progress"], pace["status"]) == (99.99, "ahead")
+    assert body["objectives"]["average_progress"] == 99.99
+    assert body["key_results"]["completed"] == 0
+    build.check_in(key_result, 100_000, "2025-11-14T10:00:00Z")
+    [pace] = stats(build)["pace"]
+    assert (pace["progress"], pace["status"]) == (100.0, "done")
