@@ -74,6 +74,7 @@ def test_reminders_and_automation_in_the_browser(context, served_app, receiver):
     tokens = page.get_by_role("region", name="Personal access tokens")
     token = tokens.get_by_label("Your new token “phone shortcut”")
     expect(token).to_have_value(re.compile(r"^okr_pat_"))
+    expect(token).to_be_focused()  # in view and read out, however far down the page
     expect(tokens).to_contain_text("Copy it now:")
     answer = context.request.get(
         "/objectives", headers={"Authorization": f"Bearer {token.input_value()}"}
@@ -103,6 +104,7 @@ def test_reminders_and_automation_in_the_browser(context, served_app, receiver):
     calendar = page.get_by_role("region", name="Calendar feed")
     calendar.get_by_role("button", name="Create the feed").click()
     calendar = page.get_by_role("region", name="Calendar feed")
+    expect(calendar.get_by_label("Your calendar feed URL")).to_be_focused()
     url = calendar.get_by_label("Your calendar feed URL").input_value()
     feed = context.request.get(url)
     assert feed.status == 200 and "BEGIN:VCALENDAR" in feed.text()

@@ -76,6 +76,8 @@ def test_a_quarter_in_the_browser(context):
     check_in.get_by_label("Confidence").fill("0.6")
     check_in.get_by_role("button", name="Check in").click()
     expect(page.get_by_role("status")).to_contain_text("Checked in 2,600.")
+    # Focus is on the confirmation, so that a screen reader reads it on arrival.
+    expect(page.get_by_role("status").get_by_role("list")).to_be_focused()
     expect(page.get_by_role("img", name=re.compile(r"^Subscribers: 40 % done"))).to_be_visible()
     expect(chart.locator("circle")).to_have_count(1)
     expect(chart.locator("path")).to_have_count(1)
