@@ -85,6 +85,13 @@ def goal(item):
     return f"from {exact(read('start_value'))} to {exact(read('target_value'))}"
 
 
+def stated(value, kind):
+    """Return a check-in's value in words: a milestone's "done" or "not done", else ``exact``."""
+    if kind == MILESTONE:
+        return "done" if is_done(value) else "not done"
+    return exact(value)
+
+
 def standing(item):
     """Return where a key result stands in words: "12 people: from 0 to 100".
 
@@ -98,3 +105,15 @@ def standing(item):
     if kind in STAYS and read("in_band") is None:
         return f"no value yet: {goal(item)}"
     return f"{exact(read('current_value'))} {read('metric')}: {goal(item)}"
+
+
+#: Suffixes of a chart axis's large values, from the largest: 2.5M for 2,500,000.
+COMPACT = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
+
+
+def compact(value):
+    """Return an axis label: ``number``'s below 10,000, then 12.5K, 2.5M, 3B, 1,000T."""
+    if abs(value) < 10_000:
+        return number(value)
+    scale, suffix = next((scale, suffix) for scale, suffix in COMPACT if abs(value) >= scale)
+    return f"{number(value / scale)}{suffix}"

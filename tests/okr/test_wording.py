@@ -95,3 +95,18 @@ def test_numbers_are_written_as_people_write_them():
 def test_a_standing_reads_by_kind(item, read):
     """A milestone is done or not, never "0 people"; a stay with no value says so."""
     assert wording.standing(item) == read
+
+
+def test_axis_labels_are_short_from_ten_thousand():
+    values = (0, 9_999, 10_000, 12_500, 2_500_000, -12_500, 3e9, 1e15, 0.0012)
+    assert [wording.compact(value) for value in values] == [
+        "0",
+        "9,999",
+        "10K",
+        "12.5K",
+        "2.5M",
+        "-12.5K",
+        "3B",
+        "1,000T",
+        "0.0012",
+    ]

@@ -119,6 +119,10 @@ def test_the_badge_is_valid_svg_cacheable_for_a_minute(client, shared):
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     texts = [element.text for element in root.iter("{http://www.w3.org/2000/svg}text")]
     assert texts == ["Run a marathon", "25 %"]
+    # The figure (11 px, baseline 14) lies on the light part: the green bar runs below it.
+    rects = [element.attrib for element in root.iter("{http://www.w3.org/2000/svg}rect")]
+    [bar] = [rect for rect in rects if rect["fill"] == "#2e7d32"]
+    assert float(bar.get("y", 0)) >= 15 and float(bar["width"]) > 0
 
 
 def test_the_badge_escapes_the_title(client, auth):

@@ -4,7 +4,7 @@ import re
 import threading
 from datetime import date, timedelta
 
-from okr_app.web.charts import calendar
+from okr_app.web.charts import calendar, numeric
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 from tests.factories import create_key_result, create_objective
 
@@ -63,7 +63,8 @@ def test_a_calendar_starting_midweek_puts_each_day_in_its_weekday_row():
         ((int(x) - calendar.LEFT) // step, (int(y) - calendar.TOP) // step) for x, y in squares
     ]
     assert places == [(0, 3), (0, 4), (0, 5), (0, 6), (1, 0)]
-    assert drawn["width"] == calendar.LEFT + 2 * step
+    # Two weeks are narrower than the label of the month they start: the label fits.
+    assert drawn["width"] == calendar.LEFT + calendar.MONTH_LABEL
     assert "<title>2026-01-08: 1 check-in</title>" in drawn["markup"]
 
 
@@ -95,3 +96,39 @@ def test_a_chart_of_huge_values_a_hair_apart_is_drawn(client, auth):
     link = client.post(f"/objectives/{objective['id']}/share", headers=headers, json={})
     path = link.get_json()["url"].removeprefix("http://localhost")
     assert within(20, client.get, path).status_code == 200
+
+
+def test_the_last_months_label_fits_in_the_calendar():
+    """December starting in the last week still has room for "Dec" at the right edge."""
+    first = date(2026, 11, 2)  # a Monday
+    drawn = calendar.draw({}, first, date(2026, 12, 1))
+    last = drawn["months"][-1]
+    assert last["label"] == "Dec"
+    assert drawn["width"] >= last["x"] + calendar.MONTH_LABEL
+
+
+def _axis(client, web, start, target):
+    """Return the plot's left edge and the value axis's labels of a new key result's chart."""
+    objective_id = web.create_objective(
+        **{
+            "key_results-0-title": "Reach",
+            "key_results-0-metric": "people",
+            "key_results-0-start_value": start,
+            "key_results-0-target_value": target,
+        }
+    )
+    page = client.get(f"/app/objectives/{objective_id}").text
+    html = client.get(re.search(r'href="(/app/key-results/\d+)"', page).group(1)).text
+    left = float(re.search(r'<clipPath id="plot-area-1"><rect x="([\d.]+)"', html).group(1))
+    labels = re.findall(rf'<text x="{left - 6:g}" y="[\d.]+" text-anchor="end">([^<]+)<', html)
+    return left, labels
+
+
+def test_large_values_are_labelled_short_and_the_labels_fit(client, web):
+    """10,000,000 reads 10M on the axis; the plot starts right of the longest label."""
+    web.user()
+    left, labels = _axis(client, web, "-12500", "10000000")
+    assert (left, labels) == (numeric.LEFT, ["0", "5M", "10M"])
+    left, labels = _axis(client, web, "-0.0125", "-0.0005")
+    assert labels == ["-0.01", "-0.005", "0"]
+    assert left == numeric.GAP + numeric.CHARACTER * len("-0.005") > numeric.LEFT

@@ -143,7 +143,7 @@ def test_the_history_shows_where_each_check_in_came_from(client, web, auth):
         },
     )
     assert recorded.status_code == 201, recorded.get_json()
-    history = client.get(path.group(1)).text.split("<h2>History</h2>", 1)[1]
+    history = client.get(path.group(1)).text.split(">History</h2>", 1)[1]
     assert '<th scope="col">Source</th>' in history
     assert "<td>home-assistant</td>" in history
 

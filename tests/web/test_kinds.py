@@ -68,7 +68,13 @@ def test_a_milestone_is_checked_in_with_a_done_box(client, web):
         assert 'class="line-expected"' not in html
         response = web.post(path + "/check-ins", {"milestone": "true"}, form_page=path)
         assert response.status_code == 303
-        assert "milestone, not done yet" in client.get(path).text
+        html = client.get(path).text
+    assert "milestone, not done yet" in html
+    # Done or not in words everywhere: the history, the chart's axis and its summary.
+    history = html.split('id="history-heading"', 1)[1]
+    assert history.count("<td>done</td>") == 1 and history.count("<td>not done</td>") == 1
+    assert ">done</text>" in html and ">not done</text>" in html and ">0.5</text>" not in html
+    assert "2 check-ins, the latest not done on" in html
 
 
 def test_a_refused_milestone_check_in_keeps_the_done_box_as_posted(client, web):

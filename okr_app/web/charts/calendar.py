@@ -6,6 +6,8 @@ from markupsafe import Markup
 
 CELL, GAP = 11, 2
 LEFT, TOP = 28, 16
+#: A month's label ("Dec") at the phone's 20 px (``app.css``): the last one must fit.
+MONTH_LABEL = 36
 ONE_DAY = timedelta(days=1)
 #: Upper bounds of the shading levels: none, 1, 2-3, 4-6, 7 and more.
 LEVELS = (0, 1, 3, 6)
@@ -52,7 +54,7 @@ def draw(days, first_day, today):
         "markup": Markup("".join(squares)),  # noqa: S704  (numbers and dates only)
         "months": months,
         "cell": CELL,
-        "width": LEFT + weeks * step,
+        "width": max(LEFT + weeks * step, months[-1]["x"] + MONTH_LABEL),
         "height": TOP + 7 * step,
         "weekdays": [
             {"y": TOP + index * step + CELL - 1, "label": label}

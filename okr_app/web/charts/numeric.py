@@ -11,10 +11,13 @@ from datetime import timedelta
 from okr_app.okr.forecast import linear_trend, missing_history, stored_trend
 from okr_app.okr.kinds import DIRECTIONAL, DONE, MILESTONE, NOT_DONE, STAY_IN_RANGE, is_done
 from okr_app.okr.periods import first_moment
+from okr_app.okr.wording import compact
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 72, 16, 16, 40
+#: The width of a label's character at the phone's 20 px (``app.css``), and the gap to the plot.
+CHARACTER, GAP = 12, 10
 
 
 def draw(key_result, objective, check_ins, now):
@@ -28,13 +31,19 @@ def draw(key_result, objective, check_ins, now):
     # The forecast may run far off the range: it is clipped to the plot, its value is in words.
     values = [*_defining_values(key_result), *(i.value for i in check_ins)]
     low, high = padded(values)
-    x = Scale(first.timestamp(), last.timestamp(), LEFT, WIDTH - RIGHT)
+    if key_result.kind == MILESTONE:
+        y_ticks = [(NOT_DONE, "not done"), (DONE, "done")]
+    else:
+        y_ticks = [(value, compact(value)) for value in nice_ticks(low, high)]
+    # The labels fit left of the plot however long (-12.5K, 0.0012), at the phone's size too.
+    left = max(LEFT, GAP + CHARACTER * max(len(label) for _value, label in y_ticks))
+    x = Scale(first.timestamp(), last.timestamp(), left, WIDTH - RIGHT)
     y = Scale(low, high, HEIGHT - BOTTOM, TOP)
     return {
         "template": "charts/numeric.svg",
         "width": WIDTH,
         "height": HEIGHT,
-        "plot": {"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM},
+        "plot": {"left": left, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM},
         "steps": _steps(check_ins, x, y, min(now, last)),
         "points": [
             {"x": x(item.at.timestamp()), "y": y(item.value), "value": item.value, "at": item.at}
@@ -56,7 +65,7 @@ def draw(key_result, objective, check_ins, now):
         "due_x": _due_x(key_result, x, first, last),
         "done": _done_marker(key_result, check_ins, x, y),
         "today_x": x(now.timestamp()) if first <= now <= last else None,
-        "y_ticks": [{"y": y(value), "value": value} for value in nice_ticks(low, high)],
+        "y_ticks": [{"y": y(value), "label": label} for value, label in y_ticks],
         "x_ticks": _date_ticks(first, last, x),
         "trend": trend,
     }

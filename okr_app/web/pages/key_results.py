@@ -9,8 +9,8 @@ from okr_app.api.etags import etag
 from okr_app.key_results.check_ins import check_in
 from okr_app.key_results.editing import amend_key_result, remove_key_result, write_key_result
 from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
-from okr_app.okr.kinds import KIND_FIELDS, is_done
-from okr_app.okr.wording import exact
+from okr_app.okr.kinds import KIND_FIELDS
+from okr_app.okr.wording import stated
 from okr_app.web import forms, queries
 from okr_app.web.charts import key_result_chart
 from okr_app.web.formatting import KIND_CHOICES
@@ -169,6 +169,4 @@ def delete_key_result(key_result_id):
 
 def _checked_in(recorded):
     """Return a recorded check-in in words: its value, or a milestone's done or not."""
-    if recorded.key_result.kind == "milestone":
-        return "done" if is_done(recorded.value) else "not done"
-    return exact(recorded.value)
+    return stated(recorded.value, recorded.key_result.kind)

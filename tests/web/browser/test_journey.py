@@ -89,6 +89,18 @@ def test_a_quarter_in_the_browser(context):
     history = page.get_by_role("table", name=re.compile("Check-ins of Subscribers"))
     expect(history.get_by_role("row")).to_have_count(3)
     expect(history.get_by_role("cell", name="1,800")).to_be_visible()
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    for name in ("1,800", "Confidence"):  # a number or a heading on one line, on a phone too
+        cell = history.get_by_role("cell", name=name).or_(
+            history.get_by_role("columnheader", name=name)
+        )
+        lines = cell.evaluate(
+            "cell => { const r = document.createRange(); r.selectNodeContents(cell);"
+            " return new Set([...r.getClientRects()].map(rect => rect.top)).size; }"
+        )
+        assert lines == 1, name
+    page.set_viewport_size(viewport)
     expect(page.get_by_text(re.compile(r"2,600 people: from 1,000 to 5,000"))).to_be_visible()
     expect(chart.locator("circle")).to_have_count(2)
     check_page(page, "key result")
