@@ -10,14 +10,18 @@ from dataclasses import dataclass, field
 
 from flask import request
 from marshmallow import ValidationError
+from marshmallow.fields import Number
 from werkzeug.exceptions import HTTPException
 
 from okr_app.api.schemas import FormValues
 from okr_app.extensions import db
 from okr_app.okr.kinds import FIELDS, KIND_FIELDS
+from okr_app.web.field_names import worded
 
 #: A whole number as a form may send one: ASCII digits ("²" is a digit to Python), one sign.
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,19}")
+#: What the API says of an emptied number.
+NOT_A_NUMBER = Number.default_error_messages["invalid"]
 #: Fields every form carries that are not part of the body: the CSRF token, the row's tag
 #: and the values the form was drawn with, the submission's key.
 FORM_ONLY = frozenset({"csrf_token", "etag", "drawn", "submission"})
@@ -155,7 +159,12 @@ def load(schema, values, *, empty_is_none=(), integers=(), kept=()):
             body[name] = None
         elif name in kept:
             body[name] = value
-    return check(schema, body, values)
+    data, form = check(schema, body, values)
+    for name in kept if form is not None else ():
+        # An emptied number is "not a valid number" to the API; the form says what it needs.
+        if name in body and not body[name].strip() and form.errors.get(name) == [NOT_A_NUMBER]:
+            form.errors[name] = ["Required: enter a number."]
+    return data, form
 
 
 def check(schema, body, values):
@@ -163,7 +172,7 @@ def check(schema, body, values):
     try:
         return schema.load(FormValues(body)), None
     except ValidationError as error:
-        errors = error.messages if isinstance(error.messages, dict) else {}
+        errors = worded(error.messages) if isinstance(error.messages, dict) else {}
         return None, Form(values, errors, "Please correct the fields marked below.", **_version())
 
 
@@ -209,10 +218,10 @@ def refused(error, values, stale=None):
     refusal keeps the version the form was drawn from.
     """
     data = getattr(error, "data", None) or {}
-    errors = (data.get("errors") or {}).get("json") or {}
+    errors = worded((data.get("errors") or {}).get("json") or {})
     if error.code == 412 and stale:
         return Form(values, errors, stale, drawn=_version()["drawn"], stale=True)
-    return Form(values, errors, data.get("message") or error.description, **_version())
+    return Form(values, errors, worded(data.get("message") or error.description), **_version())
 
 
 def tags():

@@ -73,6 +73,9 @@ def test_check_in_refusals_show_the_api_messages(client, web):
         in html
     )
     assert 'id="at-error">Must not lie in the future.' in html
+    # The form's words, not the API's list of body fields it does not show.
+    empty = web.post(path + "/check-ins", {"value": ""}, form_page=path)
+    assert 'id="value-error">Enter a value.' in empty.text
     assert "No check-ins yet." in html
 
 

@@ -49,7 +49,7 @@ def test_a_stay_kind_without_its_value_is_refused_on_the_form(client, web):
         form_page="/app/new",
     )
     assert response.status_code == 422
-    assert "Required for kind stay_above." in response.text
+    assert "Required for the kind “Stay above a threshold”." in response.text
 
 
 def test_a_milestone_is_checked_in_with_a_done_box(client, web):
@@ -158,7 +158,7 @@ def test_clearing_a_value_that_defines_the_kind_is_refused_beside_it(client, web
             sent = {**form, **kept, "kind": kind, field: ""}
             refused = web.post(path + "/edit", sent, form_page=path)
             assert refused.status_code == 422, (kind, refused.status_code)
-            assert '-error">Not a valid number.</p>' in refused.text, field
+            assert '-error">Required: enter a number.</p>' in refused.text, field
         assert "Saved." not in client.get(path).text
         assert "40 %: from 0 to 100" in client.get(path).text
 

@@ -67,7 +67,7 @@ def test_validation_errors_show_the_api_message_next_to_the_field(client, web, a
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert re.search(r'id="period-error">&#39;2026-Q5&#39; is not a period. Use one of', html)
-    assert 'id="key_results-0-target_value-error">Must differ from start_value.' in html
+    assert 'id="key_results-0-target_value-error">Must differ from “Start value”.' in html
     assert 'value="Grow"' in html
     assert ">Grow</a>" not in client.get("/app?period=2026-Q1").get_data(as_text=True)
 
@@ -186,7 +186,9 @@ def test_the_add_form_shows_the_rules_of_a_kind_beside_their_fields(client, web)
     unstated = {"title": "Uptime", "metric": "%", "kind": "stay_above", "threshold": "99"}
     refused = web.post(path + "/key-results", unstated, form_page=path)
     assert refused.status_code == 422
-    assert 'id="new-kr-current-error">Required for kind stay_above' in refused.text
+    assert (
+        'id="new-kr-current-error">Required for the kind “Stay above a threshold”' in refused.text
+    )
     assert "Uptime" not in client.get(path).text.split("<form")[0]
 
 
