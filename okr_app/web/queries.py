@@ -118,21 +118,23 @@ def parent_choices(user_id, objective=None, shown=None):
 
     Ids are text, as a form posts them. Offered: the user's objectives that are not
     archived, latest start first; for an existing ``objective``, only those whose period
-    contains its own, never itself, and its present parent always (archived or not), so
-    that saving the form keeps the link. ``shown``, the parent the form shows (one typed
-    before a refusal), is always offered too: archived meanwhile, it is still the one
-    shown and sent; deleted meanwhile, it stays as "no longer there", so that saving is
-    refused beside the field instead of quietly making the objective top-level. The rules
-    a link must keep (containing period, no cycle, depth) are checked when the form is
-    saved.
+    contains its own, never itself nor one below it, and its present parent always
+    (archived or not), so that saving the form keeps the link. ``shown``, the parent the
+    form shows (one typed before a refusal), is always offered too: archived meanwhile, it
+    is still the one shown and sent; deleted meanwhile, it stays as "no longer there", so
+    that saving is refused beside the field instead of quietly making the objective
+    top-level. The rules a link must keep (containing period, no cycle, depth) are checked
+    when the form is saved.
     """
     offered = Objective.status != "archived"
     if objective is not None:
         contains = (Objective.start_date <= objective.start_date) & (
             Objective.end_date >= objective.end_date
         )
-        offered = (Objective.id != objective.id) & or_(
-            Objective.id == objective.parent_id, offered & contains
+        offered = (
+            (Objective.id != objective.id)
+            & Objective.id.not_in(select(_descendants(objective.id).c.id))
+            & or_(Objective.id == objective.parent_id, offered & contains)
         )
     shown = shown or ""
     wanted = natural_number(shown, ID_DIGITS)
@@ -147,6 +149,12 @@ def parent_choices(user_id, objective=None, shown=None):
     if shown and shown not in {value for value, _label in choices}:
         choices.append((shown, "An objective no longer there"))
     return [("", "None: a top-level objective"), *choices]
+
+
+def _descendants(objective_id):
+    """Return a CTE of the ids below ``objective_id``: its children, theirs, and so on."""
+    below = select(Objective.id).where(Objective.parent_id == objective_id).cte(recursive=True)
+    return below.union_all(select(Objective.id).where(Objective.parent_id == below.c.id))
 
 
 def parent_label(user_id, value):

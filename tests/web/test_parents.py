@@ -112,3 +112,24 @@ def test_the_edit_form_moves_an_objective_under_a_parent_and_back_to_the_top(cli
     )
     assert wider.status_code == 422  # not offered, and refused when sent all the same
     assert 'id="edit-parent-id-error">The parent&#39;s period (2026-Q1) must contain' in wider.text
+
+
+def test_an_objective_is_never_offered_its_own_children_as_parent(client, web):
+    """Children and grandchildren of the same period would be refused: they are not offered."""
+    headers = login_headers(client, web.user())
+    year = web.create_objective("The year", period="2026")
+    middle = client.post(
+        "/objectives",
+        headers=headers,
+        json={"title": "Middle", "period": "2026", "parent_id": year},
+    ).get_json()["id"]
+    client.post(
+        "/objectives",
+        headers=headers,
+        json={"title": "Bottom", "period": "2026", "parent_id": middle},
+    )
+    sibling = web.create_objective("Beside", period="2026")
+    page = client.get(f"/app/objectives/{year}").text
+    offered = page.split('name="parent_id"', 1)[1].split("</select>", 1)[0]
+    assert "Middle (2026)" not in offered and "Bottom (2026)" not in offered
+    assert f'<option value="{sibling}">Beside (2026)</option>' in offered

@@ -2,6 +2,8 @@
 
 import re
 
+import time_machine
+
 from tests.web.test_accounts import actions
 
 URL = re.compile(r'<a href="(http://localhost/s/[^"]+)">')
@@ -50,3 +52,23 @@ def test_revoking_a_link_id_beyond_the_databases_range_says_it_is_gone(client, w
     revoked = web.post(f"{share_page}/{10**20}/revoke", form_page=share_page)
     assert revoked.status_code == 303
     assert "That link was revoked already." in client.get(share_page).text
+
+
+def test_links_are_numbered_and_an_expired_one_says_so(client, web):
+    """Two links of the same minute have buttons of their own; a lapsed one reads expired."""
+    with time_machine.travel("2026-02-01 12:00:00Z", tick=False) as clock:
+        web.user()
+        objective_id = web.create_objective()
+        share_page = f"/app/objectives/{objective_id}/share"
+        for expires_at in ("2026-02-01T13:00", ""):
+            web.post(share_page, {"expires_at": expires_at}, form_page=share_page)
+        listed = client.get(share_page).text
+        assert "Link 1: created 2026-02-01 12:00 UTC, expires 2026-02-01 13:00 UTC" in listed
+        assert "Link 2: created 2026-02-01 12:00 UTC, never expires" in listed
+        buttons = re.findall(r'aria-label="(Revoke link [^"]+)"', listed)
+        assert len(set(buttons)) == 2
+        clock.move_to("2026-02-01 13:30:00Z")
+        listed = client.get(share_page).text
+    assert (
+        "Link 1: created 2026-02-01 12:00 UTC, <strong>expired</strong> 2026-02-01 13:00" in listed
+    )

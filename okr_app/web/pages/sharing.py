@@ -3,6 +3,7 @@
 from flask import flash, g, redirect, render_template, url_for
 
 from okr_app.api.auditing import attach, audited
+from okr_app.models.types import utcnow
 from okr_app.objectives.queries import owned_objective
 from okr_app.sharing.links import create_link, revoke_link
 from okr_app.sharing.queries import objective_links
@@ -27,6 +28,7 @@ def _page(objective_id, status=200, form=None, new_url=None):
         links=objective_links(g.web_user.id, objective_id),
         form=form or forms.Form(),
         new_url=new_url,
+        now=utcnow(),
     )
     return page, status
 
