@@ -11,10 +11,13 @@ address since (DNS rebinding) is refused.
 
 import ipaddress
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from urllib.parse import urlsplit
 
 DEFAULT_PORTS = {"https": 443, "http": 80}
+#: Where name lookups run, each under its caller's deadline.
+LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-lookup")
 
 
 class UnsafeURL(ValueError):
@@ -78,10 +81,18 @@ def address_allowed(address, networks):
     return ip.is_global and not forbidden
 
 
-def resolve(host, port, networks):
-    """Return the addresses ``host`` resolves to, all allowed; raise ``UnsafeURL`` otherwise."""
+def resolve(host, port, networks, timeout):
+    """Return the addresses ``host`` resolves to, all allowed; raise ``UnsafeURL`` otherwise.
+
+    The lookup gets ``timeout`` seconds: a name server that never answers would otherwise
+    hold the caller (a web worker, a delivery's thread) for as long as the system resolver
+    retries. A lookup given up on ends in its own thread, of a few kept for lookups only.
+    """
+    lookup = LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        found = lookup.result(max(timeout, 0))
+    except TimeoutError:
+        raise UnsafeURL(f"The host {host!r} did not resolve in time.") from None
     except (OSError, UnicodeError):
         raise UnsafeURL(f"The host {host!r} does not resolve.") from None
     addresses = list(dict.fromkeys(item[4][0] for item in found))
@@ -97,4 +108,5 @@ def resolve(host, port, networks):
 def check_url(url, config):
     """Raise ``UnsafeURL`` unless ``url`` may be a webhook's, as it resolves now."""
     _scheme, host, port = target(url, config["OKR_WEBHOOK_ALLOW_HTTP"])
-    resolve(host, port, allowed_networks(config["OKR_WEBHOOK_ALLOWED_NETWORKS"]))
+    networks = allowed_networks(config["OKR_WEBHOOK_ALLOWED_NETWORKS"])
+    resolve(host, port, networks, config["OKR_WEBHOOK_TIMEOUT_SECONDS"])

@@ -69,7 +69,7 @@ def post(url, body, headers, config):
     try:
         scheme, host, port = target(url, config["OKR_WEBHOOK_ALLOW_HTTP"])
         networks = allowed_networks(config["OKR_WEBHOOK_ALLOWED_NETWORKS"])
-        addresses = resolve(host, port, networks)
+        addresses = resolve(host, port, networks, deadline - time.monotonic())
         connection = _connection(scheme, host, port, addresses, networks, deadline)
         try:
             connection.request("POST", _path(url), body=body, headers=headers)

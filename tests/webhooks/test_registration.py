@@ -2,6 +2,9 @@
 
 import base64
 import json
+import socket
+import threading
+import time
 
 import pytest
 
@@ -151,3 +154,28 @@ def test_an_account_has_a_limited_number_of_webhooks(client, auth, receiver):
     register(client, headers, receiver)
     third = client.post("/webhooks", headers=headers, json={"url": receiver.url(), "events": ["*"]})
     assert third.status_code == 409
+
+
+def test_a_name_server_that_does_not_answer_costs_the_deadline_only(app, client, auth, monkeypatch):
+    """A lookup left hanging by the name server (stood in for here) is given up at the deadline."""
+    app.config["OKR_WEBHOOK_TIMEOUT_SECONDS"] = 0.5
+    _, _, headers = auth.user()
+    answered = threading.Event()
+    real = socket.getaddrinfo
+
+    def hanging(host, *args, **kwargs):
+        if host == "hanging.example":
+            answered.wait(10)
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    try:
+        started = time.monotonic()
+        body = {"url": "https://hanging.example/x", "events": ["*"]}
+        response = client.post("/webhooks", headers=headers, json=body)
+        took = time.monotonic() - started
+    finally:
+        answered.set()
+    assert response.status_code == 422
+    assert "did not resolve in time" in response.get_json()["errors"]["json"]["url"][0]
+    assert took < 5
