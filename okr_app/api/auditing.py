@@ -33,6 +33,9 @@ class AuditEvent:
     keep_changes: bool = False
     #: The rows of further resources a successful request acted on, under the same action.
     more: list = field(default_factory=list)
+    #: The resource as the API answers it, for the webhook event of an answer that is not
+    #: that resource (a web page's redirect); None: the event reads the answer itself.
+    published: dict | None = None
     #: False where whoever sent the request is not who acts: a login or a registration.
     caller_acts: bool = True
 
@@ -70,6 +73,7 @@ def attach(
     event=None,
     keep_changes=False,
     add=False,
+    published=None,
 ):
     """Say what this request acted on; ``event`` names one of several outcomes (auth only).
 
@@ -77,6 +81,8 @@ def attach(
     refusal; the view says why where it asks for it. ``add`` records one more resource
     instead of replacing what was attached: the first fills the request's row, each later
     one adds a row with the same action (written only when the request succeeds).
+    ``published`` is the resource as the API would answer it, for the webhook event of a
+    view whose answer is not that resource (the web interface's redirects).
     """
     audit = g.get("audit_event")
     if audit is None:
@@ -90,6 +96,7 @@ def attach(
                 details=details or {},
                 actor_id=actor_id,
                 owner_id=owner_id,
+                published=published,
             )
         )
         return
@@ -101,6 +108,7 @@ def attach(
     audit.actor_id = actor_id
     audit.owner_id = owner_id
     audit.keep_changes = keep_changes
+    audit.published = published
 
 
 def before_commit(step):

@@ -2,7 +2,8 @@
 
 The unit of work (``okr_app.audit.hook``) writes the ``published_row`` of a request with its
 audit row, in the same transaction: the event exists exactly when the change commits. Its
-data is the resource as the API answered it (the response body), or its id for a deletion.
+data is the resource as the API answered it (the response body, or what a web page's view
+attached as that answer), or its id for a deletion.
 """
 
 from okr_app.models.outbox import OutboxEvent, event_values
@@ -37,8 +38,11 @@ def _data(event, response):
     """Return the resource an event carries: as the API answered it, or its id.
 
     A batch of check-ins answers all of them at once: each event carries its own, with its
-    key result as the batch left it (as a single check-in's carries its key result).
+    key result as the batch left it (as a single check-in's carries its key result). A view
+    whose answer is a page (the web interface) attached the resource as the API answers it.
     """
+    if event.published is not None:
+        return event.published
     if response.status_code == 204 or not response.is_json:
         return {"id": int(event.resource_id)}
     body = response.get_json()

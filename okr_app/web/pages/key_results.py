@@ -8,7 +8,12 @@ from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
 from okr_app.key_results.check_ins import check_in
 from okr_app.key_results.editing import amend_key_result, remove_key_result, write_key_result
-from okr_app.key_results.schemas import CheckInWriteSchema, KeyResultPatchSchema
+from okr_app.key_results.schemas import (
+    CheckInCreatedSchema,
+    CheckInWriteSchema,
+    KeyResultPatchSchema,
+    KeyResultSchema,
+)
 from okr_app.okr.kinds import KIND_FIELDS
 from okr_app.okr.wording import stated
 from okr_app.web import forms, queries
@@ -101,7 +106,12 @@ def post_check_in(key_result_id):
     if error:
         return _key_result_page(key_result_id, error.code, check_in=forms.refused(error, values))
     recorded, details = result
-    attach(resource_type="check_in", resource_id=recorded.id, details=details)
+    attach(
+        resource_type="check_in",
+        resource_id=recorded.id,
+        details=details,
+        published=CheckInCreatedSchema().dump(recorded),
+    )
     flash(f"Checked in {_checked_in(recorded)}.")
     return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
 
@@ -127,8 +137,13 @@ def edit_key_result(key_result_id):
     if error:
         form = forms.refused(error, values, STALE)
         return _key_result_page(key_result_id, error.code, edit=form)
-    _item, details = result
-    attach(resource_type="key_result", resource_id=key_result_id, details=details)
+    item, details = result
+    attach(
+        resource_type="key_result",
+        resource_id=key_result_id,
+        details=details,
+        published=KeyResultSchema().dump(item),
+    )
     flash("Saved.")
     return redirect(url_for("web.key_result", key_result_id=key_result_id), 303)
 

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 from flask import flash, g, redirect, render_template, request, url_for
 
 from okr_app.api.auditing import attach, audited
+from okr_app.extensions import db
 from okr_app.key_results.editing import create_key_result
 from okr_app.key_results.schemas import KeyResultWriteSchema
 from okr_app.objectives.editing import create_objective
-from okr_app.objectives.schemas import ObjectiveWriteSchema
+from okr_app.objectives.schemas import ObjectiveSchema, ObjectiveWriteSchema
 from okr_app.okr.periods import quarter_of
 from okr_app.web import forms
 from okr_app.web.pages.objectives import KEY_RESULT_FIELDS, WHOLE_NUMBERS
@@ -68,7 +69,13 @@ def post_new_objective():
             row["form"] = forms.Form(row["form"].values, marked)
             return _new_page(forms.Form(values, {}, refusal.message), rows, error.code)
         created.append(key_result.id)
-    attach(resource_type="objective", resource_id=objective.id, details={"key_result_ids": created})
+    db.session.expire(objective, ["key_results"])  # the event shows those just added
+    attach(
+        resource_type="objective",
+        resource_id=objective.id,
+        details={"key_result_ids": created},
+        published=ObjectiveSchema().dump(objective),
+    )
     flash(f"Created “{objective.title}”.")
     return redirect(url_for("web.objective", objective_id=objective.id), 303)
 

@@ -13,7 +13,7 @@ from flask import flash, g, redirect, render_template, url_for
 from okr_app.api.auditing import attach, audited
 from okr_app.api.etags import etag
 from okr_app.key_results.editing import create_key_result
-from okr_app.key_results.schemas import KeyResultWriteSchema
+from okr_app.key_results.schemas import KeyResultSchema, KeyResultWriteSchema
 from okr_app.objectives import closing
 from okr_app.objectives.copying import copy_owned
 from okr_app.objectives.editing import (
@@ -26,6 +26,7 @@ from okr_app.objectives.schemas import (
     CloseSchema,
     CopySchema,
     ObjectivePatchSchema,
+    ObjectiveSchema,
 )
 from okr_app.okr.grades import grade
 from okr_app.web import forms
@@ -210,7 +211,12 @@ def copy_objective(objective_id):
         return _objective_page(owned_objective(g.web_user.id, objective_id), 422, copy=form)
     carry = values.get("carry_values") == "true"
     copy, details = copy_owned(g.web_user.id, objective_id, data["period"], carry_values=carry)
-    attach(resource_type="objective", resource_id=copy.id, details=details)
+    attach(
+        resource_type="objective",
+        resource_id=copy.id,
+        details=details,
+        published=ObjectiveSchema().dump(copy),
+    )
     flash(f"Copied into {copy.period}.")
     return redirect(url_for("web.objective", objective_id=copy.id), 303)
 
@@ -234,7 +240,11 @@ def add_key_result(objective_id):
     if error:
         current = owned_objective(g.web_user.id, objective_id)
         return _objective_page(current, error.code, key_result=forms.refused(error, values))
-    attach(resource_type="key_result", resource_id=key_result.id)
+    attach(
+        resource_type="key_result",
+        resource_id=key_result.id,
+        published=KeyResultSchema().dump(key_result),
+    )
     flash(f"Added “{key_result.title}”.")
     return redirect(url_for("web.objective", objective_id=objective_id), 303)
 
@@ -249,6 +259,11 @@ def _write(objective_id, form_name, values, change, *args):
         form = forms.refused(error, values, STALE)
         return _objective_page(current, error.code, **{form_name: form})
     objective, details = result
-    attach(resource_type="objective", resource_id=objective_id, details=details)
+    attach(
+        resource_type="objective",
+        resource_id=objective_id,
+        details=details,
+        published=ObjectiveSchema().dump(objective),
+    )
     flash("Saved.")
     return redirect(url_for("web.objective", objective_id=objective.id), 303)
