@@ -1,5 +1,6 @@
 """Settings: built-in defaults, then ``instance/config.py``, then the environment."""
 
+import ipaddress
 import json
 import math
 import os
@@ -160,6 +161,39 @@ def parse_value(raw, default):
     if isinstance(default, str) or default is None:
         return raw
     return json.loads(raw)
+
+
+def seconds_list(text):
+    """Return a comma-separated list of seconds ("5, 300") as numbers; raise ValueError."""
+    numbers = [float(item) for item in str(text).split(",") if item.strip()]
+    if not all(math.isfinite(number) and number >= 0 for number in numbers):
+        raise ValueError(text)
+    return numbers
+
+
+def network_list(text):
+    """Return a comma-separated CIDR list ("10.0.0.0/8, ::1") as networks; raise ValueError."""
+    return tuple(
+        ipaddress.ip_network(item.strip(), strict=False)
+        for item in str(text or "").split(",")
+        if item.strip()
+    )
+
+
+#: The settings written as lists, each with its parser and the kind of value it takes.
+LISTS = {
+    "OKR_WEBHOOK_RETRY_SCHEDULE": (seconds_list, "comma-separated seconds, e.g. 5,300,1800"),
+    "OKR_WEBHOOK_ALLOWED_NETWORKS": (network_list, "comma-separated CIDR, e.g. 10.0.0.0/8"),
+}
+
+
+def check_lists(config):
+    """Refuse to run with a list setting that does not parse, naming it."""
+    for name, (parse, kind) in LISTS.items():
+        try:
+            parse(config[name])
+        except ValueError:
+            raise RuntimeError(f"{name}={config[name]!r} is not {kind}.") from None
 
 
 def derive_library_settings(config, instance_path):

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from okr_app import config, create_app
+from okr_app.config import network_list, seconds_list
 
 
 def test_environment_overrides_defaults(monkeypatch, tmp_path):
@@ -89,3 +90,32 @@ def test_a_number_setting_takes_decimals(monkeypatch):
 def test_a_true_or_false_setting_takes_the_usual_words(monkeypatch, raw, value):
     monkeypatch.setenv("OKR_RATE_LIMIT_HEADERS", raw)
     assert create_app({"TESTING": True}).config["OKR_RATE_LIMIT_HEADERS"] is value
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("OKR_WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m"),
+        ("OKR_WEBHOOK_RETRY_SCHEDULE", "5,-1"),
+        ("OKR_WEBHOOK_RETRY_SCHEDULE", "5,inf"),
+        ("OKR_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, the office"),
+    ],
+)
+def test_a_list_setting_that_does_not_parse_is_named(monkeypatch, name, raw):
+    """Found at start, not by the worker after it sent a delivery it then cannot record."""
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(
+        RuntimeError, match=f"^{re.escape(f'{name}={raw!r} is not comma-separated')}"
+    ):
+        create_app({"TESTING": True})
+
+
+def test_a_list_setting_takes_spaces_and_a_trailing_comma(monkeypatch):
+    monkeypatch.setenv("OKR_WEBHOOK_RETRY_SCHEDULE", " 5, 300, ")
+    monkeypatch.setenv("OKR_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8, ::1")
+    config = create_app({"TESTING": True}).config
+    assert seconds_list(config["OKR_WEBHOOK_RETRY_SCHEDULE"]) == [5.0, 300.0]
+    assert [str(item) for item in network_list(config["OKR_WEBHOOK_ALLOWED_NETWORKS"])] == [
+        "10.0.0.0/8",
+        "::1/128",
+    ]

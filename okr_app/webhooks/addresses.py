@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from urllib.parse import urlsplit
 
+from okr_app.config import network_list
+
 DEFAULT_PORTS = {"https": 443, "http": 80}
 #: Where name lookups run, each under its caller's deadline.
 LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-lookup")
@@ -31,11 +33,7 @@ def allowed_networks(setting):
 
 @cache
 def _networks(setting):
-    return tuple(
-        ipaddress.ip_network(item.strip(), strict=False)
-        for item in setting.split(",")
-        if item.strip()
-    )
+    return network_list(setting)
 
 
 def target(url, allow_http):

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from okr_app.config import seconds_list
 from okr_app.extensions import db
 from okr_app.models import Delivery, OutboxEvent, Webhook
 from okr_app.models.types import utcnow
@@ -29,7 +30,7 @@ LEASE_MARGIN = timedelta(seconds=10)
 
 def retry_schedule(config):
     """Return the delays in seconds between attempts, from ``OKR_WEBHOOK_RETRY_SCHEDULE``."""
-    return [float(item) for item in str(config["OKR_WEBHOOK_RETRY_SCHEDULE"]).split(",") if item]
+    return seconds_list(config["OKR_WEBHOOK_RETRY_SCHEDULE"])
 
 
 def fan_out(limit=FAN_OUT_BATCH):
@@ -171,7 +172,6 @@ def _record(delivery_id, token, outcome):
     if delivery is None or delivery.claim_token != token:
         db.session.commit()
         return
-    schedule = retry_schedule(current_app.config)
     delivery.attempts += 1
     delivery.last_status_code = outcome.status_code
     delivery.last_error = (
@@ -188,6 +188,7 @@ def _record(delivery_id, token, outcome):
     else:
         if webhook.failing_since is None:
             webhook.failing_since = now
+        schedule = retry_schedule(current_app.config)
         if delivery.attempts > len(schedule):
             delivery.status, delivery.next_attempt_at = "failed", None
         else:

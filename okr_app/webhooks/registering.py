@@ -135,7 +135,13 @@ def retry_delivery(delivery):
     retried = db.session.execute(
         update(Delivery)
         .where(Delivery.id == delivery.id, released)
-        .values(status="pending", next_attempt_at=now, claimed_until=None, claim_token=None)
+        .values(
+            status="pending",
+            next_attempt_at=now,
+            delivered_at=None,
+            claimed_until=None,
+            claim_token=None,
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if not retried:

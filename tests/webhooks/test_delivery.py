@@ -97,9 +97,22 @@ def test_after_the_schedule_a_delivery_fails_and_can_be_retried_by_hand(
         assert retried.status_code == 202
         assert retried.get_json()["status"] == "pending"
         assert run_worker(app) == 1
-    assert deliveries(client, headers, webhook)[0]["status"] == "succeeded"
+    [delivered] = deliveries(client, headers, webhook)
+    assert delivered["status"] == "succeeded"
     assert len({item.headers["webhook-id"] for item in receiver.received}) == 1
     assert all(item.verified for item in receiver.received)
+    # Sent again by hand once delivered: until it succeeds again it is not "delivered".
+    retried = client.post(path, headers=headers).get_json()
+    assert (retried["status"], retried["delivered_at"]) == ("pending", None)
+    receiver.answer(500)
+    assert run_worker(app) == 1
+    [again] = deliveries(client, headers, webhook)
+    # Past the schedule already: the failed attempt by hand leaves it failed, not delivered.
+    assert (again["status"], again["delivered_at"], again["last_status_code"]) == (
+        "failed",
+        None,
+        500,
+    )
 
 
 def test_a_ping_goes_to_its_webhook_alone(app, client, auth, receiver):
