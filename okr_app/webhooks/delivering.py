@@ -121,7 +121,9 @@ def claim(now=None):
         )
         .order_by(Delivery.next_attempt_at, Delivery.id)
         .limit(1)
-        .with_for_update(skip_locked=True)
+        # The delivery's row alone: locking the joined webhook too would skip every delivery
+        # of a webhook whose new deliveries a fan-out is inserting (they key-share lock it).
+        .with_for_update(skip_locked=True, of=Delivery)
         .scalar_subquery()
     )
     token = uuid.uuid4().hex

@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook as Verifier
 
+from okr_app.extensions import db
 from okr_app.webhooks import delivering
-from tests.conftest import bearer
+from tests.conftest import BACKEND, bearer
 from tests.factories import check_in, create_key_result, create_objective
 from tests.web.conftest import web  # noqa: F401  (the interface's form poster)
 from tests.webhooks.conftest import LOOPBACK, deliveries, register, run_worker
@@ -240,3 +242,21 @@ def test_a_retry_waits_for_the_attempt_under_way(app, client, web, auth, receive
     assert len(sent) == 2 and len(set(sent)) == 1  # one attempt after the other
     [delivery] = deliveries(client, headers, webhook)
     assert (delivery["status"], delivery["attempts"]) == ("succeeded", 2)
+
+
+@pytest.mark.concurrent
+@pytest.mark.skipif(BACKEND != "postgresql", reason="SQLite takes no row locks")
+def test_a_claim_locks_the_delivery_alone(app, client, auth, receiver):
+    """A fan-out under way (it key-share locks the webhook's row) never hides a due delivery."""
+    _, _, headers = auth.user()
+    webhook = register(client, headers, receiver, events=["objective.created"])
+    create_objective(client, headers)
+    with app.app_context():
+        delivering.fan_out()
+        with db.engine.connect() as other:
+            # What inserting another delivery of this webhook holds until it commits.
+            lock = text("SELECT id FROM webhooks WHERE id = :id FOR KEY SHARE")
+            other.execute(lock, {"id": webhook["id"]})
+            claimed = delivering.claim()
+            other.rollback()
+    assert claimed is not None
