@@ -6,6 +6,7 @@ records within the document, and an import gives every record a new one.
 """
 
 from datetime import date
+from itertools import pairwise
 
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
@@ -238,10 +239,18 @@ class ObjectiveRecordSchema(Schema):
 
     @validates_schema
     def check_closings(self, data, **kwargs):
-        """Allow one closing in force at most, and require the status its outcome names."""
+        """Allow one closing in force at most, the latest, and require the status it names."""
         open_closings = [item for item in data["closings"] if item["reopened_at"] is None]
         if len(open_closings) > 1:
             raise ValidationError("At most one closing may lack reopened_at.", "closings")
+        ordered = sorted(data["closings"], key=lambda item: item["closed_at"])
+        for earlier, later in pairwise(ordered):
+            if earlier["reopened_at"] is None or earlier["reopened_at"] > later["closed_at"]:
+                raise ValidationError(
+                    "Each closing must be reopened before the next one was closed; the one in "
+                    "force is the latest.",
+                    "closings",
+                )
         if open_closings and data["status"] != OUTCOME_STATUSES[open_closings[0]["outcome"]]:
             expected = OUTCOME_STATUSES[open_closings[0]["outcome"]]
             raise ValidationError(f"Must be {expected!r}, as the closing says.", "status")

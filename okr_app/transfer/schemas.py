@@ -50,7 +50,10 @@ class ExportQuerySchema(Schema):
 
 
 def count_records(objectives):
-    """Return how many objectives, key results, check-ins and closings a raw document holds."""
+    """Return how many objectives, key results, check-ins and closings a raw document holds.
+
+    A closing's frozen key results count as key results: each is a row written too.
+    """
     if not isinstance(objectives, list):
         return 0
     total = len(objectives)
@@ -58,7 +61,9 @@ def count_records(objectives):
         if not isinstance(objective, dict):
             continue
         closings, key_results = objective.get("closings"), objective.get("key_results")
-        total += len(closings) if isinstance(closings, list) else 0
+        for closing in closings if isinstance(closings, list) else ():
+            frozen = closing.get("key_results") if isinstance(closing, dict) else None
+            total += 1 + (len(frozen) if isinstance(frozen, list) else 0)
         for key_result in key_results if isinstance(key_results, list) else ():
             check_ins = key_result.get("check_ins") if isinstance(key_result, dict) else None
             total += 1 + (len(check_ins) if isinstance(check_ins, list) else 0)
@@ -93,9 +98,11 @@ class ExportDocumentSchema(Schema):
 
     @validates_schema
     def check_links(self, data, **kwargs):
-        """Refuse ids used twice, and a ``copied_from_id`` naming no other objective of it.
+        """Refuse ids used twice, and links naming nothing of the document.
 
-        Nor may copies loop: a copy is made of an objective that was there before it.
+        A ``copied_from_id`` names another objective of it, and copies may not loop (a copy
+        is made of an objective that was there before it); a closing's frozen key result
+        names a key result of it, or null for one deleted since.
         """
         errors = {}
         objective_ids = set()
@@ -112,6 +119,8 @@ class ExportDocumentSchema(Schema):
                     repeated = {position: {"id": ["Another key result has this id."]}}
                     errors.setdefault(index, {}).setdefault("key_results", {}).update(repeated)
                 key_result_ids.add(key_result["id"])
+        for index, closings in unknown_frozen(data["objectives"], key_result_ids).items():
+            errors.setdefault(index, {})["closings"] = closings
         looping = copy_cycles(data["objectives"])
         for index, objective in enumerate(data["objectives"]):
             copied_from = objective["copied_from_id"]
@@ -128,6 +137,20 @@ class ExportDocumentSchema(Schema):
             errors.setdefault(index, {})["parent_id"] = [message]
         if errors:
             raise ValidationError({"objectives": errors})
+
+
+def unknown_frozen(records, key_result_ids):
+    """Return, by objective index, the closings' frozen key results naming no key result."""
+    unknown = ["No key result of the document has this id."]
+    errors = {}
+    for index, objective in enumerate(records):
+        for number, closing in enumerate(objective["closings"]):
+            for position, frozen in enumerate(closing["key_results"]):
+                if frozen["id"] is not None and frozen["id"] not in key_result_ids:
+                    closings = errors.setdefault(index, {})
+                    frozen_errors = closings.setdefault(number, {}).setdefault("key_results", {})
+                    frozen_errors[position] = {"id": unknown}
+    return errors
 
 
 def copy_cycles(records):

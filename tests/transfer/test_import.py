@@ -194,6 +194,30 @@ def test_an_error_anywhere_refuses_everything_and_says_where(account, app):
             ["0", "closings", "0", "reopened_at"],
         ),
         ([objective(1, closings=[{**CLOSING, "grade": 1.5}])], ["0", "closings", "0", "grade"]),
+        # A frozen key result names one of the document (70 is none here), or null.
+        (
+            [objective(1, status="completed", closings=[CLOSING])],
+            ["0", "closings", "0", "key_results", "0", "id"],
+        ),
+        # The closing in force was closed before an earlier one was reopened.
+        (
+            [
+                objective(
+                    1,
+                    status="completed",
+                    key_results=[key_result(70)],
+                    closings=[
+                        {**CLOSING, "closed_at": "2026-01-01T00:00:00Z"},
+                        {
+                            **CLOSING,
+                            "closed_at": "2026-01-10T00:00:00Z",
+                            "reopened_at": "2026-02-15T00:00:00Z",
+                        },
+                    ],
+                )
+            ],
+            ["0", "closings"],
+        ),
     ],
 )
 def test_each_rule_is_checked_where_it_applies(account, app, records, location):

@@ -4,7 +4,7 @@ import pytest
 
 from okr_app.extensions import db, limiter
 from okr_app.models import CheckIn, Objective
-from tests.transfer.test_import import document, key_result, objective
+from tests.transfer.test_import import CLOSING, document, key_result, objective
 
 
 def check_ins(count):
@@ -27,6 +27,18 @@ def test_documents_over_the_record_limit_are_refused_before_anything(account, ap
     with app.app_context():
         assert db.session.query(Objective).count() == 1
         assert db.session.query(CheckIn).count() == 8
+
+
+@pytest.mark.settings(OKR_IMPORT_MAX_RECORDS=10)
+def test_the_key_results_a_closing_froze_count_as_records(account):
+    """Each is a row written: 50 of them in one closing are no way around the limit."""
+    frozen = [{**CLOSING["key_results"][1]} for _ in range(50)]
+    closing = {**CLOSING, "key_results": frozen}
+    body = document(objective(1, status="completed", closings=[closing]))
+    response = account.client.post("/import", json=body, headers=account.headers)
+    assert response.status_code == 422
+    (message,) = response.get_json()["errors"]["json"]["objectives"]
+    assert "has 52" in message
 
 
 def test_the_default_limit_is_twenty_thousand_records(app):
