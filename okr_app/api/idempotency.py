@@ -151,18 +151,29 @@ def _reuse(scope, key, values, now):
 def request_fingerprint():
     """Return SHA-256 over the method, the path with its query, and the body.
 
-    A JSON body counts by its content, so a retry that spaces or orders it differently is
-    the same request.
+    A JSON body counts by its content, so a retry that spaces or orders it differently, or
+    writes a number otherwise (1, 1.0, 1e0), is the same request.
     """
     body = request.get_json(silent=True)
     if body is None:
         content = request.get_data(cache=True)
     else:
-        content = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        content = json.dumps(_by_value(body), sort_keys=True, separators=(",", ":")).encode()
     digest = hashlib.sha256()
     for part in (request.method.encode(), request.path.encode(), request.query_string, content):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
+
+
+def _by_value(item):
+    """Return a parsed JSON body with each whole number as an int: 1.0 is written 1."""
+    if isinstance(item, dict):
+        return {key: _by_value(value) for key, value in item.items()}
+    if isinstance(item, list):
+        return [_by_value(value) for value in item]
+    if isinstance(item, float) and item.is_integer():
+        return int(item)
+    return item
 
 
 class Claim(NamedTuple):

@@ -38,6 +38,13 @@ NOT_REPLAYED = (
     f"`{HEADER}` is accepted but never replays this answer: it holds credentials, which "
     "are not kept, or it ends the session that sends it (logout)."
 )
+#: The header on those operations: what its description says must hold there too.
+UNREPLAYED_KEY_PARAMETER = {
+    **IDEMPOTENCY_KEY_PARAMETER,
+    "description": "Any 1 to 255 visible ASCII characters. Accepted, but this operation "
+    "never replays an answer: each request with the same key runs again (it holds "
+    "credentials, which are not kept, or it ends the session that sends it).",
+}
 BY_ADDRESS = f"Without a login, an `{HEADER}` belongs to the client address."
 
 
@@ -49,8 +56,9 @@ def document_operation(doc, method):
     if policy is not None:
         notes.append(_token_note(doc, manual, policy, method))
     if method in WRITE_METHODS:
-        doc.setdefault("okr_headers", []).append(IDEMPOTENCY_KEY_PARAMETER)
         replay = doc.get("okr_replay")
+        parameter = IDEMPOTENCY_KEY_PARAMETER if replay is not None else UNREPLAYED_KEY_PARAMETER
+        doc.setdefault("okr_headers", []).append(parameter)
         if replay is None:
             notes.append(NOT_REPLAYED)
         else:

@@ -52,6 +52,23 @@ def test_a_json_body_counts_by_its_content(app, client, auth):
     assert count(app, Objective) == 1
 
 
+def test_a_number_counts_by_its_value_however_it_is_written(app, client, auth):
+    """{"delta": 1} and {"delta": 1.0} are the same JSON content: the retry is replayed."""
+    _, _, headers = auth.user()
+    objective = client.post("/objectives", headers=headers, json=OBJECTIVE).get_json()
+    body = {"objective_id": objective["id"], "title": "Steps", "metric": "k", "target_value": 9}
+    created = client.post("/key-results", headers=headers, json=body).get_json()
+    path, keyed = f"/key-results/{created['id']}/check-ins", {**headers, **KEY}
+    for written in ('{"delta": 1}', '{"delta": 1.0}', '{"delta": 1e0}'):
+        answer = client.post(path, headers=keyed, data=written, content_type="application/json")
+        assert answer.status_code == 201, written
+    assert answer.headers["Idempotent-Replayed"] == "true"
+    assert (
+        client.get(f"/key-results/{created['id']}", headers=headers).get_json()["current_value"]
+        == 1
+    )
+
+
 def test_a_key_reused_for_another_request_is_422_naming_the_header(app, client, auth):
     _, _, headers = auth.user()
     assert client.post("/objectives", headers={**headers, **KEY}, json=OBJECTIVE).status_code == 201
@@ -182,6 +199,9 @@ def test_every_write_operation_documents_the_header(client):
         [parameter] = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
         assert parameter["in"] == "header"
         assert parameter["schema"]["maxLength"] == 255
+        # The header says what it does on this operation: a client documents it from there.
+        replays = "never replays this answer" not in operation["description"]
+        assert ("gets the first answer again" in parameter["description"]) == replays
     check_ins = paths["/key-results/{key_result_id}/check-ins"]["post"]
     assert {"409", "422"} <= set(check_ins["responses"])
     assert "credentials" in paths["/auth/login"]["post"]["description"]
