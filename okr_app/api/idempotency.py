@@ -152,7 +152,8 @@ def request_fingerprint():
     """Return SHA-256 over the method, the path with its query, and the body.
 
     A JSON body counts by its content, so a retry that spaces or orders it differently, or
-    writes a number otherwise (1, 1.0, 1e0), is the same request.
+    writes a number otherwise (1, 1.0, 1e0), is the same request; so is one that adds or
+    drops a trailing slash.
     """
     body = request.get_json(silent=True)
     if body is None:
@@ -160,7 +161,9 @@ def request_fingerprint():
     else:
         content = json.dumps(_by_value(body), sort_keys=True, separators=(",", ":")).encode()
     digest = hashlib.sha256()
-    for part in (request.method.encode(), request.path.encode(), request.query_string, content):
+    # "/objectives/" is routed as "/objectives" (strict_slashes is off): the same request.
+    path = (request.path.rstrip("/") or "/").encode()
+    for part in (request.method.encode(), path, request.query_string, content):
         digest.update(len(part).to_bytes(8, "big") + part)
     return digest.hexdigest()
 

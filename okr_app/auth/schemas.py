@@ -124,20 +124,24 @@ class PersonalTokenCreateSchema(Schema):
         },
     )
     expires_at = Timestamp(
+        allow_none=True,
         validate=within_token_lifetime,
         metadata={
             "description": "When it stops working: in the future and at most "
-            "`OKR_PERSONAL_TOKEN_MAX_DAYS` (365 by default) ahead. Without it, the token "
-            "works until deleted, or until the password changes."
+            "`OKR_PERSONAL_TOKEN_MAX_DAYS` (365 by default) ahead. Without it (or null, as "
+            "the listing shows it), the token works until deleted, or until the password "
+            "changes."
         },
     )
     key_result_ids = fields.List(
         id_field(),
+        allow_none=True,
         validate=[validate.Length(min=1, max=100), distinct],
         metadata={
             "uniqueItems": True,
             "description": "Restrict the token to these of the caller's key results: it may "
-            "read them and their check-ins and record check-ins on them, and nothing else.",
+            "read them and their check-ins and record check-ins on them, and nothing else. "
+            "Without it (or null, as the listing shows it), the token reaches all of them.",
         },
     )
 

@@ -49,6 +49,8 @@ def test_a_json_body_counts_by_its_content(app, client, auth):
         "/objectives", headers={**headers, **KEY}, data=spaced, content_type="application/json"
     )
     assert again.headers["Idempotent-Replayed"] == "true"
+    slashed = client.post("/objectives/", headers={**headers, **KEY}, json=OBJECTIVE)
+    assert slashed.headers["Idempotent-Replayed"] == "true"  # the same route
     assert count(app, Objective) == 1
 
 

@@ -45,6 +45,16 @@ def test_a_token_is_shown_once_and_listed_without_it(client, auth):
     ]
 
 
+def test_a_token_is_created_from_what_the_listing_shows(client, auth):
+    """Null expiry and key results, as listed, mean "never" and "all", as left out does."""
+    _, _, headers = auth.user()
+    body = {"name": "copy", "scopes": ["read"], "expires_at": None, "key_result_ids": None}
+    response = client.post("/auth/tokens", headers=headers, json=body)
+    assert response.status_code == 201, response.get_json()
+    created = response.get_json()
+    assert (created["expires_at"], created["key_result_ids"]) == (None, None)
+
+
 def test_a_token_acts_as_its_owner(client, auth):
     profile, _, headers = auth.user()
     token = create_token(client, headers)["token"]
