@@ -19,7 +19,7 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     settings.check_secret(app.config)
-    settings.check_lists(app.config)
+    settings.check_settings(app.config)
     settings.derive_library_settings(app.config, app.instance_path)
     app.url_map.strict_slashes = False
     # "/objectives//" is no route (a JSON 404), not a redirect: Flask answers redirects in HTML.

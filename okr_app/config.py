@@ -180,6 +180,9 @@ def network_list(text):
     )
 
 
+#: The longest password a login or a password change reads: no password may be longer.
+PASSWORD_INPUT_MAX = 1024
+
 #: The settings written as lists, each with its parser and the kind of value it takes.
 LISTS = {
     "OKR_WEBHOOK_RETRY_SCHEDULE": (seconds_list, "comma-separated seconds, e.g. 5,300,1800"),
@@ -187,13 +190,20 @@ LISTS = {
 }
 
 
-def check_lists(config):
-    """Refuse to run with a list setting that does not parse, naming it."""
+def check_settings(config):
+    """Refuse to run with a list setting that does not parse, or a password bound past reach."""
     for name, (parse, kind) in LISTS.items():
         try:
             parse(config[name])
         except ValueError:
             raise RuntimeError(f"{name}={config[name]!r} is not {kind}.") from None
+    longest = config["OKR_PASSWORD_MAX_LENGTH"]
+    if not config["OKR_PASSWORD_MIN_LENGTH"] <= longest <= PASSWORD_INPUT_MAX:
+        raise RuntimeError(
+            f"OKR_PASSWORD_MAX_LENGTH={longest!r} must lie from OKR_PASSWORD_MIN_LENGTH to "
+            f"{PASSWORD_INPUT_MAX}, the longest password a login reads: a longer one could "
+            "be registered and never used."
+        )
 
 
 def derive_library_settings(config, instance_path):

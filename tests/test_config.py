@@ -119,3 +119,11 @@ def test_a_list_setting_takes_spaces_and_a_trailing_comma(monkeypatch):
         "10.0.0.0/8",
         "::1/128",
     ]
+
+
+@pytest.mark.parametrize("longest", ["1025", "11"])
+def test_a_password_bound_a_login_cannot_reach_stops_the_app(monkeypatch, longest):
+    """A password of 1,100 characters could be registered and never used to log in."""
+    monkeypatch.setenv("OKR_PASSWORD_MAX_LENGTH", longest)
+    with pytest.raises(RuntimeError, match=f"^OKR_PASSWORD_MAX_LENGTH={longest} must lie"):
+        create_app({"TESTING": True})

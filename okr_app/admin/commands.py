@@ -37,12 +37,7 @@ def create_admin(email, password_stdin):
         raise click.ClickException(f"Not an e-mail address: {email}") from error
     user = db.session.scalar(select(User).where(User.email == email))
     if user is not None:
-        user.role = "admin"
-        record_command(
-            "admin.user.promoted", resource_type="user", resource_id=user.id, owner_id=user.id
-        )
-        db.session.commit()
-        click.echo(f"Promoted {email} to admin.")
+        _promote(user)
         return
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -59,3 +54,25 @@ def create_admin(email, password_stdin):
     )
     db.session.commit()
     click.echo(f"Created admin {email}.")
+
+
+def _promote(user):
+    """Make an existing account an admin that can log in: the way back in when none can.
+
+    A deactivated account is reactivated too; one already an active admin is left alone.
+    """
+    if user.role == "admin" and user.is_active:
+        click.echo(f"{user.email} is already an active admin: nothing changed.")
+        return
+    details = {"role": {"old": user.role, "new": "admin"}, "reactivated": not user.is_active}
+    user.role, user.is_active = "admin", True
+    record_command(
+        "admin.user.promoted",
+        resource_type="user",
+        resource_id=user.id,
+        owner_id=user.id,
+        details=details,
+    )
+    db.session.commit()
+    done = "Promoted and reactivated" if details["reactivated"] else "Promoted"
+    click.echo(f"{done} {user.email} as admin.")

@@ -8,6 +8,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from okr_app.api.schemas import Schema, Timestamp, Trimmed, id_field
 from okr_app.auth.emails import normalize_email
 from okr_app.auth.passwords import policy_errors
+from okr_app.config import PASSWORD_INPUT_MAX
 from okr_app.models import EMAIL_MAX_LENGTH, SCOPES
 from okr_app.models.types import utcnow
 
@@ -51,7 +52,7 @@ class LoginSchema(Schema):
     password = fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(max=1024),
+        validate=validate.Length(max=PASSWORD_INPUT_MAX),
         metadata={"format": "password"},
     )
 
@@ -62,7 +63,7 @@ class ChangePasswordSchema(Schema):
     current_password = fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(max=1024),
+        validate=validate.Length(max=PASSWORD_INPUT_MAX),
         metadata={"format": "password"},
     )
     new_password = fields.String(required=True, load_only=True, metadata=NEW_PASSWORD)

@@ -38,6 +38,30 @@ def test_promotes_an_existing_user(app, runner, auth):
     assert auth.client.get("/auth/me", headers=headers).get_json()["role"] == "admin"
 
 
+def test_promotes_and_reactivates_a_deactivated_account(app, runner, auth, admin):
+    """The way back in when no admin can log in: the account it names can, afterwards."""
+    _root, root_headers = admin
+    anna = auth.register("anna@example.org").get_json()
+    deactivated = auth.client.patch(
+        f"/admin/users/{anna['id']}", headers=root_headers, json={"is_active": False}
+    )
+    assert deactivated.status_code == 200
+    assert auth.login("anna@example.org").status_code == 403
+    result = invoke(runner, "anna@example.org")
+    assert "Promoted and reactivated anna@example.org as admin." in result.output
+    assert auth.login("anna@example.org").status_code == 200
+    with app.app_context():
+        row = db.session.scalars(
+            select(AuditRow).where(AuditRow.action == "admin.user.promoted")
+        ).one()
+        assert row.details == {"role": {"old": "user", "new": "admin"}, "reactivated": True}
+    again = invoke(runner, "anna@example.org")
+    assert "already an active admin: nothing changed" in again.output
+    with app.app_context():
+        rows = select(AuditRow).where(AuditRow.action == "admin.user.promoted")
+        assert len(db.session.scalars(rows).all()) == 1
+
+
 def test_refuses_a_weak_password(app, runner):
     result = invoke(runner, "root@example.com", "--password-stdin", stdin="password\n")
     assert result.exit_code != 0
