@@ -1,6 +1,6 @@
 """Reading the audit trail: one user's part of it, or all of it, through the listing's filters."""
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from okr_app.models import AuditRow
 
@@ -19,8 +19,14 @@ def audit_rows(user_id, filters):
 def _filtered(statement, filters):
     """Apply the action prefix, time range and outcome filters."""
     if "action" in filters:
-        prefix = filters["action"].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        statement = statement.where(AuditRow.action.like(prefix + "%", escape="\\"))
+        action = filters["action"]
+        prefix = action.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        # LIKE finds the rows by the index; SQLite's ignores case, so the prefix is compared
+        # as written too, as on PostgreSQL.
+        statement = statement.where(
+            AuditRow.action.like(prefix + "%", escape="\\"),
+            func.substr(AuditRow.action, 1, len(action)) == action,
+        )
     if "since" in filters:
         statement = statement.where(AuditRow.at >= filters["since"])
     if "until" in filters:
