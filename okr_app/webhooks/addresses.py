@@ -11,15 +11,13 @@ address since (DNS rebinding) is refused.
 
 import ipaddress
 import socket
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from functools import cache
 from urllib.parse import urlsplit
 
 from okr_app.config import network_list
 
 DEFAULT_PORTS = {"https": 443, "http": 80}
-#: Where name lookups run, each under its caller's deadline.
-LOOKUPS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webhook-lookup")
 
 
 class UnsafeURL(ValueError):
@@ -84,11 +82,10 @@ def resolve(host, port, networks, timeout):
 
     The lookup gets ``timeout`` seconds: a name server that never answers would otherwise
     hold the caller (a web worker, a delivery's thread) for as long as the system resolver
-    retries. A lookup given up on ends in its own thread, of a few kept for lookups only.
+    retries.
     """
-    lookup = LOOKUPS.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
     try:
-        found = lookup.result(max(timeout, 0))
+        found = _lookup(host, port, timeout)
     except TimeoutError:
         raise UnsafeURL(f"The host {host!r} did not resolve in time.") from None
     except (OSError, UnicodeError):
@@ -101,6 +98,30 @@ def resolve(host, port, networks, timeout):
             "(loopback, private, link-local, multicast or reserved)."
         )
     return addresses
+
+
+def _lookup(host, port, timeout):
+    """Return ``getaddrinfo``'s answer within ``timeout`` seconds, else raise TimeoutError.
+
+    Each lookup runs in a thread of its own, left to end by itself when given up on: one
+    name server that hangs holds no other lookup, and no exit waits for it.
+    """
+    answer = {}
+
+    def run():
+        try:
+            answer["found"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as error:
+            answer["error"] = error
+
+    thread = threading.Thread(target=run, name="webhook-lookup", daemon=True)
+    thread.start()
+    thread.join(max(timeout, 0))
+    if thread.is_alive():
+        raise TimeoutError(host)
+    if "error" in answer:
+        raise answer["error"]
+    return answer["found"]
 
 
 def check_url(url, config):
