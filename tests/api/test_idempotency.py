@@ -54,21 +54,16 @@ def test_a_json_body_counts_by_its_content(app, client, auth):
     assert count(app, Objective) == 1
 
 
-def test_a_number_counts_by_its_value_however_it_is_written(app, client, auth):
-    """{"delta": 1} and {"delta": 1.0} are the same JSON content: the retry is replayed."""
+def test_a_number_keeps_its_kind(app, client, auth):
+    """7.0 is refused where 7 is taken (a whole-number field): the two are other requests."""
     _, _, headers = auth.user()
-    objective = client.post("/objectives", headers=headers, json=OBJECTIVE).get_json()
-    body = {"objective_id": objective["id"], "title": "Steps", "metric": "k", "target_value": 9}
-    created = client.post("/key-results", headers=headers, json=body).get_json()
-    path, keyed = f"/key-results/{created['id']}/check-ins", {**headers, **KEY}
-    for written in ('{"delta": 1}', '{"delta": 1.0}', '{"delta": 1e0}'):
-        answer = client.post(path, headers=keyed, data=written, content_type="application/json")
-        assert answer.status_code == 201, written
-    assert answer.headers["Idempotent-Replayed"] == "true"
-    assert (
-        client.get(f"/key-results/{created['id']}", headers=headers).get_json()["current_value"]
-        == 1
-    )
+    keyed = {**headers, **KEY}
+    refused = {**OBJECTIVE, "check_in_every_days": 7.0}
+    assert client.post("/objectives", headers=keyed, json=refused).status_code == 422
+    fixed = client.post("/objectives", headers=keyed, json={**OBJECTIVE, "check_in_every_days": 7})
+    assert fixed.status_code == 422  # the key is the refused request's: not its answer again
+    assert "Idempotency-Key" in fixed.get_json()["errors"]["headers"]
+    assert count(app, Objective) == 0
 
 
 def test_a_key_reused_for_another_request_is_422_naming_the_header(app, client, auth):
