@@ -10,7 +10,7 @@ last day is never listed.
 
 from datetime import timedelta
 
-from okr_app.okr.pace import expected_progress, pace_status
+from okr_app.okr.pace import expected_progress, pace_delta, pace_status
 from okr_app.okr.periods import first_moment
 
 #: The pace status of a stale key result, whatever its progress.
@@ -89,7 +89,7 @@ def key_result_pace_status(progress, start_date, end_date, on, stale, *, expecte
         return STALE
     if expected is None:
         expected = expected_progress(start_date, end_date, on)
-    return pace_status(progress, progress - expected)
+    return pace_status(progress, pace_delta(progress, expected))
 
 
 def turned_off_track(previous, current):

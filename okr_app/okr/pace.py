@@ -9,7 +9,7 @@ or slower than the average, and the API reports each under its own name.
 import math
 from datetime import date
 
-from okr_app.okr.rounding import rounded
+from okr_app.okr.rounding import capped_progress, rounded
 
 ON_TRACK_MARGIN = 10.0
 #: A completion further ahead than this is no date anyone plans by: it is reported as none.
@@ -27,6 +27,15 @@ def expected_progress(start, end, on):
     if on >= end:
         return 100.0
     return ((on - start).days + 1) / ((end - start).days + 1) * 100.0
+
+
+def pace_delta(progress, expected):
+    """Return ``progress - expected`` as the answers show both: to 2 decimals, 99.99 short of 100.
+
+    A progress of 99.996 is answered 99.99 (``capped_progress``): its delta from 100 is
+    -0.01, not 0, and from 99.99 it is 0, not 0.01 ahead.
+    """
+    return rounded(capped_progress(progress) - expected)
 
 
 def pace_status(progress, delta):

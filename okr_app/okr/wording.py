@@ -70,7 +70,7 @@ def percent(value):
 
 def goal(item):
     """Return a key result's goal in words by its kind, e.g. "from 0 to 100"."""
-    read = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
+    read = _reader(item)
     kind = read("kind")
     if kind == "stay_above":
         return f"stay at or above {exact(read('threshold'))}"
@@ -98,13 +98,27 @@ def standing(item):
     A milestone reads as its goal ("milestone, done"), a ``stay_*`` key result with no
     value yet as "no value yet: stay at or above 5" (its 0 is a placeholder).
     """
-    read = item.get if isinstance(item, dict) else lambda name: getattr(item, name)
-    kind = read("kind")
-    if kind == MILESTONE:
+    read = _reader(item)
+    if read("kind") == MILESTONE:
         return goal(item)
-    if kind in STAYS and read("in_band") is None:
-        return f"no value yet: {goal(item)}"
-    return f"{exact(read('current_value'))} {read('metric')}: {goal(item)}"
+    return f"{value_now(item, read('metric'))}: {goal(item)}"
+
+
+def value_now(item, metric="", lead=""):
+    """Return a key result's current value after ``lead`` and before ``metric``.
+
+    "now 12 people" for ``lead="now "``; "no value yet" for a ``stay_*`` key result before
+    its first check-in, whose 0 is a placeholder.
+    """
+    read = _reader(item)
+    if read("kind") in STAYS and read("in_band") is None:
+        return "no value yet"
+    return f"{lead}{exact(read('current_value'))} {metric}".rstrip()
+
+
+def _reader(item):
+    """Return a function reading a field of a key result: a model's attribute or a dict's key."""
+    return item.get if isinstance(item, dict) else lambda name: getattr(item, name)
 
 
 #: Suffixes of a chart axis's large values, from the largest: 2.5M for 2,500,000.

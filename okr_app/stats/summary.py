@@ -9,7 +9,7 @@ from okr_app.objectives.rollups import rolled_up
 from okr_app.okr.cadence import STALE
 from okr_app.okr.grades import average_grade
 from okr_app.okr.kinds import KINDS, objective_expected_progress
-from okr_app.okr.pace import completion_date, expected_progress, pace_status
+from okr_app.okr.pace import completion_date, expected_progress, pace_delta, pace_status
 from okr_app.okr.progress import weighted_mean
 from okr_app.okr.rounding import rounded, rounded_progress
 from okr_app.okr.streaks import streaks
@@ -101,7 +101,7 @@ def _pace(objective, on):
         objective["full_weight"],
         objective["weight"],
     )
-    delta = progress - expected
+    delta = pace_delta(progress, expected)
     completion = completion_date(progress, objective["start_date"], on)
     return {
         "objective_id": objective["id"],
@@ -109,7 +109,7 @@ def _pace(objective, on):
         "period": objective["period"],
         "progress": rounded_progress(progress),
         "expected_progress": rounded(expected),
-        "delta": rounded(delta),
+        "delta": delta,
         "status": STALE if objective["stale"] else pace_status(progress, delta),
         "completion_date": completion,
         "forecast_date": completion,

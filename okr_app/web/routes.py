@@ -112,6 +112,7 @@ blp.add_app_template_filter(formatting.moment_input, "moment_input")
 blp.add_app_template_filter(wording.goal, "goal")
 blp.add_app_template_filter(wording.standing, "standing")
 blp.add_app_template_filter(wording.stated, "stated")
+blp.add_app_template_filter(wording.value_now, "value_now")
 
 
 @blp.route("/<path:_anything>", methods=["GET", "POST"])

@@ -82,3 +82,13 @@ def test_progress_short_of_100_never_reads_100(frozen, build):
     build.check_in(key_result, 100_000, "2025-11-14T10:00:00Z")
     [pace] = stats(build)["pace"]
     assert (pace["progress"], pace["status"]) == (100.0, "done")
+
+
+def test_the_delta_is_that_of_the_figures_shown(frozen, build):
+    """99.996 % reads 99.99: 0.01 short of the 100 expected, never 0."""
+    objective = build.objective("2025-Q3", "Ended")  # over: 100 expected
+    key_result = build.key_result(objective, target=100_000)
+    build.check_in(key_result, 99_999.6, "2025-09-14T09:00:00Z")
+    [pace] = stats(build)["pace"]
+    assert (pace["progress"], pace["expected_progress"], pace["delta"]) == (99.99, 100.0, -0.01)
+    assert pace["status"] == "on_track"

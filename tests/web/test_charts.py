@@ -132,3 +132,6 @@ def test_large_values_are_labelled_short_and_the_labels_fit(client, web):
     left, labels = _axis(client, web, "-0.0125", "-0.0005")
     assert labels == ["-0.01", "-0.005", "0"]
     assert left == numeric.GAP + numeric.CHARACTER * len("-0.005") > numeric.LEFT
+    # Ticks a thousand apart at 2.5 million would all read 2.5M: written in full instead.
+    _left, labels = _axis(client, web, "2500000", "2504000")
+    assert labels == ["2,500,000", "2,501,000", "2,502,000", "2,503,000", "2,504,000"]

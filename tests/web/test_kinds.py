@@ -171,3 +171,17 @@ def test_stated_values_are_shown_with_all_their_digits(client, web):
         assert "stay at or above 99.999" in page
         html = client.get(path).text
     assert "99.998 %: stay at or above 99.999 (out of band)" in html
+
+
+def test_a_stay_copy_without_its_value_says_so_on_its_page(client, web):
+    """The copy's 0 is a placeholder: neither the figures nor the check-in form show it."""
+    with time_machine.travel("2026-01-11 00:00:00Z", tick=False):
+        _path, page = _objective(client, web, kind="stay_above", threshold="5", current_value="7")
+        objective_page = re.search(r'action="(/app/objectives/\d+)/copy"', page).group(1)
+        copied = web.post(objective_page + "/copy", {"period": "2026-Q2"}, form_page=objective_page)
+        assert copied.status_code == 303
+        copy_page = client.get(copied.headers["Location"]).text
+        path = re.search(r'href="(/app/key-results/\d+)"', copy_page).group(1)
+        html = client.get(path).text
+    assert "no value yet: stay at or above 5" in html
+    assert "In %; no value yet." in html and "now 0" not in html

@@ -11,7 +11,7 @@ from datetime import timedelta
 from okr_app.okr.forecast import linear_trend, missing_history, stored_trend
 from okr_app.okr.kinds import DIRECTIONAL, DONE, MILESTONE, NOT_DONE, STAY_IN_RANGE, is_done
 from okr_app.okr.periods import first_moment
-from okr_app.okr.wording import compact
+from okr_app.okr.wording import compact, number
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 
 WIDTH, HEIGHT = 640, 280
@@ -34,7 +34,7 @@ def draw(key_result, objective, check_ins, now):
     if key_result.kind == MILESTONE:
         y_ticks = [(NOT_DONE, "not done"), (DONE, "done")]
     else:
-        y_ticks = [(value, compact(value)) for value in nice_ticks(low, high)]
+        y_ticks = _labelled(nice_ticks(low, high))
     # The labels fit left of the plot however long (-12.5K, 0.0012), at the phone's size too.
     left = max(LEFT, GAP + CHARACTER * max(len(label) for _value, label in y_ticks))
     x = Scale(first.timestamp(), last.timestamp(), left, WIDTH - RIGHT)
@@ -69,6 +69,17 @@ def draw(key_result, objective, check_ins, now):
         "x_ticks": _date_ticks(first, last, x),
         "trend": trend,
     }
+
+
+def _labelled(ticks):
+    """Return ``(value, label)`` of the ticks: short (2.5M), unless that makes two the same.
+
+    2,500,000 and 2,501,000 both read 2.5M: then every label is written in full.
+    """
+    labels = [compact(value) for value in ticks]
+    if len(set(labels)) < len(labels):
+        labels = [number(value) for value in ticks]
+    return list(zip(ticks, labels, strict=True))
 
 
 def _defining_values(key_result):

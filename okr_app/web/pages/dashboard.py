@@ -9,7 +9,7 @@ from okr_app.due.queries import due_key_results
 from okr_app.objectives.schemas import validate_period
 from okr_app.okr.cadence import STALE
 from okr_app.okr.kinds import expected_on
-from okr_app.okr.pace import pace_status
+from okr_app.okr.pace import pace_delta, pace_status
 from okr_app.okr.periods import quarter_of
 from okr_app.okr.streaks import streaks
 from okr_app.web import forms, queries
@@ -100,7 +100,7 @@ def pace_figures(objective, today):
         if any(_stale(item) for item in objective["key_results"]):
             pace = STALE
         else:
-            pace = pace_status(objective["progress"], objective["progress"] - expected)
+            pace = pace_status(objective["progress"], pace_delta(objective["progress"], expected))
     return {"expected_progress": expected, "pace": pace, "pace_label": PACE_LABELS.get(pace)}
 
 
