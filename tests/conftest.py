@@ -12,6 +12,7 @@ storage in Redis, under a key prefix of its own. The steps are in ``tests/app_li
 the URLs and settings in ``tests/backends.py``.
 """
 
+import os
 import uuid
 
 import pytest
@@ -67,6 +68,26 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "concurrent: the test commits from several threads")
     config.addinivalue_line("markers", "settings(**values): setting overrides for the app")
     config.addinivalue_line("markers", "e2e: drives the deployed stack (gunicorn, nginx, Redis)")
+
+
+#: The variables of a shell that would reach an app's settings (``okr_app.config``).
+SHELL_SETTINGS = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def local_settings_left_out(tmp_path_factory):
+    """Keep the developer's ``instance/config.py`` and ``OKR_*`` variables out of the tests.
+
+    Set for ``make run`` (webhooks to a receiver on loopback, say), they would change what
+    the tests' apps do. Each app gets an empty instance folder; a test sets what it needs.
+    """
+    instance = str(tmp_path_factory.mktemp("instance"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "auto_find_instance_path", lambda self: instance)
+        for name in list(os.environ):
+            if name.startswith("OKR_") or name in SHELL_SETTINGS:
+                patch.delenv(name)
+        yield
 
 
 @pytest.fixture(scope="session")

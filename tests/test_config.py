@@ -1,6 +1,8 @@
 """Settings: defaults, instance/config.py, environment, and the secret check."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +129,9 @@ def test_a_password_bound_a_login_cannot_reach_stops_the_app(monkeypatch, longes
     monkeypatch.setenv("OKR_PASSWORD_MAX_LENGTH", longest)
     with pytest.raises(RuntimeError, match=f"^OKR_PASSWORD_MAX_LENGTH={longest} must lie"):
         create_app({"TESTING": True})
+
+
+def test_the_tests_leave_local_settings_out(app):
+    """A developer's instance/config.py and OKR_* variables never reach the tests' apps."""
+    assert Path(app.instance_path) != Path(__file__).resolve().parents[1] / "instance"
+    assert not [name for name in os.environ if name.startswith("OKR_")]
