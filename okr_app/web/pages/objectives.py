@@ -103,7 +103,9 @@ def _objective_page(objective, status=200, **forms_shown):
         objective=objective,
         pace=pace_figures(figures, datetime.now(UTC).date()),
         etag=etag(objective),
-        grade_preview=grade(objective.progress),
+        # Read once: a stay key result's progress moves with the clock between two reads.
+        progress=figures["progress"],
+        grade_preview=grade(figures["progress"]),
         forms=shown,
         parents=parent_choices(objective.user_id, objective, shown["edit"].values.get("parent_id")),
     )
