@@ -40,6 +40,6 @@ def seed_demo(users, objectives, days, seed_value, force):
     )
     db.session.commit()
     click.echo(
-        f"Created {made} demo users ({seed.DEMO_EMAIL.format(index='N')}, password "
-        f"'{seed.DEMO_PASSWORD}') with {check_ins} check-ins."
+        f"Created {made} demo user{'s' * (made != 1)} ({seed.DEMO_EMAIL.format(index='N')}, "
+        f"password '{seed.DEMO_PASSWORD}') with {check_ins} check-in{'s' * (check_ins != 1)}."
     )

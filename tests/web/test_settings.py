@@ -32,7 +32,9 @@ def test_export_downloads_the_api_documents_and_import_takes_them_back(client, w
         "/app/import", upload, form_page="/app/settings", content_type="multipart/form-data"
     )
     assert imported.status_code == 303
-    assert ">Exported</a>" in client.get("/app?period=2026-Q1").text
+    dashboard = client.get("/app?period=2026-Q1").text
+    assert ">Exported</a>" in dashboard
+    assert "Imported 1 objective, 2 key results and 0 check-ins." in dashboard
     assert actions(app)[-1] == "data.imported"
 
 

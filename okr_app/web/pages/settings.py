@@ -29,6 +29,7 @@ from okr_app.transfer.exporting import export_download
 from okr_app.transfer.importing import import_document
 from okr_app.transfer.schemas import ExportDocumentSchema, ExportQuerySchema
 from okr_app.web import forms, queries
+from okr_app.web.formatting import counted
 from okr_app.web.routes import blp, http_error
 from okr_app.web.session import load_user, login_required, set_cookie
 from okr_app.web.submissions import once_per_submission
@@ -195,10 +196,12 @@ def _import_upload():
     summary = import_document(g.web_user.id, document)
     details = {name: value for name, value in summary.items() if name != "objective_ids"}
     attach(resource_type="user", resource_id=g.web_user.id, details=details)
-    flash(
-        f"Imported {summary['objectives']} objectives, {summary['key_results']} key results "
-        f"and {summary['check_ins']} check-ins."
+    objectives, key_results, check_ins = (
+        counted(summary["objectives"], "objective"),
+        counted(summary["key_results"], "key result"),
+        counted(summary["check_ins"], "check-in"),
     )
+    flash(f"Imported {objectives}, {key_results} and {check_ins}.")
     return redirect(url_for("web.dashboard"), 303)
 
 
