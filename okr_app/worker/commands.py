@@ -6,6 +6,9 @@ from flask.cli import with_appcontext
 
 from okr_app.database.migrations import schema_required
 
+#: Log levels that ask for no more than warnings: Celery's start-up banner is left out.
+QUIET_LEVELS = ("WARNING", "ERROR", "CRITICAL")
+
 
 def init_app(app):
     """Register the ``worker`` command."""
@@ -38,7 +41,10 @@ def worker(concurrency, beat, loglevel):
 
     celery = make_celery(current_app._get_current_object())
     threads = concurrency or current_app.config["OKR_WORKER_CONCURRENCY"]
+    # Celery's banner is information: left out when only warnings are asked for.
+    quiet = ["--quiet"] if loglevel.upper() in QUIET_LEVELS else []
     argv = [
+        *quiet,
         "worker",
         "--pool=threads",
         f"--concurrency={threads}",

@@ -33,7 +33,8 @@ def broker_settings(app):
     folder = (url or "").removeprefix("filesystem://") or os.path.join(app.instance_path, "broker")
     os.makedirs(folder, exist_ok=True)
     return {
-        "broker_url": "filesystem://",
+        # The host names nothing (the folders do); given, kombu does not warn of its absence.
+        "broker_url": "filesystem://localhost/",
         "broker_transport_options": {
             "data_folder_in": folder,
             "data_folder_out": folder,

@@ -33,7 +33,17 @@ def start_worker(tmp_path, database_url):
         "OKR_AUDIT_CHECKPOINT_SECONDS": "1",
     }
     env.pop("REDIS_URL", None)
-    command = [BIN / "flask", "--app", "wsgi", "worker", "--concurrency", "2"]
+    # As make run starts it: warnings only.
+    command = [
+        BIN / "flask",
+        "--app",
+        "wsgi",
+        "worker",
+        "--concurrency",
+        "2",
+        "--loglevel",
+        "WARNING",
+    ]
     return Process("worker", command, tmp_path / "worker.log", env=env, cwd=ROOT).start()
 
 
@@ -72,6 +82,8 @@ def test_the_worker_delivers_and_finishes_its_attempt_on_sigterm(tmp_path, recei
     finally:
         worker.stop()
     assert len(receiver.verified()) == 3
+    # Nothing but warnings: no start-up banner, no warning about the broker's host name.
+    assert "[queues]" not in worker.log() and "No hostname" not in worker.log()
     with app.app_context():
         statuses = db.session.scalars(select(Delivery.status)).all()
         assert statuses == ["succeeded"] * 3
