@@ -26,7 +26,10 @@ LABELS = {
 }
 KINDS = {value: label for value, label in KIND_CHOICES if value}
 #: Messages about fields a form does not have, in the form's words.
-REWORDED = {"Send exactly one of value, progress, delta and done.": "Enter a value."}
+REWORDED = {
+    "Send exactly one of value, progress, delta and done.": "Enter a value.",
+    "Missing data for required field.": "Required.",
+}
 NAMES = re.compile(rf"\bkind ({'|'.join(KINDS)})\b|\b({'|'.join(LABELS)})\b")
 
 

@@ -63,6 +63,7 @@ def test_a_milestone_is_checked_in_with_a_done_box(client, web):
         )
         assert response.status_code == 303
         html = client.get(path).text
+        assert "Checked in as done." in html
         assert "milestone, done" in html and "100 % done" in html
         assert 'class="done-marker"' in html and 'class="line-due"' in html
         assert 'class="line-expected"' not in html

@@ -161,7 +161,7 @@ def test_a_key_result_is_added_from_the_objective_page(client, web):
     path = f"/app/objectives/{objective_id}"
     refused = web.post(path + "/key-results", {"title": "Signups", "metric": ""}, form_page=path)
     assert refused.status_code == 422
-    assert 'id="new-kr-metric-error">Missing data for required field.' in refused.text
+    assert 'id="new-kr-metric-error">Required.' in refused.text
     added = web.post(
         path + "/key-results",
         {"title": "Signups", "metric": "people", "target_value": "50"},

@@ -19,6 +19,8 @@ def test_create_show_once_and_revoke_a_share_link(client, web, app):
     assert created.status_code == 201
     url = URL.search(created.text).group(1)
     assert "shown only this once" in created.text
+    # Focus moves to the new link, shown this once, as to a secret in the settings.
+    assert 'aria-labelledby="new-link-heading" tabindex="-1" autofocus' in created.text
     assert client.get(url.removeprefix("http://localhost")).status_code == 200
     listed = client.get(share_page)
     assert "never expires" in listed.text and url not in listed.text

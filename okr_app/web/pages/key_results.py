@@ -14,7 +14,7 @@ from okr_app.key_results.schemas import (
     KeyResultPatchSchema,
     KeyResultSchema,
 )
-from okr_app.okr.kinds import KIND_FIELDS
+from okr_app.okr.kinds import KIND_FIELDS, MILESTONE
 from okr_app.okr.wording import stated
 from okr_app.web import forms, queries
 from okr_app.web.charts import key_result_chart
@@ -183,5 +183,6 @@ def delete_key_result(key_result_id):
 
 
 def _checked_in(recorded):
-    """Return a recorded check-in in words: its value, or a milestone's done or not."""
-    return stated(recorded.value, recorded.key_result.kind)
+    """Return a recorded check-in in words: its value, or a milestone's "as done" or not."""
+    words = stated(recorded.value, recorded.key_result.kind)
+    return f"as {words}" if recorded.key_result.kind == MILESTONE else words
