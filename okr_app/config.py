@@ -180,6 +180,9 @@ def network_list(text):
     )
 
 
+#: The longest a duration setting (``*_SECONDS``, ``*_DAYS``) may be: 100 years, which
+#: dates can still be counted past.
+LONGEST_DAYS = 36525
 #: The longest password a login or a password change reads: no password may be longer.
 PASSWORD_INPUT_MAX = 1024
 
@@ -191,12 +194,35 @@ LISTS = {
 
 
 def check_settings(config):
-    """Refuse to run with a list setting that does not parse, or a password bound past reach."""
+    """Refuse to run with a setting out of its range, naming it (``RuntimeError``)."""
+    _check_lists(config)
+    _check_durations(config)
+    _check_password_bound(config)
+
+
+def _check_lists(config):
+    """Refuse a list setting that does not parse."""
     for name, (parse, kind) in LISTS.items():
         try:
             parse(config[name])
         except ValueError:
             raise RuntimeError(f"{name}={config[name]!r} is not {kind}.") from None
+
+
+def _check_durations(config):
+    """Refuse a ``*_SECONDS`` or ``*_DAYS`` setting below 0 or past 100 years."""
+    for name in DEFAULTS:
+        unit = name.rpartition("_")[2]
+        if unit in ("SECONDS", "DAYS"):
+            most = LONGEST_DAYS * (86400 if unit == "SECONDS" else 1)
+            if not 0 <= config[name] <= most:
+                raise RuntimeError(
+                    f"{name}={config[name]!r} must lie from 0 to {most} (100 years)."
+                )
+
+
+def _check_password_bound(config):
+    """Refuse a longest password that a login would not read, or one below the shortest."""
     longest = config["OKR_PASSWORD_MAX_LENGTH"]
     if not config["OKR_PASSWORD_MIN_LENGTH"] <= longest <= PASSWORD_INPUT_MAX:
         raise RuntimeError(

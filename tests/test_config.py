@@ -135,3 +135,18 @@ def test_the_tests_leave_local_settings_out(app):
     """A developer's instance/config.py and OKR_* variables never reach the tests' apps."""
     assert Path(app.instance_path) != Path(__file__).resolve().parents[1] / "instance"
     assert not [name for name in os.environ if name.startswith("OKR_")]
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("OKR_STALE_AFTER_DAYS", "3000000"),
+        ("OKR_STALE_AFTER_DAYS", "-1"),
+        ("OKR_LOCKOUT_SECONDS", "-5"),
+    ],
+)
+def test_a_duration_below_0_or_past_100_years_stops_the_app(monkeypatch, name, raw):
+    """3,000,000 days of staleness ended every read of a key result with a cadence in a 500."""
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(RuntimeError, match=f"^{name}={raw} must lie from 0 to"):
+        create_app({"TESTING": True})
