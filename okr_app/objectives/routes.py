@@ -116,12 +116,14 @@ def close_objective(values, objective_id):
     """Close an objective: freeze its key results, grade it and set its status.
 
     The closing records the final progress, each key result's final value, progress and
-    last confidence, and the grade round(progress / 100, 2). The status becomes
+    last confidence, and the grade round(final_progress / 100, 2), of the final progress as
+    answered (52.496 is answered 52.5 and grades 0.53). The status becomes
     `completed` (outcome `achieved`), `missed` or `cancelled`. It is shown under `closing`
     and never changes afterwards, whatever happens to the key results. 409 when the
     objective is closed already. A parent that rolls up freezes its progress with its
     children's included; closing never touches the link: the children stay open and under
-    it, and a closed child still counts in its parent's roll-up with its current progress.
+    it, and a closed child still counts in its parent's roll-up with the progress frozen at
+    its closing.
     """
     return _write(objective_id, closing.close, values["outcome"], values["retrospective"])
 

@@ -1,15 +1,17 @@
 """Grades: how well a closed objective did, from 0.0 to 1.0."""
 
-from okr_app.okr.rounding import rounded
+from okr_app.okr.rounding import rounded, rounded_progress
 
 
 def grade(progress):
-    """Return round(progress / 100, 2) with halves rounded up: floor(progress + 0.5) / 100.
+    """Return round(progress / 100, 2) with halves rounded up, of the progress as answered.
 
-    ``progress`` (0 to 100) is first rounded to 6 decimals, so that a weighted mean that
-    should be 62.5 but comes out as 62.49999999999999 still grades 0.63.
+    ``progress`` (0 to 100) is taken as the answers show it, to 2 decimals
+    (``rounded_progress``): 52.496 is answered 52.5 and grades 0.53, as 52.5 does, never
+    0.52 beside it. Its rounding to 6 decimals first has a weighted mean that should be
+    62.5 but comes out as 62.49999999999999 grade 0.63.
     """
-    return rounded(progress / 100)
+    return rounded(rounded_progress(progress) / 100)
 
 
 def average_grade(grades):

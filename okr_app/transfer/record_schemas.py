@@ -35,6 +35,7 @@ from okr_app.objectives.schemas import (
 from okr_app.okr.grades import grade
 from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
 from okr_app.okr.periods import bounds, outside_refusal
+from okr_app.okr.rounding import rounded
 from okr_app.transfer.check_in_times import CARRIED_AT, check_in_time
 
 WEIGHT = {"exclusiveMinimum": True}  # apispec does not carry Range's min_inclusive over
@@ -196,7 +197,10 @@ class ClosingRecordSchema(Schema):
     def check_grade(self, data, **kwargs):
         """Refuse a grade other than the one the final progress gives, as a closing sets it."""
         expected = grade(data["final_progress"])
-        if data["grade"] != expected:
+        # A closing graded before grades followed the progress as answered was graded by the
+        # unrounded progress: its export still imports.
+        earlier = rounded(data["final_progress"] / 100)
+        if data["grade"] not in (expected, earlier):
             raise ValidationError(
                 f"Must be {expected:.15g}: round(final_progress / 100, 2), halves up.", "grade"
             )

@@ -215,3 +215,12 @@ def test_closings_are_audited_and_go_with_their_objective(app, owner, planned):
     assert owner.client.delete(path, headers=owner.headers).status_code == 204
     with app.app_context():
         assert db.session.scalars(select(ObjectiveClosing)).all() == []
+
+
+def test_the_grade_is_that_of_the_final_progress_answered(owner):
+    """52.496 % is answered 52.5 and grades 0.53, as 52.5 does: never 0.52 beside it."""
+    objective = owner.objective(title="Edge", period="2026-Q1")
+    owner.key_result(objective["id"], title="Readers", metric="people", current_value=52.496)
+    path = f"/objectives/{objective['id']}/close"
+    closed = owner.post(path, {"outcome": "missed"}).get_json()["closing"]
+    assert (closed["final_progress"], closed["grade"]) == (52.5, 0.53)

@@ -14,7 +14,9 @@ from okr_app.okr.grades import average_grade, grade
         (62.5, 0.63),  # halves go up, not to the even neighbour
         (22.5, 0.23),
         (62.49999999999999, 0.63),  # a weighted mean's rounding error does not cost a point
-        (62.4999, 0.62),
+        (62.4999, 0.63),  # answered as 62.5, it grades as 62.5 does
+        (52.496, 0.53),
+        (62.494, 0.62),
         (0.49, 0.0),
         (99.5, 1.0),
         (33.333333333333336, 0.33),

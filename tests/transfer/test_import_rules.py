@@ -170,3 +170,14 @@ def test_copies_may_not_form_a_cycle(account, app):
         account.client.post("/import", json=document(*chain), headers=account.headers).status_code
         == 201
     )
+
+
+def test_a_closing_graded_by_the_unrounded_progress_still_imports(account):
+    """52.496 % graded 0.52 before grades followed the progress as answered: it imports."""
+    closing = {**CLOSING, "final_progress": 52.496, "key_results": []}
+    for grade in (0.52, 0.53):  # as graded then, and as now
+        body = document(objective(1, status="completed", closings=[{**closing, "grade": grade}]))
+        response = account.client.post("/import", json=body, headers=account.headers)
+        assert response.status_code == 201, response.get_json()
+    wrong = document(objective(1, status="completed", closings=[{**closing, "grade": 0.54}]))
+    assert account.client.post("/import", json=wrong, headers=account.headers).status_code == 422
