@@ -63,8 +63,8 @@ def test_a_calendar_starting_midweek_puts_each_day_in_its_weekday_row():
         ((int(x) - calendar.LEFT) // step, (int(y) - calendar.TOP) // step) for x, y in squares
     ]
     assert places == [(0, 3), (0, 4), (0, 5), (0, 6), (1, 0)]
-    # Two weeks are narrower than the label of the month they start: the label fits.
-    assert drawn["width"] == calendar.LEFT + calendar.MONTH_LABEL
+    # Wide enough for its weeks, and for the label of the month they start.
+    assert drawn["width"] == max(calendar.LEFT + 2 * step, calendar.LEFT + calendar.MONTH_LABEL)
     assert "<title>2026-01-08: 1 check-in</title>" in drawn["markup"]
 
 

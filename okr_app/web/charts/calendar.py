@@ -6,8 +6,8 @@ from markupsafe import Markup
 
 CELL, GAP = 11, 2
 LEFT, TOP = 28, 16
-#: A month's label ("Dec") at the phone's 20 px (``app.css``): the last one must fit.
-MONTH_LABEL = 36
+#: Room for a month's label ("Dec", 11 px in ``app.css``) after its column: the last must fit.
+MONTH_LABEL = 24
 ONE_DAY = timedelta(days=1)
 #: Upper bounds of the shading levels: none, 1, 2-3, 4-6, 7 and more.
 LEVELS = (0, 1, 3, 6)

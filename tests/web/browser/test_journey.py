@@ -139,6 +139,7 @@ def test_a_quarter_in_the_browser(context):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
     expect(page.get_by_role("link", name="Grow the newsletter from tab two")).to_be_visible()
     check_page(page, "dashboard")
+    _calendar_reads_on_a_phone(page)
     page.emulate_media(color_scheme="dark")  # the dark scheme's contrast, checked too
     check_page(page, "dashboard dark")
     page.emulate_media(color_scheme="light")
@@ -220,3 +221,23 @@ def test_five_wrong_passwords_lock_the_account(context):
     check_page(page, "login locked")
     page.goto("/app")
     expect(page).to_have_url(re.compile(r"/app/login"))
+
+
+def _calendar_reads_on_a_phone(page):
+    """At 320 px the year scrolls sideways, its labels legible, this month's label in view."""
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    calendar = page.get_by_role("region", name="Check-ins over the last year")
+    shown = calendar.evaluate(
+        """wrap => {
+            const texts = [...wrap.querySelectorAll("text")];
+            const months = texts.filter(t => t.getAttribute("y") === "10");
+            const last = months[months.length - 1].getBoundingClientRect();
+            const box = wrap.getBoundingClientRect();
+            return {height: last.height, inside: last.left >= box.left && last.right <= box.right,
+                    scrolls: wrap.scrollWidth > wrap.clientWidth};
+        }"""
+    )
+    assert shown["scrolls"] and shown["inside"], shown
+    assert shown["height"] >= 9, shown  # px on screen
+    page.set_viewport_size(viewport)
