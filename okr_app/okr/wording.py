@@ -125,9 +125,14 @@ def _reader(item):
 COMPACT = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K"))
 
 
-def compact(value):
-    """Return an axis label: ``number``'s below 10,000, then 12.5K, 2.5M, 3B, 1,000T."""
-    if abs(value) < 10_000:
+def compact(value, largest=None):
+    """Return an axis label: ``number``'s below 10,000, then 12.5K, 2.5M, 3B, 1,000T.
+
+    The unit follows ``largest`` (the axis's largest value, by default ``value`` itself),
+    so that one axis speaks one unit: 9,500 beside 11,000 reads 9.5K beside 11K.
+    """
+    largest = abs(value) if largest is None else abs(largest)
+    if largest < 10_000 or value == 0:
         return number(value)
-    scale, suffix = next((scale, suffix) for scale, suffix in COMPACT if abs(value) >= scale)
+    scale, suffix = next((scale, suffix) for scale, suffix in COMPACT if largest >= scale)
     return f"{number(value / scale)}{suffix}"

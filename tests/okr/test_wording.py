@@ -97,6 +97,23 @@ def test_a_standing_reads_by_kind(item, read):
     assert wording.standing(item) == read
 
 
+def test_an_axis_speaks_one_unit():
+    """The largest value of the axis sets the unit of every label."""
+    ticks = (9_000, 9_500, 10_000, 10_500, 11_000)
+    assert [wording.compact(value, 11_000) for value in ticks] == [
+        "9K",
+        "9.5K",
+        "10K",
+        "10.5K",
+        "11K",
+    ]
+    assert [wording.compact(value, -12_500) for value in (-10_000, -5_000, 0)] == [
+        "-10K",
+        "-5K",
+        "0",
+    ]
+
+
 def test_axis_labels_are_short_from_ten_thousand():
     values = (0, 9_999, 10_000, 12_500, 2_500_000, -12_500, 3e9, 1e15, 0.0012)
     assert [wording.compact(value) for value in values] == [

@@ -132,6 +132,9 @@ def test_large_values_are_labelled_short_and_the_labels_fit(client, web):
     left, labels = _axis(client, web, "-0.0125", "-0.0005")
     assert labels == ["-0.01", "-0.005", "0"]
     assert left == numeric.GAP + numeric.CHARACTER * len("-0.005") > numeric.LEFT
+    # One unit on one axis: 9,500 beside 11,000 reads 9.5K beside 11K.
+    _left, labels = _axis(client, web, "9000", "11000")
+    assert labels == ["9K", "9.5K", "10K", "10.5K", "11K"]
     # Ticks a thousand apart at 2.5 million would all read 2.5M: written in full instead.
     _left, labels = _axis(client, web, "2500000", "2504000")
     assert labels == ["2,500,000", "2,501,000", "2,502,000", "2,503,000", "2,504,000"]

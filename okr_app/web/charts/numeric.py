@@ -72,11 +72,12 @@ def draw(key_result, objective, check_ins, now):
 
 
 def _labelled(ticks):
-    """Return ``(value, label)`` of the ticks: short (2.5M), unless that makes two the same.
+    """Return ``(value, label)`` of the ticks: short in one unit (2.5M), unless two read the same.
 
     2,500,000 and 2,501,000 both read 2.5M: then every label is written in full.
     """
-    labels = [compact(value) for value in ticks]
+    largest = max(abs(value) for value in ticks)
+    labels = [compact(value, largest) for value in ticks]
     if len(set(labels)) < len(labels):
         labels = [number(value) for value in ticks]
     return list(zip(ticks, labels, strict=True))
