@@ -9,7 +9,7 @@ or slower than the average, and the API reports each under its own name.
 import math
 from datetime import date
 
-from okr_app.okr.rounding import capped_progress, rounded
+from okr_app.okr.rounding import rounded, rounded_progress
 
 ON_TRACK_MARGIN = 10.0
 #: A completion further ahead than this is no date anyone plans by: it is reported as none.
@@ -30,12 +30,13 @@ def expected_progress(start, end, on):
 
 
 def pace_delta(progress, expected):
-    """Return ``progress - expected`` as the answers show both: to 2 decimals, 99.99 short of 100.
+    """Return ``progress - expected`` of the two as the answers show them, to 2 decimals.
 
-    A progress of 99.996 is answered 99.99 (``capped_progress``): its delta from 100 is
-    -0.01, not 0, and from 99.99 it is 0, not 0.01 ahead.
+    Progress reads 99.99 short of 100 (``rounded_progress``) and both are rounded first, so
+    the delta, and the status taken from it, never contradict the figures beside them:
+    40.004 against 50.005 reads 40.0 against 50.01, a delta of -10.01, at risk.
     """
-    return rounded(capped_progress(progress) - expected)
+    return rounded(rounded_progress(progress) - rounded(expected))
 
 
 def pace_status(progress, delta):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from okr_app.okr.kinds import MILESTONE, STAYS, is_done
 from okr_app.okr.rounding import rounded as halves_up
+from okr_app.okr.rounding import rounded_progress
 
 #: Decimals a number below 1 may take to show its first two significant digits.
 MOST_DECIMALS = 12
@@ -66,6 +67,14 @@ def percent(value):
     if rounded == 100 and value < 100:
         rounded = 99.9
     return f"{int(rounded) if rounded.is_integer() else rounded} %"
+
+
+def percent_as_graded(value):
+    """Return a progress as its grade is taken from it: "52.45 %", to 2 decimals like the API.
+
+    Beside a grade, "52.5 %" would read as 0.53 where 52.45 grades 0.52.
+    """
+    return "-" if value is None else f"{number(rounded_progress(float(value)))} %"
 
 
 def goal(item):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from okr_app.okr.pace import completion_date, expected_progress, pace_status
+from okr_app.okr.pace import completion_date, expected_progress, pace_delta, pace_status
 from okr_app.okr.streaks import streaks
 
 Q4 = (date(2025, 10, 1), date(2025, 12, 31))  # 92 days
@@ -96,3 +96,16 @@ def test_streaks(checked, on, current, longest):
 def test_streak_across_a_month_boundary():
     checked = [date(2025, 10, 30), date(2025, 10, 31), date(2025, 11, 1)]
     assert streaks(checked, date(2025, 11, 1)) == (3, 3)
+
+
+@pytest.mark.parametrize(
+    ("progress", "expected", "delta"),
+    [
+        (50.004, 49.996, 0.0),  # both read 50.0: not ahead
+        (40.004, 50.005, -10.01),  # 40.0 against 50.01: at risk, as the figures say
+        (99.996, 100.0, -0.01),  # 99.99 short of done
+        (100.0, 100.0, 0.0),
+    ],
+)
+def test_the_delta_is_that_of_the_figures_as_answered(progress, expected, delta):
+    assert pace_delta(progress, expected) == delta

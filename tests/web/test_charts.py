@@ -138,3 +138,9 @@ def test_large_values_are_labelled_short_and_the_labels_fit(client, web):
     # Ticks a thousand apart at 2.5 million would all read 2.5M: written in full instead.
     _left, labels = _axis(client, web, "2500000", "2504000")
     assert labels == ["2,500,000", "2,501,000", "2,502,000", "2,503,000", "2,504,000"]
+
+
+def test_ticks_that_round_alike_keep_every_digit():
+    """An uptime goal's 99.99, 99.995 and 100 must not read 99.99, 100 and 100."""
+    labelled = numeric._labelled([99.99, 99.995, 100.0])
+    assert [label for _value, label in labelled] == ["99.99", "99.995", "100"]

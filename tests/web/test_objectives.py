@@ -118,7 +118,8 @@ def test_close_grade_reopen_copy_and_delete(client, web, app):
     page = f"/app/key-results/{key_result}"
     assert web.post(page + "/check-ins", {"value": "2600"}, form_page=page).status_code == 303
     html = client.get(path).text
-    assert "grades this objective <strong>0.27</strong>" in html
+    # The progress beside the grade as the grade takes it, to 2 decimals: 26.67, not 26.7.
+    assert "grades this objective <strong>0.27</strong> (progress 26.67 %)" in html
     closed = web.post(
         path + "/close",
         {"etag": etag_of(client.get(path)), "outcome": "missed", "retrospective": "Late."},

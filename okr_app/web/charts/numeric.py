@@ -11,7 +11,7 @@ from datetime import timedelta
 from okr_app.okr.forecast import linear_trend, missing_history, stored_trend
 from okr_app.okr.kinds import DIRECTIONAL, DONE, MILESTONE, NOT_DONE, STAY_IN_RANGE, is_done
 from okr_app.okr.periods import first_moment
-from okr_app.okr.wording import compact, number
+from okr_app.okr.wording import compact, exact, number
 from okr_app.web.charts.scale import Scale, nice_ticks, padded
 
 WIDTH, HEIGHT = 640, 280
@@ -74,12 +74,15 @@ def draw(key_result, objective, check_ins, now):
 def _labelled(ticks):
     """Return ``(value, label)`` of the ticks: short in one unit (2.5M), unless two read the same.
 
-    2,500,000 and 2,501,000 both read 2.5M: then every label is written in full.
+    2,500,000 and 2,501,000 both read 2.5M: then every label is written in full, and if
+    99.995 and 100 still read the same, with all the digits the ticks have.
     """
     largest = max(abs(value) for value in ticks)
     labels = [compact(value, largest) for value in ticks]
-    if len(set(labels)) < len(labels):
-        labels = [number(value) for value in ticks]
+    for write in (number, exact):  # in full, then with every digit the ticks have
+        if len(set(labels)) == len(labels):
+            break
+        labels = [write(value) for value in ticks]
     return list(zip(ticks, labels, strict=True))
 
 
