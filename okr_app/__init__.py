@@ -12,7 +12,7 @@ from okr_app import extensions
 
 def create_app(config=None):
     """Create the application: defaults, ``instance/config.py``, environment, ``config``."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=settings.instance_path())
     settings.load_defaults(app.config)
     app.config.from_pyfile("config.py", silent=True)
     settings.load_environment(app.config)

@@ -59,6 +59,7 @@ DEFAULTS = {
     "OKR_WEBHOOK_MAX_PER_USER": 20,
     # The worker (flask --app wsgi worker).
     "OKR_WORKER_BROKER_URL": None,  # None: REDIS_URL, else a folder in the instance path
+    "OKR_INSTANCE_PATH": None,  # read before the rest (okr_app.config.instance_path)
     "OKR_WORKER_CONCURRENCY": 4,
     "OKR_WORKER_POLL_SECONDS": 1.0,
     "OKR_WORKER_SCAN_SECONDS": 60,
@@ -112,6 +113,15 @@ CONVENTIONAL_NAMES = ("DATABASE_URL", "SECRET_KEY", "REDIS_URL")
 
 #: Limiter storage schemes served by a plain redis-py client.
 REDIS_SCHEMES = frozenset({"redis", "rediss", "redis+unix"})
+
+
+def instance_path(environ=os.environ):
+    """Return the instance folder ``OKR_INSTANCE_PATH`` names, made absolute, or None.
+
+    None lets Flask find its own: ``instance/`` beside the package in a checkout.
+    """
+    folder = environ.get("OKR_INSTANCE_PATH")
+    return os.path.abspath(folder) if folder else None
 
 
 def load_defaults(config):

@@ -81,12 +81,12 @@ def local_settings_left_out(tmp_path_factory):
     Set for ``make run`` (webhooks to a receiver on loopback, say), they would change what
     the tests' apps do. Each app gets an empty instance folder; a test sets what it needs.
     """
-    instance = str(tmp_path_factory.mktemp("instance"))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Flask, "auto_find_instance_path", lambda self: instance)
         for name in list(os.environ):
             if name.startswith("OKR_") or name in SHELL_SETTINGS:
                 patch.delenv(name)
+        # In the environment, so that the processes the tests start use it too.
+        patch.setenv("OKR_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
         yield
 
 

@@ -2,6 +2,8 @@
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,7 @@ def test_environment_overrides_defaults(monkeypatch, tmp_path):
 
 def test_instance_config_sits_between_defaults_and_environment(monkeypatch, tmp_path):
     (tmp_path / "config.py").write_text("OKR_LOCKOUT_SECONDS = 11\nOKR_LOCKOUT_MAX_FAILURES = 9\n")
-    monkeypatch.setattr("flask.Flask.auto_find_instance_path", lambda self: str(tmp_path))
+    monkeypatch.setenv("OKR_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("OKR_LOCKOUT_SECONDS", "12")
     app = create_app({"TESTING": True})
     assert app.config["OKR_LOCKOUT_MAX_FAILURES"] == 9
@@ -132,9 +134,22 @@ def test_a_password_bound_a_login_cannot_reach_stops_the_app(monkeypatch, longes
 
 
 def test_the_tests_leave_local_settings_out(app):
-    """A developer's instance/config.py and OKR_* variables never reach the tests' apps."""
-    assert Path(app.instance_path) != Path(__file__).resolve().parents[1] / "instance"
-    assert not [name for name in os.environ if name.startswith("OKR_")]
+    """A developer's instance/config.py and OKR_* variables never reach the tests' apps.
+
+    Nor the processes they start: a command run from the checkout finds the same folder.
+    """
+    checkout = Path(__file__).resolve().parents[1]
+    assert Path(app.instance_path) != checkout / "instance"
+    assert [name for name in os.environ if name.startswith("OKR_")] == ["OKR_INSTANCE_PATH"]
+    found = subprocess.run(
+        [sys.executable, "-c", "from okr_app import create_app; print(create_app().instance_path)"],
+        cwd=checkout,
+        env={**os.environ, "SECRET_KEY": "s" * 48},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == app.instance_path
 
 
 @pytest.mark.parametrize(
