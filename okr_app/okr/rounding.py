@@ -18,21 +18,12 @@ def rounded(number, places=PLACES):
     return math.floor(round(number * scale, 6) + 0.5) / scale
 
 
-#: The most a progress short of 100 reads: 99.99.
-ALMOST_DONE = 100 - 10**-PLACES
-
-
-def capped_progress(progress):
-    """Return ``progress``, at most ``ALMOST_DONE`` while short of 100: it never reads done."""
-    if progress is not None and progress < 100:
-        return min(progress, ALMOST_DONE)
-    return progress
-
-
-def rounded_progress(progress):
+def rounded_progress(progress, places=PLACES):
     """Return a progress percentage rounded as ``rounded``, never 100 short of 100.
 
-    99.996 % is not done: it reads 99.99, so that ``progress == 100`` means done in every
-    answer, as the pace's ``done`` does.
+    99.996 % is not done: it reads 99.99 (99.9 to one decimal), so that ``progress == 100``
+    means done in every answer and on every page, as the pace's ``done`` does.
     """
-    return rounded(capped_progress(progress))
+    if progress is not None and progress < 100:
+        progress = min(progress, 100 - 10**-places)
+    return rounded(progress, places)

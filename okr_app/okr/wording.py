@@ -8,7 +8,6 @@ import math
 from decimal import Decimal
 
 from okr_app.okr.kinds import MILESTONE, STAYS, is_done
-from okr_app.okr.rounding import rounded as halves_up
 from okr_app.okr.rounding import rounded_progress
 
 #: Decimals a number below 1 may take to show its first two significant digits.
@@ -63,10 +62,8 @@ def percent(value):
     """
     if value is None:
         return "-"
-    rounded = halves_up(float(value), 1)
-    if rounded == 100 and value < 100:
-        rounded = 99.9
-    return f"{int(rounded) if rounded.is_integer() else rounded} %"
+    shown = rounded_progress(float(value), 1)
+    return f"{int(shown) if shown.is_integer() else shown} %"
 
 
 def percent_as_graded(value):
