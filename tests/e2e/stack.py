@@ -164,15 +164,23 @@ class Stack:
                 entries.append(json.loads(line))
         return entries
 
-    def pids_for(self, request_ids, timeout=10):
-        """Return the worker pid that served each request id, waiting for its log line."""
+    def entries_for(self, request_ids, timeout=10):
+        """Return the access log entry of each request id, waiting for its line.
+
+        gunicorn writes a line once the answer is sent, so a client may read the answer
+        before the line is there.
+        """
 
         def found():
-            pids = {entry["request_id"]: entry["pid"] for entry in self.access_log()}
-            return pids if all(rid in pids for rid in request_ids) else None
+            entries = {entry["request_id"]: entry for entry in self.access_log()}
+            return entries if all(rid in entries for rid in request_ids) else None
 
-        pids = wait_until(found, timeout, "access log lines")
-        return [pids[rid] for rid in request_ids]
+        entries = wait_until(found, timeout, "access log lines")
+        return [entries[rid] for rid in request_ids]
+
+    def pids_for(self, request_ids, timeout=10):
+        """Return the worker pid that served each request id, waiting for its log line."""
+        return [entry["pid"] for entry in self.entries_for(request_ids, timeout)]
 
 
 class PgBouncer(Process):

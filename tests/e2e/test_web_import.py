@@ -53,8 +53,13 @@ def test_an_import_over_10_mib_is_shown_beside_the_form(stack):
         "import takes. Nothing was imported.</p>"
     ) in text
     assert 'action="/app/import"' in text  # the form, to choose another file
-    served = [entry for entry in stack.access_log() if entry["path"] == "/app/import"]
-    assert served[-1]["method"] == "GET", "nginx refused the body before gunicorn read it"
+    # gunicorn writes its log line after the answer is sent: wait for this request's own
+    [served] = stack.entries_for([headers["X-Request-Id"]])
+    assert (served["method"], served["path"], served["query"]) == (
+        "GET",
+        "/app/import",
+        "refused=too-large",
+    ), "nginx refused the body before gunicorn read it"
 
 
 def test_a_clients_prefix_header_does_not_reach_the_app(stack):
