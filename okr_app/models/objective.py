@@ -19,7 +19,7 @@ from okr_app.extensions import db
 from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.forecast import objective_projection
 from okr_app.okr.progress import objective_progress
-from okr_app.okr.rollup import MAX_DEPTH, rolled_up_progress
+from okr_app.okr.rollup import MAX_DEPTH, expected_of, rolled_up_progress
 
 STATUSES = ("active", "completed", "missed", "cancelled", "archived")
 
@@ -120,6 +120,22 @@ class Objective(db.Model):
         """
         closing = self.closing
         return closing.final_progress if closing is not None else self.progress_within(levels)
+
+    def expected_progress_on(self, on, levels=MAX_DEPTH):
+        """Return the progress expected of this objective on day ``on``.
+
+        Its key results' expected progress by kind, weighted, and when it rolls up its
+        children's too, by the same rule as ``progress`` (``okr.rollup.expected_of``); a
+        closed child is expected where its period stands, as an open one.
+        """
+        children = []
+        if self.roll_up and levels > 1:
+            children = [
+                (item.expected_progress_on(on, levels - 1), item.child_weight)
+                for item in self.children
+            ]
+        key_results = [(item.kind, item.due_on, item.weight) for item in self.key_results]
+        return expected_of(self.start_date, self.end_date, key_results, children, on)
 
     @property
     def closing(self):

@@ -91,15 +91,16 @@ def _with_key_results(connection, rows):
             pace_status=pace,
         )
         objective["key_results"].append(item)
-    rolled = rolled_up(connection, objectives.values())
+    rolled = rolled_up(connection, objectives.values(), now.date())
     for objective in objectives.values():
         key_results = objective["key_results"]
         objective["children"] = children.get(objective["id"], [])
         objective["progress"] = objective_progress(
             (item["progress"], item["weight"]) for item in key_results
         )
+        objective["rolled_up_expected"] = None
         if objective["id"] in rolled:
-            objective["progress"] = rolled[objective["id"]]
+            objective["progress"], objective["rolled_up_expected"] = rolled[objective["id"]]
         objective["projected_progress"] = objective_projection(
             (item["forecast"], item["progress"], item["weight"]) for item in key_results
         )

@@ -3,10 +3,13 @@
 The same rule as ``Objective.progress`` (``okr_app.okr.rollup.rolled_up_progress``): a
 parent that rolls up counts its key results and its children, each child once with its
 own progress (rolled up in turn only if it rolls up itself), or, when the child is closed,
-with the progress frozen at its closing. A test holds the list and the single read equal.
+with the progress frozen at its closing. Its expected progress counts the same children,
+each expected by its own period and key results. A test holds the list and the single read
+equal.
 """
 
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, select
 
@@ -14,7 +17,7 @@ from okr_app.models import KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
 from okr_app.okr.progress import objective_progress
 from okr_app.okr.readings import reading_progress
-from okr_app.okr.rollup import MAX_DEPTH, rolled_up_progress
+from okr_app.okr.rollup import MAX_DEPTH, expected_of, rolled_up_progress
 
 
 def children_of(connection, ids):
@@ -25,11 +28,19 @@ def children_of(connection, ids):
     return found
 
 
-def rolled_up(connection, objectives, inside=None):
-    """Return ``{id: progress}`` of those of ``objectives`` that roll up.
+class RolledUp(NamedTuple):
+    """A rolled-up objective's progress and the progress expected of it on a day."""
+
+    progress: float
+    expected: float
+
+
+def rolled_up(connection, objectives, on, inside=None):
+    """Return ``{id: RolledUp(progress, expected)}`` of those of ``objectives`` that roll up.
 
     Each of ``objectives`` is a dict with ``id``, ``roll_up``, ``start_date`` and
-    ``end_date``; a key result's progress is read by its kind, as the models read it.
+    ``end_date``; a key result's progress is read by its kind, as the models read it, and
+    the expected progress is that of day ``on`` (``Objective.expected_progress_on``'s rule).
     ``inside``, a set, gets the id of every objective whose progress one of these counts
     (its children, and theirs through every child that rolls up in turn).
     """
@@ -45,20 +56,26 @@ def rolled_up(connection, objectives, inside=None):
         if not level:
             break
     own = {}
+    kinds = {}
     now = utcnow()
     for row in connection.execute(_key_results(), {"ids": list(nodes)}):
         node = nodes[row.objective_id]
         progress = reading_progress(row, node["start_date"], node["end_date"], now)
         own.setdefault(row.objective_id, []).append((progress, row.weight))
+        kinds.setdefault(row.objective_id, []).append((row.kind, row.due_on, row.weight))
     under = {}
     for node in nodes.values():
         if node.get("parent_id") in nodes:
             under.setdefault(node["parent_id"], []).append(node["id"])
 
+    def rolls_up(objective_id, depth):
+        """Tell whether an objective counts its children at this depth."""
+        return nodes[objective_id]["roll_up"] and depth < MAX_DEPTH
+
     def progress_of(objective_id, depth):
         """Return one objective's progress, its children's included if it rolls up."""
         pairs = own.get(objective_id, [])
-        if not nodes[objective_id]["roll_up"] or depth >= MAX_DEPTH:
+        if not rolls_up(objective_id, depth):
             return objective_progress(pairs)
         children = [
             (progress_as_child(child, depth + 1), nodes[child]["child_weight"])
@@ -73,7 +90,22 @@ def rolled_up(connection, objectives, inside=None):
         frozen = nodes[objective_id]["final_progress"]
         return progress_of(objective_id, depth) if frozen is None else frozen
 
-    return {item["id"]: progress_of(item["id"], 1) for item in parents}
+    def expected_of_node(objective_id, depth):
+        """Return one objective's expected progress, its children's included if it rolls up."""
+        children = []
+        if rolls_up(objective_id, depth):
+            children = [
+                (expected_of_node(child, depth + 1), nodes[child]["child_weight"])
+                for child in under.get(objective_id, [])
+            ]
+        node = nodes[objective_id]
+        items = kinds.get(objective_id, [])
+        return expected_of(node["start_date"], node["end_date"], items, children, on)
+
+    return {
+        item["id"]: RolledUp(progress_of(item["id"], 1), expected_of_node(item["id"], 1))
+        for item in parents
+    }
 
 
 @cache

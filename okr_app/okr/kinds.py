@@ -203,6 +203,31 @@ def objective_expected_progress(time_share, timed_weight, full_weight, total_wei
     return ((timed_weight or 0.0) * time_share + (full_weight or 0.0) * 100.0) / total_weight
 
 
+def expected_pairs(items, time_share, on, end_date):
+    """Return ``(expected, weight)`` of each of the (kind, due_on, weight) ``items``.
+
+    Each key result's expected progress is ``expected_kind_progress`` on day ``on``.
+    """
+    return [
+        (expected_kind_progress(kind, time_share, on, due_on, end_date), weight)
+        for kind, due_on, weight in items
+    ]
+
+
+def weighted_expectation(pairs, time_share):
+    """Return sum(weight x expected) / sum(weight) over (expected, weight) ``pairs``.
+
+    ``time_share`` when nothing carries weight: an objective without key results is
+    expected where its period stands.
+    """
+    total = 0.0
+    weighted = 0.0
+    for expected, weight in pairs:
+        total += weight
+        weighted += weight * expected
+    return weighted / total if total else time_share
+
+
 def weighted_expected_progress(items, time_share, on, end_date):
     """Return sum(weight x expected) / sum(weight) over (kind, due_on, weight) items.
 
@@ -210,12 +235,7 @@ def weighted_expected_progress(items, time_share, on, end_date):
     (or weight), ``time_share``. ``/stats`` computes the same from weight sums in SQL
     (``objective_expected_progress``).
     """
-    total = 0.0
-    weighted = 0.0
-    for kind, due_on, weight in items:
-        total += weight
-        weighted += weight * expected_kind_progress(kind, time_share, on, due_on, end_date)
-    return weighted / total if total else time_share
+    return weighted_expectation(expected_pairs(items, time_share, on, end_date), time_share)
 
 
 def expected_on(items, start, end, on):

@@ -1,5 +1,12 @@
-"""Parents and children: which periods may nest, how deep, and a parent's rolled-up progress."""
+"""Parents and children: which periods may nest, how deep, a parent's rolled-up progress.
 
+A parent that rolls up is expected, on a day, where its key results and its children are
+expected, by the same weights as its progress: its progress and its expected progress
+count the same things, so its pace compares like with like.
+"""
+
+from okr_app.okr.kinds import expected_pairs, weighted_expectation
+from okr_app.okr.pace import expected_progress
 from okr_app.okr.periods import bounds
 from okr_app.okr.progress import objective_progress
 
@@ -22,6 +29,19 @@ def rolled_up_progress(key_results, children):
     (which includes its children only if it rolls up itself); 0 when nothing carries weight.
     """
     return objective_progress([*key_results, *children])
+
+
+def expected_of(start, end, key_results, children, on):
+    """Return the progress an objective of period ``start``-``end`` is expected to have on ``on``.
+
+    The weighted mean over its key results, each ``(kind, due_on, weight)`` expected by its
+    kind, and ``children``, each ``(expected, child_weight)`` with the child's own expected
+    progress (its children's included only if it rolls up itself); the share of the period
+    elapsed when nothing carries weight. Without children it is ``expected_on``'s figure.
+    """
+    time_share = expected_progress(start, end, on)
+    own = expected_pairs(key_results, time_share, on, end)
+    return weighted_expectation([*own, *children], time_share)
 
 
 def period_months(period):

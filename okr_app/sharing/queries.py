@@ -10,7 +10,6 @@ from okr_app.extensions import db
 from okr_app.models import CheckIn, KeyResult, Objective, ShareLink, of_active_owner
 from okr_app.models.types import utcnow
 from okr_app.objectives.queries import owned_objective
-from okr_app.okr.kinds import expected_on
 
 #: Longer than any token this app hands out; anything longer is not looked up.
 MAX_TOKEN_LENGTH = 128
@@ -63,12 +62,7 @@ def shared_view(objective, now=None):
         "end_date": objective.end_date,
         "status": objective.status,
         "progress": objective.progress,
-        "expected_progress": expected_on(
-            ((item.kind, item.due_on, item.weight) for item in objective.key_results),
-            objective.start_date,
-            objective.end_date,
-            now.date(),
-        ),
+        "expected_progress": objective.expected_progress_on(now.date()),
         "key_results": [
             {
                 "title": item.title,

@@ -37,9 +37,11 @@ def get_stats(filters):
     objective that is not archived. A closed objective counts with the progress frozen at
     its closing, and each period has the `average_grade` of its closed objectives (null
     if none). Pace is measured at the end of `on` (default today, UTC) for active
-    objectives, never closed ones: `expected_progress` is the share of the period elapsed,
-    `status` is `done` (progress 100), `ahead` (delta > 0), `on_track` (0 >= delta >= -10)
-    or `at_risk` (delta < -10), the delta taken as shown (2 decimals), and
+    objectives, never closed ones: `expected_progress` is the key results' expected
+    progress by kind, weighted (the share of the period elapsed without key results), and
+    for one that rolls up its children's too, by their `child_weight`, as its progress
+    counts them; `status` is `done` (progress 100), `ahead` (delta > 0), `on_track`
+    (0 >= delta >= -10) or `at_risk` (delta < -10), the delta taken as shown (2 decimals), and
     `completion_date` (formerly `forecast_date`) is the day 100 % is reached at the average
     rate since the period start (null before the period starts, with no progress, or when
     done). It is not the least-squares `forecast` of the

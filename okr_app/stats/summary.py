@@ -30,7 +30,7 @@ def statistics(user_id, filters, on):
         queries.check_in_days(covered),
         queries.latest_confidence_average(covered),
         on,
-        rolled_up(db.session.connection(), rolling, inside),
+        rolled_up(db.session.connection(), rolling, on, inside),
         inside,
     )
 
@@ -40,8 +40,9 @@ def summarise(rows, days, confidence, on, rolled=None, inside=None):
 
     ``rows`` are ``objective_rows``' rows (any rows with those attributes), ``days`` maps a
     day to its check-ins and ``confidence`` is the mean latest confidence, or None.
-    ``rolled`` maps the objectives that roll up to their progress, children included, and
-    ``inside`` holds the objectives counted in those (by default, their direct children).
+    ``rolled`` maps the objectives that roll up to their ``RolledUp`` (progress and expected
+    progress, children included), and ``inside`` holds the objectives counted in those (by
+    default, their direct children).
     """
     objectives = [_objective(row, rolled or {}) for row in rows]
     pace = [_pace(objective, on) for objective in objectives if _is_paced(objective)]
@@ -59,11 +60,14 @@ def summarise(rows, days, confidence, on, rolled=None, inside=None):
 def _objective(row, rolled):
     """Return an objective's figures; progress is the weighted mean of its key results.
 
-    One that rolls up counts its children too (``rolled``); a closed objective counts with
-    the progress frozen at its closing, and its grade.
+    One that rolls up counts its children too, in its progress and its expected progress
+    (``rolled``); a closed objective counts with the progress frozen at its closing, and
+    its grade.
     """
     progress = weighted_mean(row.weighted, row.weight)
-    progress = rolled.get(row.id, progress)
+    expected = None
+    if row.id in rolled:
+        progress, expected = rolled[row.id]
     if row.grade is not None:
         progress = row.final_progress
     return {
@@ -79,6 +83,7 @@ def _objective(row, rolled):
         "weight": row.weight,
         "timed_weight": row.timed_weight,
         "full_weight": row.full_weight,
+        "rolled_up_expected": expected,
         "parent_id": getattr(row, "parent_id", None),
         "roll_up": bool(getattr(row, "roll_up", False)),
     }
@@ -90,17 +95,20 @@ def _is_paced(objective):
 
 
 def _pace(objective, on):
-    """Return one pace entry: progress against the share of the period elapsed.
+    """Return one pace entry: progress against the progress expected on day ``on``.
 
-    An objective with a stale key result is ``stale``, whatever its progress.
+    One that rolls up is expected where its key results and children are (``rolled_up``);
+    an objective with a stale key result is ``stale``, whatever its progress.
     """
     progress = objective["progress"]
-    expected = objective_expected_progress(
-        expected_progress(objective["start_date"], objective["end_date"], on),
-        objective["timed_weight"],
-        objective["full_weight"],
-        objective["weight"],
-    )
+    expected = objective["rolled_up_expected"]
+    if expected is None:
+        expected = objective_expected_progress(
+            expected_progress(objective["start_date"], objective["end_date"], on),
+            objective["timed_weight"],
+            objective["full_weight"],
+            objective["weight"],
+        )
     delta = pace_delta(progress, expected)
     completion = completion_date(progress, objective["start_date"], on)
     return {

@@ -80,21 +80,29 @@ def _page_number(text):
 
 
 def _with_pace(objective, today):
-    """Return a listed objective with its expected progress today and its pace, as words too."""
-    return {**objective, **pace_figures(objective, today)}
+    """Return a listed objective with its expected progress today and its pace, as words too.
+
+    One that rolls up is expected where its key results and children are (the list's
+    ``rolled_up_expected``); any other where its key results are.
+    """
+    expected = objective["rolled_up_expected"]
+    if expected is None:
+        expected = expected_on(
+            ((item["kind"], item["due_on"], item["weight"]) for item in objective["key_results"]),
+            objective["start_date"],
+            objective["end_date"],
+            today,
+        )
+    return {**objective, **pace_figures(objective, expected)}
 
 
-def pace_figures(objective, today):
+def pace_figures(objective, expected):
     """Return ``expected_progress``, ``pace`` and ``pace_label`` of an objective (row or model).
 
     Only an active objective that is not closed has a pace, as in ``GET /stats``: ``stale``
-    while a key result is, else by its progress against the expected; the expected progress
-    is its key results' by kind, weighted, as there.
+    while a key result is, else by its progress against ``expected``, the progress expected
+    of it today, as there.
     """
-    start, end = objective["start_date"], objective["end_date"]
-    expected = expected_on(
-        (_kind_weight(item) for item in objective["key_results"]), start, end, today
-    )
     pace = None
     if objective["status"] == "active" and objective["closing"] is None:
         if any(_stale(item) for item in objective["key_results"]):
@@ -107,10 +115,3 @@ def pace_figures(objective, today):
 def _stale(item):
     """Tell whether a key result (a model or a listed dictionary) is stale."""
     return item["stale"] if isinstance(item, dict) else item.stale
-
-
-def _kind_weight(item):
-    """Return ``(kind, due_on, weight)`` of a key result (a model or a listed dictionary)."""
-    if isinstance(item, dict):
-        return item["kind"], item["due_on"], item["weight"]
-    return item.kind, item.due_on, item.weight

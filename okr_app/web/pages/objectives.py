@@ -95,13 +95,13 @@ def _objective_page(objective, status=200, **forms_shown):
         stored, EDIT_LABELS, "objective", shown_as=partial(_shown_as, objective.user_id)
     )
     figures = {
-        name: getattr(objective, name)
-        for name in ("start_date", "end_date", "status", "closing", "progress", "key_results")
+        name: getattr(objective, name) for name in ("status", "closing", "progress", "key_results")
     }
+    expected = objective.expected_progress_on(datetime.now(UTC).date())
     page = render_template(
         "objective.html",
         objective=objective,
-        pace=pace_figures(figures, datetime.now(UTC).date()),
+        pace=pace_figures(figures, expected),
         etag=etag(objective),
         # Read once: a stay key result's progress moves with the clock between two reads.
         progress=figures["progress"],
