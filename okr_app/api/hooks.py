@@ -18,15 +18,42 @@ _OPENAPI_PARAMETER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
+#: ``Authorization: bearer  <credentials>``: the scheme in any case, one space or more.
+_ANY_BEARER = re.compile(r"(?i:bearer) +(?=\S)")
+
+
 def init_app(app):
     """Trust ``OKR_TRUSTED_PROXIES`` hops and install the request hooks."""
     hops = app.config["OKR_TRUSTED_PROXIES"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0, x_prefix=hops)
+    app.wsgi_app = BearerScheme(app.wsgi_app)
     request_started.connect(assign_request_id, app)
     app.before_request(require_json_body)
     app.before_request(refuse_unknown_query_parameters)
     app.after_request(return_request_id)
+
+
+class BearerScheme:
+    """Spell the ``Authorization`` scheme ``Bearer `` before anything reads the header.
+
+    An authentication scheme is case-insensitive and may be followed by several spaces
+    (RFC 9110, section 11.1): ``bearer``, ``BEARER`` and ``Bearer  <token>`` are the same
+    credentials, which the token checks, the rate limiter's key and the metrics scraper's
+    check all read as ``Bearer <token>``.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        """Rewrite the scheme unless it reads ``Bearer `` and one space already."""
+        header = environ.get("HTTP_AUTHORIZATION")
+        if header and not (header.startswith("Bearer ") and header[7:8] != " "):
+            match = _ANY_BEARER.match(header)
+            if match:
+                environ["HTTP_AUTHORIZATION"] = "Bearer " + header[match.end() :]
+        return self.wsgi_app(environ, start_response)
 
 
 def forget_when_requests_start(app, *names):

@@ -113,6 +113,19 @@ def test_other_header_shapes_are_read_as_before(client, auth, header):
     assert response.get_json()["id"] == user["id"]
 
 
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER", "bEaReR  "])
+def test_the_scheme_is_read_in_any_case(client, auth, scheme):
+    """An authentication scheme is case-insensitive (RFC 9110): access and personal tokens."""
+    user, tokens, headers = auth.user()
+    personal = client.post(
+        "/auth/tokens", headers=headers, json={"name": "cron", "scopes": ["read"]}
+    ).get_json()["token"]
+    for token in (tokens["access_token"], personal):
+        response = client.get("/auth/me", headers={"Authorization": f"{scheme} {token}"})
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["id"] == user["id"]
+
+
 def test_a_token_carries_no_cookie_csrf_claim(auth):
     _, tokens, _ = auth.user()
     assert "csrf" not in claims_of(tokens["access_token"])

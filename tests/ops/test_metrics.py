@@ -63,6 +63,8 @@ def test_access_is_for_admins_and_the_scraper(app, client, auth):
     assert client.get("/metrics").status_code == 401
     assert client.get("/metrics", headers=user_headers).status_code == 401
     assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    lower = client.get("/metrics", headers={"Authorization": f"bearer {SCRAPER}"})
+    assert lower.status_code == 200  # the scheme is case-insensitive
     _, admin_headers = make_admin(app, auth, "root@example.com")
     assert client.get("/metrics", headers=admin_headers).status_code == 200
     assert "okr_http_requests_total" in scrape(client)
