@@ -18,10 +18,16 @@ class UserQuerySchema(Schema):
     """Filters of the user listing."""
 
     q = fields.String(
-        validate=validate.Length(min=1, max=EMAIL_MAX_LENGTH),
+        validate=[
+            validate.Length(min=1, max=EMAIL_MAX_LENGTH),
+            validate.Predicate(
+                "strip", error="Give part of an e-mail address: spaces alone match nothing."
+            ),
+        ],
         metadata={
             "description": "Part of the e-mail address, case-insensitive, taken literally "
-            "(`%` and `_` match only themselves)."
+            "(`%` and `_` match only themselves); spaces around it are ignored, spaces "
+            "alone refused (422)."
         },
     )
     role = fields.String(validate=validate.OneOf(ROLES))

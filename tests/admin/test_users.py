@@ -49,6 +49,19 @@ def test_q_matches_percent_and_underscore_literally(client, auth, admin, part):
     )
 
 
+@pytest.mark.parametrize("blank", [" ", "   ", "\t"])
+def test_q_of_spaces_alone_is_refused_not_a_match_for_everyone(client, auth, admin, blank):
+    _, headers = admin
+    auth.register("anna@example.org")
+    response = client.get("/admin/users", query_string={"q": blank}, headers=headers)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["query"]["q"] == [
+        "Give part of an e-mail address: spaces alone match nothing."
+    ]
+    padded = client.get("/admin/users", query_string={"q": " anna "}, headers=headers)
+    assert [u["email"] for u in padded.get_json()] == ["anna@example.org"]
+
+
 def test_get_one_and_404(client, auth, admin):
     _, headers = admin
     profile = auth.register("anna@example.org").get_json()
