@@ -33,7 +33,15 @@ from okr_app.objectives.schemas import (
     roll_up_field,
 )
 from okr_app.okr.grades import grade
-from okr_app.okr.kinds import DIRECTIONAL, KIND_FIELDS, definition_errors, direction
+from okr_app.okr.kinds import (
+    DIRECTIONAL,
+    DONE,
+    KIND_FIELDS,
+    MILESTONE,
+    NOT_DONE,
+    definition_errors,
+    direction,
+)
 from okr_app.okr.periods import bounds, outside_refusal
 from okr_app.okr.rounding import rounded
 from okr_app.transfer.check_in_times import CARRIED_AT, check_in_time
@@ -41,6 +49,7 @@ from okr_app.transfer.check_in_times import CARRIED_AT, check_in_time
 WEIGHT = {"exclusiveMinimum": True}  # apispec does not carry Range's min_inclusive over
 CONFIDENCE_RANGE = validate.Range(min=0, max=1)
 NOT_IMPORTED = {"description": "Exported for the record; an import sets its own."}
+MILESTONE_VALUE = "A milestone's value is 1 (done) or 0 (not done)."
 BY_KIND = {"description": "As the key result's own field: set for the kinds it defines."}
 
 
@@ -121,6 +130,24 @@ class KeyResultRecordSchema(Schema):
             raise ValidationError({name: [message] for name, message in errors.items()})
 
     @validates_schema
+    def check_milestone_values(self, data, **kwargs):
+        """Refuse a milestone's value other than 1 or 0, now or in a check-in, as the API does."""
+        if data.get("kind") != MILESTONE:
+            return
+        errors = {}
+        if data["current_value"] not in (DONE, NOT_DONE):
+            errors["current_value"] = [MILESTONE_VALUE]
+        wrong = {
+            index: {"value": [MILESTONE_VALUE]}
+            for index, check_in in enumerate(data.get("check_ins") or [])
+            if check_in["value"] not in (DONE, NOT_DONE)
+        }
+        if wrong:
+            errors["check_ins"] = wrong
+        if errors:
+            raise ValidationError(errors)
+
+    @validates_schema
     def check_current_value(self, data, **kwargs):
         """Refuse a current value other than the latest check-in's, as the API keeps it.
 
@@ -168,6 +195,12 @@ class FrozenKeyResultRecordSchema(Schema):
     final_value = FiniteNumber(required=True)
     progress = progress_field(required=True)
     confidence = confidence_field()
+
+    @validates_schema
+    def check_milestone_value(self, data, **kwargs):
+        """Refuse a milestone's final value other than 1 or 0."""
+        if data.get("kind") == MILESTONE and data["final_value"] not in (DONE, NOT_DONE):
+            raise ValidationError(MILESTONE_VALUE, "final_value")
 
     @validates_schema
     def check_range(self, data, **kwargs):

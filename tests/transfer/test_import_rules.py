@@ -181,3 +181,23 @@ def test_a_closing_graded_by_the_unrounded_progress_still_imports(account):
         assert response.status_code == 201, response.get_json()
     wrong = document(objective(1, status="completed", closings=[{**closing, "grade": 0.54}]))
     assert account.client.post("/import", json=wrong, headers=account.headers).status_code == 422
+
+
+def test_a_milestone_is_done_or_not_in_every_value(account, app):
+    """1 or 0, as the API takes it: now, in each check-in and frozen in a closing."""
+    milestone = {"kind": "milestone", "start_value": None, "target_value": None}
+    half = [{"at": "2026-01-05T00:00:00Z", "value": 0.5}]
+    record = key_result(1, **milestone, current_value=0.5, check_ins=half)
+    frozen = {**CLOSING["key_results"][0], **milestone, "final_value": 2, "progress": 0}
+    closing = {**CLOSING, "grade": 0, "final_progress": 0, "key_results": [frozen]}
+    closed = objective(2, status="completed", closings=[closing])
+    errors = refused(account, app, document(objective(1, key_results=[record]), closed))
+    message = ["A milestone's value is 1 (done) or 0 (not done)."]
+    assert errors == {
+        "objectives.0.key_results.0.current_value": message,
+        "objectives.0.key_results.0.check_ins.0.value": message,
+        "objectives.1.closings.0.key_results.0.final_value": message,
+    }
+    done = key_result(1, **milestone, current_value=1, check_ins=[{**half[0], "value": 1}])
+    body = document(objective(1, key_results=[done]))
+    assert account.client.post("/import", json=body, headers=account.headers).status_code == 201
