@@ -10,7 +10,7 @@ from okr_app.extensions import db
 from okr_app.models.types import NEVER_REUSE_IDS, UTCDateTime, utcnow, when_created
 from okr_app.okr.cadence import key_result_due
 from okr_app.okr.forecast import stored_trend
-from okr_app.okr.kinds import INCREASE, KINDS
+from okr_app.okr.kinds import INCREASE, KINDS, finished
 from okr_app.okr.readings import (
     current_in_band,
     reading_forecast,
@@ -160,7 +160,8 @@ class KeyResult(db.Model):
             "end_date": objective.end_date,
             "check_in_every_days": objective.check_in_every_days,
         }
-        inputs = (*cadence.values(), self.last_check_in_at, self.created_at)
+        done = finished(self.kind, self.current_value)
+        inputs = (*cadence.values(), self.last_check_in_at, self.created_at, done)
         kept = getattr(self, "_kept_due", None)
         if kept is None or kept[0] != inputs:
             due = key_result_due(
@@ -169,6 +170,7 @@ class KeyResult(db.Model):
                 self.created_at,
                 utcnow(),
                 current_app.config["OKR_STALE_AFTER_DAYS"],
+                done=done,
             )
             kept = self._kept_due = (inputs, due)
         return kept[1]

@@ -21,6 +21,7 @@ from okr_app.objectives.rollups import children_of, rolled_up
 from okr_app.objectives.selection import clauses, select_by
 from okr_app.okr.cadence import key_result_due
 from okr_app.okr.forecast import objective_projection
+from okr_app.okr.kinds import finished
 from okr_app.okr.progress import objective_progress
 from okr_app.okr.readings import (
     reading_forecast,
@@ -76,7 +77,12 @@ def _with_key_results(connection, rows):
         forecast, reason = reading_forecast(row, start_date, end_date, now)
         progress = reading_progress(row, start_date, end_date, now)
         due_at, overdue, stale = key_result_due(
-            objective, row.last_check_in_at, row.created_at, now, stale_after_days
+            objective,
+            row.last_check_in_at,
+            row.created_at,
+            now,
+            stale_after_days,
+            done=finished(row.kind, row.current_value),
         )
         pace = reading_pace_status(row, progress, start_date, end_date, now.date(), stale)
         item = dict(zip(key_result_columns, row, strict=True))

@@ -5,7 +5,7 @@ then due ``every_days`` after its latest check-in (or its creation, before any),
 from no earlier than its period's first moment; it is overdue once that moment has passed,
 and stale once it has passed by ``stale_after_days`` more. Only active objectives whose
 period has started and not ended have due key results, so a due moment after the period's
-last day is never listed.
+last day is never listed; a milestone that is done is never due.
 """
 
 from datetime import timedelta
@@ -61,15 +61,19 @@ def is_stale(due, now, stale_after_days):
     return due is not None and now > due + timedelta(days=stale_after_days)
 
 
-def key_result_due(objective, last_check_in_at, created_at, now, stale_after_days):
+def key_result_due(objective, last_check_in_at, created_at, now, stale_after_days, *, done=False):
     """Return ``(due_at, overdue, stale)`` of a key result of ``objective`` at ``now``.
 
     ``objective`` maps ``status``, ``start_date``, ``end_date`` and
-    ``check_in_every_days``; outside an active, current objective nothing is due.
+    ``check_in_every_days``; outside an active, current objective nothing is due, and
+    nothing of a milestone ``done`` (``okr.kinds.finished``): it has nothing more to report
+    unless it is checked in as not done again.
     """
     every_days = objective["check_in_every_days"]
-    if every_days is None or not in_cadence(
-        objective["status"], objective["start_date"], objective["end_date"], now
+    if (
+        done
+        or every_days is None
+        or not in_cadence(objective["status"], objective["start_date"], objective["end_date"], now)
     ):
         return None, False, False
     due = due_at(every_days, last_check_in_at, created_at, objective["start_date"])

@@ -71,6 +71,11 @@ def is_done(value):
     return value == DONE
 
 
+def finished(kind, value):
+    """Tell whether a key result of ``kind`` at ``value`` is a milestone done: never due."""
+    return kind == MILESTONE and is_done(value)
+
+
 def milestone_progress(value):
     """Return 100 when ``value`` says done (1), else 0."""
     return 100.0 if is_done(value) else 0.0

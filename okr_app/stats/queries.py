@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 
 from okr_app.database.expressions import as_date, epoch_seconds, sql_choose, utc_day
 from okr_app.extensions import db
@@ -18,7 +18,7 @@ from okr_app.models import CheckIn, KeyResult, Objective, ObjectiveClosing
 from okr_app.models.types import utcnow
 from okr_app.objectives.selection import clauses, select_by
 from okr_app.okr.cadence import SECONDS_PER_DAY, due_seconds
-from okr_app.okr.kinds import KINDS
+from okr_app.okr.kinds import DONE, KINDS, MILESTONE
 from okr_app.stats.kind_sql import expected_weight_sql, key_result_progress_sql, kind_counts_sql
 
 #: The filters of the statistics; without ``status`` they cover every objective not archived.
@@ -74,6 +74,8 @@ def _due_counts(dialect):
         Objective.status == "active",
         Objective.start_date <= bindparam("today"),
         Objective.end_date >= bindparam("today"),
+        # A milestone done is never due (``okr.kinds.finished``).
+        or_(KeyResult.kind != MILESTONE, KeyResult.current_value != DONE),
     )
     latest = epoch_seconds(func.coalesce(KeyResult.last_check_in_at, KeyResult.created_at), dialect)
     first = epoch_seconds(Objective.start_date, dialect)

@@ -224,3 +224,32 @@ def test_stats_count_overdue_to_the_microsecond_as_the_key_result_shows(
     shown = read(client, headers, key_result["id"])
     assert (shown["due_at"], shown["overdue"]) == (due.isoformat(), True)
     assert client.get("/stats", headers=headers).get_json()["key_results"]["overdue"] == 1
+
+
+def test_a_milestone_done_is_never_due_until_checked_in_as_not_done(client, auth, clock):
+    """Done, it has nothing more to report: no due moment, no reminder, no stale pace."""
+    _, _, headers = auth.user()
+    objective = create_objective(client, headers, check_in_every_days=7)
+    milestone = create_key_result(client, headers, objective["id"], kind="milestone")
+    feed = client.post("/calendar/feed", headers=headers, json={}).get_json()["url"]
+    feed = "/" + feed.split("/", 3)[3]
+    clock.move_to(datetime(2026, 1, 20, tzinfo=UTC))  # 15 days on: overdue and stale
+    assert state(read(client, headers, milestone["id"]))[1:] == (True, True, "stale")
+    assert [item["id"] for item in client.get("/due", headers=headers).get_json()] == [
+        milestone["id"]
+    ]
+    assert "SUMMARY:Check in: Reach subscribers" in client.get(feed).text
+
+    done = check_in(client, headers, milestone["id"], done=True)
+    assert done.status_code == 201
+    clock.move_to(datetime(2026, 2, 20, tzinfo=UTC))  # a month later, nothing is asked of it
+    assert state(read(client, headers, milestone["id"])) == (None, False, False, "done")
+    assert client.get("/due?until=2026-03-31T00:00:00Z", headers=headers).get_json() == []
+    stats = client.get("/stats", headers=headers).get_json()
+    assert (stats["key_results"]["overdue"], stats["key_results"]["stale"]) == (0, 0)
+    assert [entry["status"] for entry in stats["pace"]] == ["done"]
+    assert "SUMMARY:Check in:" not in client.get(feed).text
+
+    undone = check_in(client, headers, milestone["id"], done=False)
+    assert undone.status_code == 201
+    assert undone.get_json()["key_result"]["due_at"] == "2026-02-27T00:00:00+00:00"
