@@ -1,22 +1,42 @@
 """The feed's iCalendar document, built with the ``icalendar`` package (RFC 5545).
 
 One event per due check-in within the horizon (at its ``due_at``, 30 minutes, linking to
-the key result's page) and one all-day event per period end of an active objective
-(linking to the objective's page): the web interface's pages, which a person who clicks
-the link from a calendar app can open in a browser (the API's addresses would ask for a
-token). UIDs are
-derived from what the event stands for, so a calendar app updates an event on the next
-fetch instead of adding another.
+the key result's page; one overdue already is an all-day event today, where a calendar
+shows what is to do, not at a moment gone by) and one all-day event per period end of an
+active objective (linking to the objective's page): the web interface's pages, which a
+person who clicks the link from a calendar app can open in a browser (the API's addresses
+would ask for a token). UIDs are derived from what the event stands for, so a calendar app
+updates an event on the next fetch instead of adding another.
 """
 
+import re
 from datetime import timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from okr_app.okr.wording import percent, standing
 
 PRODID = "-//okr-tracker//calendar feed//EN"
 CHECK_IN_LENGTH = timedelta(minutes=30)
+ONE_DAY = timedelta(days=1)
+#: The control characters a TEXT value may not hold (RFC 5545, 3.3.11): all but HTAB.
+_CONTROLS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class Text(vText):
+    r"""A TEXT value escaped as RFC 5545 says, whatever the characters of a title.
+
+    ``icalendar`` reads ``\N`` in a value as a line break already escaped (``C:\New``
+    would read "C:" and "ew" on a new line); here a backslash is always one backslash.
+    Line breaks become ``\n`` and other control characters, which TEXT may not hold, are
+    left out.
+    """
+
+    def to_ical(self):
+        """Return the escaped value as bytes."""
+        text = str(self).replace("\r\n", "\n").replace("\r", "\n")
+        text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        return _CONTROLS.sub("", text.replace("\n", "\\n")).encode(self.encoding)
 
 
 def feed(key_results, objectives, page_of, host, now):
@@ -37,18 +57,26 @@ def feed(key_results, objectives, page_of, host, now):
 
 
 def _check_in_event(key_result, link, host, now):
-    """Return the event of a key result's due check-in."""
+    """Return the event of a key result's due check-in: an all-day one today once overdue."""
     event = Event()
     event.add("uid", f"key-result-{key_result.id}-check-in@{host}")
     event.add("dtstamp", now)
-    event.add("dtstart", key_result.due_at)
-    event.add("dtend", key_result.due_at + CHECK_IN_LENGTH)
-    event.add("summary", f"Check in: {key_result.title}")
-    event.add(
-        "description",
+    due = key_result.due_at
+    standing_text = (
         f"{key_result.objective.title}: {key_result.title}, {standing(key_result)} "
-        f"({percent(key_result.progress)}). {link}",
+        f"({percent(key_result.progress)}). {link}"
     )
+    if key_result.overdue:
+        event.add("dtstart", now.date())
+        event.add("dtend", now.date() + ONE_DAY)
+        event.add("summary", Text(f"Check in, overdue: {key_result.title}"))
+        standing_text = f"Due since {due:%Y-%m-%d %H:%M} UTC. {standing_text}"
+        event.add("transp", "TRANSPARENT")
+    else:
+        event.add("dtstart", due)
+        event.add("dtend", due + CHECK_IN_LENGTH)
+        event.add("summary", Text(f"Check in: {key_result.title}"))
+    event.add("description", Text(standing_text))
     event.add("url", link)
     return event
 
@@ -59,8 +87,9 @@ def _period_end_event(objective, link, host, now):
     event.add("uid", f"objective-{objective.id}-period-end@{host}")
     event.add("dtstamp", now)
     event.add("dtstart", objective.end_date)
-    event.add("dtend", objective.end_date + timedelta(days=1))
-    event.add("summary", f"Period ends ({objective.period}): {objective.title}")
+    event.add("dtend", objective.end_date + ONE_DAY)
+    event.add("summary", Text(f"Period ends ({objective.period}): {objective.title}"))
+    event.add("description", Text(f"{objective.title} ({objective.period}). {link}"))
     event.add("url", link)
     event.add("transp", "TRANSPARENT")
     return event

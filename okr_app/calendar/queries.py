@@ -13,19 +13,17 @@ HORIZON = timedelta(days=90)
 
 
 def feed_contents(user_id):
-    """Return ``(key_results, objectives)``: check-ins due in 90 days, periods ending after today.
+    """Return ``(key_results, objectives)``: check-ins due in 90 days, active objectives.
 
-    Overdue check-ins are included (at their due moment, in the past).
+    Overdue check-ins are included (the feed shows them today). Every active objective's
+    period end is, a past one too: a calendar app keeps the day it ended while the
+    objective is not closed, instead of deleting it the day after.
     """
     now = utcnow()
     key_results = due_key_results(user_id, now + HORIZON)
     statement = (
         select(Objective)
-        .where(
-            Objective.user_id == user_id,
-            Objective.status == "active",
-            Objective.end_date >= now.date(),
-        )
+        .where(Objective.user_id == user_id, Objective.status == "active")
         .order_by(Objective.end_date, Objective.id)
     )
     return key_results, db.session.scalars(statement).all()

@@ -162,3 +162,47 @@ def test_a_check_in_event_says_where_the_key_result_stands(client, auth, fields,
     description = str(found[f"key-result-{key_result['id']}-check-in@localhost"]["description"])
     page = f"http://localhost/app/key-results/{key_result['id']}"
     assert description == f"Grow: Reach, {standing}. {page}"
+
+
+def test_titles_keep_every_backslash_and_lose_control_characters(client, auth):
+    """``\\N`` in a title is no line break; TEXT may hold no control character (RFC 5545)."""
+    with time_machine.travel(NOW, tick=False):
+        _, _, headers = auth.user()
+        objective = create_objective(
+            client, headers, title="Clean C:\\Users\\Nina", check_in_every_days=7
+        )
+        key_result = create_key_result(
+            client, headers, objective["id"], title="Archive D:\\New\x0b now\x1b\x7f"
+        )
+        url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+        body = fetch(client, url).get_data()
+    assert not set(body) & {*range(0x00, 0x09), *range(0x0B, 0x0D), *range(0x0E, 0x20), 0x7F}
+    found = events(body)
+    check_in = found[f"key-result-{key_result['id']}-check-in@localhost"]
+    assert str(check_in["summary"]) == "Check in: Archive D:\\New now"
+    assert str(check_in["description"]).startswith("Clean C:\\Users\\Nina: Archive D:\\New now,")
+    period_end = found[f"objective-{objective['id']}-period-end@localhost"]
+    assert str(period_end["summary"]) == "Period ends (2026-Q1): Clean C:\\Users\\Nina"
+
+
+def test_an_overdue_check_in_is_shown_today_and_a_past_period_end_kept(client, auth):
+    """A calendar reminds of what is to do today; an active objective keeps its end's day."""
+    with time_machine.travel(NOW, tick=False) as clock:
+        _, _, headers = auth.user()
+        objective = create_objective(client, headers, title="Grow", check_in_every_days=1)
+        key_result = create_key_result(client, headers, objective["id"], title="Reach")
+        url = client.post("/calendar/feed", headers=headers).get_json()["url"]
+        clock.move_to(datetime(2026, 2, 20, 9, 0, tzinfo=UTC))
+        found = events(fetch(client, url).get_data())
+        clock.move_to(datetime(2026, 4, 10, 9, 0, tzinfo=UTC))  # Q1 over, still active
+        later = events(fetch(client, url).get_data())
+    check_in = found[f"key-result-{key_result['id']}-check-in@localhost"]
+    assert str(check_in["summary"]) == "Check in, overdue: Reach"
+    assert check_in.decoded("dtstart") == date(2026, 2, 20)
+    assert check_in.decoded("dtend") == date(2026, 2, 21)
+    assert str(check_in["description"]).startswith("Due since 2026-01-06 10:00 UTC. Grow: Reach")
+    page = f"http://localhost/app/objectives/{objective['id']}"
+    period_end = later[f"objective-{objective['id']}-period-end@localhost"]
+    assert set(later) == {f"objective-{objective['id']}-period-end@localhost"}
+    assert period_end.decoded("dtstart") == date(2026, 3, 31)
+    assert str(period_end["description"]) == f"Grow (2026-Q1). {page}"
