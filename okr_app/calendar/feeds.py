@@ -6,9 +6,11 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from okr_app.extensions import db
 from okr_app.models import CalendarFeed, of_active_owner
+from okr_app.models.types import utcnow
 
 
 def token_hash(token):
@@ -18,11 +20,24 @@ def token_hash(token):
 
 
 def create_feed(user_id):
-    """Give the user a new feed token, revoking any earlier one; return the token (shown once)."""
-    revoke_feed(user_id)
+    """Give the user a new feed token, revoking any earlier one; return the token (shown once).
+
+    One statement replaces the user's feed or adds it: two creations at once (a double
+    click) each succeed, the later one's token in force, where a delete then an insert
+    made the second fail on the user's unique feed.
+    """
     token = secrets.token_urlsafe(32)
-    db.session.add(CalendarFeed(user_id=user_id, token_hash=token_hash(token)))
-    db.session.flush()
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(CalendarFeed).values(
+        user_id=user_id, token_hash=token_hash(token), created_at=utcnow()
+    )
+    excluded = statement.excluded
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[CalendarFeed.user_id],
+            set_={"token_hash": excluded.token_hash, "created_at": excluded.created_at},
+        )
+    )
     return token
 
 

@@ -1,12 +1,18 @@
 """The calendar feed: a secret URL, parsed by ``icalendar``, stable UIDs, RFC 5545 text."""
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
 from icalendar import Calendar
+from sqlalchemy import select, text
 
+from okr_app.extensions import db
+from okr_app.models import CalendarFeed
+from tests.conftest import BACKEND
 from tests.factories import create_key_result, create_objective
+from tests.locks import wait_for_a_lock_wait
 
 NOW = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 pytestmark = pytest.mark.settings(OKR_ACCESS_TOKEN_SECONDS=86400 * 30)
@@ -105,9 +111,6 @@ def test_the_token_is_kept_only_as_a_keyed_hash(app, client, auth):
     _, _, headers = auth.user()
     url = client.post("/calendar/feed", headers=headers).get_json()["url"]
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
-    from okr_app.extensions import db
-    from okr_app.models import CalendarFeed
-
     with app.app_context():
         [stored] = db.session.scalars(db.select(CalendarFeed.token_hash)).all()
     assert token not in stored and len(stored) == 64
@@ -206,3 +209,41 @@ def test_an_overdue_check_in_is_shown_today_and_a_past_period_end_kept(client, a
     assert set(later) == {f"objective-{objective['id']}-period-end@localhost"}
     assert period_end.decoded("dtstart") == date(2026, 3, 31)
     assert str(period_end["description"]) == f"Grow (2026-Q1). {page}"
+
+
+@pytest.mark.concurrent
+@pytest.mark.skipif(BACKEND != "postgresql", reason="SQLite runs one write at a time")
+def test_two_feeds_created_at_once_both_succeed_and_the_later_one_is_in_force(app, client, auth):
+    """A double click: the second creation waits for the first and replaces its token."""
+    _, _, headers = auth.user()
+    user_id = client.get("/auth/me", headers=headers).get_json()["id"]
+    answer = {}
+    with app.app_context():
+        first = db.engine.connect()
+        transaction = first.begin()
+        first.execute(
+            text(
+                "INSERT INTO calendar_feeds (user_id, token_hash, created_at) "
+                "VALUES (:user_id, :hash, now())"
+            ),
+            {"user_id": user_id, "hash": "0" * 64},
+        )
+
+        def send():
+            with app.test_client() as own:
+                answer["response"] = own.post("/calendar/feed", headers=headers)
+
+        thread = threading.Thread(target=send)
+        thread.start()
+        try:
+            wait_for_a_lock_wait(app)
+        finally:
+            transaction.commit()
+            first.close()
+            thread.join()
+    response = answer["response"]
+    assert response.status_code == 201, response.get_json()
+    assert fetch(client, response.get_json()["url"]).status_code == 200
+    with app.app_context():
+        stored = db.session.scalars(select(CalendarFeed.token_hash)).all()
+    assert len(stored) == 1 and stored != ["0" * 64]
