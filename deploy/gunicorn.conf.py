@@ -7,6 +7,7 @@ import gc
 import glob
 import json
 import os
+import re
 
 from gunicorn.glogging import Logger, SafeAtoms
 
@@ -64,6 +65,17 @@ access_log_format = (
 )
 
 
+#: The secret in a calendar feed's path (``/calendar/<token>.ics``) or a share link's
+#: (``/s/<token>``, ``/s/<token>/badge.svg``), under any prefix: whoever reads it reads
+#: the feed or the objective, so no log line holds it (nginx's log does the same).
+SECRET_IN_PATH = re.compile(r"(/calendar/)[^/?\s]+(?=\.ics\b)|(/s/)[^/?\s]+")
+
+
+def secret_free(path):
+    """Return ``path`` with the secret of a feed's or a share link's address replaced."""
+    return SECRET_IN_PATH.sub(lambda found: (found[1] or found[2]) + "[secret]", path)
+
+
 class JsonAtoms(SafeAtoms):
     """Log atoms escaped for a JSON string, so no header value can break the line.
 
@@ -85,9 +97,11 @@ class JsonLogger(Logger):
     atoms_wrapper_class = JsonAtoms
 
     def atoms(self, resp, req, environ, request_time):
-        """Return gunicorn's atoms with the worker pid as a plain number."""
+        """Return gunicorn's atoms: the worker pid a plain number, no secret in the path."""
         atoms = super().atoms(resp, req, environ, request_time)
         atoms["p"] = os.getpid()
+        atoms["U"] = secret_free(atoms["U"])
+        atoms["r"] = secret_free(atoms["r"])
         return atoms
 
 

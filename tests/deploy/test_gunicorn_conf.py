@@ -58,7 +58,7 @@ def test_environment_overrides(monkeypatch):
     assert (conf.timeout, conf.graceful_timeout) == (12, 7)
 
 
-def access_line(conf, user_agent):
+def access_line(conf, user_agent, path="/auth/register"):
     """Format one access log line the way gunicorn's logger does."""
     request = SimpleNamespace(headers=[("X-FORWARDED-FOR", "203.0.113.7")])
     response = SimpleNamespace(
@@ -66,8 +66,8 @@ def access_line(conf, user_agent):
     )
     environ = {
         "REQUEST_METHOD": "POST",
-        "RAW_URI": "/auth/register",
-        "PATH_INFO": "/auth/register",
+        "RAW_URI": path,
+        "PATH_INFO": path,
         "QUERY_STRING": "",
         "SERVER_PROTOCOL": "HTTP/1.1",
         "REMOTE_ADDR": "127.0.0.1",
@@ -91,6 +91,26 @@ def test_access_log_lines_are_json_whatever_the_headers(monkeypatch, user_agent)
     assert entry["pid"] == os.getpid()
     assert entry["duration_ms"] == 15
     assert (entry["method"], entry["path"]) == ("POST", "/auth/register")
+
+
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/calendar/Ab-9_xY.ics", "/calendar/[secret].ics"),
+        ("/okr/calendar/Ab-9_xY.ics", "/okr/calendar/[secret].ics"),
+        ("/s/Ab-9_xY", "/s/[secret]"),
+        ("/s/Ab-9_xY/badge.svg", "/s/[secret]/badge.svg"),
+        ("/calendar/feed", "/calendar/feed"),
+        ("/objectives/7/share", "/objectives/7/share"),
+        ("/docs/swagger", "/docs/swagger"),
+    ],
+)
+def test_no_feed_or_share_secret_reaches_the_access_log(monkeypatch, path, logged):
+    """Whoever reads a log must not read a feed or a shared objective through it."""
+    conf = load(monkeypatch)
+    line = access_line(conf, "curl/8.0", path)
+    assert json.loads(line)["path"] == logged
+    assert "Ab-9_xY" not in line
 
 
 def test_metric_files_are_wiped_at_start_and_dropped_per_worker(monkeypatch, tmp_path):

@@ -282,3 +282,28 @@ def test_stopping_redis_fails_login_closed_and_recovers_without_restart(stack):
     wait_for_limiter(client)
     assert stack.scalar(sessions, user) == 2
     assert (stack.gunicorn.pid, sorted(stack.gunicorn.worker_pids())) == masters
+
+
+def test_no_feed_or_share_secret_reaches_nginx_or_gunicorn_logs(stack):
+    """The secret in a feed's or a share link's address is the credential: logs leave it out."""
+    client = stack.client()
+    email = unique_email("secrets-in-logs")
+    assert register(client, email).status == 201
+    token = login(client, email).json()["access_token"]
+    objective = client.post("/objectives", {"title": "Shared", "period": "2026"}, token=token)
+    feed = client.post("/calendar/feed", {}, token=token).json()["url"]
+    share = client.post(f"/objectives/{objective.json()['id']}/share", {}, token=token).json()
+    secrets = [feed.rsplit("/", 1)[1].removesuffix(".ics"), share["url"].rsplit("/", 1)[1]]
+    rids = [request_id() for _ in range(3)]
+    paths = [f"/calendar/{secrets[0]}.ics", f"/s/{secrets[1]}", f"/s/{secrets[1]}/badge.svg"]
+    for rid, path in zip(rids, paths, strict=True):
+        assert client.get(path, headers={"X-Request-ID": rid}).status == 200, path
+    served = stack.entries_for(rids)
+    assert [entry["path"] for entry in served] == [
+        "/calendar/[secret].ics",
+        "/s/[secret]",
+        "/s/[secret]/badge.svg",
+    ]
+    wait_until(lambda: all(rid in stack.nginx.log() for rid in rids), 10, "nginx's log lines")
+    for log in (stack.gunicorn.log(), stack.nginx.log()):
+        assert not any(secret in log for secret in secrets)
