@@ -6,6 +6,7 @@ import time_machine
 
 from tests.web.conftest import etag_of
 from tests.web.test_accounts import actions
+from tests.web.test_parents import login_headers
 
 KEY_RESULTS = {
     "key_results-0-title": "Subscribers",
@@ -277,3 +278,36 @@ def test_a_refused_close_keeps_the_version_it_was_drawn_from(client, web):
 def close_form(html):
     """Return the close form of an objective page."""
     return re.search(r'<form[^>]*action="[^"]*/close".*?</form>', html, re.S).group(0)
+
+
+def test_a_copy_s_pages_have_titles_of_their_own(client, web):
+    """A window's title tells a copy from its original: the period is in it."""
+    email = web.user()
+    original = web.create_objective("Grow", "2026-Q1", **KEY_RESULTS)
+    headers = login_headers(client, email)
+    copy = client.post(f"/objectives/{original}/copy", headers=headers, json={"period": "2026-Q2"})
+    assert copy.status_code == 201
+    key_results = {
+        objective["period"]: objective["key_results"][0]["id"]
+        for objective in client.get("/objectives", headers=headers).get_json()
+    }
+    titles = {
+        period: [
+            re.search(r"<title>(.*)</title>", client.get(path).text).group(1)
+            for path in (
+                f"/app/objectives/{objective_id}",
+                f"/app/key-results/{key_results[period]}",
+                f"/app/objectives/{objective_id}/share",
+            )
+        ]
+        for period, objective_id in (("2026-Q1", original), ("2026-Q2", copy.get_json()["id"]))
+    }
+    assert titles["2026-Q1"] == [
+        "Grow (2026-Q1) · okr-tracker",
+        "Subscribers · Grow (2026-Q1) · okr-tracker",
+        "Share Grow (2026-Q1) · okr-tracker",
+    ]
+    assert titles["2026-Q2"][0] == "Grow (2026-Q2) · okr-tracker"
+    link = client.post(f"/objectives/{original}/share", headers=headers, json={}).get_json()
+    shared = client.get("/" + link["url"].split("/", 3)[3]).text
+    assert "<title>Grow (2026-Q1), shared · okr-tracker</title>" in shared

@@ -88,6 +88,12 @@ def test_refused_tokens_show_the_api_message_next_to_the_field(client, web, app)
         assert refused.status_code == 422, fields
         assert f'id="{field}-error">{message}</p>' in refused.text, fields
         assert not SHOWN.search(refused.text)
+        if field == "token-scopes":  # each box of the group is marked and names the error
+            boxes = re.findall(r'<input type="checkbox" name="scopes"[^>]*>', refused.text)
+            assert len(boxes) == 2
+            assert all(
+                'aria-invalid="true" aria-describedby="token-scopes-error"' in box for box in boxes
+            )
     assert "No tokens yet." in client.get("/app/settings").text
     assert actions(app)[len(before) :] == ["auth.token.created"] * 5  # each refusal recorded
 

@@ -34,4 +34,4 @@ def revoke_calendar_feed():
         return settings_page(404, calendar=forms.Form(message="There is no calendar feed."))
     attach(resource_type="calendar_feed", resource_id=g.web_user.id)
     flash("The calendar feed is revoked: its URL no longer works.")
-    return redirect(url_for("web.settings", _anchor="calendar"), 303)
+    return redirect(url_for("web.settings"), 303)  # the message takes focus (webhooks._back)

@@ -66,4 +66,4 @@ def revoke_token(token_id):
     personal_tokens.delete_token(row)
     attach(resource_type="personal_token", resource_id=token_id, details=details)
     flash(f"The token “{details['deleted']['name']}” is revoked.")
-    return redirect(url_for("web.settings", _anchor="tokens"), 303)
+    return redirect(url_for("web.settings"), 303)  # the message takes focus (webhooks._back)

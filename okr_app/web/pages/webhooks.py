@@ -117,5 +117,9 @@ def retry_delivery(webhook_id, delivery_id):
 
 
 def _back():
-    """Return to the webhooks section of the settings."""
-    return redirect(url_for("web.settings", _anchor="webhooks"), 303)
+    """Return to the settings, where the message says what was done and takes focus.
+
+    Without a fragment: a browser arriving at one moves to it and ignores ``autofocus``,
+    and the message, above the section, would be neither seen nor read out.
+    """
+    return redirect(url_for("web.settings"), 303)

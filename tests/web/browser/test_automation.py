@@ -94,6 +94,7 @@ def test_reminders_and_automation_in_the_browser(context, served_app, receiver):
     check_page(page, "settings webhook registered")
     webhooks.get_by_role("button", name=re.compile("Send a test event")).click()
     expect(page.get_by_role("status")).to_contain_text("is recorded")
+    expect(page.locator(".messages")).to_be_focused()  # read out, wherever the button was
     run_worker(served_app)
     [ping] = [item for item in receiver.verified() if item.payload["type"] == "ping"]
     page.reload()
@@ -111,10 +112,12 @@ def test_reminders_and_automation_in_the_browser(context, served_app, receiver):
     check_page(page, "settings feed created")
     calendar.get_by_role("button", name="Revoke the feed").click()
     expect(page.get_by_role("status")).to_contain_text("The calendar feed is revoked")
+    expect(page.locator(".messages")).to_be_focused()
     assert context.request.get(url).status == 404
 
     page.get_by_role("button", name="Revoke phone shortcut").click()
     expect(page.get_by_role("status")).to_contain_text("is revoked")
+    expect(page.locator(".messages")).to_be_focused()
     page.get_by_role("button", name=re.compile("Delete the webhook")).click()
     expect(page.get_by_role("region", name="Webhooks")).to_contain_text("No webhooks yet.")
     check_page(page, "settings")
