@@ -154,7 +154,9 @@ def parent_choices(user_id, objective=None, shown=None):
 def _descendants(objective_id):
     """Return a CTE of the ids below ``objective_id``: its children, theirs, and so on."""
     below = select(Objective.id).where(Objective.parent_id == objective_id).cte(recursive=True)
-    return below.union_all(select(Objective.id).where(Objective.parent_id == below.c.id))
+    # UNION, not UNION ALL: an id met again adds nothing, so even a cycle made behind the
+    # API's back (which refuses one) ends the walk.
+    return below.union(select(Objective.id).where(Objective.parent_id == below.c.id))
 
 
 def parent_label(user_id, value):

@@ -133,3 +133,26 @@ def test_an_objective_is_never_offered_its_own_children_as_parent(client, web):
     offered = page.split('name="parent_id"', 1)[1].split("</select>", 1)[0]
     assert "Middle (2026)" not in offered and "Bottom (2026)" not in offered
     assert f'<option value="{sibling}">Beside (2026)</option>' in offered
+
+
+def test_a_cycle_made_behind_the_apis_back_still_draws_the_page(app, client, web):
+    """Two concurrent edits could link two objectives to each other: the page still answers."""
+    from sqlalchemy import update
+
+    from okr_app.extensions import db
+    from okr_app.models import Objective
+
+    email = web.user()
+    first = web.create_objective("The year", period="2026")
+    web.create_objective("Another year", period="2026")  # offered, so the walk is read whole
+    headers = login_headers(client, email)
+    second = client.post(
+        "/objectives", headers=headers, json={"title": "Too", "period": "2026", "parent_id": first}
+    ).get_json()["id"]
+    with app.app_context():
+        db.session.execute(update(Objective).where(Objective.id == first).values(parent_id=second))
+        db.session.commit()
+    assert client.get(f"/app/objectives/{second}").status_code == 200
+    page = client.get(f"/app/objectives/{first}")
+    assert page.status_code == 200
+    assert ">Too</a>" in page.text  # its child, linked
