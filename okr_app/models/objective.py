@@ -125,17 +125,27 @@ class Objective(db.Model):
         """Return the progress expected of this objective on day ``on``.
 
         Its key results' expected progress by kind, weighted, and when it rolls up its
-        children's too, by the same rule as ``progress`` (``okr.rollup.expected_of``); a
-        closed child is expected where its period stands, as an open one.
+        children's too, by the same rule as ``progress`` (``okr.rollup.expected_of``).
         """
         children = []
         if self.roll_up and levels > 1:
             children = [
-                (item.expected_progress_on(on, levels - 1), item.child_weight)
+                (item.expected_as_child(on, levels - 1), item.child_weight)
                 for item in self.children
             ]
         key_results = [(item.kind, item.due_on, item.weight) for item in self.key_results]
         return expected_of(self.start_date, self.end_date, key_results, children, on)
+
+    def expected_as_child(self, on, levels):
+        """Return the progress expected of this objective in its parent's roll-up.
+
+        A closed one is expected at the progress frozen at its closing: its outcome is
+        settled, and it moves its parent's pace no more, whatever changes under it since.
+        """
+        closing = self.closing
+        if closing is not None:
+            return closing.final_progress
+        return self.expected_progress_on(on, levels)
 
     @property
     def closing(self):

@@ -4,8 +4,8 @@ The same rule as ``Objective.progress`` (``okr_app.okr.rollup.rolled_up_progress
 parent that rolls up counts its key results and its children, each child once with its
 own progress (rolled up in turn only if it rolls up itself), or, when the child is closed,
 with the progress frozen at its closing. Its expected progress counts the same children,
-each expected by its own period and key results. A test holds the list and the single read
-equal.
+each expected by its own period and key results, a closed one at its frozen progress. A
+test holds the list and the single read equal.
 """
 
 from functools import cache
@@ -95,12 +95,17 @@ def rolled_up(connection, objectives, on, inside=None):
         children = []
         if rolls_up(objective_id, depth):
             children = [
-                (expected_of_node(child, depth + 1), nodes[child]["child_weight"])
+                (expected_as_child(child, depth + 1), nodes[child]["child_weight"])
                 for child in under.get(objective_id, [])
             ]
         node = nodes[objective_id]
         items = kinds.get(objective_id, [])
         return expected_of(node["start_date"], node["end_date"], items, children, on)
+
+    def expected_as_child(objective_id, depth):
+        """Return a child's expected progress in its parent's: its frozen progress if closed."""
+        frozen = nodes[objective_id]["final_progress"]
+        return expected_of_node(objective_id, depth) if frozen is None else frozen
 
     return {
         item["id"]: RolledUp(progress_of(item["id"], 1), expected_of_node(item["id"], 1))

@@ -92,9 +92,9 @@ class SharedObjectiveSchema(Schema):
             "description": "The progress expected by today: each key result's by its kind "
             "(the share of the period elapsed for increase and decrease, 100 for stay_* once "
             "the period has started, 0 or 100 for a milestone by its due day), weighted; "
-            "the share of the period elapsed without key results; with its children's "
-            "expected progress too when it rolls up, as its progress counts them. As the "
-            "owner's pages show it."
+            "with its children's expected progress too when it rolls up, as its progress "
+            "counts them (a closed child at its frozen progress); the share of the period "
+            "elapsed with neither. As the owner's pages show it."
         },
     )
     key_results = fields.List(fields.Nested(SharedKeyResultSchema), dump_only=True)

@@ -38,13 +38,14 @@ def get_stats(filters):
     its closing, and each period has the `average_grade` of its closed objectives (null
     if none). Pace is measured at the end of `on` (default today, UTC) for active
     objectives, never closed ones: `expected_progress` is the key results' expected
-    progress by kind, weighted (the share of the period elapsed without key results), and
-    for one that rolls up its children's too, by their `child_weight`, as its progress
-    counts them; `status` is `done` (progress 100), `ahead` (delta > 0), `on_track`
-    (0 >= delta >= -10) or `at_risk` (delta < -10), the delta taken as shown (2 decimals), and
-    `completion_date` (formerly `forecast_date`) is the day 100 % is reached at the average
-    rate since the period start (null before the period starts, with no progress, or when
-    done). It is not the least-squares `forecast` of the
+    progress by kind, weighted, and for one that rolls up its children's too, by their
+    `child_weight`, as its progress counts them (a closed child at its frozen progress);
+    the share of the period elapsed with neither; `status` is `done` (progress 100),
+    `ahead` (delta > 0), `on_track` (0 >= delta >= -10) or `at_risk` (delta < -10), the
+    delta taken as shown (2 decimals), and `completion_date` (formerly `forecast_date`) is
+    the day 100 % is reached at the average rate since the period start (null before the
+    period starts, with no progress, or when done). It is not the least-squares `forecast`
+    of the
     key results, which `GET /objectives` sums up as `projected_progress` at the period end:
     the two differ when recent check-ins move faster or slower than the average.
     Check-in streaks count consecutive UTC days with a check-in; the current streak ends on

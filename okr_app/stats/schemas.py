@@ -123,10 +123,11 @@ class PaceSchema(FastDumpSchema):
         metadata={
             "description": "Its key results' expected progress, weighted: the share of the "
             "period elapsed for increase and decrease, 100 for stay_* and for milestones "
-            "past due, 0 for milestones not yet due; the share elapsed without key results. "
-            "An objective that rolls up counts its children's expected progress too, each "
-            "by its own period and key results, weighted by its child_weight, as its "
-            "progress counts them."
+            "past due, 0 for milestones not yet due. An objective that rolls up counts its "
+            "children's expected progress too, each by its own period, key results and "
+            "(when it rolls up in turn) children, weighted by its child_weight, as its "
+            "progress counts them; a closed child at its frozen progress. The share of the "
+            "period elapsed with neither key results nor children."
         }
     )
     delta = fields.Float(metadata={"description": "progress - expected_progress."})

@@ -95,16 +95,29 @@ def test_a_grandchild_counts_through_a_child_that_rolls_up(client, auth, frozen)
     assert pace_of(client, headers, parent["id"])["expected_progress"] == 25.41
 
 
-def test_a_closed_child_is_expected_where_its_period_stands(client, year):
+def test_a_closed_child_is_expected_at_its_frozen_progress(client, year):
+    """Its outcome is settled: what changes under it since moves its parent's pace no more."""
     headers, parent, child = year
     closed = client.post(
         f"/objectives/{child['id']}/close", headers=headers, json={"outcome": "missed"}
     )
     assert closed.status_code == 200, closed.get_json()
-    later = increase(client, headers, child["id"], 0)  # moves nothing: the closing is frozen
-    assert check_in(client, headers, later["id"], value=100).status_code == 201
+    # (12.60 + 51 x 3) / 4: the quarter counts 51 in progress and expected alike.
     entry = pace_of(client, headers, parent["id"])
-    assert (entry["progress"], entry["expected_progress"]) == (38.25, 41.48)
+    assert (entry["progress"], entry["expected_progress"]) == (38.25, 41.4)
+    later = create_key_result(
+        client, headers, child["id"], kind="stay_above", threshold=10, current_value=0, weight=9
+    )
+    assert check_in(client, headers, later["id"], value=0).status_code == 201
+    entry = pace_of(client, headers, parent["id"])
+    assert (entry["progress"], entry["expected_progress"], entry["status"]) == (
+        38.25,
+        41.4,
+        "on_track",
+    )
+    link = client.post(f"/objectives/{parent['id']}/share", headers=headers, json={})
+    url = "/" + link.get_json()["url"].split("/", 3)[3]
+    assert client.get(url, headers=JSON).get_json()["expected_progress"] == 41.4
 
 
 def test_the_pages_and_the_share_link_take_the_same_figure(client, year):
